@@ -1,0 +1,117 @@
+/*
+ * What the subcommands share: the options every command that reads dumps
+ * takes, the walk over inputs (paths, archive members, readers) with its
+ * messages and accounting, progress on the terminal, and exit codes.
+ * Only cmd/ prints or exits.
+ */
+#ifndef DT_CMD_H
+#define DT_CMD_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/record.h"
+#include "formats/format.h"
+#include "formats/source.h"
+
+/* Exit codes, documented in the man page. */
+enum {
+	EXIT_CLEAN = 0,	  /* every input read, every record parsed */
+	EXIT_REJECTS = 1, /* some records or inputs were rejected */
+	EXIT_USAGE = 2	  /* bad usage, or a fatal error */
+};
+
+struct common {
+	struct source_opts src;
+	struct reader_opts rd;
+	const char *rejects_path;
+	FILE *rejects;
+	int quiet;
+	int progress; /* a progress line is allowed */
+};
+
+/* Options every reading command accepts; their codes start at 0x1000. */
+#define COMMON_LONG_OPTIONS                                               \
+	{ "format", required_argument, NULL, 0x1000 },                   \
+	{ "encoding", required_argument, NULL, 0x1001 },                 \
+	{ "delimiter", required_argument, NULL, 0x1002 },                \
+	{ "no-header", no_argument, NULL, 0x1003 },                      \
+	{ "table", required_argument, NULL, 0x1004 },                    \
+	{ "rejects", required_argument, NULL, 0x1005 },                  \
+	{ "max-record", required_argument, NULL, 0x1006 },               \
+	{ "max-member-size", required_argument, NULL, 0x1007 },          \
+	{ "max-ratio", required_argument, NULL, 0x1008 },                \
+	{ "chunk", required_argument, NULL, 0x1009 },                    \
+	{ "quiet", no_argument, NULL, 'q' }
+
+#define COMMON_HELP                                                                       \
+	"Input options:\n"                                                                \
+	"  --format NAME          read as NAME (csv, json, sql, combo) instead of sniffing\n" \
+	"  --encoding NAME        input charset (utf-8, utf-16le, cp1251, koi8-r, cp866...)\n" \
+	"  --delimiter C          CSV delimiter (, ; | or 'tab')\n"                      \
+	"  --no-header            the first CSV row is data, not column names\n"         \
+	"  --table NAME           read only this table of a SQL dump\n"                  \
+	"  --rejects FILE         write rejected records, with their location, to FILE\n" \
+	"  --max-record SIZE      reject records longer than SIZE (default 16M)\n"       \
+	"  --max-member-size SIZE stop archive members larger than SIZE (default 256G)\n" \
+	"  --max-ratio N          stop members that decompress more than N:1 (default 500)\n" \
+	"  -q, --quiet            no progress line, no per-record warnings\n"
+
+void common_init(struct common *co);
+/* Handles a common option; 1 if it was one, 0 if not, exits on a bad value. */
+int common_option(struct common *co, int c, const char *arg);
+/* Opens --rejects; exits on failure. */
+void common_start(struct common *co);
+void common_finish(struct common *co);
+
+/* "16M", "1G", "4096": bytes; -1 when malformed. */
+int64_t parse_size(const char *s);
+
+/* Messages, git style: "dumptrace: problem 'subject': detail". */
+void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void die_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The walk over every stream of every path, with accounting. */
+struct walk_cb {
+	void *ctx;
+	/* A stream and its reader are open. */
+	void (*begin)(void *ctx, struct source *src, struct reader *r);
+	/* One parsed record; return -1 to stop the whole walk. */
+	int (*record)(void *ctx, struct reader *r, const struct record *rec);
+	/* One rejected record (r->last, r->raw), after it was counted. */
+	void (*reject)(void *ctx, struct reader *r);
+	/* The stream ended; failed when it was abandoned part way. */
+	void (*end)(void *ctx, struct source *src, struct reader *r, int failed);
+	/* An input or member could not be opened or read at all. */
+	void (*input_error)(void *ctx, const char *name, const char *msg);
+};
+
+struct walk_totals {
+	uint64_t paths, streams;
+	uint64_t failed;  /* inputs or members lost, wholly or in part */
+	uint64_t empty;	  /* streams with no bytes */
+	uint64_t parsed, rejected;
+	uint64_t bad_sequences; /* undecodable bytes replaced */
+	uint64_t bytes;
+};
+
+/* Walks paths[0..n); returns EXIT_CLEAN or EXIT_REJECTS. */
+int walk_paths(struct common *co, char **paths, int n, const struct walk_cb *cb,
+	       struct walk_totals *t);
+
+/* Progress on stderr: shown when allowed, stderr is a terminal and a second passed. */
+void progress_update(struct common *co, uint64_t bytes, uint64_t records);
+void progress_clear(void);
+
+/* Number formatting for reports: 1234567 -> "1,234,567". */
+const char *fmt_count(uint64_t v, char buf[32]);
+/* 1536 -> "1.5 KiB". */
+const char *fmt_bytes(uint64_t v, char buf[32]);
+
+/* Subcommands. */
+int cmd_sniff(int argc, char **argv);
+int cmd_cat(int argc, char **argv);
+
+#endif

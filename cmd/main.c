@@ -1,0 +1,65 @@
+/*
+ * dumptrace: tells whether a "new" data-leak dump is really new or a
+ * recompilation of leaks already known. This file is the dispatch table
+ * (git's builtin table): one entry per subcommand, each in cmd/NAME.c.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "sniff", cmd_sniff, "say what each input is: container, charset, format, columns, counts" },
+	{ "cat", cmd_cat, "print the records of any dump as JSON Lines or CSV" },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: dumptrace [--version] [--help] COMMAND [ARGS]\n"
+		"\n"
+		"Tells whether a data-leak dump is new or a recompilation of known leaks.\n"
+		"\n"
+		"Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nRun 'dumptrace COMMAND --help' for the options of one command.\n"
+		   "Exit status: 0 all good, 1 some records or inputs rejected, 2 usage or fatal error.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		if (argc > 2 && strcmp(argv[1], "help") == 0) {
+			char *sub[] = { argv[2], "--help", NULL };
+			for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+				if (!strcmp(commands[i].name, argv[2]))
+					return commands[i].fn(2, sub);
+		}
+		usage(stdout);
+		return EXIT_CLEAN;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("dumptrace %s\n", PACKAGE_VERSION);
+		return EXIT_CLEAN;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, argv[1]))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "dumptrace: '%s' is not a dumptrace command; see 'dumptrace --help'\n", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,417 @@
+/*
+ * dumptrace sniff: what each input is. For every stream (a file, a
+ * decompressed stream, an archive member): container and compression,
+ * charset, format and dialect, the tables and columns with a coarse type,
+ * and how many records were parsed and rejected, with the first reasons.
+ * It reads every record, so its counts are the real ones.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/dynbuf.h"
+#include "core/jsonw.h"
+#include "core/types.h"
+#include "core/xalloc.h"
+
+#define TYPE_SAMPLE 10000 /* records per table looked at for column types */
+
+struct column {
+	char *name;
+	struct type_tally tally;
+};
+
+struct table {
+	char *name; /* NULL for formats without tables */
+	uint64_t records;
+	struct column *cols;
+	size_t ncols;
+};
+
+struct stream {
+	struct source_info si;
+	char *name, *container, *compression, *encoding;
+	struct dynbuf dialect; /* "key\0value\0" pairs */
+	size_t ndialect;
+	struct table *tables;
+	size_t ntables, tables_alloc;
+	uint64_t parsed, rejected;
+	struct rejection first[READER_FIRST_REJECTIONS];
+	unsigned nfirst;
+	int failed;
+	char *error; /* could not be read at all */
+};
+
+struct sniff {
+	struct stream *s;
+	size_t n, alloc;
+	int json;
+};
+
+static struct stream *
+new_stream(struct sniff *sn)
+{
+	sn->s = xgrow(sn->s, &sn->alloc, sn->n + 1, sizeof(*sn->s));
+	struct stream *s = &sn->s[sn->n++];
+	memset(s, 0, sizeof(*s));
+	dynbuf_init(&s->dialect, 1u << 16);
+	return s;
+}
+
+static void
+add_dialect(void *ctx, const char *k, const char *v)
+{
+	struct stream *s = ctx;
+	dynbuf_add(&s->dialect, k, strlen(k) + 1);
+	dynbuf_add(&s->dialect, v, strlen(v) + 1);
+	s->ndialect++;
+}
+
+static void
+sniff_begin(void *ctx, struct source *src, struct reader *r)
+{
+	struct sniff *sn = ctx;
+	struct stream *s = new_stream(sn);
+	source_info(src, &s->si);
+	s->name = xstrdup(s->si.name);
+	s->container = xstrdup(s->si.container);
+	s->compression = xstrdup(s->si.compression);
+	s->encoding = xstrdup(s->si.encoding);
+	reader_describe(r, add_dialect, s);
+}
+
+static struct table *
+find_table(struct stream *s, const char *name)
+{
+	for (size_t i = 0; i < s->ntables; i++) {
+		struct table *t = &s->tables[i];
+		if ((!t->name && !name) || (t->name && name && !strcmp(t->name, name)))
+			return t;
+	}
+	s->tables = xgrow(s->tables, &s->tables_alloc, s->ntables + 1, sizeof(*s->tables));
+	struct table *t = &s->tables[s->ntables++];
+	memset(t, 0, sizeof(*t));
+	t->name = name ? xstrdup(name) : NULL;
+	return t;
+}
+
+static int
+sniff_record(void *ctx, struct reader *r, const struct record *rec)
+{
+	struct sniff *sn = ctx;
+	struct stream *s = &sn->s[sn->n - 1];
+	struct table *t = find_table(s, rec->table);
+	(void)r;
+
+	if (t->records++ >= TYPE_SAMPLE)
+		return 0;
+	for (size_t i = 0; i < rec->nfields; i++) {
+		const struct field *f = &rec->fields[i];
+		struct column *c = NULL;
+		/* columns by name: JSON records may differ in their keys */
+		if (i < t->ncols && t->cols[i].name && strlen(t->cols[i].name) == f->name_len &&
+		    !memcmp(t->cols[i].name, f->name, f->name_len))
+			c = &t->cols[i];
+		for (size_t j = 0; !c && j < t->ncols; j++)
+			if (strlen(t->cols[j].name) == f->name_len && !memcmp(t->cols[j].name, f->name, f->name_len))
+				c = &t->cols[j];
+		if (!c) {
+			if (t->ncols >= 4096)
+				continue;
+			t->cols = xrealloc(t->cols, (t->ncols + 1) * sizeof(*t->cols));
+			c = &t->cols[t->ncols++];
+			memset(c, 0, sizeof(*c));
+			c->name = xstrndup(f->name ? f->name : "", f->name_len);
+		}
+		if (!f->is_null)
+			c->tally.n[types_coarse(f->val, f->len)]++;
+	}
+	return 0;
+}
+
+static void
+sniff_end(void *ctx, struct source *src, struct reader *r, int failed)
+{
+	struct sniff *sn = ctx;
+	struct stream *s = &sn->s[sn->n - 1];
+	source_info(src, &s->si);
+	s->si.name = s->name;
+	s->si.container = s->container;
+	s->si.compression = s->compression;
+	s->si.encoding = s->encoding;
+	s->parsed = r->parsed;
+	s->rejected = r->rejected;
+	s->failed = failed;
+	s->nfirst = r->nfirst;
+	memcpy(s->first, r->first, sizeof(s->first));
+}
+
+static void
+sniff_input_error(void *ctx, const char *name, const char *msg)
+{
+	struct sniff *sn = ctx;
+	struct stream *s = new_stream(sn);
+	s->name = xstrdup(name);
+	s->error = xstrdup(msg);
+}
+
+static void
+print_text(struct sniff *sn, const struct walk_totals *t)
+{
+	char a[32], b[32], c[32];
+
+	for (size_t i = 0; i < sn->n; i++) {
+		struct stream *s = &sn->s[i];
+		printf("%s%s\n", i ? "\n" : "", s->name);
+		if (s->error) {
+			printf("  error       %s\n", s->error);
+			continue;
+		}
+		printf("  container   %s%s%s\n", s->container, *s->compression ? ", " : "", s->compression);
+		if (s->si.size)
+			printf("  size        %s\n", fmt_bytes(s->si.size, a));
+		printf("  encoding    %s%s\n", s->encoding,
+		       !s->si.encoding_guessed ? " (forced)" : s->si.encoding_confident ? " (detected)" : " (guessed)");
+		if (s->si.bad_sequences)
+			printf("              %s undecodable sequences, first at byte %" PRIu64 "\n",
+			       fmt_count(s->si.bad_sequences, a), s->si.first_bad);
+		const char *d = s->dialect.buf;
+		printf("  format     ");
+		for (size_t k = 0; k < s->ndialect; k++) {
+			const char *key = d, *val = d + strlen(d) + 1;
+			d = val + strlen(val) + 1;
+			if (!strcmp(key, "format"))
+				printf(" %s", val);
+			else
+				printf(" %s=%s", key, val);
+		}
+		printf("\n  records     %s parsed, %s rejected%s\n", fmt_count(s->parsed, a),
+		       fmt_count(s->rejected, b), s->failed ? " (input abandoned part way)" : "");
+		for (unsigned k = 0; k < s->nfirst; k++)
+			printf("    line %" PRIu64 ", byte %" PRIu64 ": %s\n", s->first[k].line, s->first[k].offset,
+			       s->first[k].reason);
+		for (size_t k = 0; k < s->ntables; k++) {
+			struct table *tb = &s->tables[k];
+			if (tb->name)
+				printf("  table       %s: %s records\n", tb->name, fmt_count(tb->records, a));
+			printf("  columns     %zu\n", tb->ncols);
+			for (size_t j = 0; j < tb->ncols; j++) {
+				double rate;
+				enum coarse_type ty = types_tally_verdict(&tb->cols[j].tally, &rate);
+				printf("    %3zu  %-28s %-7s", j + 1, tb->cols[j].name, types_coarse_name(ty));
+				if (ty != CT_EMPTY && ty != CT_TEXT)
+					printf(" %5.1f%%", rate * 100);
+				printf("\n");
+			}
+		}
+	}
+	if (sn->n > 1)
+		printf("\n%s inputs: %s records parsed, %s rejected\n", fmt_count(t->streams, a),
+		       fmt_count(t->parsed, b), fmt_count(t->rejected, c));
+}
+
+static void
+print_json(struct sniff *sn, const struct walk_totals *t)
+{
+	struct dynbuf out;
+	struct jsonw w;
+
+	dynbuf_init(&out, (size_t)1 << 40);
+	jsonw_init(&w, &out);
+	jsonw_obj_open(&w);
+	jsonw_key(&w, "inputs");
+	jsonw_arr_open(&w);
+	for (size_t i = 0; i < sn->n; i++) {
+		struct stream *s = &sn->s[i];
+		jsonw_obj_open(&w);
+		jsonw_key(&w, "name");
+		jsonw_str(&w, s->name);
+		if (s->error) {
+			jsonw_key(&w, "error");
+			jsonw_str(&w, s->error);
+			jsonw_obj_close(&w);
+			continue;
+		}
+		jsonw_key(&w, "container");
+		jsonw_str(&w, s->container);
+		jsonw_key(&w, "compression");
+		jsonw_str(&w, s->compression);
+		jsonw_key(&w, "size");
+		jsonw_u64(&w, s->si.size);
+		jsonw_key(&w, "bytes");
+		jsonw_u64(&w, s->si.bytes_out);
+		jsonw_key(&w, "encoding");
+		jsonw_str(&w, s->encoding);
+		jsonw_key(&w, "encoding_detected");
+		jsonw_bool(&w, s->si.encoding_guessed);
+		jsonw_key(&w, "undecodable_sequences");
+		jsonw_u64(&w, s->si.bad_sequences);
+		const char *d = s->dialect.buf;
+		jsonw_key(&w, "dialect");
+		jsonw_obj_open(&w);
+		for (size_t k = 0; k < s->ndialect; k++) {
+			const char *key = d, *val = d + strlen(d) + 1;
+			d = val + strlen(val) + 1;
+			jsonw_key(&w, key);
+			jsonw_str(&w, val);
+		}
+		jsonw_obj_close(&w);
+		jsonw_key(&w, "records");
+		jsonw_obj_open(&w);
+		jsonw_key(&w, "total");
+		jsonw_u64(&w, s->parsed + s->rejected);
+		jsonw_key(&w, "parsed");
+		jsonw_u64(&w, s->parsed);
+		jsonw_key(&w, "rejected");
+		jsonw_u64(&w, s->rejected);
+		jsonw_obj_close(&w);
+		jsonw_key(&w, "abandoned");
+		jsonw_bool(&w, s->failed);
+		jsonw_key(&w, "rejections");
+		jsonw_arr_open(&w);
+		for (unsigned k = 0; k < s->nfirst; k++) {
+			jsonw_obj_open(&w);
+			jsonw_key(&w, "line");
+			jsonw_u64(&w, s->first[k].line);
+			jsonw_key(&w, "offset");
+			jsonw_u64(&w, s->first[k].offset);
+			jsonw_key(&w, "reason");
+			jsonw_str(&w, s->first[k].reason);
+			jsonw_obj_close(&w);
+		}
+		jsonw_arr_close(&w);
+		jsonw_key(&w, "tables");
+		jsonw_arr_open(&w);
+		for (size_t k = 0; k < s->ntables; k++) {
+			struct table *tb = &s->tables[k];
+			jsonw_obj_open(&w);
+			jsonw_key(&w, "name");
+			jsonw_str(&w, tb->name);
+			jsonw_key(&w, "records");
+			jsonw_u64(&w, tb->records);
+			jsonw_key(&w, "columns");
+			jsonw_arr_open(&w);
+			for (size_t j = 0; j < tb->ncols; j++) {
+				double rate;
+				enum coarse_type ty = types_tally_verdict(&tb->cols[j].tally, &rate);
+				jsonw_obj_open(&w);
+				jsonw_key(&w, "name");
+				jsonw_str(&w, tb->cols[j].name);
+				jsonw_key(&w, "type");
+				jsonw_str(&w, types_coarse_name(ty));
+				jsonw_key(&w, "rate");
+				jsonw_dbl(&w, rate);
+				jsonw_obj_close(&w);
+			}
+			jsonw_arr_close(&w);
+			jsonw_obj_close(&w);
+		}
+		jsonw_arr_close(&w);
+		jsonw_obj_close(&w);
+	}
+	jsonw_arr_close(&w);
+	jsonw_key(&w, "totals");
+	jsonw_obj_open(&w);
+	jsonw_key(&w, "inputs");
+	jsonw_u64(&w, t->streams);
+	jsonw_key(&w, "failed");
+	jsonw_u64(&w, t->failed);
+	jsonw_key(&w, "empty");
+	jsonw_u64(&w, t->empty);
+	jsonw_key(&w, "parsed");
+	jsonw_u64(&w, t->parsed);
+	jsonw_key(&w, "rejected");
+	jsonw_u64(&w, t->rejected);
+	jsonw_obj_close(&w);
+	jsonw_obj_close(&w);
+	dynbuf_addc(&out, '\n');
+	fwrite(out.buf, 1, out.len, stdout);
+	dynbuf_release(&out);
+}
+
+static void
+help(void)
+{
+	printf("usage: dumptrace sniff [OPTIONS] FILE...\n"
+	       "\n"
+	       "Reads every input whole and says what it is: container and compression,\n"
+	       "charset, format and dialect, tables and columns with a coarse type, and\n"
+	       "how many records were parsed and rejected, with the first reasons.\n"
+	       "FILE may be - for standard input; archives give one input per member.\n"
+	       "\n"
+	       "  --json                 print JSON instead of text\n"
+	       "\n" COMMON_HELP);
+}
+
+int
+cmd_sniff(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		COMMON_LONG_OPTIONS,
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct common co;
+	struct sniff sn;
+	int opt;
+
+	common_init(&co);
+	memset(&sn, 0, sizeof(sn));
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		if (common_option(&co, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'j':
+			sn.json = 1;
+			break;
+		case 'h':
+			help();
+			return EXIT_CLEAN;
+		default:
+			die_usage("sniff", "bad option");
+		}
+	}
+	if (optind >= argc)
+		die_usage("sniff", "no input given (use - for standard input)");
+	common_start(&co);
+
+	struct walk_cb cb = {
+		.ctx = &sn,
+		.begin = sniff_begin,
+		.record = sniff_record,
+		.end = sniff_end,
+		.input_error = sniff_input_error,
+	};
+	struct walk_totals t;
+	int rc = walk_paths(&co, argv + optind, argc - optind, &cb, &t);
+	common_finish(&co);
+	if (sn.json)
+		print_json(&sn, &t);
+	else
+		print_text(&sn, &t);
+	for (size_t i = 0; i < sn.n; i++) {
+		struct stream *s = &sn.s[i];
+		for (size_t k = 0; k < s->ntables; k++) {
+			for (size_t j = 0; j < s->tables[k].ncols; j++)
+				free(s->tables[k].cols[j].name);
+			free(s->tables[k].cols);
+			free(s->tables[k].name);
+		}
+		free(s->tables);
+		free(s->name);
+		free(s->container);
+		free(s->compression);
+		free(s->encoding);
+		free(s->error);
+		dynbuf_release(&s->dialect);
+	}
+	free(sn.s);
+	if (fflush(stdout) != 0)
+		die("cannot write output");
+	return rc;
+}

@@ -1,0 +1,100 @@
+/*
+ * Capped growable buffers; see dynbuf.h.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dynbuf.h"
+#include "core/xalloc.h"
+
+void
+dynbuf_init(struct dynbuf *b, size_t cap)
+{
+	b->buf = NULL;
+	b->len = b->alloc = 0;
+	b->cap = cap;
+}
+
+void
+dynbuf_release(struct dynbuf *b)
+{
+	free(b->buf);
+	b->buf = NULL;
+	b->len = b->alloc = 0;
+}
+
+char *
+dynbuf_reserve(struct dynbuf *b, size_t n)
+{
+	size_t need;
+
+	if (n > b->cap || b->len > b->cap - n)
+		return NULL;
+	need = b->len + n + 1; /* room for a terminating NUL */
+	if (need > b->alloc) {
+		size_t a = b->alloc ? b->alloc : 256;
+		while (a < need)
+			a = a > ((size_t)-1) / 2 ? need : a * 2;
+		b->buf = xrealloc(b->buf, a);
+		b->alloc = a;
+	}
+	return b->buf + b->len;
+}
+
+int
+dynbuf_add(struct dynbuf *b, const void *p, size_t n)
+{
+	char *d = dynbuf_reserve(b, n);
+	if (!d)
+		return -1;
+	if (n)
+		memcpy(d, p, n);
+	b->len += n;
+	return 0;
+}
+
+int
+dynbuf_addc(struct dynbuf *b, char c)
+{
+	if (b->len + 1 < b->alloc && b->len < b->cap) {
+		b->buf[b->len++] = c;
+		return 0;
+	}
+	return dynbuf_add(b, &c, 1);
+}
+
+int
+dynbuf_printf(struct dynbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[256];
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n < sizeof(tmp))
+		return dynbuf_add(b, tmp, (size_t)n);
+	if (!dynbuf_reserve(b, (size_t)n))
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(b->buf + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+const char *
+dynbuf_str(struct dynbuf *b)
+{
+	if (!b->buf && !dynbuf_reserve(b, 0))
+		return "";
+	b->buf[b->len] = '\0';
+	return b->buf;
+}

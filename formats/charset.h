@@ -1,0 +1,31 @@
+/*
+ * Character set detection for the bytes at the start of a stream: a BOM,
+ * the NUL pattern of UTF-16, valid UTF-8, or the single-byte Cyrillic code
+ * page (CP1251, KOI8-R, CP866) whose decoding reads most like Russian or
+ * Kazakh text. Pure function of the sample: no I/O.
+ */
+#ifndef DT_CHARSET_H
+#define DT_CHARSET_H
+
+#include <stddef.h>
+
+struct charset_guess {
+	const char *name;  /* our name: "utf-8", "utf-16le", "cp1251", ... */
+	const char *iconv; /* name for iconv_open(), NULL for UTF-8 as is */
+	size_t bom_len;	   /* bytes of byte-order mark to skip */
+	int confident;	   /* 0 when the guess is a fallback */
+};
+
+/*
+ * Guesses the charset of sample[0..n); eof says whether the sample is the
+ * whole stream (so a sequence cut at its end is an error, not a cut).
+ */
+void charset_detect(const char *sample, size_t n, int eof, struct charset_guess *g);
+
+/*
+ * Maps a user's --encoding to an iconv name and our canonical name;
+ * returns -1 when iconv does not know it.
+ */
+int charset_lookup(const char *user, struct charset_guess *g);
+
+#endif

@@ -1,0 +1,658 @@
+/*
+ * The CSV/TSV reader, on libcsv.
+ *
+ * open() sniffs the dialect from the peeked start of the stream: the
+ * delimiter among , ; TAB | (the one whose count per row is steadiest),
+ * the line ends, and whether the first row names the columns. next() feeds
+ * libcsv one line at a time, found with memchr, so that every record knows
+ * the line and byte offset it starts at, and keeps the bytes of the record
+ * in progress in the source window until it is complete, so that a
+ * rejected record can be written out as it was.
+ *
+ * What is rejected, and how the reader finds its feet again:
+ *  - a row with another number of fields than the header (a ragged row);
+ *    when it spans several lines (a quote that opened and never closed
+ *    where it should), only its first line is rejected and parsing starts
+ *    again on the next line, so one stray quote costs one line;
+ *  - a value holding a NUL byte or invalid UTF-8;
+ *  - a record longer than --max-record (same resynchronisation);
+ *  - a quoted field still open at the end of the input.
+ */
+#include "config.h"
+
+#include <csv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dynbuf.h"
+#include "core/status.h"
+#include "core/xalloc.h"
+#include "formats/format.h"
+
+/* libcsv's parser states (csv.h does not name them). */
+#define CSVP_ROW_NOT_BEGUN 0
+#define CSVP_FIELD_BEGUN 2
+
+#define SNIFF_ROWS 200
+
+struct csvr {
+	struct csv_parser p;
+	unsigned char delim;
+	char term; /* '\n', or '\r' for old Mac files */
+	int header, header_guessed, delim_guessed;
+	int crlf;
+
+	/* column names: NUL-separated in names, one struct field per column */
+	struct dynbuf names;
+	struct field *cols;
+	size_t ncols;
+
+	/* the record being assembled */
+	struct dynbuf arena;
+	size_t *off, *len;
+	size_t nf, nf_alloc;
+	struct field *fields;
+	size_t fields_alloc;
+	int done;	/* libcsv ended a record */
+	int overflow;	/* too many or too long fields */
+	size_t lines;	/* lines the record spans so far */
+	size_t first_eol; /* window offset just past its first line */
+
+	/* where we are: the window starts at the record in progress */
+	size_t fed;	/* window bytes already given to libcsv */
+	size_t scanned; /* window bytes searched for a line end */
+	uint64_t line;	/* line number of the window's start */
+	uint64_t blank;
+	int eof;
+};
+
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0; /* keep every space: values are normalised later, not here */
+}
+
+static int
+is_lf(unsigned char c)
+{
+	return c == '\n';
+}
+
+static int
+is_cr(unsigned char c)
+{
+	return c == '\r';
+}
+
+static void
+on_field(void *s, size_t n, void *data)
+{
+	struct csvr *c = data;
+
+	if (c->done) {
+		/* a second record on one line cannot happen with our terminators */
+		c->overflow = 1;
+		return;
+	}
+	if (c->nf >= c->nf_alloc) {
+		size_t a = c->nf_alloc;
+		c->off = xgrow(c->off, &a, c->nf + 1, sizeof(*c->off));
+		c->len = xrealloc(c->len, a * sizeof(*c->len));
+		c->nf_alloc = a;
+	}
+	c->off[c->nf] = c->arena.len;
+	c->len[c->nf] = n;
+	c->nf++;
+	if (dynbuf_add(&c->arena, s, n) < 0)
+		c->overflow = 1;
+}
+
+static void
+on_record(int term, void *data)
+{
+	struct csvr *c = data;
+	(void)term;
+	c->done = 1;
+}
+
+static void
+parser_reset(struct csvr *c)
+{
+	csv_free(&c->p);
+	csv_init(&c->p, CSV_STRICT_FINI);
+	csv_set_delim(&c->p, c->delim);
+	csv_set_space_func(&c->p, no_space);
+	csv_set_term_func(&c->p, c->term == '\r' ? is_cr : is_lf);
+	c->nf = 0;
+	c->done = 0;
+	c->overflow = 0;
+	c->lines = 0;
+	dynbuf_reset(&c->arena);
+}
+
+/*
+ * Delimiter sniffing: count each candidate per row outside quotes over the
+ * first rows. The winner appears the same non-zero number of times in the
+ * most rows; ties go to the earlier candidate (, ; TAB |).
+ */
+static unsigned char
+sniff_delim(const char *buf, size_t len, int *confident)
+{
+	static const unsigned char cand[] = { ',', ';', '\t', '|' };
+	enum { NC = sizeof(cand) };
+	unsigned counts[NC][SNIFF_ROWS];
+	unsigned cur[NC] = { 0 };
+	size_t rows = 0;
+	int inq = 0;
+
+	for (size_t i = 0; i < len && rows < SNIFF_ROWS; i++) {
+		unsigned char ch = (unsigned char)buf[i];
+		if (ch == '"')
+			inq = !inq;
+		else if (!inq && (ch == '\n' || (ch == '\r' && (i + 1 >= len || buf[i + 1] != '\n')))) {
+			for (int k = 0; k < NC; k++) {
+				counts[k][rows] = cur[k];
+				cur[k] = 0;
+			}
+			rows++;
+		} else if (!inq)
+			for (int k = 0; k < NC; k++)
+				cur[k] += ch == cand[k];
+	}
+	if (rows == 0 || (rows < SNIFF_ROWS && len > 0)) {
+		/* the last row, unterminated or cut by the sample */
+		int any = 0;
+		for (int k = 0; k < NC; k++)
+			any |= cur[k] != 0;
+		if (any || rows == 0) {
+			for (int k = 0; k < NC; k++)
+				counts[k][rows] = cur[k];
+			rows++;
+		}
+	}
+
+	int best = 0;
+	double best_score = -1;
+	for (int k = 0; k < NC; k++) {
+		/* the mode of the per-row counts and how many rows have it */
+		unsigned mode = 0, mode_n = 0;
+		for (size_t i = 0; i < rows; i++) {
+			unsigned v = counts[k][i], n = 0;
+			if (!v)
+				continue;
+			for (size_t j = 0; j < rows; j++)
+				n += counts[k][j] == v;
+			if (n > mode_n || (n == mode_n && v > mode)) {
+				mode = v;
+				mode_n = n;
+			}
+		}
+		if (!mode)
+			continue;
+		double score = (double)mode_n / (double)rows + mode * 1e-6;
+		if (score > best_score + 1e-9) {
+			best_score = score;
+			best = k;
+		}
+	}
+	*confident = best_score >= 0.9;
+	return best_score < 0 ? ',' : cand[best];
+}
+
+/* Does a value look like data rather than a column name? */
+static int
+looks_like_data(const char *v, size_t n)
+{
+	size_t digits = 0, letters = 0;
+
+	if (n == 0 || n > 64)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		if (ch == '@')
+			return 1;
+		if (ch >= '0' && ch <= '9')
+			digits++;
+		else if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z')
+			letters++;
+		else if (ch >= 0x80)
+			letters++; /* a byte of a non-ASCII letter */
+	}
+	/* numbers, dates, phones: mostly digits */
+	return letters == 0 || digits * 2 > n;
+}
+
+struct rows {
+	struct dynbuf text;
+	size_t *off, *len, *rowstart;
+	size_t n, alloc, nrows, rows_alloc;
+	int in_row;
+};
+
+static void
+rows_field(void *s, size_t n, void *data)
+{
+	struct rows *r = data;
+	if (!r->in_row) {
+		r->rowstart = xgrow(r->rowstart, &r->rows_alloc, r->nrows + 2, sizeof(size_t));
+		r->rowstart[r->nrows] = r->n;
+		r->in_row = 1;
+	}
+	size_t a = r->alloc;
+	r->off = xgrow(r->off, &a, r->n + 1, sizeof(size_t));
+	r->len = xrealloc(r->len, a * sizeof(size_t));
+	r->alloc = a;
+	r->off[r->n] = r->text.len;
+	r->len[r->n] = n;
+	r->n++;
+	if (dynbuf_add(&r->text, s, n) < 0)
+		r->len[r->n - 1] = 0;
+}
+
+static void
+rows_end(int term, void *data)
+{
+	struct rows *r = data;
+	(void)term;
+	if (!r->in_row)
+		rows_field("", 0, r);
+	r->nrows++;
+	r->rowstart[r->nrows] = r->n;
+	r->in_row = 0;
+}
+
+/*
+ * Header detection: the first row names the columns when none of its
+ * values looks like data (a number, a date, an email, empty), they are all
+ * different, and no later row repeats one of them in the same column.
+ */
+static int
+sniff_header(struct csvr *c, const char *buf, size_t len, int eof)
+{
+	struct csv_parser p;
+	struct rows r;
+	int header = 1;
+
+	memset(&r, 0, sizeof(r));
+	dynbuf_init(&r.text, 8u << 20);
+	csv_init(&p, 0);
+	csv_set_delim(&p, c->delim);
+	csv_set_space_func(&p, no_space);
+	csv_set_term_func(&p, c->term == '\r' ? is_cr : is_lf);
+	/* only whole lines: the sample may end mid-row */
+	size_t use = len;
+	if (!eof)
+		while (use > 0 && buf[use - 1] != c->term)
+			use--;
+	csv_parse(&p, buf, use, rows_field, rows_end, &r);
+	if (eof)
+		csv_fini(&p, rows_field, rows_end, &r);
+	csv_free(&p);
+
+	if (r.nrows == 0) {
+		header = 0;
+		goto out;
+	}
+	size_t n0 = r.rowstart[1] - r.rowstart[0];
+	for (size_t i = 0; i < n0 && header; i++) {
+		const char *v = r.text.buf + r.off[i];
+		size_t vl = r.len[i];
+		if (vl && v[vl - 1] == '\r')
+			vl--;
+		if (looks_like_data(v, vl))
+			header = 0;
+		for (size_t j = 0; j < i && header; j++)
+			if (r.len[j] == r.len[i] && !memcmp(r.text.buf + r.off[j], v, r.len[i]))
+				header = 0;
+		for (size_t row = 1; row < r.nrows && header; row++) {
+			size_t k = r.rowstart[row] + i;
+			if (k < r.rowstart[row + 1] && r.len[k] == r.len[i] &&
+			    !memcmp(r.text.buf + r.off[k], v, r.len[i]))
+				header = 0;
+		}
+	}
+out:
+	dynbuf_release(&r.text);
+	free(r.off);
+	free(r.len);
+	free(r.rowstart);
+	return header;
+}
+
+static int
+csv_bid(const char *buf, size_t len, int eof)
+{
+	(void)buf;
+	(void)len;
+	(void)eof;
+	return 1; /* the fallback: anything that is text is at least one column */
+}
+
+static int
+csv_open(struct reader *r)
+{
+	struct csvr *c = xcalloc(1, sizeof(*c));
+	int st;
+	size_t len = reader_peek(r, 64u << 10, &st);
+	const char *buf;
+
+	r->state = c;
+	if (st == -1)
+		return reader_fail(r, 0, len, "%s", source_error(r->src));
+	buf = source_data(r->src, &len);
+
+	/* line ends: CRLF, LF, or CR alone */
+	const char *lf = memchr(buf, '\n', len);
+	const char *cr = memchr(buf, '\r', len);
+	c->term = (!lf && cr) ? '\r' : '\n';
+	c->crlf = lf && lf > buf && lf[-1] == '\r';
+
+	if (r->opts.delimiter)
+		c->delim = (unsigned char)r->opts.delimiter;
+	else {
+		int confident;
+		c->delim = sniff_delim(buf, len, &confident);
+		c->delim_guessed = 1;
+	}
+	if (r->opts.no_header)
+		c->header = 0;
+	else {
+		c->header = sniff_header(c, buf, len, st == 0 && len < (64u << 10));
+		c->header_guessed = 1;
+	}
+	dynbuf_init(&c->names, 1u << 20);
+	dynbuf_init(&c->arena, r->opts.max_record);
+	c->line = 1;
+	csv_init(&c->p, 0);
+	parser_reset(c);
+	return DT_OK;
+}
+
+/* Builds the record's struct fields from the arena. */
+static void
+make_fields(struct csvr *c, struct record *rec)
+{
+	if (c->nf > c->fields_alloc)
+		c->fields = xgrow(c->fields, &c->fields_alloc, c->nf, sizeof(*c->fields));
+	for (size_t i = 0; i < c->nf; i++) {
+		struct field *f = &c->fields[i];
+		f->val = c->arena.buf + c->off[i];
+		f->len = c->len[i];
+		f->is_null = 0;
+		if (i < c->ncols) {
+			f->name = c->cols[i].name;
+			f->name_len = c->cols[i].name_len;
+		} else {
+			f->name = NULL;
+			f->name_len = 0;
+		}
+	}
+	rec->fields = c->fields;
+	rec->nfields = c->nf;
+}
+
+/* Names the columns from the first record (or col1..colN). */
+static void
+set_columns(struct csvr *c, int from_record)
+{
+	size_t n = c->nf;
+	size_t *at = xmalloc((n + 1) * sizeof(size_t));
+
+	dynbuf_reset(&c->names);
+	for (size_t i = 0; i < n; i++) {
+		at[i] = c->names.len;
+		if (from_record) {
+			const char *v = c->arena.buf + c->off[i];
+			size_t vl = c->len[i];
+			if (i == 0 && vl >= 3 && !memcmp(v, "\xEF\xBB\xBF", 3)) {
+				v += 3; /* a BOM the source did not see (inside a member) */
+				vl -= 3;
+			}
+			if (vl == 0)
+				dynbuf_printf(&c->names, "col%zu", i + 1);
+			else
+				dynbuf_add(&c->names, v, vl);
+		} else
+			dynbuf_printf(&c->names, "col%zu", i + 1);
+		dynbuf_addc(&c->names, '\0');
+	}
+	c->cols = xrealloc(c->cols, (n ? n : 1) * sizeof(*c->cols));
+	for (size_t i = 0; i < n; i++) {
+		c->cols[i].name = c->names.buf + at[i];
+		c->cols[i].name_len = strlen(c->cols[i].name);
+	}
+	c->ncols = n;
+	free(at);
+}
+
+/*
+ * Gives up the record in progress after its first line: reject that line,
+ * drop it from the window and parse again from the next one.
+ */
+static int
+reject_first_line(struct reader *r, struct csvr *c, const char *why)
+{
+	const char *buf;
+	size_t len, n = c->first_eol;
+
+	buf = source_data(r->src, &len);
+	if (n == 0 || n > len)
+		n = c->fed;
+	int st = reader_reject(r, c->line, source_offset(r->src), buf, n, "%s", why);
+	/* the caller writes r->raw before the next call; keep it in place */
+	c->line += 1;
+	c->fed = 0;
+	c->scanned = 0;
+	c->first_eol = n; /* consumed at the start of the next call */
+	parser_reset(c);
+	c->lines = (size_t)-1; /* marks: consume first_eol bytes first */
+	return st;
+}
+
+/* Feeds one complete line (or the tail at EOF) to libcsv. */
+static void
+feed(struct csvr *c, const char *p, size_t n, int has_term)
+{
+	if (has_term && c->term == '\n' && n >= 2 && p[n - 2] == '\r') {
+		/* CRLF: the CR is data inside quotes, part of the line end outside */
+		csv_parse(&c->p, p, n - 2, on_field, on_record, c);
+		if (c->p.pstate == CSVP_FIELD_BEGUN && c->p.quoted)
+			csv_parse(&c->p, "\r\n", 2, on_field, on_record, c);
+		else
+			csv_parse(&c->p, "\n", 1, on_field, on_record, c);
+	} else
+		csv_parse(&c->p, p, n, on_field, on_record, c);
+}
+
+static int
+csv_next(struct reader *r, struct record *rec)
+{
+	struct csvr *c = r->state;
+	const char *buf;
+	size_t len;
+
+again:
+	/* drop what the previous call returned or rejected */
+	if (c->lines == (size_t)-1) {
+		source_consume(r->src, c->first_eol);
+		c->lines = 0;
+		c->first_eol = 0;
+	} else if (c->fed) {
+		source_consume(r->src, c->fed);
+		c->line += c->lines;
+		c->fed = 0;
+		c->scanned = 0;
+		parser_reset(c);
+	}
+	if (c->eof)
+		return DT_EOF;
+
+	for (;;) {
+		buf = source_data(r->src, &len);
+		const char *eol = NULL;
+		size_t from = c->scanned > c->fed ? c->scanned : c->fed;
+
+		if (from < len)
+			eol = memchr(buf + from, c->term, len - from);
+		if (eol) {
+			size_t end = (size_t)(eol - buf) + 1;
+			feed(c, buf + c->fed, end - c->fed, 1);
+			c->fed = c->scanned = end;
+			c->lines++;
+			if (c->lines == 1)
+				c->first_eol = end;
+		} else {
+			c->scanned = len;
+			if (len > r->opts.max_record) {
+				if (c->lines > 0)
+					return reject_first_line(r, c, "record longer than the --max-record limit");
+				/* one line longer than the limit: drop it to its end */
+				uint64_t off = source_offset(r->src);
+				for (;;) {
+					buf = source_data(r->src, &len);
+					eol = memchr(buf, c->term, len);
+					if (eol) {
+						source_consume(r->src, (size_t)(eol - buf) + 1);
+						break;
+					}
+					source_consume(r->src, len);
+					ssize_t k = source_fill(r->src);
+					if (k < 0)
+						return reader_fail(r, c->line, source_offset(r->src), "%s",
+								   source_error(r->src));
+					if (k == 0) {
+						c->eof = 1;
+						break;
+					}
+				}
+				parser_reset(c);
+				c->fed = c->scanned = 0;
+				int st = reader_reject(r, c->line, off, NULL, 0,
+						       "line longer than the --max-record limit (%zu bytes)",
+						       r->opts.max_record);
+				c->line++;
+				return st;
+			}
+			ssize_t k = source_fill(r->src);
+			if (k > 0)
+				continue;
+			if (k == -1)
+				return reader_fail(r, c->line, source_offset(r->src) + c->fed, "%s",
+						   source_error(r->src));
+			if (k == -2)
+				return reject_first_line(r, c, "record longer than the window limit");
+			/* the end: the unterminated last line, then the parser's */
+			buf = source_data(r->src, &len);
+			if (c->fed < len) {
+				feed(c, buf + c->fed, len - c->fed, 0);
+				c->fed = len;
+				c->lines++;
+				if (c->lines == 1)
+					c->first_eol = len;
+			}
+			c->eof = 1;
+			if (!c->done && csv_fini(&c->p, on_field, on_record, c) != 0) {
+				if (c->lines > 1) {
+					c->eof = 0;
+					return reject_first_line(r, c, "quoted field not closed");
+				}
+				int st = reader_reject(r, c->line, source_offset(r->src), buf, c->fed,
+						       "quoted field not closed at the end of the input");
+				c->lines = 1;
+				return st;
+			}
+		}
+
+		if (!c->done) {
+			if (c->lines > 0 && c->nf == 0 && c->p.pstate == CSVP_ROW_NOT_BEGUN) {
+				/* a blank line: not a record */
+				c->blank++;
+				source_consume(r->src, c->fed);
+				c->line += c->lines;
+				c->fed = c->scanned = 0;
+				c->lines = 0;
+			}
+			if (c->eof)
+				return DT_EOF;
+			continue;
+		}
+
+		/* a whole record: check it */
+		buf = source_data(r->src, &len);
+		uint64_t off = source_offset(r->src);
+		if (c->overflow)
+			return reject_first_line(r, c, "record has too many fields or bytes");
+		if (c->nf > r->opts.max_fields)
+			return reject_first_line(r, c, "record has too many fields");
+		if (c->ncols == 0) {
+			set_columns(c, c->header);
+			if (c->header)
+				goto again; /* the header is not a record */
+		}
+		if (c->nf != c->ncols) {
+			if (c->nf == 1 && c->len[0] == 0) {
+				c->blank++; /* a line of nothing but a CR */
+				goto again;
+			}
+			if (c->lines > 1)
+				return reject_first_line(r, c, "row spans lines and has the wrong number of fields");
+			return reader_reject(r, c->line, off, buf, c->fed, "expected %zu fields, found %zu",
+					     c->ncols, c->nf);
+		}
+		for (size_t i = 0; i < c->nf; i++) {
+			size_t at;
+			const char *why = reader_check_value(c->arena.buf + c->off[i], c->len[i], &at);
+			if (why)
+				return reader_reject(r, c->line, off, buf, c->fed, "%s in field %zu (%s)", why,
+						     i + 1, i < c->ncols ? c->cols[i].name : "?");
+		}
+		make_fields(c, rec);
+		rec->line = c->line;
+		rec->offset = off;
+		return DT_OK;
+	}
+}
+
+static void
+csv_close(struct reader *r)
+{
+	struct csvr *c = r->state;
+	if (!c)
+		return;
+	csv_free(&c->p);
+	dynbuf_release(&c->names);
+	dynbuf_release(&c->arena);
+	free(c->cols);
+	free(c->off);
+	free(c->len);
+	free(c->fields);
+	free(c);
+}
+
+static void
+csv_describe(struct reader *r, describe_fn fn, void *ctx)
+{
+	struct csvr *c = r->state;
+	char d[8];
+
+	if (c->delim == '\t')
+		snprintf(d, sizeof(d), "\\t");
+	else
+		snprintf(d, sizeof(d), "%c", c->delim);
+	fn(ctx, "delimiter", d);
+	fn(ctx, "quote", "\"");
+	fn(ctx, "line_ends", c->term == '\r' ? "CR" : c->crlf ? "CRLF" : "LF");
+	fn(ctx, "header", c->header ? "yes" : "no");
+	fn(ctx, "header_guessed", c->header_guessed ? "yes" : "no");
+}
+
+const struct format format_csv = {
+	.name = "csv",
+	.bid = csv_bid,
+	.open = csv_open,
+	.next = csv_next,
+	.close = csv_close,
+	.describe = csv_describe,
+};

@@ -1,0 +1,182 @@
+/*
+ * The format registry and the reader bookkeeping common to every format:
+ * bidding, counting, and keeping the first rejections. See format.h.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/status.h"
+#include "core/utf8.h"
+#include "formats/format.h"
+
+extern const struct format format_csv;
+
+const struct format *const formats[] = {
+	&format_csv,
+	NULL,
+};
+
+#define BID_SAMPLE (64u << 10)
+
+void
+reader_opts_init(struct reader_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_record = 16u << 20;
+	o->max_fields = 65536;
+}
+
+const struct format *
+format_find(const char *name)
+{
+	for (size_t i = 0; formats[i]; i++)
+		if (!strcmp(formats[i]->name, name))
+			return formats[i];
+	return NULL;
+}
+
+size_t
+reader_peek(struct reader *r, size_t want, int *status)
+{
+	size_t len;
+	*status = 0;
+	source_data(r->src, &len);
+	while (len < want) {
+		ssize_t n = source_fill(r->src);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			*status = (int)n;
+			break;
+		}
+		source_data(r->src, &len);
+	}
+	return len;
+}
+
+int
+reader_open(struct reader *r, struct source *src, const struct reader_opts *o)
+{
+	memset(r, 0, sizeof(*r));
+	r->src = src;
+	r->opts = *o;
+	if (o->format) {
+		r->fmt = format_find(o->format);
+		if (!r->fmt)
+			return reader_fail(r, 0, 0, "unknown format '%s'", o->format);
+	} else {
+		int st, best = -1;
+		size_t len = reader_peek(r, BID_SAMPLE, &st);
+		const char *buf = source_data(src, &len);
+		int eof = st == 0 && len < BID_SAMPLE;
+
+		if (st == -1)
+			return reader_fail(r, 0, len, "%s", source_error(src));
+		for (size_t i = 0; formats[i]; i++) {
+			int b = formats[i]->bid(buf, len, eof);
+			if (b > best) {
+				best = b;
+				r->fmt = formats[i];
+			}
+		}
+	}
+	return r->fmt->open(r);
+}
+
+static void
+note_rejection(struct reader *r)
+{
+	if (r->nfirst < READER_FIRST_REJECTIONS)
+		r->first[r->nfirst++] = r->last;
+}
+
+int
+reader_next(struct reader *r, struct record *rec)
+{
+	int st;
+
+	if (r->failed)
+		return DT_EOF;
+	rec->table = NULL;
+	st = r->fmt->next(r, rec);
+	if (st == DT_OK)
+		r->parsed++;
+	else if (st == DT_WARN) {
+		r->rejected++;
+		note_rejection(r);
+	} else if (st == DT_FAILED) {
+		r->failed = 1;
+		note_rejection(r);
+	}
+	return st;
+}
+
+void
+reader_describe(struct reader *r, describe_fn fn, void *ctx)
+{
+	fn(ctx, "format", r->fmt->name);
+	if (r->fmt->describe && r->state)
+		r->fmt->describe(r, fn, ctx);
+}
+
+void
+reader_close(struct reader *r)
+{
+	if (r->fmt && r->fmt->close)
+		r->fmt->close(r);
+	r->state = NULL;
+}
+
+static void
+vset(struct reader *r, uint64_t line, uint64_t offset, const char *fmt, va_list ap)
+{
+	r->last.line = line;
+	r->last.offset = offset;
+	vsnprintf(r->last.reason, sizeof(r->last.reason), fmt, ap);
+}
+
+int
+reader_reject(struct reader *r, uint64_t line, uint64_t offset, const char *raw, size_t raw_len,
+	      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vset(r, line, offset, fmt, ap);
+	va_end(ap);
+	r->raw = raw;
+	r->raw_len = raw_len;
+	r->raw_truncated = 0;
+	return DT_WARN;
+}
+
+int
+reader_fail(struct reader *r, uint64_t line, uint64_t offset, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vset(r, line, offset, fmt, ap);
+	va_end(ap);
+	r->raw = NULL;
+	r->raw_len = 0;
+	return DT_FAILED;
+}
+
+const char *
+reader_check_value(const char *p, size_t n, size_t *at)
+{
+	size_t bad = utf8_invalid(p, n);
+	const char *nul = memchr(p, '\0', bad == (size_t)-1 ? n : bad);
+
+	if (nul) {
+		*at = (size_t)(nul - p);
+		return "NUL byte";
+	}
+	if (bad != (size_t)-1) {
+		*at = bad;
+		return "invalid UTF-8";
+	}
+	return NULL;
+}

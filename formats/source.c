@@ -1,0 +1,832 @@
+/*
+ * Byte sources; see source.h.
+ *
+ * Three layers, bottom up:
+ *  - a raw stream: a file descriptor, or the data of one libarchive entry,
+ *    with the few bytes already peeked to sniff it replayed first;
+ *  - an archive stack: libarchive readers, each reading from a raw stream
+ *    of the level below, so that a .csv.gz inside a .tar.zst is reached by
+ *    two levels without touching the disk;
+ *  - the window: UTF-8 bytes for the reader, filled by read() or by
+ *    archive_read_data() straight into it, or through iconv from a staging
+ *    buffer when the charset is not UTF-8.
+ * Buffers are allocated once per input and reused for every member.
+ */
+#include "config.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/status.h"
+#include "core/xalloc.h"
+#include "formats/charset.h"
+#include "formats/source.h"
+
+#define RAW_BUF (1u << 20)	  /* staging and libarchive client buffers */
+#define WINDOW_INIT (4u << 20)	  /* the reader's window, grown on demand */
+#define SAMPLE_SIZE (64u << 10)	  /* bytes looked at to guess the charset */
+#define MAGIC_SIZE 512		  /* bytes looked at to spot an archive */
+#define MAX_DEPTH 4		  /* archives inside archives */
+#define RATIO_FLOOR (64ull << 20) /* ratio cap applies past this output */
+
+enum rs_kind { RS_FD, RS_ENTRY, RS_MEM };
+
+struct rawstream {
+	enum rs_kind kind;
+	int fd;
+	const char *mem; /* RS_MEM: the bytes, and how many are left */
+	size_t mem_left;
+	struct level *lvl; /* RS_ENTRY: the archive it is a member of */
+	char prefix[MAGIC_SIZE];
+	size_t prefix_len, prefix_pos;
+	uint64_t produced; /* bytes delivered, prefix included */
+	int eof;
+};
+
+struct level {
+	struct input *in;
+	struct archive *a;
+	struct rawstream *under; /* what this archive reads from */
+	char *name;		 /* display name of the archive itself */
+	char *cbuf;		 /* libarchive client buffer */
+	uint64_t out_total;	 /* bytes decompressed from it so far */
+	int failures;		 /* consecutive header failures */
+};
+
+struct source {
+	struct input *in;
+	struct rawstream *rs;
+	char *name;
+	char container[16];
+	char compression[64];
+	struct charset_guess cs;
+	int guessed;
+	iconv_t cd;
+	int unit; /* bytes to skip past an undecodable sequence */
+
+	/* staging: raw bytes read but not yet passed on */
+	char *raw;
+	size_t raw_pos, raw_len;
+	uint64_t raw_base; /* raw offset of raw[0] */
+	int raw_eof;
+	int pending_fffd;
+
+	/* window: decoded bytes for the reader */
+	char *win;
+	size_t win_alloc, start, end;
+	uint64_t win_offset; /* decoded offset of win[start] */
+	int eof, failed;
+
+	uint64_t bytes_in, bytes_out, bad, first_bad;
+	char err[512];
+};
+
+struct input {
+	struct source_opts o;
+	char *path;
+	int fd;
+	int seekable;
+	int plain_pending; /* a plain file waits to be yielded */
+	int done;
+	unsigned count;
+	struct rawstream top;
+	struct level *stack[MAX_DEPTH];
+	struct rawstream *entries[MAX_DEPTH]; /* entry stream per level */
+	int depth;
+	struct source src;
+	int src_open;
+	char *raw_buf, *win_buf;
+	size_t win_alloc;
+};
+
+void
+source_opts_init(struct source_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_member_size = 256ull << 30;
+	o->max_ratio = 500;
+	o->max_window = 64u << 20;
+}
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Does the start of a stream look like something libarchive must open? */
+static int
+magic_is_archive(const unsigned char *p, size_t n)
+{
+	static const struct {
+		size_t off, len;
+		const char *m;
+	} magics[] = {
+		{ 0, 2, "\x1f\x8b" },			/* gzip */
+		{ 0, 3, "BZh" },			/* bzip2 */
+		{ 0, 6, "\xfd" "7zXZ\0" },		/* xz */
+		{ 0, 4, "\x28\xb5\x2f\xfd" },		/* zstd */
+		{ 0, 4, "\x04\x22\x4d\x18" },		/* lz4 */
+		{ 0, 4, "PK\x03\x04" },			/* zip */
+		{ 0, 4, "PK\x05\x06" },			/* empty zip */
+		{ 0, 4, "PK\x07\x08" },			/* spanned zip */
+		{ 0, 6, "7z\xbc\xaf\x27\x1c" },		/* 7z */
+		{ 0, 6, "Rar!\x1a\x07" },		/* rar 4 and 5 */
+		{ 257, 5, "ustar" },			/* tar */
+		{ 0, 6, "070707" },			/* cpio */
+		{ 0, 6, "070701" },
+		{ 0, 6, "070702" },
+	};
+	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+		if (n >= magics[i].off + magics[i].len &&
+		    !memcmp(p + magics[i].off, magics[i].m, magics[i].len))
+			return 1;
+	return 0;
+}
+
+/*
+ * Reads up to n raw bytes; 0 at the end, -1 on error (err set). Entry
+ * streams enforce the decompression-bomb caps here, where every byte of a
+ * member passes.
+ */
+static ssize_t
+raw_read(struct input *in, struct rawstream *rs, char *dst, size_t n, char *err, size_t errlen,
+	 const char *name)
+{
+	ssize_t r;
+
+	if (rs->prefix_pos < rs->prefix_len) {
+		size_t k = rs->prefix_len - rs->prefix_pos;
+		if (k > n)
+			k = n;
+		memcpy(dst, rs->prefix + rs->prefix_pos, k);
+		rs->prefix_pos += k;
+		rs->produced += k;
+		return (ssize_t)k;
+	}
+	if (rs->eof)
+		return 0;
+	if (rs->kind == RS_MEM) {
+		r = (ssize_t)(n < rs->mem_left ? n : rs->mem_left);
+		memcpy(dst, rs->mem, (size_t)r);
+		rs->mem += r;
+		rs->mem_left -= (size_t)r;
+	} else if (rs->kind == RS_FD) {
+		do
+			r = read(rs->fd, dst, n);
+		while (r < 0 && errno == EINTR);
+		if (r < 0) {
+			seterr(err, errlen, "cannot read '%s': %s", name, strerror(errno));
+			return -1;
+		}
+	} else {
+		struct level *l = rs->lvl;
+		r = archive_read_data(l->a, dst, n);
+		if (r < 0) {
+			const char *m = archive_error_string(l->a);
+			seterr(err, errlen, "cannot read '%s': %s", name, m ? m : "archive error");
+			return -1;
+		}
+		l->out_total += (uint64_t)r;
+		if (rs->produced + (uint64_t)r > in->o.max_member_size) {
+			seterr(err, errlen,
+			       "'%s': decompressed size passes the cap of %llu bytes "
+			       "(--max-member-size); member stopped",
+			       name, (unsigned long long)in->o.max_member_size);
+			return -1;
+		}
+		if (l->out_total > RATIO_FLOOR) {
+			int64_t cin = archive_filter_bytes(l->a, -1);
+			if (cin > 0 && l->out_total / (uint64_t)cin > in->o.max_ratio) {
+				seterr(err, errlen,
+				       "'%s': decompression ratio passes %llu:1 (--max-ratio), "
+				       "a likely decompression bomb; member stopped",
+				       name, (unsigned long long)in->o.max_ratio);
+				return -1;
+			}
+		}
+	}
+	if (r == 0)
+		rs->eof = 1;
+	rs->produced += (uint64_t)r;
+	return r;
+}
+
+/* Fills rs->prefix with up to MAGIC_SIZE bytes of the stream. */
+static int
+fill_prefix(struct input *in, struct rawstream *rs, char *err, size_t errlen, const char *name)
+{
+	char tmp[MAGIC_SIZE];
+	size_t have = 0;
+
+	while (have < MAGIC_SIZE) {
+		ssize_t r = raw_read(in, rs, tmp + have, MAGIC_SIZE - have, err, errlen, name);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		have += (size_t)r;
+	}
+	memcpy(rs->prefix, tmp, have);
+	rs->prefix_len = have;
+	rs->prefix_pos = 0;
+	rs->produced = 0;
+	return 0;
+}
+
+/* libarchive callbacks: an archive reads from the raw stream below it. */
+static la_ssize_t
+level_read_cb(struct archive *a, void *ud, const void **buf)
+{
+	struct level *l = ud;
+	char err[512];
+	ssize_t r = raw_read(l->in, l->under, l->cbuf, RAW_BUF, err, sizeof(err), l->name);
+
+	if (r < 0) {
+		archive_set_error(a, EIO, "%s", err);
+		return -1;
+	}
+	*buf = l->cbuf;
+	return r;
+}
+
+static la_int64_t
+level_seek_cb(struct archive *a, void *ud, la_int64_t off, int whence)
+{
+	struct level *l = ud;
+	off_t r = lseek(l->under->fd, (off_t)off, whence);
+	(void)a;
+	return r < 0 ? ARCHIVE_FATAL : (la_int64_t)r;
+}
+
+static la_int64_t
+level_skip_cb(struct archive *a, void *ud, la_int64_t request)
+{
+	struct level *l = ud;
+	off_t cur = lseek(l->under->fd, 0, SEEK_CUR);
+	(void)a;
+	if (cur < 0 || lseek(l->under->fd, (off_t)request, SEEK_CUR) < 0)
+		return 0;
+	return request;
+}
+
+static void
+level_free(struct level *l)
+{
+	if (!l)
+		return;
+	archive_read_free(l->a);
+	free(l->name);
+	free(l->cbuf);
+	free(l);
+}
+
+/*
+ * Opens an archive (or compressed stream) over rs. Seeking is offered only
+ * on a regular file at the top, which 7z and zip's central directory use.
+ */
+static int
+level_push(struct input *in, struct rawstream *rs, const char *name, int seekable, char *err,
+	   size_t errlen)
+{
+	struct level *l;
+
+	if (in->depth >= MAX_DEPTH) {
+		seterr(err, errlen, "'%s': archives nested deeper than %d levels; not opened", name,
+		       MAX_DEPTH);
+		return -1;
+	}
+	l = xcalloc(1, sizeof(*l));
+	l->in = in;
+	l->under = rs;
+	l->name = xstrdup(name);
+	l->cbuf = xmalloc(RAW_BUF);
+	l->a = archive_read_new();
+	archive_read_support_filter_all(l->a);
+	/* Not format_all: mtree and others bid on plain text. */
+	archive_read_support_format_tar(l->a);
+	archive_read_support_format_gnutar(l->a);
+	archive_read_support_format_zip(l->a);
+	archive_read_support_format_7zip(l->a);
+	archive_read_support_format_rar(l->a);
+	archive_read_support_format_rar5(l->a);
+	archive_read_support_format_cpio(l->a);
+	archive_read_support_format_raw(l->a);
+	archive_read_set_callback_data(l->a, l);
+	archive_read_set_read_callback(l->a, level_read_cb);
+	if (seekable) {
+		archive_read_set_seek_callback(l->a, level_seek_cb);
+		archive_read_set_skip_callback(l->a, level_skip_cb);
+	}
+	if (archive_read_open1(l->a) != ARCHIVE_OK) {
+		const char *m = archive_error_string(l->a);
+		seterr(err, errlen, "cannot open '%s': %s", name, m ? m : "unrecognised archive");
+		level_free(l);
+		return -1;
+	}
+	in->stack[in->depth++] = l;
+	return 0;
+}
+
+static void
+level_pop(struct input *in)
+{
+	in->depth--;
+	level_free(in->stack[in->depth]);
+	in->stack[in->depth] = NULL;
+	free(in->entries[in->depth]);
+	in->entries[in->depth] = NULL;
+}
+
+struct input *
+input_open(const char *path, const struct source_opts *o, char *err, size_t errlen)
+{
+	struct input *in = xcalloc(1, sizeof(*in));
+	struct stat st;
+	int is_stdin = !strcmp(path, "-");
+
+	in->o = *o;
+	if (in->o.max_window < (1u << 20))
+		in->o.max_window = 1u << 20;
+	in->path = xstrdup(path);
+	in->fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (in->fd < 0) {
+		seterr(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	if (fstat(in->fd, &st) < 0) {
+		seterr(err, errlen, "cannot stat '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		seterr(err, errlen, "cannot read '%s': Is a directory", path);
+		goto fail;
+	}
+	in->seekable = S_ISREG(st.st_mode);
+	in->top.kind = RS_FD;
+	in->top.fd = in->fd;
+	if (in->seekable) {
+		ssize_t r = pread(in->fd, in->top.prefix, MAGIC_SIZE, 0);
+		if (r < 0) {
+			seterr(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+			goto fail;
+		}
+		/* peeked without consuming: the stream starts at 0 again */
+		in->top.prefix_len = 0;
+		if (magic_is_archive((unsigned char *)in->top.prefix, (size_t)r)) {
+			if (level_push(in, &in->top, path, 1, err, errlen) < 0)
+				goto fail;
+		} else
+			in->plain_pending = 1;
+	} else {
+		if (fill_prefix(in, &in->top, err, errlen, path) < 0)
+			goto fail;
+		if (magic_is_archive((unsigned char *)in->top.prefix, in->top.prefix_len)) {
+			if (level_push(in, &in->top, path, 0, err, errlen) < 0)
+				goto fail;
+		} else
+			in->plain_pending = 1;
+	}
+	in->raw_buf = xmalloc(RAW_BUF);
+	in->win_alloc = WINDOW_INIT < in->o.max_window ? WINDOW_INIT : in->o.max_window;
+	in->win_buf = xmalloc(in->win_alloc);
+	return in;
+fail:
+	input_close(in);
+	return NULL;
+}
+
+struct input *
+input_open_mem(const char *name, const void *data, size_t len, const struct source_opts *o,
+	       char *err, size_t errlen)
+{
+	struct input *in = xcalloc(1, sizeof(*in));
+
+	in->o = *o;
+	if (in->o.max_window < (1u << 20))
+		in->o.max_window = 1u << 20;
+	in->path = xstrdup(name);
+	in->fd = -1;
+	in->top.kind = RS_MEM;
+	in->top.mem = data;
+	in->top.mem_left = len;
+	if (fill_prefix(in, &in->top, err, errlen, name) < 0) {
+		input_close(in);
+		return NULL;
+	}
+	if (magic_is_archive((unsigned char *)in->top.prefix, in->top.prefix_len)) {
+		if (level_push(in, &in->top, name, 0, err, errlen) < 0) {
+			input_close(in);
+			return NULL;
+		}
+	} else
+		in->plain_pending = 1;
+	in->raw_buf = xmalloc(RAW_BUF);
+	in->win_alloc = WINDOW_INIT < in->o.max_window ? WINDOW_INIT : in->o.max_window;
+	in->win_buf = xmalloc(in->win_alloc);
+	return in;
+}
+
+static const char *
+format_short(int fmt)
+{
+	switch (fmt & ARCHIVE_FORMAT_BASE_MASK) {
+	case ARCHIVE_FORMAT_TAR: return "tar";
+	case ARCHIVE_FORMAT_ZIP: return "zip";
+	case ARCHIVE_FORMAT_7ZIP: return "7zip";
+	case ARCHIVE_FORMAT_RAR: return "rar";
+	case ARCHIVE_FORMAT_RAR_V5: return "rar";
+	case ARCHIVE_FORMAT_CPIO: return "cpio";
+	default: return NULL;
+	}
+}
+
+/* "gzip", "zstd+...": the filters of archive a outermost last. */
+static void
+filter_names(struct archive *a, char *out, size_t outlen)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (int i = 0; i < archive_filter_count(a); i++) {
+		if (archive_filter_code(a, i) == ARCHIVE_FILTER_NONE)
+			continue;
+		const char *n = archive_filter_name(a, i);
+		int k = snprintf(out + used, outlen - used, "%s%s", used ? "+" : "", n ? n : "?");
+		if (k < 0 || (size_t)k >= outlen - used)
+			break;
+		used += (size_t)k;
+	}
+}
+
+static void source_close(struct source *s);
+static int source_start(struct input *in, struct rawstream *rs, const char *name,
+			const char *container, const char *compression, char *err, size_t errlen);
+
+int
+input_next(struct input *in, struct source **src, char *err, size_t errlen)
+{
+	if (in->src_open)
+		source_close(&in->src);
+	if (in->done)
+		return DT_EOF;
+	if (in->plain_pending) {
+		in->plain_pending = 0;
+		in->done = 1;
+		if (source_start(in, &in->top, in->path,
+				 in->top.kind == RS_MEM ? "memory" : in->fd == 0 && !in->seekable ? "stdin" : "file",
+				 "", err, errlen) < 0)
+			return DT_FAILED;
+		*src = &in->src;
+		in->count++;
+		return DT_OK;
+	}
+	while (in->depth > 0) {
+		struct level *l = in->stack[in->depth - 1];
+		struct archive_entry *e;
+		int r = archive_read_next_header(l->a, &e);
+
+		if (r == ARCHIVE_EOF) {
+			level_pop(in);
+			continue;
+		}
+		if (r < ARCHIVE_WARN) {
+			const char *m = archive_error_string(l->a);
+			seterr(err, errlen, "cannot read '%s': %s", l->name, m ? m : "archive error");
+			if (r == ARCHIVE_FATAL || ++l->failures >= 3)
+				level_pop(in);
+			return DT_FAILED;
+		}
+		l->failures = 0;
+		if (archive_entry_filetype(e) != AE_IFREG)
+			continue;
+
+		char compression[64], name[4096];
+		const char *container = format_short(archive_format(l->a));
+		const char *member = archive_entry_pathname_utf8(e);
+		if (!member)
+			member = archive_entry_pathname(e);
+		if (!member)
+			member = "?";
+		filter_names(l->a, compression, sizeof(compression));
+		if (container)
+			snprintf(name, sizeof(name), "%s:%s", l->name, member);
+		else
+			snprintf(name, sizeof(name), "%s", l->name); /* a compressed stream */
+		if (!container)
+			container = in->depth > 1 ? "member" : in->seekable ? "file" : "stdin";
+
+		free(in->entries[in->depth - 1]);
+		struct rawstream *rs = xcalloc(1, sizeof(*rs));
+		in->entries[in->depth - 1] = rs;
+		rs->kind = RS_ENTRY;
+		rs->lvl = l;
+		if (fill_prefix(in, rs, err, errlen, name) < 0)
+			return DT_FAILED;
+		if (magic_is_archive((unsigned char *)rs->prefix, rs->prefix_len)) {
+			if (level_push(in, rs, name, 0, err, errlen) < 0)
+				return DT_FAILED;
+			continue;
+		}
+		if (source_start(in, rs, name, container, compression, err, errlen) < 0)
+			return DT_FAILED;
+		*src = &in->src;
+		in->count++;
+		return DT_OK;
+	}
+	in->done = 1;
+	return DT_EOF;
+}
+
+unsigned
+input_count(const struct input *in)
+{
+	return in->count;
+}
+
+void
+input_close(struct input *in)
+{
+	if (!in)
+		return;
+	if (in->src_open)
+		source_close(&in->src);
+	while (in->depth > 0)
+		level_pop(in);
+	if (in->fd > 0)
+		close(in->fd);
+	free(in->path);
+	free(in->raw_buf);
+	free(in->win_buf);
+	free(in);
+}
+
+/* Reads into the staging buffer until it holds want bytes or the end. */
+static int
+stage_more(struct source *s, size_t want)
+{
+	if (s->raw_pos > 0) {
+		memmove(s->raw, s->raw + s->raw_pos, s->raw_len - s->raw_pos);
+		s->raw_base += s->raw_pos;
+		s->raw_len -= s->raw_pos;
+		s->raw_pos = 0;
+	}
+	while (!s->raw_eof && s->raw_len < want) {
+		ssize_t r = raw_read(s->in, s->rs, s->raw + s->raw_len, RAW_BUF - s->raw_len, s->err,
+				     sizeof(s->err), s->name);
+		if (r < 0) {
+			s->failed = 1;
+			return -1;
+		}
+		if (r == 0)
+			s->raw_eof = 1;
+		s->raw_len += (size_t)r;
+		s->bytes_in += (uint64_t)r;
+	}
+	return 0;
+}
+
+static int
+source_start(struct input *in, struct rawstream *rs, const char *name, const char *container,
+	     const char *compression, char *err, size_t errlen)
+{
+	struct source *s = &in->src;
+
+	memset(s, 0, sizeof(*s));
+	s->in = in;
+	s->rs = rs;
+	s->name = xstrdup(name);
+	snprintf(s->container, sizeof(s->container), "%s", container);
+	snprintf(s->compression, sizeof(s->compression), "%s", compression);
+	s->raw = in->raw_buf;
+	s->win = in->win_buf;
+	s->win_alloc = in->win_alloc;
+	s->cd = (iconv_t)-1;
+	in->src_open = 1;
+
+	if (stage_more(s, SAMPLE_SIZE) < 0) {
+		seterr(err, errlen, "%s", s->err);
+		return -1;
+	}
+	if (in->o.encoding) {
+		if (charset_lookup(in->o.encoding, &s->cs) < 0) {
+			seterr(err, errlen, "unknown encoding '%s'", in->o.encoding);
+			return -1;
+		}
+		/* A forced UTF-8 or UTF-16 still drops its byte-order mark. */
+		const unsigned char *p = (const unsigned char *)s->raw;
+		if (!s->cs.iconv && s->raw_len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+			s->cs.bom_len = 3;
+		else if (s->cs.iconv && !strncmp(s->cs.name, "utf-16", 6) && s->raw_len >= 2 &&
+			 ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)))
+			s->cs.bom_len = 2;
+	} else {
+		charset_detect(s->raw, s->raw_len, s->raw_eof, &s->cs);
+		s->guessed = 1;
+	}
+	s->raw_pos = s->cs.bom_len;
+	if (s->cs.iconv) {
+		s->cd = iconv_open("UTF-8", s->cs.iconv);
+		if (s->cd == (iconv_t)-1) {
+			seterr(err, errlen, "cannot convert from '%s': %s", s->cs.name, strerror(errno));
+			return -1;
+		}
+		s->unit = !strncmp(s->cs.name, "utf-16", 6) ? 2 : 1;
+	}
+	return 0;
+}
+
+static void
+source_close(struct source *s)
+{
+	if (s->cd != (iconv_t)-1)
+		iconv_close(s->cd);
+	free(s->name);
+	s->in->src_open = 0;
+	s->name = NULL;
+}
+
+void
+source_info(const struct source *s, struct source_info *out)
+{
+	out->name = s->name;
+	out->container = s->container;
+	out->compression = s->compression;
+	out->encoding = s->cs.name;
+	out->encoding_guessed = s->guessed;
+	out->encoding_confident = s->cs.confident;
+	out->size = 0;
+	if (s->rs->kind == RS_FD && s->in->seekable) {
+		struct stat st;
+		if (fstat(s->rs->fd, &st) == 0)
+			out->size = (uint64_t)st.st_size;
+	}
+	out->bytes_in = s->bytes_in;
+	out->bytes_out = s->bytes_out;
+	out->bad_sequences = s->bad;
+	out->first_bad = s->first_bad;
+}
+
+const char *
+source_data(const struct source *s, size_t *len)
+{
+	*len = s->end - s->start;
+	return s->win + s->start;
+}
+
+void
+source_consume(struct source *s, size_t n)
+{
+	if (n > s->end - s->start)
+		n = s->end - s->start;
+	s->start += n;
+	s->win_offset += n;
+	if (s->start == s->end)
+		s->start = s->end = 0;
+}
+
+uint64_t
+source_offset(const struct source *s)
+{
+	return s->win_offset;
+}
+
+const char *
+source_error(const struct source *s)
+{
+	return s->failed ? s->err : NULL;
+}
+
+/* Makes room at the window's end; -2 when it is full at its cap. */
+static int
+make_room(struct source *s)
+{
+	if (s->end + 8 <= s->win_alloc)
+		return 0;
+	if (s->start > 0) {
+		memmove(s->win, s->win + s->start, s->end - s->start);
+		s->end -= s->start;
+		s->start = 0;
+		return 0;
+	}
+	if (s->win_alloc >= s->in->o.max_window)
+		return -2;
+	size_t n = s->win_alloc * 2;
+	if (n > s->in->o.max_window)
+		n = s->in->o.max_window;
+	s->in->win_buf = s->win = xrealloc(s->win, n);
+	s->in->win_alloc = s->win_alloc = n;
+	return 0;
+}
+
+/* Converts staged bytes through iconv into the window; returns bytes made. */
+static ssize_t
+convert(struct source *s, size_t room)
+{
+	char *out = s->win + s->end, *op = out;
+	size_t ol = room;
+
+	for (;;) {
+		if (s->pending_fffd) {
+			if (ol < 3)
+				break;
+			memcpy(op, "\xEF\xBF\xBD", 3);
+			op += 3;
+			ol -= 3;
+			s->pending_fffd = 0;
+		}
+		if (s->raw_pos == s->raw_len || (s->raw_len - s->raw_pos < 4 && !s->raw_eof)) {
+			if (op > out)
+				break; /* hand over what we have before blocking */
+			if (stage_more(s, s->raw_len - s->raw_pos + 1) < 0)
+				return -1;
+			if (s->raw_pos == s->raw_len) {
+				/* flush the shift state at the very end */
+				iconv(s->cd, NULL, NULL, &op, &ol);
+				break;
+			}
+		}
+		char *ip = s->raw + s->raw_pos;
+		size_t il = s->raw_len - s->raw_pos;
+		size_t r = iconv(s->cd, &ip, &il, &op, &ol);
+		s->raw_pos = (size_t)(ip - s->raw);
+		if (r != (size_t)-1)
+			continue;
+		if (errno == E2BIG)
+			break;
+		if (errno == EINVAL && !s->raw_eof) {
+			if (op > out)
+				break;
+			if (stage_more(s, s->raw_len - s->raw_pos + 1) < 0)
+				return -1;
+			continue;
+		}
+		/* EILSEQ, or a sequence cut off by the end: count, mark, skip */
+		if (!s->bad++)
+			s->first_bad = s->raw_base + s->raw_pos;
+		size_t skip = (size_t)s->unit;
+		if (skip > s->raw_len - s->raw_pos)
+			skip = s->raw_len - s->raw_pos;
+		s->raw_pos += skip;
+		s->pending_fffd = 1;
+	}
+	return op - out;
+}
+
+ssize_t
+source_fill(struct source *s)
+{
+	ssize_t n;
+	size_t room;
+
+	if (s->failed)
+		return -1;
+	if (s->eof)
+		return 0;
+	if (make_room(s) < 0)
+		return -2;
+	room = s->win_alloc - s->end;
+	if (s->in->o.chunk && room > s->in->o.chunk)
+		room = s->in->o.chunk;
+
+	if (s->cd != (iconv_t)-1) {
+		if (room < 8 && s->win_alloc - s->end >= 8)
+			room = 8; /* one converted character must fit */
+		n = convert(s, room);
+	} else if (s->raw_pos < s->raw_len) {
+		/* the sample read for detection goes first */
+		n = (ssize_t)(s->raw_len - s->raw_pos < room ? s->raw_len - s->raw_pos : room);
+		memcpy(s->win + s->end, s->raw + s->raw_pos, (size_t)n);
+		s->raw_pos += (size_t)n;
+	} else if (s->raw_eof) {
+		n = 0;
+	} else {
+		n = raw_read(s->in, s->rs, s->win + s->end, room, s->err, sizeof(s->err), s->name);
+		if (n < 0)
+			s->failed = 1;
+		else
+			s->bytes_in += (uint64_t)n;
+	}
+	if (n < 0)
+		return -1;
+	if (n == 0) {
+		s->eof = 1;
+		return 0;
+	}
+	s->end += (size_t)n;
+	s->bytes_out += (uint64_t)n;
+	return n;
+}

@@ -1,0 +1,98 @@
+/*
+ * Byte sources: turn a path ("-" for standard input) into one or more
+ * streams of UTF-8 text, each the contents of one input: the file itself,
+ * the decompressed stream of a .gz/.bz2/.xz/.zst/.lz4 file, or each member
+ * of a zip/7z/tar/rar archive (nested archives included, to a depth of 4).
+ * Everything compressed goes through libarchive, streaming, never to disk;
+ * a plain file is read with read() into one large reused window.
+ *
+ * Readers never call read(): they look at source_data(), ask for more with
+ * source_fill() and give back what they are done with with source_consume(),
+ * libarchive's read_ahead/consume discipline.
+ */
+#ifndef DT_SOURCE_H
+#define DT_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct source_opts {
+	const char *encoding;	  /* forced charset, or NULL to detect */
+	uint64_t max_member_size; /* decompressed bytes allowed per member */
+	uint64_t max_ratio;	  /* decompressed:compressed ratio allowed */
+	size_t max_window;	  /* the most a reader may hold at once */
+	size_t chunk;		  /* testing: the most bytes one fill adds (0: no limit) */
+};
+
+/* Fills o with the defaults (256 GiB, 500:1, 64 MiB window). */
+void source_opts_init(struct source_opts *o);
+
+struct input;
+struct source;
+
+/*
+ * Opens one path. On failure returns NULL and writes the reason (git
+ * style: "cannot open 'x': No such file or directory") into err.
+ */
+struct input *input_open(const char *path, const struct source_opts *o, char *err, size_t errlen);
+
+/*
+ * Opens len bytes at data as if they were a file called name (fuzz targets
+ * and tests); data must outlive the input.
+ */
+struct input *input_open_mem(const char *name, const void *data, size_t len,
+			     const struct source_opts *o, char *err, size_t errlen);
+
+/*
+ * Yields the next stream of the input: DT_OK with *src set (valid until the
+ * next call), DT_EOF after the last, or DT_FAILED with the reason in err
+ * (a member or the rest of an archive could not be read; calling again
+ * goes on with what can still be read, and gives DT_EOF when nothing can).
+ */
+int input_next(struct input *in, struct source **src, char *err, size_t errlen);
+
+/* Number of streams yielded so far; 0 after an empty archive. */
+unsigned input_count(const struct input *in);
+void input_close(struct input *in);
+
+/* What a source says about itself, for sniff and for the library. */
+struct source_info {
+	const char *name;	 /* "dump.csv", "a.zip:dir/dump.csv", "-" */
+	const char *container;	 /* "file", "stdin", "zip", "tar", "7zip", ... */
+	const char *compression; /* "gzip", "zstd", ..., or "" */
+	const char *encoding;	 /* "utf-8", "utf-8-bom", "cp1251", ... */
+	int encoding_guessed;	 /* detected rather than forced */
+	int encoding_confident;
+	uint64_t size;		 /* raw size when known, else 0 */
+	uint64_t bytes_in;	 /* bytes read before decoding */
+	uint64_t bytes_out;	 /* UTF-8 bytes produced so far */
+	uint64_t bad_sequences;	 /* undecodable sequences (conversion only) */
+	uint64_t first_bad;	 /* raw offset of the first of them */
+};
+void source_info(const struct source *s, struct source_info *out);
+
+/*
+ * The bytes buffered and not yet consumed; *len is set. The pointer stays
+ * valid until the next source_fill() or source_consume().
+ */
+const char *source_data(const struct source *s, size_t *len);
+
+/*
+ * Appends more bytes to the data: returns the number added (> 0), 0 at the
+ * end of the stream, or -1 on error (source_error() says which). A source
+ * whose window holds max_window unconsumed bytes returns -2: the reader
+ * must consume something (or give up the record) before asking again.
+ */
+ssize_t source_fill(struct source *s);
+
+/* Drops the first n buffered bytes. */
+void source_consume(struct source *s, size_t n);
+
+/* Decoded offset of the first buffered byte. */
+uint64_t source_offset(const struct source *s);
+
+/* The last error ("truncated gzip data", ...), or NULL. */
+const char *source_error(const struct source *s);
+
+#endif

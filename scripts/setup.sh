@@ -1,0 +1,50 @@
+#!/bin/sh
+# Installs what dumptrace needs on Debian 12 (when something is missing)
+# and builds it out of tree: build/ for the normal build, build-asan/ with
+# --sanitizers. Idempotent: run it as often as you like.
+set -eu
+cd "$(dirname "$0")/.."
+
+variant=build
+confopts=""
+for arg in "$@"; do
+	case "$arg" in
+	--sanitizers) variant=build-asan; confopts="--enable-sanitizers" ;;
+	--quiet) ;;
+	*) echo "usage: scripts/setup.sh [--sanitizers]" >&2; exit 2 ;;
+	esac
+done
+
+# Build tools, the libraries, and what the tests and benchmarks use.
+PKGS="build-essential autoconf automake libtool pkg-config git
+libcsv-dev libarchive-dev libxxhash-dev libzstd-dev libpcre2-dev libutf8proc-dev
+libsqlite3-dev libyajl-dev
+jq zstd xz-utils lz4 bzip2 gzip zip p7zip-full libarchive-tools sqlite3 miller"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	echo "setup: installing$missing" >&2
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
+	autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
+fi
+# automake ships the TAP driver but installs it only on request
+if [ ! -f build-aux/tap-driver.sh ]; then
+	for d in /usr/share/automake-*; do cp "$d/tap-driver.sh" build-aux/; done
+fi
+mkdir -p "$variant"
+cd "$variant"
+if [ ! -f Makefile ] || [ ../configure -nt Makefile ]; then
+	../configure -q $confopts
+fi
+make -s -j"$(nproc)" >/dev/null
+echo "setup: built $variant/dumptrace" >&2
