@@ -13,8 +13,15 @@
 #include "formats/format.h"
 
 extern const struct format format_csv;
+extern const struct format format_json;
+extern const struct format format_sql;
+extern const struct format format_combo;
 
+/* Ties go to the earlier entry; csv, the fallback, bids lowest. */
 const struct format *const formats[] = {
+	&format_json,
+	&format_sql,
+	&format_combo,
 	&format_csv,
 	NULL,
 };
