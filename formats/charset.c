@@ -125,6 +125,32 @@ charset_detect(const char *sample, size_t n, int eof, struct charset_guess *g)
 		g->name = "utf-8";
 		return;
 	}
+	/*
+	 * Mostly well-formed UTF-8 with a few stray bytes is UTF-8 with errors
+	 * (the reader rejects those records), not a code page: converting it
+	 * would turn every real Cyrillic letter into two wrong ones.
+	 */
+	size_t good = 0, bad = 0;
+	for (size_t i = 0; i < n;) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t k = utf8_invalid_prefix(sample + i, n - i < 4 ? n - i : 4);
+		size_t l = p[i] < 0xE0 ? 2 : p[i] < 0xF0 ? 3 : 4;
+		if (k == (size_t)-1 || k >= l) {
+			good++;
+			i += l;
+		} else {
+			bad++;
+			i++;
+		}
+	}
+	if (good >= 8 && good >= bad * 8) {
+		g->name = "utf-8";
+		g->confident = 0;
+		return;
+	}
 
 	pthread_once(&tables_once, build_tables);
 	double best = -1e300;

@@ -553,7 +553,9 @@ again:
 					c->first_eol = len;
 			}
 			c->eof = 1;
-			if (!c->done && csv_fini(&c->p, on_field, on_record, c) != 0) {
+			/* libcsv reports an open quote at the end only in strict mode */
+			int open_quote = c->p.pstate == CSVP_FIELD_BEGUN && c->p.quoted;
+			if (!c->done && (open_quote || csv_fini(&c->p, on_field, on_record, c) != 0)) {
 				if (c->lines > 1) {
 					c->eof = 0;
 					return reject_first_line(r, c, "quoted field not closed");

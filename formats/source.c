@@ -46,6 +46,8 @@ struct rawstream {
 	const char *mem; /* RS_MEM: the bytes, and how many are left */
 	size_t mem_left;
 	struct level *lvl; /* RS_ENTRY: the archive it is a member of */
+	const char *blk;   /* RS_ENTRY: the block libarchive lent us */
+	size_t blk_len;
 	char prefix[MAGIC_SIZE];
 	size_t prefix_len, prefix_pos;
 	uint64_t produced; /* bytes delivered, prefix included */
@@ -74,6 +76,7 @@ struct source {
 	int unit; /* bytes to skip past an undecodable sequence */
 
 	/* staging: raw bytes read but not yet passed on */
+	int deferred_fail; /* an error came after the staged bytes */
 	char *raw;
 	size_t raw_pos, raw_len;
 	uint64_t raw_base; /* raw offset of raw[0] */
@@ -128,7 +131,10 @@ seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Does the start of a stream look like something libarchive must open? */
+/*
+ * Does the start of a stream look like something libarchive must open?
+ * 1: a compressed stream (gzip, ..., lz4); 2: an archive (zip, tar, ...).
+ */
 static int
 magic_is_archive(const unsigned char *p, size_t n)
 {
@@ -154,7 +160,7 @@ magic_is_archive(const unsigned char *p, size_t n)
 	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
 		if (n >= magics[i].off + magics[i].len &&
 		    !memcmp(p + magics[i].off, magics[i].m, magics[i].len))
-			return 1;
+			return i < 5 ? 1 : 2;
 	return 0;
 }
 
@@ -194,13 +200,33 @@ raw_read(struct input *in, struct rawstream *rs, char *dst, size_t n, char *err,
 			return -1;
 		}
 	} else {
+		/*
+		 * The block API, not archive_read_data(): that one drops the bytes
+		 * it had gathered when an error follows them, and a truncated dump
+		 * must still yield every record before the cut.
+		 */
 		struct level *l = rs->lvl;
-		r = archive_read_data(l->a, dst, n);
-		if (r < 0) {
-			const char *m = archive_error_string(l->a);
-			seterr(err, errlen, "cannot read '%s': %s", name, m ? m : "archive error");
-			return -1;
+		if (rs->blk_len == 0) {
+			const void *b;
+			size_t bl;
+			la_int64_t boff;
+			int ar = archive_read_data_block(l->a, &b, &bl, &boff);
+			if (ar == ARCHIVE_EOF) {
+				rs->eof = 1;
+				return 0;
+			}
+			if (ar < ARCHIVE_WARN) {
+				const char *m = archive_error_string(l->a);
+				seterr(err, errlen, "cannot read '%s': %s", name, m ? m : "archive error");
+				return -1;
+			}
+			rs->blk = b;
+			rs->blk_len = bl;
 		}
+		r = (ssize_t)(n < rs->blk_len ? n : rs->blk_len);
+		memcpy(dst, rs->blk, (size_t)r);
+		rs->blk += r;
+		rs->blk_len -= (size_t)r;
 		l->out_total += (uint64_t)r;
 		if (rs->produced + (uint64_t)r > in->o.max_member_size) {
 			seterr(err, errlen,
@@ -270,6 +296,7 @@ level_seek_cb(struct archive *a, void *ud, la_int64_t off, int whence)
 	struct level *l = ud;
 	off_t r = lseek(l->under->fd, (off_t)off, whence);
 	(void)a;
+	l->under->eof = 0; /* zip and 7z read the end first, then come back */
 	return r < 0 ? ARCHIVE_FATAL : (la_int64_t)r;
 }
 
@@ -300,8 +327,8 @@ level_free(struct level *l)
  * on a regular file at the top, which 7z and zip's central directory use.
  */
 static int
-level_push(struct input *in, struct rawstream *rs, const char *name, int seekable, char *err,
-	   size_t errlen)
+level_push(struct input *in, struct rawstream *rs, const char *name, int kind, int seekable,
+	   char *err, size_t errlen)
 {
 	struct level *l;
 
@@ -317,15 +344,22 @@ level_push(struct input *in, struct rawstream *rs, const char *name, int seekabl
 	l->cbuf = xmalloc(RAW_BUF);
 	l->a = archive_read_new();
 	archive_read_support_filter_all(l->a);
-	/* Not format_all: mtree and others bid on plain text. */
+	/*
+	 * Not format_all: mtree and others bid on plain text. Inside a
+	 * compressed stream only tar and cpio make sense; leaving zip, 7z and
+	 * rar out there also spares their bidders' search for self-extractor
+	 * signatures, which reads 128 KiB ahead before the first record.
+	 */
 	archive_read_support_format_tar(l->a);
 	archive_read_support_format_gnutar(l->a);
-	archive_read_support_format_zip(l->a);
-	archive_read_support_format_7zip(l->a);
-	archive_read_support_format_rar(l->a);
-	archive_read_support_format_rar5(l->a);
 	archive_read_support_format_cpio(l->a);
-	archive_read_support_format_raw(l->a);
+	if (kind == 2) {
+		archive_read_support_format_zip(l->a);
+		archive_read_support_format_7zip(l->a);
+		archive_read_support_format_rar(l->a);
+		archive_read_support_format_rar5(l->a);
+	} else
+		archive_read_support_format_raw(l->a);
 	archive_read_set_callback_data(l->a, l);
 	archive_read_set_read_callback(l->a, level_read_cb);
 	if (seekable) {
@@ -387,16 +421,18 @@ input_open(const char *path, const struct source_opts *o, char *err, size_t errl
 		}
 		/* peeked without consuming: the stream starts at 0 again */
 		in->top.prefix_len = 0;
-		if (magic_is_archive((unsigned char *)in->top.prefix, (size_t)r)) {
-			if (level_push(in, &in->top, path, 1, err, errlen) < 0)
+		int kind = magic_is_archive((unsigned char *)in->top.prefix, (size_t)r);
+		if (kind) {
+			if (level_push(in, &in->top, path, kind, 1, err, errlen) < 0)
 				goto fail;
 		} else
 			in->plain_pending = 1;
 	} else {
 		if (fill_prefix(in, &in->top, err, errlen, path) < 0)
 			goto fail;
-		if (magic_is_archive((unsigned char *)in->top.prefix, in->top.prefix_len)) {
-			if (level_push(in, &in->top, path, 0, err, errlen) < 0)
+		int kind = magic_is_archive((unsigned char *)in->top.prefix, in->top.prefix_len);
+		if (kind) {
+			if (level_push(in, &in->top, path, kind, 0, err, errlen) < 0)
 				goto fail;
 		} else
 			in->plain_pending = 1;
@@ -428,8 +464,9 @@ input_open_mem(const char *name, const void *data, size_t len, const struct sour
 		input_close(in);
 		return NULL;
 	}
-	if (magic_is_archive((unsigned char *)in->top.prefix, in->top.prefix_len)) {
-		if (level_push(in, &in->top, name, 0, err, errlen) < 0) {
+	int kind = magic_is_archive((unsigned char *)in->top.prefix, in->top.prefix_len);
+	if (kind) {
+		if (level_push(in, &in->top, name, kind, 0, err, errlen) < 0) {
 			input_close(in);
 			return NULL;
 		}
@@ -536,8 +573,9 @@ input_next(struct input *in, struct source **src, char *err, size_t errlen)
 		rs->lvl = l;
 		if (fill_prefix(in, rs, err, errlen, name) < 0)
 			return DT_FAILED;
-		if (magic_is_archive((unsigned char *)rs->prefix, rs->prefix_len)) {
-			if (level_push(in, rs, name, 0, err, errlen) < 0)
+		int kind = magic_is_archive((unsigned char *)rs->prefix, rs->prefix_len);
+		if (kind) {
+			if (level_push(in, rs, name, kind, 0, err, errlen) < 0)
 				return DT_FAILED;
 			continue;
 		}
@@ -587,6 +625,12 @@ stage_more(struct source *s, size_t want)
 	while (!s->raw_eof && s->raw_len < want) {
 		ssize_t r = raw_read(s->in, s->rs, s->raw + s->raw_len, RAW_BUF - s->raw_len, s->err,
 				     sizeof(s->err), s->name);
+		if (r < 0 && s->raw_len > s->raw_pos) {
+			/* hand over what came before the error first */
+			s->deferred_fail = 1;
+			s->raw_eof = 1;
+			break;
+		}
 		if (r < 0) {
 			s->failed = 1;
 			return -1;
@@ -822,6 +866,10 @@ source_fill(struct source *s)
 	}
 	if (n < 0)
 		return -1;
+	if (n == 0 && s->deferred_fail) {
+		s->failed = 1;
+		return -1;
+	}
 	if (n == 0) {
 		s->eof = 1;
 		return 0;
