@@ -43,6 +43,7 @@ struct common {
 	{ "max-member-size", required_argument, NULL, 0x1007 },          \
 	{ "max-ratio", required_argument, NULL, 0x1008 },                \
 	{ "chunk", required_argument, NULL, 0x1009 },                    \
+	{ "no-fast-path", no_argument, NULL, 0x100a },                   \
 	{ "quiet", no_argument, NULL, 'q' }
 
 #define COMMON_HELP                                                                       \

@@ -140,6 +140,9 @@ common_option(struct common *co, int c, const char *arg)
 			die_usage(NULL, "bad size '%s' for --chunk", arg);
 		co->src.chunk = (size_t)v;
 		return 1;
+	case 0x100a:
+		co->rd.no_fast_path = 1;
+		return 1;
 	case 'q':
 		co->quiet = 1;
 		co->progress = 0;

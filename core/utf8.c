@@ -66,6 +66,11 @@ scan(const char *s, size_t n, int allow_cut)
 			i++;
 			continue;
 		}
+		/* two-byte sequences (Cyrillic, Kazakh) inline: most of a dump */
+		if (p[i] >= 0xC2 && p[i] < 0xE0 && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+			i += 2;
+			continue;
+		}
 		int l = seq_len(p + i, n - i);
 		if (l == -1)
 			return allow_cut ? (size_t)-1 : i;

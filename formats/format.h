@@ -22,6 +22,7 @@ struct reader_opts {
 	const char *table;   /* SQL: read only this table */
 	size_t max_record;   /* longest record accepted, in bytes */
 	size_t max_fields;   /* most fields in one record */
+	int no_fast_path;    /* CSV: every line through libcsv (tests compare) */
 };
 
 /* Fills o with the defaults (16 MiB records, 65536 fields). */

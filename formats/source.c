@@ -31,8 +31,6 @@
 #include "formats/charset.h"
 #include "formats/source.h"
 
-#define RAW_BUF (1u << 20)	  /* staging and libarchive client buffers */
-#define WINDOW_INIT (4u << 20)	  /* the reader's window, grown on demand */
 #define SAMPLE_SIZE (64u << 10)	  /* bytes looked at to guess the charset */
 #define MAGIC_SIZE 512		  /* bytes looked at to spot an archive */
 #define MAX_DEPTH 4		  /* archives inside archives */
@@ -118,6 +116,7 @@ source_opts_init(struct source_opts *o)
 	o->max_member_size = 256ull << 30;
 	o->max_ratio = 500;
 	o->max_window = 64u << 20;
+	o->bufsize = 1u << 20;
 }
 
 static void
@@ -280,7 +279,7 @@ level_read_cb(struct archive *a, void *ud, const void **buf)
 {
 	struct level *l = ud;
 	char err[512];
-	ssize_t r = raw_read(l->in, l->under, l->cbuf, RAW_BUF, err, sizeof(err), l->name);
+	ssize_t r = raw_read(l->in, l->under, l->cbuf, l->in->o.bufsize, err, sizeof(err), l->name);
 
 	if (r < 0) {
 		archive_set_error(a, EIO, "%s", err);
@@ -341,7 +340,7 @@ level_push(struct input *in, struct rawstream *rs, const char *name, int kind, i
 	l->in = in;
 	l->under = rs;
 	l->name = xstrdup(name);
-	l->cbuf = xmalloc(RAW_BUF);
+	l->cbuf = xmalloc(in->o.bufsize);
 	l->a = archive_read_new();
 	archive_read_support_filter_all(l->a);
 	/*
@@ -386,6 +385,16 @@ level_pop(struct input *in)
 	in->entries[in->depth] = NULL;
 }
 
+/* Keeps sizes sane whatever the caller set. */
+static void
+input_fix_opts(struct source_opts *o)
+{
+	if (o->bufsize < SAMPLE_SIZE)
+		o->bufsize = SAMPLE_SIZE;
+	if (o->max_window < 2 * o->bufsize)
+		o->max_window = 2 * o->bufsize;
+}
+
 struct input *
 input_open(const char *path, const struct source_opts *o, char *err, size_t errlen)
 {
@@ -394,8 +403,7 @@ input_open(const char *path, const struct source_opts *o, char *err, size_t errl
 	int is_stdin = !strcmp(path, "-");
 
 	in->o = *o;
-	if (in->o.max_window < (1u << 20))
-		in->o.max_window = 1u << 20;
+	input_fix_opts(&in->o);
 	in->path = xstrdup(path);
 	in->fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	if (in->fd < 0) {
@@ -437,8 +445,8 @@ input_open(const char *path, const struct source_opts *o, char *err, size_t errl
 		} else
 			in->plain_pending = 1;
 	}
-	in->raw_buf = xmalloc(RAW_BUF);
-	in->win_alloc = WINDOW_INIT < in->o.max_window ? WINDOW_INIT : in->o.max_window;
+	in->raw_buf = xmalloc(in->o.bufsize);
+	in->win_alloc = 4 * in->o.bufsize < in->o.max_window ? 4 * in->o.bufsize : in->o.max_window;
 	in->win_buf = xmalloc(in->win_alloc);
 	return in;
 fail:
@@ -453,8 +461,7 @@ input_open_mem(const char *name, const void *data, size_t len, const struct sour
 	struct input *in = xcalloc(1, sizeof(*in));
 
 	in->o = *o;
-	if (in->o.max_window < (1u << 20))
-		in->o.max_window = 1u << 20;
+	input_fix_opts(&in->o);
 	in->path = xstrdup(name);
 	in->fd = -1;
 	in->top.kind = RS_MEM;
@@ -472,8 +479,8 @@ input_open_mem(const char *name, const void *data, size_t len, const struct sour
 		}
 	} else
 		in->plain_pending = 1;
-	in->raw_buf = xmalloc(RAW_BUF);
-	in->win_alloc = WINDOW_INIT < in->o.max_window ? WINDOW_INIT : in->o.max_window;
+	in->raw_buf = xmalloc(in->o.bufsize);
+	in->win_alloc = 4 * in->o.bufsize < in->o.max_window ? 4 * in->o.bufsize : in->o.max_window;
 	in->win_buf = xmalloc(in->win_alloc);
 	return in;
 }
@@ -623,7 +630,7 @@ stage_more(struct source *s, size_t want)
 		s->raw_pos = 0;
 	}
 	while (!s->raw_eof && s->raw_len < want) {
-		ssize_t r = raw_read(s->in, s->rs, s->raw + s->raw_len, RAW_BUF - s->raw_len, s->err,
+		ssize_t r = raw_read(s->in, s->rs, s->raw + s->raw_len, s->in->o.bufsize - s->raw_len, s->err,
 				     sizeof(s->err), s->name);
 		if (r < 0 && s->raw_len > s->raw_pos) {
 			/* hand over what came before the error first */

@@ -23,9 +23,10 @@ struct source_opts {
 	uint64_t max_ratio;	  /* decompressed:compressed ratio allowed */
 	size_t max_window;	  /* the most a reader may hold at once */
 	size_t chunk;		  /* testing: the most bytes one fill adds (0: no limit) */
+	size_t bufsize;		  /* read size; the window starts at four times it */
 };
 
-/* Fills o with the defaults (256 GiB, 500:1, 64 MiB window). */
+/* Fills o with the defaults (256 GiB, 500:1, 64 MiB window, 1 MiB reads). */
 void source_opts_init(struct source_opts *o);
 
 struct input;

@@ -61,7 +61,8 @@ is "$(jq -r '.inputs[2].encoding' sn.json)" "cp1251" "CP1251 detected inside gzi
 is "$(jq -r '.inputs[2].compression' sn.json)" "gzip" "gzip named"
 
 # an archive with several members gives one input each, in order
-printf 'a,b\n1,2\n' >m1.csv; printf 'c;d\n3;4\n5;6\n' >m2.csv
+printf 'a,b\n1,2\n' >m1.csv
+printf 'name;city;phone\nАхметов;Алматы;87012345678\nИванов;Астана;87011112233\n' >m2.csv
 zip -q multi.zip m1.csv m2.csv
 dt sniff --json multi.zip >sn.json 2>/dev/null
 is "$(jq -r '[.inputs[].records.parsed] | join(",")' sn.json)" "1,2" "each member is its own input"
