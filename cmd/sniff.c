@@ -28,7 +28,7 @@ struct table {
 	char *name; /* NULL for formats without tables */
 	uint64_t records;
 	struct column *cols;
-	size_t ncols;
+	size_t ncols, cols_alloc;
 };
 
 struct stream {
@@ -121,7 +121,7 @@ sniff_record(void *ctx, struct reader *r, const struct record *rec)
 		if (!c) {
 			if (t->ncols >= 4096)
 				continue;
-			t->cols = xrealloc(t->cols, (t->ncols + 1) * sizeof(*t->cols));
+			t->cols = xgrow(t->cols, &t->cols_alloc, t->ncols + 1, sizeof(*t->cols));
 			c = &t->cols[t->ncols++];
 			memset(c, 0, sizeof(*c));
 			c->name = xstrndup(f->name ? f->name : "", f->name_len);

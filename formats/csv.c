@@ -230,10 +230,12 @@ rows_field(void *s, size_t n, void *data)
 		r->rowstart[r->nrows] = r->n;
 		r->in_row = 1;
 	}
-	size_t a = r->alloc;
-	r->off = xgrow(r->off, &a, r->n + 1, sizeof(size_t));
-	r->len = xrealloc(r->len, a * sizeof(size_t));
-	r->alloc = a;
+	if (r->n + 1 > r->alloc) {
+		size_t a = r->alloc;
+		r->off = xgrow(r->off, &a, r->n + 1, sizeof(size_t));
+		r->len = xrealloc(r->len, a * sizeof(size_t));
+		r->alloc = a;
+	}
 	r->off[r->n] = r->text.len;
 	r->len[r->n] = n;
 	r->n++;
