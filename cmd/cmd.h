@@ -114,5 +114,6 @@ const char *fmt_bytes(uint64_t v, char buf[32]);
 /* Subcommands. */
 int cmd_sniff(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
+int cmd_dedup(int argc, char **argv);
 
 #endif

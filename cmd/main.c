@@ -19,6 +19,7 @@ struct command {
 static const struct command commands[] = {
 	{ "sniff", cmd_sniff, "say what each input is: container, charset, format, columns, counts" },
 	{ "cat", cmd_cat, "print the records of any dump as JSON Lines or CSV" },
+	{ "dedup", cmd_dedup, "remove repeated lines or records, first occurrence kept" },
 };
 
 static void

@@ -672,7 +672,10 @@ source_start(struct input *in, struct rawstream *rs, const char *name, const cha
 		seterr(err, errlen, "%s", s->err);
 		return -1;
 	}
-	if (in->o.encoding) {
+	if (in->o.binary) {
+		s->cs.name = "binary";
+		s->cs.confident = 1;
+	} else if (in->o.encoding) {
 		if (charset_lookup(in->o.encoding, &s->cs) < 0) {
 			seterr(err, errlen, "unknown encoding '%s'", in->o.encoding);
 			return -1;
@@ -747,6 +750,15 @@ source_consume(struct source *s, size_t n)
 	s->win_offset += n;
 	if (s->start == s->end)
 		s->start = s->end = 0;
+}
+
+int
+source_plain_fd(const struct source *s)
+{
+	if (s->rs->kind != RS_FD || !s->in->seekable || s->cd != (iconv_t)-1 || s->cs.bom_len ||
+	    s->win_offset || s->end)
+		return -1;
+	return s->rs->fd;
 }
 
 uint64_t

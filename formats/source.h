@@ -24,6 +24,7 @@ struct source_opts {
 	size_t max_window;	  /* the most a reader may hold at once */
 	size_t chunk;		  /* testing: the most bytes one fill adds (0: no limit) */
 	size_t bufsize;		  /* read size; the window starts at four times it */
+	int binary;		  /* bytes as they are: no charset detection or conversion */
 };
 
 /* Fills o with the defaults (256 GiB, 500:1, 64 MiB window, 1 MiB reads). */
@@ -89,6 +90,13 @@ ssize_t source_fill(struct source *s);
 
 /* Drops the first n buffered bytes. */
 void source_consume(struct source *s, size_t n);
+
+/*
+ * The file descriptor of a source that is a plain regular file read as it
+ * is (no decompression, no conversion, nothing consumed yet), for callers
+ * that read it in parallel with pread(); -1 otherwise.
+ */
+int source_plain_fd(const struct source *s);
 
 /* Decoded offset of the first buffered byte. */
 uint64_t source_offset(const struct source *s);

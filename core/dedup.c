@@ -1,0 +1,567 @@
+/*
+ * Exact deduplication by partitioned fingerprints; see dedup.h.
+ *
+ * A part is the keys one thread produced from one share of the input,
+ * numbered from the part's base. Each part keeps one list of pairs per
+ * bucket, in key order: growing chunks in memory, preceded by any blocks
+ * spilled to the run file. Finishing walks every bucket (buckets split
+ * between the threads), part by part in order, so a key meets the earlier
+ * keys of its bucket before the later ones: the first occurrence goes into
+ * the table, every later equal key is marked in the duplicate bitmap.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#define XXH_INLINE_ALL
+#define XXH_STATIC_LINKING_ONLY
+#include <xxhash.h>
+
+#include "core/dedup.h"
+#include "core/xalloc.h"
+
+#define SEQ_BITS 40 /* a part may hold a trillion keys */
+#define SEQ_MASK ((1ull << SEQ_BITS) - 1)
+#define EMPTY UINT64_MAX
+#define READ_BUF (4u << 20)
+#define CHUNK_MIN 64
+#define CHUNK_MAX 8192
+#define MAX_THREADS 64
+
+struct ent {
+	uint64_t a; /* the low 64 bits of the fingerprint */
+	uint64_t b; /* 24 more bits << SEQ_BITS | sequence number in the part */
+};
+
+struct chunk {
+	struct chunk *next;
+	uint32_t n, cap;
+	struct ent e[];
+};
+
+struct sref { /* one spilled block */
+	uint64_t off;
+	uint32_t csize, n;
+};
+
+struct plist {
+	struct chunk *head, *tail;
+	uint64_t n; /* pairs, spilled ones included */
+	struct sref *sp;
+	size_t nsp, spalloc;
+};
+
+struct part {
+	uint64_t base, n;
+	struct plist *lists;
+	uint64_t mem; /* bytes of chunks it holds */
+};
+
+struct dedup {
+	struct dedup_opts o;
+	unsigned nbits; /* buckets = 1 << nbits */
+	struct part **parts;
+	size_t nparts, parts_alloc;
+	struct part *fp_part; /* the open part of dedup_add_fp() */
+	uint64_t total;	      /* keys so far */
+	_Atomic uint64_t mem;
+	int spill_fd;
+	_Atomic uint64_t spill_end;
+	_Atomic unsigned spill_runs;
+	pthread_mutex_t spill_lock;
+	_Atomic uint64_t *bitmap;
+	uint64_t dups;
+	char *buf[MAX_THREADS]; /* read buffers, one per thread, reused */
+};
+
+struct dedup *
+dedup_new(const struct dedup_opts *o, char *err, size_t errlen)
+{
+	struct dedup *d = xcalloc(1, sizeof(*d));
+	char path[4096];
+
+	d->o = *o;
+	if (!d->o.threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		d->o.threads = n > 0 ? (unsigned)n : 1;
+	}
+	if (d->o.threads > MAX_THREADS)
+		d->o.threads = MAX_THREADS;
+	if (!d->o.memory)
+		d->o.memory = 1ull << 30;
+	/*
+	 * About 16K pairs a bucket: a 512 KiB table, held in cache; but no
+	 * more buckets than the budget can give a first chunk each.
+	 */
+	if (d->o.memory < (8u << 20))
+		d->o.memory = 8u << 20;
+	d->nbits = 8;
+	while (d->nbits < 16 && (d->o.expect_keys >> d->nbits) > 16384 &&
+	       ((uint64_t)2 << d->nbits) * d->o.threads * CHUNK_MIN * sizeof(struct ent) * 4 <= d->o.memory)
+		d->nbits++;
+	pthread_mutex_init(&d->spill_lock, NULL);
+
+	snprintf(path, sizeof(path), "%s/dumptrace-spill-XXXXXX", o->tmpdir ? o->tmpdir : "/tmp");
+	d->spill_fd = mkstemp(path);
+	if (d->spill_fd < 0) {
+		snprintf(err, errlen, "cannot create a spill file in '%s': %s",
+			 o->tmpdir ? o->tmpdir : "/tmp", strerror(errno));
+		free(d);
+		return NULL;
+	}
+	unlink(path); /* gone from the directory now; the space goes with the fd */
+	return d;
+}
+
+static struct part *
+part_new(struct dedup *d, uint64_t base)
+{
+	struct part *p = xcalloc(1, sizeof(*p));
+	p->base = base;
+	p->lists = xcalloc((size_t)1 << d->nbits, sizeof(*p->lists));
+	d->parts = xgrow(d->parts, &d->parts_alloc, d->nparts + 1, sizeof(*d->parts));
+	d->parts[d->nparts++] = p;
+	return p;
+}
+
+/* Writes every chunk of part p to the run file and frees them. */
+static int
+spill_part(struct dedup *d, struct part *p)
+{
+	size_t nb = (size_t)1 << d->nbits;
+	size_t cap = ZSTD_compressBound(CHUNK_MAX * sizeof(struct ent));
+	char *cbuf = xmalloc(cap);
+	int rc = 0;
+
+	for (size_t b = 0; b < nb && rc == 0; b++) {
+		struct plist *l = &p->lists[b];
+		struct chunk *c = l->head, *next;
+		for (; c; c = next) {
+			next = c->next;
+			if (rc == 0 && c->n) {
+				size_t cs = ZSTD_compress(cbuf, cap, c->e, c->n * sizeof(struct ent), 1);
+				uint64_t off = atomic_fetch_add(&d->spill_end, cs);
+				if (ZSTD_isError(cs) || pwrite(d->spill_fd, cbuf, cs, (off_t)off) != (ssize_t)cs)
+					rc = -1;
+				l->sp = xgrow(l->sp, &l->spalloc, l->nsp + 1, sizeof(*l->sp));
+				l->sp[l->nsp++] = (struct sref){ off, (uint32_t)cs, c->n };
+			}
+			atomic_fetch_sub(&d->mem, sizeof(*c) + (uint64_t)c->cap * sizeof(struct ent));
+			free(c);
+		}
+		l->head = l->tail = NULL;
+	}
+	p->mem = 0;
+	atomic_fetch_add(&d->spill_runs, 1);
+	free(cbuf);
+	return rc;
+}
+
+/* Appends a pair to part p's list of bucket b. */
+static inline int
+push(struct dedup *d, struct part *p, size_t b, uint64_t a, uint64_t bword)
+{
+	struct plist *l = &p->lists[b];
+	struct chunk *c = l->tail;
+
+	if (!c || c->n == c->cap) {
+		uint32_t cap = c ? (c->cap < CHUNK_MAX ? c->cap * 2 : CHUNK_MAX) : CHUNK_MIN;
+		size_t sz = sizeof(*c) + (size_t)cap * sizeof(struct ent);
+		/*
+		 * Over budget: the part spills once it holds its share of the
+		 * budget, so that runs are large however small the budget.
+		 */
+		if (atomic_fetch_add(&d->mem, sz) + sz > d->o.memory &&
+		    p->mem >= d->o.memory / (2 * d->o.threads)) {
+			atomic_fetch_sub(&d->mem, sz);
+			if (spill_part(d, p) < 0)
+				return -1;
+			atomic_fetch_add(&d->mem, sz);
+			cap = CHUNK_MIN * 4;
+			sz = sizeof(*c) + (size_t)cap * sizeof(struct ent);
+		}
+		c = xmalloc(sz);
+		c->next = NULL;
+		c->n = 0;
+		c->cap = cap;
+		if (l->tail)
+			l->tail->next = c;
+		else
+			l->head = c;
+		l->tail = c;
+		p->mem += sz;
+	}
+	c->e[c->n++] = (struct ent){ a, bword };
+	l->n++;
+	return 0;
+}
+
+static inline int
+add_hash(struct dedup *d, struct part *p, XXH128_hash_t h)
+{
+	unsigned nb = d->nbits;
+	size_t b = (size_t)(h.high64 >> (64 - nb));
+	uint64_t extra = (h.high64 >> (64 - nb - 24)) & 0xFFFFFF;
+	return push(d, p, b, h.low64, extra << SEQ_BITS | p->n++);
+}
+
+uint64_t
+dedup_add_fp(struct dedup *d, uint64_t hi, uint64_t lo)
+{
+	if (!d->fp_part)
+		d->fp_part = part_new(d, d->total);
+	XXH128_hash_t h = { .low64 = lo, .high64 = hi };
+	add_hash(d, d->fp_part, h); /* a spill failure shows at finish */
+	return d->total++;
+}
+
+struct line_job {
+	struct dedup *d;
+	struct part *p;
+	int fd;
+	uint64_t from, to;
+	char *buf;
+	int failed;
+	char err[256];
+};
+
+/* Hashes the lines of [from, to) of the file; a share starts on a line. */
+static void *
+hash_lines(void *arg)
+{
+	struct line_job *j = arg;
+	struct dedup *d = j->d;
+	uint64_t pos = j->from;
+	size_t have = 0;
+	XXH3_state_t *st = NULL; /* a line longer than the buffer, hashed in pieces */
+
+	while (pos < j->to || have) {
+		size_t want = READ_BUF - have;
+		ssize_t r = 0;
+		if (pos < j->to) {
+			if (want > j->to - pos)
+				want = (size_t)(j->to - pos);
+			r = pread(j->fd, j->buf + have, want, (off_t)pos);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0) {
+				snprintf(j->err, sizeof(j->err), "%s", strerror(errno));
+				j->failed = 1;
+				break;
+			}
+			if (r == 0) { /* the file shrank under us */
+				snprintf(j->err, sizeof(j->err), "file shrank while being read");
+				j->failed = 1;
+				break;
+			}
+			pos += (uint64_t)r;
+		}
+		size_t len = have + (size_t)r, i = 0;
+		int at_end = pos >= j->to;
+		const char *b = j->buf;
+
+		for (;;) {
+			const char *nl = memchr(b + i, '\n', len - i);
+			if (!nl)
+				break;
+			size_t ll = (size_t)(nl - (b + i)) + 1, kl = dedup_key_len(b + i, ll);
+			XXH128_hash_t h;
+			if (st) {
+				/* a CR held back from the last piece belongs to the key unless it ends it */
+				XXH3_128bits_update(st, b + i, kl);
+				h = XXH3_128bits_digest(st);
+				XXH3_freeState(st);
+				st = NULL;
+			} else
+				h = XXH3_128bits(b + i, kl);
+			if (add_hash(d, j->p, h) < 0)
+				goto spill_failed;
+			i += ll;
+		}
+		if (at_end && i < len) {
+			/* the last line of the file, without LF */
+			size_t kl = dedup_key_len(b + i, len - i);
+			XXH128_hash_t h;
+			if (st) {
+				XXH3_128bits_update(st, b + i, kl);
+				h = XXH3_128bits_digest(st);
+				XXH3_freeState(st);
+				st = NULL;
+			} else
+				h = XXH3_128bits(b + i, kl);
+			if (add_hash(d, j->p, h) < 0)
+				goto spill_failed;
+			i = len;
+		}
+		have = len - i;
+		if (have == READ_BUF) {
+			/* no LF in the whole buffer: hash it in pieces, keeping a last CR */
+			if (!st) {
+				st = XXH3_createState();
+				XXH3_128bits_reset(st);
+			}
+			size_t k = b[have - 1] == '\r' ? have - 1 : have;
+			XXH3_128bits_update(st, b, k);
+			memmove(j->buf, b + k, have - k);
+			have -= k;
+			continue;
+		}
+		if (have)
+			memmove(j->buf, b + i, have);
+		if (at_end && !have)
+			break;
+	}
+	if (st)
+		XXH3_freeState(st);
+	return NULL;
+spill_failed:
+	snprintf(j->err, sizeof(j->err), "cannot write the spill file: %s", strerror(errno));
+	j->failed = 1;
+	if (st)
+		XXH3_freeState(st);
+	return NULL;
+}
+
+/* The first line start at or after off (size when none). */
+static uint64_t
+next_line_start(int fd, uint64_t off, uint64_t size)
+{
+	char b[65536];
+	if (off == 0)
+		return 0;
+	off--; /* a line starts right after an LF, which may sit just before off */
+	while (off < size) {
+		ssize_t r = pread(fd, b, sizeof(b), (off_t)off);
+		if (r <= 0)
+			return size;
+		const char *nl = memchr(b, '\n', (size_t)r);
+		if (nl)
+			return off + (uint64_t)(nl - b) + 1;
+		off += (uint64_t)r;
+	}
+	return size;
+}
+
+int64_t
+dedup_add_file(struct dedup *d, int fd, uint64_t size, char *err, size_t errlen)
+{
+	unsigned t = d->o.threads;
+	struct line_job jobs[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	uint64_t cut[MAX_THREADS + 1];
+
+	d->fp_part = NULL;
+	if (size < (64u << 10) * t)
+		t = 1; /* a small file is not worth the threads */
+	cut[0] = 0;
+	for (unsigned i = 1; i < t; i++)
+		cut[i] = next_line_start(fd, size / t * i, size);
+	cut[t] = size;
+	for (unsigned i = 0; i < t; i++) {
+		if (!d->buf[i])
+			d->buf[i] = xmalloc(READ_BUF);
+		memset(&jobs[i], 0, sizeof(jobs[i]));
+		jobs[i].d = d;
+		jobs[i].p = part_new(d, 0);
+		jobs[i].fd = fd;
+		jobs[i].from = cut[i] < cut[i + 1] ? cut[i] : cut[i + 1];
+		jobs[i].to = cut[i + 1];
+		jobs[i].buf = d->buf[i];
+	}
+	for (unsigned i = 1; i < t; i++)
+		if (pthread_create(&tid[i], NULL, hash_lines, &jobs[i]) != 0) {
+			jobs[i].failed = 1;
+			snprintf(jobs[i].err, sizeof(jobs[i].err), "cannot start a thread");
+		}
+	hash_lines(&jobs[0]);
+	for (unsigned i = 1; i < t; i++)
+		if (!jobs[i].failed || strcmp(jobs[i].err, "cannot start a thread"))
+			pthread_join(tid[i], NULL);
+	uint64_t lines = 0;
+	for (unsigned i = 0; i < t; i++) {
+		if (jobs[i].failed) {
+			snprintf(err, errlen, "%s", jobs[i].err);
+			return -1;
+		}
+		jobs[i].p->base = d->total + lines;
+		lines += jobs[i].p->n;
+	}
+	d->total += lines;
+	return (int64_t)lines;
+}
+
+struct finish_job {
+	struct dedup *d;
+	unsigned id;
+	uint64_t dups;
+	int failed;
+};
+
+static void *
+finish_buckets(void *arg)
+{
+	struct finish_job *j = arg;
+	struct dedup *d = j->d;
+	size_t nb = (size_t)1 << d->nbits;
+	struct ent *tab = NULL, *scratch = xmalloc(CHUNK_MAX * sizeof(struct ent));
+	size_t tcap = 0;
+	size_t cbcap = ZSTD_compressBound(CHUNK_MAX * sizeof(struct ent));
+	char *cbuf = xmalloc(cbcap);
+
+	for (size_t b = j->id; b < nb; b += d->o.threads) {
+		uint64_t total = 0;
+		for (size_t k = 0; k < d->nparts; k++)
+			total += d->parts[k]->lists[b].n;
+		if (total < 2)
+			continue;
+		size_t need = 64;
+		while (need < total * 2)
+			need *= 2;
+		if (need > tcap) {
+			free(tab);
+			tab = xmalloc(need * sizeof(*tab));
+			tcap = need;
+		}
+		size_t mask = need - 1;
+		for (size_t i = 0; i < need; i++)
+			tab[i].b = EMPTY;
+
+		for (size_t k = 0; k < d->nparts; k++) {
+			struct part *p = d->parts[k];
+			struct plist *l = &p->lists[b];
+			struct chunk *c = l->head;
+			size_t s = 0;
+			for (;;) {
+				const struct ent *e;
+				size_t n;
+				if (s < l->nsp) {
+					/* the spilled blocks come first: they are older */
+					struct sref *r = &l->sp[s++];
+					if (pread(d->spill_fd, cbuf, r->csize, (off_t)r->off) != (ssize_t)r->csize ||
+					    ZSTD_decompress(scratch, CHUNK_MAX * sizeof(struct ent), cbuf, r->csize) !=
+						    r->n * sizeof(struct ent)) {
+						j->failed = 1;
+						goto out;
+					}
+					e = scratch;
+					n = r->n;
+				} else if (c) {
+					e = c->e;
+					n = c->n;
+					c = c->next;
+				} else
+					break;
+				for (size_t i = 0; i < n; i++) {
+					uint64_t hi = e[i].b >> SEQ_BITS;
+					size_t h = (size_t)e[i].a & mask;
+					for (;;) {
+						if (tab[h].b == EMPTY) {
+							tab[h].a = e[i].a;
+							tab[h].b = hi;
+							break;
+						}
+						if (tab[h].a == e[i].a && tab[h].b == hi) {
+							uint64_t seq = p->base + (e[i].b & SEQ_MASK);
+							atomic_fetch_or_explicit(&d->bitmap[seq >> 6], 1ull << (seq & 63),
+										 memory_order_relaxed);
+							j->dups++;
+							break;
+						}
+						h = (h + 1) & mask;
+					}
+				}
+			}
+		}
+	}
+out:
+	free(tab);
+	free(scratch);
+	free(cbuf);
+	return NULL;
+}
+
+int
+dedup_finish(struct dedup *d, struct dedup_stats *st, char *err, size_t errlen)
+{
+	unsigned t = d->o.threads;
+	struct finish_job jobs[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+
+	d->bitmap = xcalloc((size_t)(d->total / 64 + 1), sizeof(*d->bitmap));
+	for (unsigned i = 0; i < t; i++) {
+		memset(&jobs[i], 0, sizeof(jobs[i]));
+		jobs[i].d = d;
+		jobs[i].id = i;
+	}
+	for (unsigned i = 1; i < t; i++)
+		if (pthread_create(&tid[i], NULL, finish_buckets, &jobs[i]) != 0)
+			jobs[i].failed = 2;
+	finish_buckets(&jobs[0]);
+	d->dups = 0;
+	int failed = 0;
+	for (unsigned i = 1; i < t; i++) {
+		if (jobs[i].failed == 2) { /* no thread: do its buckets here */
+			jobs[i].failed = 0;
+			finish_buckets(&jobs[i]);
+		} else
+			pthread_join(tid[i], NULL);
+	}
+	for (unsigned i = 0; i < t; i++) {
+		d->dups += jobs[i].dups;
+		failed |= jobs[i].failed;
+	}
+	if (failed) {
+		snprintf(err, errlen, "cannot read back the spill file");
+		return -1;
+	}
+	memset(st, 0, sizeof(*st));
+	st->keys = d->total;
+	st->duplicates = d->dups;
+	st->unique = d->total - d->dups;
+	st->spilled_bytes = atomic_load(&d->spill_end);
+	st->spill_runs = atomic_load(&d->spill_runs);
+	return 0;
+}
+
+int
+dedup_is_dup(const struct dedup *d, uint64_t seq)
+{
+	return seq < d->total && (atomic_load_explicit(&d->bitmap[seq >> 6], memory_order_relaxed) >>
+				  (seq & 63)) & 1;
+}
+
+void
+dedup_free(struct dedup *d)
+{
+	if (!d)
+		return;
+	size_t nb = (size_t)1 << d->nbits;
+	for (size_t k = 0; k < d->nparts; k++) {
+		struct part *p = d->parts[k];
+		for (size_t b = 0; b < nb; b++) {
+			struct chunk *c = p->lists[b].head, *next;
+			for (; c; c = next) {
+				next = c->next;
+				free(c);
+			}
+			free(p->lists[b].sp);
+		}
+		free(p->lists);
+		free(p);
+	}
+	free(d->parts);
+	for (unsigned i = 0; i < MAX_THREADS; i++)
+		free(d->buf[i]);
+	free((void *)d->bitmap);
+	if (d->spill_fd >= 0)
+		close(d->spill_fd);
+	pthread_mutex_destroy(&d->spill_lock);
+	free(d);
+}
