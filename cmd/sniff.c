@@ -1,8 +1,9 @@
 /*
  * dumptrace sniff: what each input is. For every stream (a file, a
  * decompressed stream, an archive member): container and compression,
- * charset, format and dialect, the tables and columns with a coarse type,
- * and how many records were parsed and rejected, with the first reasons.
+ * charset, format and dialect, the tables and columns with their inferred
+ * type and the share of values that validate as it, and how many records
+ * were parsed and rejected, with the first reasons.
  * It reads every record, so its counts are the real ones.
  */
 #include "config.h"
@@ -21,7 +22,7 @@
 
 struct column {
 	char *name;
-	struct type_tally tally;
+	struct type_guess guess;
 };
 
 struct table {
@@ -125,9 +126,10 @@ sniff_record(void *ctx, struct reader *r, const struct record *rec)
 			c = &t->cols[t->ncols++];
 			memset(c, 0, sizeof(*c));
 			c->name = xstrndup(f->name ? f->name : "", f->name_len);
+			types_guess_init(&c->guess, c->name, f->name_len);
 		}
 		if (!f->is_null)
-			c->tally.n[types_coarse(f->val, f->len)]++;
+			types_guess_add(&c->guess, f->val, f->len);
 	}
 	return 0;
 }
@@ -138,6 +140,10 @@ sniff_end(void *ctx, struct source *src, struct reader *r, int failed)
 	struct sniff *sn = ctx;
 	struct stream *s = &sn->s[sn->n - 1];
 	source_info(src, &s->si);
+	/* the dialect again: some readers learn it as they go (SQL tables) */
+	dynbuf_reset(&s->dialect);
+	s->ndialect = 0;
+	reader_describe(r, add_dialect, s);
 	s->si.name = s->name;
 	s->si.container = s->container;
 	s->si.compression = s->compression;
@@ -200,9 +206,9 @@ print_text(struct sniff *sn, const struct walk_totals *t)
 			printf("  columns     %zu\n", tb->ncols);
 			for (size_t j = 0; j < tb->ncols; j++) {
 				double rate;
-				enum coarse_type ty = types_tally_verdict(&tb->cols[j].tally, &rate);
-				printf("    %3zu  %-28s %-7s", j + 1, tb->cols[j].name, types_coarse_name(ty));
-				if (ty != CT_EMPTY && ty != CT_TEXT)
+				enum dt_type ty = types_guess_result(&tb->cols[j].guess, &rate);
+				printf("    %3zu  %-28s %-13s", j + 1, tb->cols[j].name, types_name(ty));
+				if (ty != DT_NONE)
 					printf(" %5.1f%%", rate * 100);
 				printf("\n");
 			}
@@ -296,12 +302,12 @@ print_json(struct sniff *sn, const struct walk_totals *t)
 			jsonw_arr_open(&w);
 			for (size_t j = 0; j < tb->ncols; j++) {
 				double rate;
-				enum coarse_type ty = types_tally_verdict(&tb->cols[j].tally, &rate);
+				enum dt_type ty = types_guess_result(&tb->cols[j].guess, &rate);
 				jsonw_obj_open(&w);
 				jsonw_key(&w, "name");
 				jsonw_str(&w, tb->cols[j].name);
 				jsonw_key(&w, "type");
-				jsonw_str(&w, types_coarse_name(ty));
+				jsonw_str(&w, types_name(ty));
 				jsonw_key(&w, "rate");
 				jsonw_dbl(&w, rate);
 				jsonw_obj_close(&w);
@@ -338,7 +344,8 @@ help(void)
 	printf("usage: dumptrace sniff [OPTIONS] FILE...\n"
 	       "\n"
 	       "Reads every input whole and says what it is: container and compression,\n"
-	       "charset, format and dialect, tables and columns with a coarse type, and\n"
+	       "charset, format and dialect, tables and columns with their type and the\n"
+	       "share of values that validate as it (from the first 10,000 records), and\n"
 	       "how many records were parsed and rejected, with the first reasons.\n"
 	       "FILE may be - for standard input; archives give one input per member.\n"
 	       "\n"
@@ -397,8 +404,10 @@ cmd_sniff(int argc, char **argv)
 	for (size_t i = 0; i < sn.n; i++) {
 		struct stream *s = &sn.s[i];
 		for (size_t k = 0; k < s->ntables; k++) {
-			for (size_t j = 0; j < s->tables[k].ncols; j++)
+			for (size_t j = 0; j < s->tables[k].ncols; j++) {
 				free(s->tables[k].cols[j].name);
+				types_guess_release(&s->tables[k].cols[j].guess);
+			}
 			free(s->tables[k].cols);
 			free(s->tables[k].name);
 		}

@@ -1,26 +1,2536 @@
-/* Placeholder: the sql reader is being written (formats issue). */
+/*
+ * The SQL dump reader: mysqldump and mariadb-dump output, pg_dump output
+ * (COPY blocks and the --inserts forms) and SQLite's .dump, turned into one
+ * record per row, each tagged with its table (rec->table, the bare name:
+ * no schema, no quotes). Every table is its own stream of records.
+ *
+ * It is a hand-written tokenizer over the source window, in three parts:
+ *  - between statements, and in statements that hold no data (SET, LOCK,
+ *    ALTER, functions with dollar-quoted bodies, rows of tables that
+ *    --table does not select), a resumable byte machine that knows just
+ *    enough (quotes, comments, dollar quotes, parentheses, the statement
+ *    delimiter) to find where the statement ends, consuming as it goes;
+ *  - the head of a data statement (INSERT ... VALUES, COPY ... FROM stdin,
+ *    CREATE TABLE for the column names), parsed from its first byte; when
+ *    the window ends inside it, the window grows to twice its size and the
+ *    head is parsed again, so the work stays linear;
+ *  - rows, one at a time: a tuple of an INSERT (so a 100 MB extended
+ *    INSERT is streamed and only one row must fit in --max-record) or a
+ *    line of COPY data, with the same grow-and-retry rule. Values without
+ *    escapes point into the window; the others are decoded into one
+ *    reused arena.
+ *
+ * Choices worth knowing:
+ *  - backslash escapes apply to MySQL (and unknown-dialect) strings, to
+ *    PostgreSQL E'...' strings and to plain strings after
+ *    "SET standard_conforming_strings = off"; never to SQLite. A MySQL
+ *    escape that MySQL does not define (\ followed by a space, \%, \_ ...)
+ *    keeps its backslash: mysqldump never writes one, so the file was
+ *    written by something that meant a literal backslash;
+ *  - hex literals (0x4142, X'4142') stay hex text ("0x4142"): they are
+ *    usually hashes or ids in binary columns, not text. A _binary '...'
+ *    string is kept as text when it is valid UTF-8 without NUL, else
+ *    turned into the same hex text, so binary columns do not reject rows;
+ *  - SQLite's replace(...,char(10)) and char() are evaluated; any other
+ *    function call or parenthesised expression is kept as written;
+ *  - a row whose value count differs from the column count, a syntax
+ *    error in a data statement, or a statement that is not SQL at all is
+ *    rejected with its line and byte offset; after a syntax error the
+ *    reader goes on after the next ';' at statement level (after the next
+ *    line in COPY data).
+ */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/dynbuf.h"
 #include "core/status.h"
+#include "core/utf8.h"
+#include "core/xalloc.h"
 #include "formats/format.h"
 
-static int
-bid(const char *buf, size_t len, int eof)
+#define PEEK_SIZE (64u << 10)
+#define MIN_GROW (64u << 10) /* smallest window growth before a retry */
+#define MAX_IDENT 1024       /* longest table or column name */
+#define MAX_TABLES 100000
+#define MAX_NEST 8 /* function calls inside function calls */
+
+enum dialect { D_UNKNOWN, D_MYSQL, D_POSTGRES, D_SQLITE };
+static const char *const dialect_name[] = {"unknown", "mysql", "postgres", "sqlite"};
+
+/* How backslashes in a string literal are read. */
+enum esc { ES_NONE, ES_MYSQL, ES_PG };
+
+/* Parse results of the retrying parts. */
+enum { P_OK, P_MORE, P_ERR, P_END, P_TAIL };
+
+/* What the reader is doing between calls. */
+enum mode {
+	M_TOP,       /* between statements */
+	M_SKIP,      /* in a statement (or a row) it does not read */
+	M_LINE,      /* skipping to the end of the line (psql meta-commands) */
+	M_ROWS,      /* in INSERT ... VALUES, before a row */
+	M_COPY,      /* in the data lines of COPY ... FROM stdin */
+	M_COPY_SKIP, /* in the data lines of a COPY it does not read */
+	M_DONE
+};
+
+/* The skip machine's states and targets. */
+enum { K_CODE, K_QUOTE, K_LINE, K_BLOCK, K_DOLLAR };
+enum { U_STMT, U_ROW };
+
+/* Column names: NUL-separated in names, one struct field per column. */
+struct colset {
+	char *names;
+	struct field *f;
+	size_t n;
+};
+
+struct table {
+	char *name; /* NUL-terminated: rec->table */
+	struct colset cols;
+	int implicit; /* col1..colN, made up from the first row */
+};
+
+/* A value of the row being read: in the window or in the arena. */
+struct val {
+	size_t off, len;
+	unsigned char in_arena, is_null;
+};
+
+struct sqlr {
+	enum dialect dialect;
+	const char *tool;
+	int std_strings; /* PostgreSQL standard_conforming_strings */
+	char delim[16];  /* MySQL DELIMITER */
+	size_t delim_len;
+	unsigned char code_tab[256]; /* bytes the skip machine stops at */
+	size_t peek_tables;
+	int peek_whole;
+
+	enum mode mode;
+	size_t pending;    /* bytes of the last record, consumed at the next call */
+	int pending_lines; /* lines in them, when known (COPY); else -1 */
+	uint64_t line;     /* line number of the window's first byte */
+	int eof;
+
+	/* the skip machine */
+	int k, until, kesc, kbs, top_comment, mid_line;
+	enum mode line_then; /* M_LINE: where to go after the line */
+	char kq;
+	long depth;
+	unsigned char prev, prev2;
+	char tag[66];
+	size_t tag_len;
+
+	/* the data statement being read */
+	struct table *tab;
+	struct colset stmt_cols;
+	int has_stmt_cols;
+	uint64_t nrows; /* rows read from it so far */
+	size_t scanned; /* COPY: window bytes searched for the line end */
+
+	/* the row being read */
+	struct dynbuf arena;
+	struct val *vals;
+	size_t nvals, vals_alloc;
+	struct field *fields;
+	size_t fields_alloc;
+	struct dynbuf scratch; /* names while a statement head is parsed */
+	size_t *scratch_at;
+	size_t nscratch, scratch_alloc;
+
+	char err[160];
+	size_t err_at;
+
+	struct table **tables;
+	size_t ntables, tables_alloc;
+	struct table *last;
+	char tname[MAX_IDENT + 1];
+};
+
+/* --- bytes ---------------------------------------------------------- */
+
+static inline int
+is_space(unsigned char c)
 {
-	(void)buf;
-	(void)len;
-	(void)eof;
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static inline int
+is_ident(unsigned char c)
+{
+	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '$' || c >= 0x80;
+}
+
+static inline int
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * The first byte of b[p..e) equal to c1 or c2, or e: eight bytes at a
+ * time, since values and fields are short and many (memchr's call costs
+ * more than the search).
+ */
+static inline size_t
+find2(const char *b, size_t p, size_t e, unsigned char c1, unsigned char c2)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	const uint64_t k1 = ones * c1, k2 = ones * c2;
+
+	while (p + 8 <= e) {
+		uint64_t w, x, y, m;
+		memcpy(&w, b + p, 8);
+		x = w ^ k1;
+		y = w ^ k2;
+		/* a zero byte in x or y; the lowest flagged byte is exact */
+		m = ((x - ones) & ~x & highs) | ((y - ones) & ~y & highs);
+		if (m)
+			return p + ((size_t)__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#endif
+	while (p < e && (unsigned char)b[p] != c1 && (unsigned char)b[p] != c2)
+		p++;
+	return p;
+}
+
+static uint64_t
+count_nl(const char *p, size_t n)
+{
+	const char *e = p + n;
+	uint64_t k = 0;
+
+	while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		k++;
+		p++;
+	}
+	return k;
+}
+
+static int
+kw(const char *w, size_t wl, const char *k)
+{
+	return wl == strlen(k) && !strncasecmp(w, k, wl);
+}
+
+/* Drops n window bytes, keeping the line count. */
+static void
+advance(struct reader *r, struct sqlr *s, size_t n)
+{
+	size_t len;
+	const char *buf = source_data(r->src, &len);
+
+	if (n > len)
+		n = len;
+	s->line += count_nl(buf, n);
+	source_consume(r->src, n);
+}
+
+/*
+ * Grows the window past have bytes: to at least twice as many, so that a
+ * parse retried from the start after each growth stays linear overall.
+ * 1 when it grew, 0 when it cannot (end of input, or the window is at its
+ * cap), -1 on a source error.
+ */
+static int
+grow(struct reader *r, struct sqlr *s, size_t have)
+{
+	size_t want = have + (have < MIN_GROW ? MIN_GROW : have), len = have;
+
+	while (len < want) {
+		ssize_t k = source_fill(r->src);
+		if (k > 0) {
+			len += (size_t)k;
+			continue;
+		}
+		if (k == 0)
+			s->eof = 1;
+		else if (k == -1)
+			return -1;
+		break;
+	}
+	return len > have;
+}
+
+static int
+source_failed(struct reader *r, struct sqlr *s)
+{
+	return reader_fail(r, s->line, source_offset(r->src), "%s", source_error(r->src));
+}
+
+/* --- tables and columns --------------------------------------------- */
+
+static void
+colset_free(struct colset *c)
+{
+	free(c->names);
+	free(c->f);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Sets c from n NUL-terminated names packed in names[0..len). */
+static void
+colset_set(struct colset *c, const char *names, size_t len, size_t n)
+{
+	colset_free(c);
+	c->names = xmalloc(len ? len : 1);
+	memcpy(c->names, names, len);
+	c->f = xcalloc(n ? n : 1, sizeof(*c->f));
+	c->n = n;
+	for (size_t i = 0, at = 0; i < n; i++) {
+		c->f[i].name = c->names + at;
+		c->f[i].name_len = strlen(c->names + at);
+		at += c->f[i].name_len + 1;
+	}
+}
+
+static void
+colset_implicit(struct colset *c, size_t n)
+{
+	struct dynbuf b;
+
+	dynbuf_init(&b, (size_t)-1);
+	for (size_t i = 0; i < n; i++) {
+		dynbuf_printf(&b, "col%zu", i + 1);
+		dynbuf_addc(&b, '\0');
+	}
+	colset_set(c, b.buf, b.len, n);
+	dynbuf_release(&b);
+}
+
+/* The table called name (bare), created on first sight; NULL past the cap. */
+static struct table *
+table_get(struct sqlr *s, const char *name)
+{
+	if (s->last && !strcmp(s->last->name, name))
+		return s->last;
+	for (size_t i = 0; i < s->ntables; i++)
+		if (!strcmp(s->tables[i]->name, name))
+			return s->last = s->tables[i];
+	if (s->ntables >= MAX_TABLES)
+		return NULL;
+	s->tables = xgrow(s->tables, &s->tables_alloc, s->ntables + 1, sizeof(*s->tables));
+	struct table *t = xcalloc(1, sizeof(*t));
+	t->name = xstrdup(name);
+	s->tables[s->ntables++] = t;
+	return s->last = t;
+}
+
+/* Does --table select this table? Case does not matter, nor a schema. */
+static int
+table_wanted(struct reader *r, const char *name)
+{
+	const char *want = r->opts.table, *dot;
+
+	if (!want)
+		return 1;
+	if (!strcasecmp(want, name))
+		return 1;
+	dot = strrchr(want, '.');
+	return dot && !strcasecmp(dot + 1, name);
+}
+
+static void
+scratch_reset(struct sqlr *s)
+{
+	dynbuf_reset(&s->scratch);
+	s->nscratch = 0;
+}
+
+/* Ends the name being built in scratch; -1 when it is not fit to be one. */
+static int
+scratch_end(struct sqlr *s, size_t start)
+{
+	size_t at;
+
+	if (s->scratch.len == start ||
+	    reader_check_value(s->scratch.buf + start, s->scratch.len - start, &at) ||
+	    dynbuf_addc(&s->scratch, '\0') < 0)
+		return -1;
+	s->scratch_at =
+	    xgrow(s->scratch_at, &s->scratch_alloc, s->nscratch + 1, sizeof(*s->scratch_at));
+	s->scratch_at[s->nscratch++] = start;
+	return 0;
+}
+
+/* --- the skip machine ----------------------------------------------- */
+
+static enum esc
+plain_esc(const struct sqlr *s)
+{
+	if (s->dialect == D_MYSQL || s->dialect == D_UNKNOWN)
+		return ES_MYSQL;
+	if (s->dialect == D_POSTGRES && !s->std_strings)
+		return ES_PG;
+	return ES_NONE;
+}
+
+static void
+build_code_tab(struct sqlr *s)
+{
+	static const char stops[] = "'\"`[-#/$();";
+
+	memset(s->code_tab, 0, sizeof(s->code_tab));
+	for (const char *p = stops; *p; p++)
+		s->code_tab[(unsigned char)*p] = 1;
+	s->code_tab[(unsigned char)s->delim[0]] = 1;
+}
+
+static void
+set_dialect(struct sqlr *s, enum dialect d)
+{
+	if (s->dialect == D_UNKNOWN)
+		s->dialect = d;
+}
+
+static void
+skip_start(struct sqlr *s, int until)
+{
+	s->mode = M_SKIP;
+	s->until = until;
+	s->k = K_CODE;
+	s->kbs = 0;
+	s->depth = 0;
+	s->prev = s->prev2 = ' ';
+}
+
+/*
+ * Runs the skip machine over b[*ip..n): 1 when its target is reached
+ * (*ip just past it), 0 when it needs more bytes (*ip: what it is done
+ * with; it never needs more than 66 bytes kept).
+ */
+static int
+skip_scan(struct sqlr *s, const char *b, size_t n, int eof, size_t *ip)
+{
+	size_t i = *ip;
+	int done = 0;
+
+	while (i < n && !done) {
+		unsigned char c;
+		switch (s->k) {
+		case K_CODE:
+			while (i < n && !s->code_tab[(unsigned char)b[i]])
+				i++;
+			if (i >= n)
+				break;
+			c = (unsigned char)b[i];
+			unsigned char p1 = i > 0 ? (unsigned char)b[i - 1] : s->prev;
+			unsigned char p2 = i > 1    ? (unsigned char)b[i - 2]
+			                   : i == 1 ? s->prev
+			                            : s->prev2;
+			if (c == '\'') {
+				s->kq = '\'';
+				s->kesc = plain_esc(s) != ES_NONE ||
+				          ((p1 | 0x20) == 'e' && !is_ident(p2));
+				s->k = K_QUOTE;
+			} else if (c == '"' || c == '`') {
+				s->kq = (char)c;
+				s->kesc = c == '"' && plain_esc(s) == ES_MYSQL;
+				s->k = K_QUOTE;
+			} else if (c == '[' && s->dialect != D_MYSQL) {
+				s->kq = ']';
+				s->kesc = 0;
+				s->k = K_QUOTE;
+			} else if (c == '-' || c == '/') {
+				if (i + 1 >= n && !eof)
+					goto need;
+				if (i + 1 < n && b[i + 1] == (c == '-' ? '-' : '*')) {
+					s->k = c == '-' ? K_LINE : K_BLOCK;
+					i++;
+				}
+			} else if (c == '#' && s->dialect != D_POSTGRES) {
+				s->k = K_LINE;
+			} else if (c == '$' && s->dialect != D_MYSQL && !is_ident(p1)) {
+				/* $tag$ opens a dollar-quoted body */
+				size_t j = i + 1;
+				while (j < n && j - i <= 64 && is_ident((unsigned char)b[j]) &&
+				       b[j] != '$')
+					j++;
+				if (j >= n && !eof)
+					goto need;
+				if (j < n && b[j] == '$' && j - i <= 64 &&
+				    !is_digit((unsigned char)b[i + 1])) {
+					s->tag_len = j - i + 1;
+					memcpy(s->tag, b + i, s->tag_len);
+					s->k = K_DOLLAR;
+					i = j;
+				}
+			} else if (c == '(') {
+				s->depth++;
+			} else if (c == ')') {
+				if (--s->depth <= 0 && s->until == U_ROW) {
+					s->mode = M_ROWS;
+					done = 1;
+				}
+			} else if (c == (unsigned char)s->delim[0]) {
+				if (i + s->delim_len > n && !eof)
+					goto need;
+				if (i + s->delim_len <= n &&
+				    !memcmp(b + i, s->delim, s->delim_len)) {
+					/* the statement ends here, whatever the target was */
+					i += s->delim_len - 1;
+					s->mode = M_TOP;
+					done = 1;
+				}
+			}
+			i++;
+			break;
+		case K_QUOTE:
+			if (s->kbs) {
+				s->kbs = 0;
+				i++;
+				break;
+			}
+			if (!s->kesc) {
+				const char *q = memchr(b + i, s->kq, n - i);
+				if (!q) {
+					i = n;
+					break;
+				}
+				i = (size_t)(q - b) + 1;
+				s->k = K_CODE;
+				break;
+			}
+			while (i < n && b[i] != s->kq && b[i] != '\\')
+				i++;
+			if (i >= n)
+				break;
+			if (b[i] == '\\')
+				s->kbs = 1;
+			else
+				s->k = K_CODE;
+			i++;
+			break;
+		case K_LINE: {
+			const char *nl = memchr(b + i, '\n', n - i);
+			i = nl ? (size_t)(nl - b) + 1 : n;
+			if (nl)
+				s->k = K_CODE;
+			break;
+		}
+		case K_BLOCK: {
+			const char *e = memmem(b + i, n - i, "*/", 2);
+			if (e) {
+				i = (size_t)(e - b) + 2;
+				s->k = K_CODE;
+			} else if (eof)
+				i = n;
+			else {
+				if (n - i > 1)
+					i = n - 1; /* keep a '*' that may start the end */
+				goto need;
+			}
+			break;
+		}
+		case K_DOLLAR: {
+			const char *e = memmem(b + i, n - i, s->tag, s->tag_len);
+			if (e) {
+				i = (size_t)(e - b) + s->tag_len;
+				s->k = K_CODE;
+			} else if (eof)
+				i = n;
+			else {
+				if (n - i >= s->tag_len)
+					i = n - s->tag_len + 1;
+				goto need;
+			}
+			break;
+		}
+		}
+	}
+	if (0) {
+	need:
+		done = 0;
+	}
+	if (i > 0) {
+		s->prev = (unsigned char)b[i - 1];
+		s->prev2 = i > 1 ? (unsigned char)b[i - 2] : s->prev;
+	}
+	*ip = i;
+	return done;
+}
+
+/* M_SKIP: runs the machine, consuming, until its target or the end. */
+static int
+skip_run(struct reader *r, struct sqlr *s)
+{
+	for (;;) {
+		size_t len, i = 0;
+		const char *buf = source_data(r->src, &len);
+		int done = skip_scan(s, buf, len, s->eof, &i);
+
+		advance(r, s, i);
+		if (done)
+			return 1;
+		if (s->eof && i >= len) {
+			s->mode = M_TOP;
+			return 1;
+		}
+		int g = grow(r, s, len - i);
+		if (g < 0)
+			return source_failed(r, s);
+	}
+}
+
+/* M_LINE: drops the rest of the line. */
+static int
+line_run(struct reader *r, struct sqlr *s)
+{
+	for (;;) {
+		size_t len;
+		const char *buf = source_data(r->src, &len);
+		const char *nl = memchr(buf, '\n', len);
+
+		if (nl) {
+			advance(r, s, (size_t)(nl - buf) + 1);
+			s->mode = s->line_then;
+			return 1;
+		}
+		advance(r, s, len);
+		if (s->eof) {
+			s->mode = M_TOP;
+			return 1;
+		}
+		if (grow(r, s, 0) < 0)
+			return source_failed(r, s);
+	}
+}
+
+/* --- the lexer of statement heads and rows (over a whole buffer) ---- */
+
+struct lx {
+	const char *b;
+	size_t n, i;
+	int eof, hash;
+};
+
+/* Skips white space and comments; -1 when the buffer ends first. */
+static int
+lx_ws_slow(struct lx *l)
+{
+	for (;;) {
+		while (l->i < l->n && is_space((unsigned char)l->b[l->i]))
+			l->i++;
+		if (l->i >= l->n)
+			return -1;
+		char c = l->b[l->i];
+		char d = l->i + 1 < l->n ? l->b[l->i + 1] : 0;
+		if ((c == '-' || c == '/') && l->i + 1 >= l->n)
+			return l->eof ? 0 : -1;
+		if ((c == '-' && d == '-') || (c == '#' && l->hash)) {
+			const char *nl = memchr(l->b + l->i, '\n', l->n - l->i);
+			if (!nl) {
+				l->i = l->n;
+				return -1;
+			}
+			l->i = (size_t)(nl - l->b) + 1;
+		} else if (c == '/' && d == '*') {
+			const char *e = memmem(l->b + l->i + 2, l->n - l->i - 2, "*/", 2);
+			if (!e) {
+				l->i = l->n;
+				return -1;
+			}
+			l->i = (size_t)(e - l->b) + 2;
+		} else
+			return 0;
+	}
+}
+
+/* lx_ws_slow(), with the common case (a token right here) inline. */
+static inline int
+lx_ws(struct lx *l)
+{
+	if (l->i < l->n) {
+		unsigned char c = (unsigned char)l->b[l->i];
+		if (!is_space(c) && c != '-' && c != '/' && c != '#')
+			return 0;
+	}
+	return lx_ws_slow(l);
+}
+
+/* A bare word at l->i: its length (0 if none), -1 when the buffer cuts it. */
+static long
+lx_word(struct lx *l, const char **w)
+{
+	size_t j = l->i;
+
+	*w = l->b + j;
+	while (j < l->n && is_ident((unsigned char)l->b[j]))
+		j++;
+	if (j >= l->n && !l->eof)
+		return -1;
+	long k = (long)(j - l->i);
+	l->i = j;
+	return k;
+}
+
+static int
+need(struct sqlr *s, struct lx *l, const char *what)
+{
+	if (!l->eof)
+		return P_MORE;
+	snprintf(s->err, sizeof(s->err), "unexpected end of input in %s", what);
+	s->err_at = l->i < l->n ? l->i : l->n;
+	return P_ERR;
+}
+
+static int
+syntax(struct sqlr *s, struct lx *l, const char *what)
+{
+	snprintf(s->err, sizeof(s->err), "syntax error: %s", what);
+	s->err_at = l->i;
+	return P_ERR;
+}
+
+/*
+ * One identifier, quoted (`x`, "x", [x]) or bare, unquoted into scratch.
+ * P_OK, P_MORE, or P_ERR (none there, or too long).
+ */
+static int
+lx_ident(struct sqlr *s, struct lx *l)
+{
+	char c = l->b[l->i];
+	char close = c == '`' ? '`' : c == '"' ? '"' : c == '[' ? ']' : 0;
+
+	if (close) {
+		if (c == '`')
+			set_dialect(s, D_MYSQL);
+		size_t j = l->i + 1;
+		for (;;) {
+			const char *q = memchr(l->b + j, close, l->n - j);
+			if (!q)
+				return need(s, l, "a quoted name");
+			size_t e = (size_t)(q - l->b);
+			if (dynbuf_add(&s->scratch, l->b + j, e - j) < 0)
+				return syntax(s, l, "name too long");
+			if (e + 1 >= l->n && !l->eof)
+				return P_MORE;
+			if (close != ']' && e + 1 < l->n && l->b[e + 1] == close) {
+				dynbuf_addc(&s->scratch, close); /* a doubled quote */
+				j = e + 2;
+				continue;
+			}
+			l->i = e + 1;
+			return P_OK;
+		}
+	}
+	const char *w;
+	long wl = lx_word(l, &w);
+	if (wl < 0)
+		return P_MORE;
+	if (wl == 0)
+		return syntax(s, l, "name expected");
+	if (dynbuf_add(&s->scratch, w, (size_t)wl) < 0)
+		return syntax(s, l, "name too long");
+	return P_OK;
+}
+
+/* A possibly qualified name (schema.table); only its last part is kept. */
+static int
+lx_qname(struct sqlr *s, struct lx *l)
+{
+	for (;;) {
+		size_t start = s->scratch.len;
+		int st = lx_ident(s, l);
+		if (st != P_OK)
+			return st;
+		size_t save = l->i;
+		if (lx_ws(l) < 0 && !l->eof)
+			return P_MORE;
+		if (l->i < l->n && l->b[l->i] == '.') {
+			l->i++;
+			if (lx_ws(l) < 0)
+				return need(s, l, "a name");
+			s->scratch.len = start; /* keep only the last part */
+			continue;
+		}
+		l->i = save;
+		if (s->scratch.len - start > MAX_IDENT)
+			return syntax(s, l, "name too long");
+		return P_OK;
+	}
+}
+
+/*
+ * Skips a balanced (...) group starting at l->i, strings and comments
+ * included. P_OK with l->i past it.
+ */
+static int
+lx_balanced(struct sqlr *s, struct lx *l, enum esc esc)
+{
+	long depth = 0;
+
+	while (l->i < l->n) {
+		char c = l->b[l->i];
+		if (c == '\'' || c == '"' || c == '`') {
+			size_t j = l->i + 1;
+			for (;;) {
+				if (j >= l->n)
+					return need(s, l, "a string");
+				if (l->b[j] == '\\' && esc != ES_NONE && c != '`') {
+					j += 2;
+					continue;
+				}
+				if (l->b[j] == c)
+					break;
+				j++;
+			}
+			l->i = j + 1;
+			continue;
+		}
+		if (c == '-' || c == '/' || c == '#') {
+			size_t before = l->i;
+			if (lx_ws(l) < 0)
+				return need(s, l, "parentheses");
+			if (l->i != before)
+				continue; /* a comment */
+		}
+		l->i++;
+		if (c == '(')
+			depth++;
+		else if (c == ')' && --depth <= 0)
+			return P_OK;
+	}
+	return need(s, l, "parentheses");
+}
+
+/* --- values ---------------------------------------------------------- */
+
+static int
+arena_add(struct sqlr *s, struct lx *l, const void *p, size_t n)
+{
+	if (dynbuf_add(&s->arena, p, n) < 0) {
+		snprintf(s->err, sizeof(s->err), "row longer than the --max-record limit");
+		s->err_at = l->i;
+		return -1;
+	}
 	return 0;
 }
 
 static int
-open_(struct reader *r)
+hexval(unsigned char c)
 {
-	return reader_fail(r, 0, 0, "the sql reader is not built yet");
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * Decodes one escape at b[j] (just past the backslash) into the arena;
+ * returns the bytes read past the backslash, or 0 when more are needed.
+ */
+static size_t
+unescape(struct sqlr *s, struct lx *l, size_t j, enum esc esc)
+{
+	unsigned char c = (unsigned char)l->b[j];
+	char out[8];
+	size_t o = 0, used = 1;
+
+	if (esc == ES_MYSQL) {
+		switch (c) {
+		case '0':
+			out[o++] = '\0';
+			break;
+		case 'b':
+			out[o++] = '\b';
+			break;
+		case 'n':
+			out[o++] = '\n';
+			break;
+		case 'r':
+			out[o++] = '\r';
+			break;
+		case 't':
+			out[o++] = '\t';
+			break;
+		case 'Z':
+			out[o++] = 0x1a;
+			break;
+		case '\\':
+		case '\'':
+		case '"':
+			out[o++] = (char)c;
+			break;
+		default:
+			/* not a MySQL escape: the backslash was meant */
+			out[o++] = '\\';
+			used = 0;
+		}
+	} else {
+		/* PostgreSQL E'' strings */
+		unsigned v = 0;
+		switch (c) {
+		case 'b':
+			out[o++] = '\b';
+			break;
+		case 'f':
+			out[o++] = '\f';
+			break;
+		case 'n':
+			out[o++] = '\n';
+			break;
+		case 'r':
+			out[o++] = '\r';
+			break;
+		case 't':
+			out[o++] = '\t';
+			break;
+		case 'x':
+			while (used < 3 && j + used < l->n &&
+			       hexval((unsigned char)l->b[j + used]) >= 0)
+				v = v * 16 + (unsigned)hexval((unsigned char)l->b[j + used++]);
+			if (used == 1)
+				out[o++] = 'x';
+			else
+				out[o++] = (char)v;
+			break;
+		case 'u':
+		case 'U': {
+			size_t nd = c == 'u' ? 4 : 8;
+			if (j + nd >= l->n && !l->eof)
+				return 0;
+			for (size_t k = 1; k <= nd; k++) {
+				int h = j + k < l->n ? hexval((unsigned char)l->b[j + k]) : -1;
+				if (h < 0) {
+					v = 0xFFFFFFFF;
+					break;
+				}
+				v = v * 16 + (unsigned)h;
+			}
+			if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+				out[o++] = (char)c; /* not a code point: keep the letter */
+			else {
+				o = utf8_encode(v, out);
+				used = nd + 1;
+			}
+			break;
+		}
+		default:
+			if (c >= '0' && c <= '7') {
+				while (used < 3 && j + used < l->n && l->b[j + used] >= '0' &&
+				       l->b[j + used] <= '7')
+					used++;
+				for (size_t k = 0; k < used; k++)
+					v = v * 8 + (unsigned)(l->b[j + k] - '0');
+				out[o++] = (char)(v & 0xFF);
+			} else
+				out[o++] = (char)c;
+		}
+		if (j + used >= l->n && !l->eof && (c == 'x' || (c >= '0' && c <= '7')))
+			return 0; /* the number may go on in the next bytes */
+	}
+	if (arena_add(s, l, out, o) < 0)
+		return (size_t)-1;
+	return used;
+}
+
+/*
+ * A string literal at l->i (the opening quote). Without escapes or
+ * doubled quotes the value points into the window; else it is decoded
+ * into the arena.
+ */
+static int
+lx_string(struct sqlr *s, struct lx *l, enum esc esc, struct val *v)
+{
+	char q = l->b[l->i];
+	size_t j = l->i + 1, end = j;
+
+	/* the common case first: one pass to the closing quote */
+	if (esc == ES_NONE) {
+		const char *e = memchr(l->b + j, q, l->n - j);
+		end = e ? (size_t)(e - l->b) : l->n;
+	} else
+		end = find2(l->b, j, l->n, (unsigned char)q, '\\');
+	if (end >= l->n)
+		return need(s, l, "a string");
+	if (l->b[end] == q) {
+		if (end + 1 >= l->n && !l->eof)
+			return P_MORE; /* the quote may be doubled */
+		if (end + 1 >= l->n || l->b[end + 1] != q) {
+			v->off = j;
+			v->len = end - j;
+			v->in_arena = 0;
+			l->i = end + 1;
+			return P_OK;
+		}
+	}
+	/* the slow way, into the arena */
+	v->off = s->arena.len;
+	v->in_arena = 1;
+	for (;;) {
+		size_t k = j;
+		while (k < l->n && l->b[k] != q && !(l->b[k] == '\\' && esc != ES_NONE))
+			k++;
+		if (arena_add(s, l, l->b + j, k - j) < 0)
+			return P_ERR;
+		if (k >= l->n)
+			return need(s, l, "a string");
+		if (l->b[k] == '\\') {
+			if (k + 1 >= l->n)
+				return need(s, l, "a string");
+			size_t used = unescape(s, l, k + 1, esc);
+			if (used == (size_t)-1)
+				return P_ERR;
+			if (used == 0 && esc == ES_PG)
+				return P_MORE;
+			j = k + 1 + used;
+			continue;
+		}
+		if (k + 1 >= l->n && !l->eof)
+			return P_MORE;
+		if (k + 1 < l->n && l->b[k + 1] == q) {
+			if (arena_add(s, l, &q, 1) < 0)
+				return P_ERR;
+			j = k + 2;
+			continue;
+		}
+		l->i = k + 1;
+		v->len = s->arena.len - v->off;
+		return P_OK;
+	}
+}
+
+/* Rewrites v as hex text 0x... in the arena (binary data). */
+static int
+to_hex(struct sqlr *s, struct lx *l, struct val *v, const char *base)
+{
+	static const char hx[] = "0123456789abcdef";
+	size_t n = v->len;
+	char *d = dynbuf_reserve(&s->arena, 2 + 2 * n);
+
+	if (!d) {
+		snprintf(s->err, sizeof(s->err), "row longer than the --max-record limit");
+		s->err_at = l->i;
+		return -1;
+	}
+	const unsigned char *p =
+	    (const unsigned char *)(v->in_arena ? s->arena.buf : base) + v->off;
+	d[0] = '0';
+	d[1] = 'x';
+	for (size_t i = 0; i < n; i++) {
+		d[2 + 2 * i] = hx[p[i] >> 4];
+		d[3 + 2 * i] = hx[p[i] & 15];
+	}
+	v->off = s->arena.len;
+	v->len = 2 + 2 * n;
+	v->in_arena = 1;
+	s->arena.len += v->len;
+	return 0;
+}
+
+static const char *
+val_ptr(const struct sqlr *s, const struct val *v, const char *base)
+{
+	return (v->in_arena ? s->arena.buf : base) + v->off;
+}
+
+static int lx_value(struct sqlr *s, struct lx *l, struct val *v, int nest);
+
+/*
+ * The arguments of a function call at l->i (the '('), as values; *nargs
+ * holds how many (at most max).
+ */
+static int
+lx_args(struct sqlr *s, struct lx *l, struct val *args, size_t max, size_t *nargs, int nest)
+{
+	*nargs = 0;
+	l->i++;
+	for (;;) {
+		if (lx_ws(l) < 0)
+			return need(s, l, "a function call");
+		if (l->b[l->i] == ')' && *nargs == 0) {
+			l->i++;
+			return P_OK;
+		}
+		if (*nargs >= max)
+			return syntax(s, l, "too many arguments");
+		int st = lx_value(s, l, &args[(*nargs)++], nest + 1);
+		if (st != P_OK)
+			return st;
+		if (lx_ws(l) < 0)
+			return need(s, l, "a function call");
+		char c = l->b[l->i++];
+		if (c == ')')
+			return P_OK;
+		if (c != ',')
+			return syntax(s, l, "',' or ')' expected in a function call");
+	}
+}
+
+/* SQLite's char(n, ...): code points to UTF-8. */
+static int
+eval_char(struct sqlr *s, struct lx *l, const struct val *a, size_t na, struct val *v)
+{
+	struct val out = {s->arena.len, 0, 1, 0};
+
+	for (size_t i = 0; i < na; i++) {
+		const char *p = val_ptr(s, &a[i], l->b);
+		unsigned long cp = 0;
+		char u[4];
+		if (a[i].is_null || a[i].len == 0 || a[i].len > 7)
+			return syntax(s, l, "bad code point in char()");
+		for (size_t k = 0; k < a[i].len; k++) {
+			if (!is_digit((unsigned char)p[k]))
+				return syntax(s, l, "bad code point in char()");
+			cp = cp * 10 + (unsigned long)(p[k] - '0');
+		}
+		if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return syntax(s, l, "bad code point in char()");
+		if (arena_add(s, l, u, utf8_encode((unsigned)cp, u)) < 0)
+			return P_ERR;
+	}
+	out.len = s->arena.len - out.off;
+	*v = out;
+	return P_OK;
+}
+
+/* replace(x, from, to), as SQLite's .dump writes for line ends. */
+static int
+eval_replace(struct sqlr *s, struct lx *l, const struct val *a, struct val *v)
+{
+	if (a[0].is_null || a[1].is_null || a[2].is_null) {
+		v->is_null = 1;
+		v->len = 0;
+		return P_OK;
+	}
+	/* copy the arguments first: the arena may move while the result grows */
+	size_t xl = a[0].len, fl = a[1].len, tl = a[2].len;
+	char *tmp = xmalloc(xl + fl + tl + 1);
+	memcpy(tmp, val_ptr(s, &a[0], l->b), xl);
+	memcpy(tmp + xl, val_ptr(s, &a[1], l->b), fl);
+	memcpy(tmp + xl + fl, val_ptr(s, &a[2], l->b), tl);
+	const char *x = tmp, *f = tmp + xl, *t = tmp + xl + fl;
+	size_t off = s->arena.len, k = 0;
+	int st = P_OK;
+
+	while (k < xl) {
+		const char *hit = fl ? memmem(x + k, xl - k, f, fl) : NULL;
+		size_t stop = hit ? (size_t)(hit - x) : xl;
+		if (arena_add(s, l, x + k, stop - k) < 0 || (hit && arena_add(s, l, t, tl) < 0)) {
+			st = P_ERR;
+			break;
+		}
+		k = hit ? stop + fl : xl;
+	}
+	free(tmp);
+	v->off = off;
+	v->len = s->arena.len - off;
+	v->in_arena = 1;
+	v->is_null = 0;
+	return st;
+}
+
+/* A function call: name at w, l->i at its '('. */
+static int
+lx_call(struct sqlr *s, struct lx *l, const char *w, size_t wl, struct val *v, int nest)
+{
+	size_t start = (size_t)(w - l->b), save = l->i;
+
+	if (nest < MAX_NEST && (kw(w, wl, "char") || kw(w, wl, "replace"))) {
+		struct val a[16];
+		size_t na;
+		size_t mark = s->arena.len;
+		int st = lx_args(s, l, a, 16, &na, nest);
+		if (st == P_MORE)
+			return st;
+		if (st == P_OK && kw(w, wl, "char"))
+			return eval_char(s, l, a, na, v);
+		if (st == P_OK && na == 3)
+			return eval_replace(s, l, a, v);
+		/* not the form we know: keep the call as written */
+		s->arena.len = mark;
+		l->i = save;
+	}
+	int st = lx_balanced(s, l, plain_esc(s));
+	if (st != P_OK)
+		return st;
+	v->off = start;
+	v->len = l->i - start;
+	v->in_arena = 0;
+	return P_OK;
+}
+
+/* One value at l->i (white space skipped). */
+static int
+lx_value(struct sqlr *s, struct lx *l, struct val *v, int nest)
+{
+	unsigned char c = (unsigned char)l->b[l->i];
+	size_t start = l->i;
+
+	v->is_null = 0;
+	v->in_arena = 0;
+	if (c == '\'')
+		return lx_string(s, l, plain_esc(s), v);
+	if (c == '"')
+		return lx_string(s, l, plain_esc(s) == ES_MYSQL ? ES_MYSQL : ES_NONE, v);
+	if (is_digit(c) || c == '-' || c == '+' || c == '.') {
+		size_t j = l->i + 1;
+		while (j < l->n) {
+			unsigned char d = (unsigned char)l->b[j];
+			if (is_ident(d) || d == '.' ||
+			    ((d == '-' || d == '+') && (l->b[j - 1] | 0x20) == 'e'))
+				j++;
+			else
+				break;
+		}
+		if (j >= l->n && !l->eof)
+			return P_MORE;
+		v->off = start;
+		v->len = j - start;
+		l->i = j;
+		return P_OK;
+	}
+	if (c == '(') {
+		int st = lx_balanced(s, l, plain_esc(s));
+		if (st != P_OK)
+			return st;
+		v->off = start;
+		v->len = l->i - start;
+		return P_OK;
+	}
+	if (!is_ident(c))
+		return syntax(s, l, "value expected");
+
+	const char *w;
+	long wl = lx_word(l, &w);
+	if (wl < 0)
+		return P_MORE;
+	if (l->i >= l->n && !l->eof)
+		return P_MORE;
+	char nx = l->i < l->n ? l->b[l->i] : 0;
+	if (nx == '\'' && wl == 1) {
+		char p = (char)(w[0] | 0x20);
+		if (p == 'n')
+			return lx_string(s, l, plain_esc(s), v);
+		if (p == 'e')
+			return lx_string(s, l, ES_PG, v);
+		if (p == 'x' || p == 'b') {
+			/* X'..' becomes 0x..; b'..' stays as written */
+			int st = lx_string(s, l, ES_NONE, v);
+			if (st != P_OK || p == 'b') {
+				v->off = start;
+				v->len = l->i - start;
+				v->in_arena = 0;
+				return st;
+			}
+			char *d = dynbuf_reserve(&s->arena, v->len + 2);
+			if (!d)
+				return syntax(s, l, "row longer than the --max-record limit");
+			memcpy(d + 2, val_ptr(s, v, l->b), v->len);
+			d[0] = '0';
+			d[1] = 'x';
+			v->off = s->arena.len;
+			v->len += 2;
+			v->in_arena = 1;
+			s->arena.len += v->len;
+			return P_OK;
+		}
+	}
+	if (w[0] == '_' && wl > 1) {
+		/* a MySQL charset introducer: _utf8mb4'..', _binary '..' */
+		size_t save = l->i;
+		if (lx_ws(l) < 0)
+			return need(s, l, "a value");
+		if (l->b[l->i] == '\'' || l->b[l->i] == '"') {
+			int st = lx_string(s, l, plain_esc(s), v);
+			size_t at;
+			if (st == P_OK && kw(w, (size_t)wl, "_binary") &&
+			    reader_check_value(val_ptr(s, v, l->b), v->len, &at))
+				return to_hex(s, l, v, l->b) < 0 ? P_ERR : P_OK;
+			return st;
+		}
+		if (is_digit((unsigned char)l->b[l->i]))
+			return lx_value(s, l, v, nest);
+		l->i = save;
+	}
+	if (kw(w, (size_t)wl, "NULL")) {
+		v->is_null = 1;
+		v->off = start;
+		v->len = 0;
+		return P_OK;
+	}
+	/* a function call, or a bare word (TRUE, DEFAULT, CURRENT_TIMESTAMP) */
+	size_t save = l->i;
+	if (lx_ws(l) < 0 && !l->eof)
+		return P_MORE;
+	if (l->i < l->n && l->b[l->i] == '(')
+		return lx_call(s, l, w, (size_t)wl, v, nest);
+	l->i = save;
+	v->off = start;
+	v->len = (size_t)wl;
+	return P_OK;
+}
+
+/* Skips a PostgreSQL cast (::type, ::character varying(10)[]) after a value. */
+static int
+lx_cast_slow(struct sqlr *s, struct lx *l)
+{
+	for (;;) {
+		if (lx_ws(l) < 0)
+			return l->eof ? P_OK : P_MORE;
+		if (l->b[l->i] != ':')
+			return P_OK;
+		if (l->i + 1 >= l->n)
+			return need(s, l, "a cast");
+		if (l->b[l->i + 1] != ':')
+			return P_OK;
+		l->i += 2;
+		/* the type: words, (n), [] */
+		for (;;) {
+			if (lx_ws(l) < 0)
+				return need(s, l, "a cast");
+			const char *w;
+			char c = l->b[l->i];
+			if (c == '(') {
+				int st = lx_balanced(s, l, ES_NONE);
+				if (st != P_OK)
+					return st;
+			} else if (c == '[') {
+				if (l->i + 1 >= l->n)
+					return need(s, l, "a cast");
+				l->i += 2;
+			} else if (c == '"') {
+				size_t m = s->scratch.len;
+				int st = lx_ident(s, l);
+				s->scratch.len = m;
+				if (st != P_OK)
+					return st;
+			} else if (is_ident((unsigned char)c)) {
+				if (lx_word(l, &w) < 0)
+					return P_MORE;
+			} else
+				break;
+		}
+	}
+}
+
+static inline int
+lx_cast(struct sqlr *s, struct lx *l)
+{
+	if (l->i < l->n && (l->b[l->i] == ',' || l->b[l->i] == ')'))
+		return P_OK;
+	return lx_cast_slow(s, l);
+}
+
+/* --- rows ------------------------------------------------------------ */
+
+static struct val *
+new_val(struct sqlr *s)
+{
+	if (s->nvals >= s->vals_alloc)
+		s->vals = xgrow(s->vals, &s->vals_alloc, s->nvals + 1, sizeof(*s->vals));
+	return &s->vals[s->nvals++];
+}
+
+/*
+ * One row of INSERT ... VALUES from the window's start: the ',' before it
+ * (after the first), then (v, ...). P_OK with *at the '(' and *end past
+ * the ')'; P_END at the statement's end (*end past it); P_TAIL at a tail
+ * to skip (ON DUPLICATE KEY UPDATE, ON CONFLICT, RETURNING).
+ */
+static int
+parse_row(struct reader *r, struct sqlr *s, struct lx *l, size_t *at, size_t *end)
+{
+	s->nvals = 0;
+	dynbuf_reset(&s->arena);
+	if (lx_ws(l) < 0)
+		return l->eof ? (*end = l->n, P_END) : P_MORE;
+	char c = l->b[l->i];
+	if (s->nrows > 0 || c != '(') {
+		if (c == ';' || (c == s->delim[0] && s->delim_len > 1)) {
+			if (c != ';') {
+				if (l->i + s->delim_len > l->n)
+					return need(s, l, "a delimiter");
+				if (memcmp(l->b + l->i, s->delim, s->delim_len))
+					return syntax(s, l, "',' or ';' expected after a row");
+				*end = l->i + s->delim_len;
+			} else
+				*end = l->i + 1;
+			return P_END;
+		}
+		if (is_ident((unsigned char)c)) {
+			*end = l->i;
+			return P_TAIL;
+		}
+		if (c != ',' || s->nrows == 0)
+			return syntax(
+			    s, l, s->nrows ? "',' or ';' expected after a row" : "'(' expected");
+		l->i++;
+		if (lx_ws(l) < 0)
+			return need(s, l, "a row");
+		if (l->b[l->i] != '(')
+			return syntax(s, l, "'(' expected");
+	}
+	*at = l->i++;
+	for (;;) {
+		if (lx_ws(l) < 0)
+			return need(s, l, "a row");
+		if (l->b[l->i] == ')' && s->nvals == 0)
+			return syntax(s, l, "empty row");
+		if (s->nvals > r->opts.max_fields)
+			return syntax(s, l, "too many values");
+		int st = lx_value(s, l, new_val(s), 0);
+		if (st != P_OK)
+			return st;
+		if ((st = lx_cast(s, l)) != P_OK)
+			return st;
+		if (lx_ws(l) < 0)
+			return need(s, l, "a row");
+		c = l->b[l->i++];
+		if (c == ')')
+			break;
+		if (c != ',') {
+			l->i--;
+			return syntax(s, l, "',' or ')' expected after a value");
+		}
+	}
+	*end = l->i;
+	return P_OK;
+}
+
+/*
+ * Turns the parsed values into rec, or rejects the row (value count,
+ * bad text). raw is the row as written, kept until the next call.
+ */
+static int
+emit(struct reader *r, struct sqlr *s, struct record *rec, const char *base, const char *raw,
+     size_t raw_len, uint64_t line, uint64_t off)
+{
+	struct table *t = s->tab;
+	struct colset *cs = s->has_stmt_cols ? &s->stmt_cols : &t->cols;
+
+	if (cs->n == 0 && !s->has_stmt_cols) {
+		colset_implicit(&t->cols, s->nvals);
+		t->implicit = 1;
+	}
+	if (s->nvals != cs->n)
+		return reader_reject(r, line, off, raw, raw_len,
+		                     "row has %zu values, table '%s' has %zu columns", s->nvals,
+		                     t->name, cs->n);
+	if (s->nvals > s->fields_alloc)
+		s->fields = xgrow(s->fields, &s->fields_alloc, s->nvals, sizeof(*s->fields));
+	/*
+	 * One check of the row as written covers every value that points into
+	 * it: they are cut at ASCII bytes, so they are valid when it is.
+	 * Decoded values (escapes can make anything) are checked one by one.
+	 */
+	size_t bad;
+	int row_ok = !reader_check_value(raw, raw_len, &bad);
+	for (size_t i = 0; i < s->nvals; i++) {
+		struct field *f = &s->fields[i];
+		const struct val *v = &s->vals[i];
+		f->name = cs->f[i].name;
+		f->name_len = cs->f[i].name_len;
+		f->val = v->is_null ? "" : val_ptr(s, v, base);
+		f->len = v->is_null ? 0 : v->len;
+		f->is_null = v->is_null;
+		if (row_ok && !v->in_arena)
+			continue;
+		const char *why = reader_check_value(f->val, f->len, &bad);
+		if (why)
+			return reader_reject(r, line, off, raw, raw_len,
+			                     "%s in column %zu (%s) of table '%s'", why, i + 1,
+			                     f->name, t->name);
+	}
+	rec->fields = s->fields;
+	rec->nfields = s->nvals;
+	rec->table = t->name;
+	rec->line = line;
+	rec->offset = off;
+	return DT_OK;
+}
+
+/* The raw text to show for a bad row: from its start to the line's end. */
+static size_t
+raw_extent(const char *buf, size_t len, size_t from, size_t at)
+{
+	const char *nl = at < len ? memchr(buf + at, '\n', len - at) : NULL;
+	size_t e = nl ? (size_t)(nl - buf) : len;
+	return e > from ? e - from : 0;
+}
+
+/* M_ROWS: the next row of an INSERT. */
+static int
+rows_step(struct reader *r, struct sqlr *s, struct record *rec)
+{
+	for (;;) {
+		size_t len, at = 0, end = 0;
+		const char *buf = source_data(r->src, &len);
+		struct lx l = {buf, len, 0, s->eof, s->dialect != D_POSTGRES};
+		int st = parse_row(r, s, &l, &at, &end);
+
+		if (st == P_MORE) {
+			if (len > r->opts.max_record) {
+				uint64_t off = source_offset(r->src);
+				uint64_t line = s->line;
+				skip_start(s, U_ROW);
+				s->nrows++;
+				return reader_reject(
+				    r, line, off, buf, raw_extent(buf, len, 0, 0),
+				    "row longer than the --max-record limit (%zu bytes)",
+				    r->opts.max_record);
+			}
+			int g = grow(r, s, len);
+			if (g < 0)
+				return source_failed(r, s);
+			if (g == 0 && !s->eof) {
+				skip_start(s, U_ROW);
+				s->nrows++;
+				return reader_reject(r, s->line, source_offset(r->src), buf,
+				                     raw_extent(buf, len, 0, 0),
+				                     "row longer than the window limit");
+			}
+			continue;
+		}
+		if (st == P_END) {
+			advance(r, s, end);
+			s->mode = M_TOP;
+			return 1;
+		}
+		if (st == P_TAIL) {
+			advance(r, s, end);
+			skip_start(s, U_STMT);
+			return 1;
+		}
+		if (st == P_ERR) {
+			uint64_t line = s->line + count_nl(buf, s->err_at);
+			uint64_t off = source_offset(r->src) + s->err_at;
+			/* go on after the statement's end */
+			skip_start(s, U_STMT);
+			return reader_reject(r, line, off, buf, raw_extent(buf, len, 0, s->err_at),
+			                     "%s", s->err);
+		}
+		s->nrows++;
+		s->pending = end;
+		s->pending_lines = -1;
+		if (end - at > r->opts.max_record)
+			return reader_reject(r, s->line + count_nl(buf, at),
+			                     source_offset(r->src) + at, buf + at, end - at,
+			                     "row longer than the --max-record limit (%zu bytes)",
+			                     r->opts.max_record);
+		return emit(r, s, rec, buf, buf + at, end - at, s->line + count_nl(buf, at),
+		            source_offset(r->src) + at);
+	}
+}
+
+/* --- COPY data ------------------------------------------------------- */
+
+/* One field of COPY text format with a backslash, [p, e): \N or escapes. */
+static int
+copy_field(struct sqlr *s, const char *base, size_t p, size_t e, struct val *v)
+{
+	const char *b = base + p;
+	size_t n = e - p;
+
+	v->is_null = 0;
+	if (n == 2 && b[0] == '\\' && b[1] == 'N') {
+		v->is_null = 1;
+		v->off = p;
+		v->len = 0;
+		v->in_arena = 0;
+		return 0;
+	}
+	v->off = s->arena.len;
+	v->in_arena = 1;
+	for (size_t i = 0; i < n;) {
+		const char *bs = memchr(b + i, '\\', n - i);
+		size_t k = bs ? (size_t)(bs - b) : n;
+		if (dynbuf_add(&s->arena, b + i, k - i) < 0)
+			return -1;
+		if (k >= n)
+			break;
+		i = k + 1;
+		if (i >= n) {
+			dynbuf_addc(&s->arena, '\\'); /* a lone backslash at the end */
+			break;
+		}
+		unsigned char c = (unsigned char)b[i++];
+		unsigned val = 0;
+		char o;
+		switch (c) {
+		case 'b':
+			o = '\b';
+			break;
+		case 'f':
+			o = '\f';
+			break;
+		case 'n':
+			o = '\n';
+			break;
+		case 'r':
+			o = '\r';
+			break;
+		case 't':
+			o = '\t';
+			break;
+		case 'v':
+			o = '\v';
+			break;
+		case 'x':
+			if (i < n && hexval((unsigned char)b[i]) >= 0) {
+				val = (unsigned)hexval((unsigned char)b[i++]);
+				if (i < n && hexval((unsigned char)b[i]) >= 0)
+					val = val * 16 + (unsigned)hexval((unsigned char)b[i++]);
+				o = (char)val;
+			} else
+				o = 'x';
+			break;
+		default:
+			if (c >= '0' && c <= '7') {
+				val = c - '0';
+				for (int d = 0; d < 2 && i < n && b[i] >= '0' && b[i] <= '7'; d++)
+					val = val * 8 + (unsigned)(b[i++] - '0');
+				o = (char)(val & 0xFF);
+			} else
+				o = (char)c;
+		}
+		if (dynbuf_addc(&s->arena, o) < 0)
+			return -1;
+	}
+	v->len = s->arena.len - v->off;
+	return 0;
+}
+
+/* M_COPY: the next data line of a COPY block. */
+static int
+copy_step(struct reader *r, struct sqlr *s, struct record *rec)
+{
+	for (;;) {
+		size_t len;
+		const char *buf = source_data(r->src, &len);
+		const char *nl =
+		    s->scanned < len ? memchr(buf + s->scanned, '\n', len - s->scanned) : NULL;
+		size_t e, next;
+
+		if (!nl) {
+			s->scanned = len;
+			if (!s->eof) {
+				if (len > r->opts.max_record) {
+					/* drop the line, then come back to the block */
+					s->mode = M_LINE;
+					s->line_then = M_COPY;
+					s->scanned = 0;
+					return reader_reject(
+					    r, s->line, source_offset(r->src), buf, len,
+					    "row longer than the --max-record limit (%zu bytes)",
+					    r->opts.max_record);
+				}
+				int g = grow(r, s, len);
+				if (g < 0)
+					return source_failed(r, s);
+				if (g == 0 && !s->eof) {
+					s->scanned = 0;
+					s->line_then = M_COPY;
+					s->mode = M_LINE;
+					return reader_reject(r, s->line, source_offset(r->src), buf,
+					                     len,
+					                     "row longer than the window limit");
+				}
+				continue;
+			}
+			if (len == 0) {
+				s->mode = M_TOP; /* the input ended without \. */
+				return 1;
+			}
+			e = next = len;
+		} else {
+			e = (size_t)(nl - buf);
+			next = e + 1;
+		}
+		s->scanned = 0;
+		if (e > 0 && buf[e - 1] == '\r')
+			e--; /* CRLF line ends from a converted file */
+		if (e == 2 && buf[0] == '\\' && buf[1] == '.') {
+			advance(r, s, next);
+			s->mode = M_TOP;
+			return 1;
+		}
+		/* split on tabs */
+		s->nvals = 0;
+		dynbuf_reset(&s->arena);
+		int too_long = 0, too_many = 0;
+		/* one pass for tabs and backslashes: fields are short */
+		int line_bs = memchr(buf, '\\', e) != NULL;
+		for (size_t p = 0;;) {
+			size_t fe = find2(buf, p, e, '\t', '\t');
+			int bs = line_bs && memchr(buf + p, '\\', fe - p);
+			if (s->nvals > r->opts.max_fields) {
+				too_many = 1;
+				break;
+			}
+			struct val *v = new_val(s);
+			if (!bs) {
+				v->off = p;
+				v->len = fe - p;
+				v->in_arena = v->is_null = 0;
+			} else if (copy_field(s, buf, p, fe, v) < 0) {
+				too_long = 1;
+				break;
+			}
+			if (fe >= e)
+				break;
+			p = fe + 1;
+		}
+		s->nrows++;
+		s->pending = next;
+		s->pending_lines = nl != NULL;
+		uint64_t off = source_offset(r->src);
+		too_long |= e > r->opts.max_record;
+		if (too_long || too_many)
+			return reader_reject(r, s->line, off, buf, e, "%s",
+			                     too_long ? "row longer than the --max-record limit"
+			                              : "too many fields");
+		return emit(r, s, rec, buf, buf, e, s->line, off);
+	}
+}
+
+/* M_COPY_SKIP: drops data lines up to the \. line. */
+static int
+copy_skip(struct reader *r, struct sqlr *s)
+{
+	for (;;) {
+		size_t len, i = 0;
+		const char *buf = source_data(r->src, &len);
+
+		while (i < len) {
+			if (s->mid_line) {
+				const char *nl = memchr(buf + i, '\n', len - i);
+				if (!nl) {
+					i = len;
+					break;
+				}
+				i = (size_t)(nl - buf) + 1;
+				s->mid_line = 0;
+				continue;
+			}
+			if (len - i < 4 && !s->eof)
+				break; /* "\.\r\n" may be cut */
+			if (buf[i] == '\\' && i + 1 < len && buf[i + 1] == '.' &&
+			    (i + 2 >= len || buf[i + 2] == '\n' || buf[i + 2] == '\r')) {
+				s->mid_line = 1;
+				advance(r, s, i);
+				s->mode = M_LINE;
+				s->line_then = M_TOP;
+				return 1;
+			}
+			s->mid_line = 1;
+		}
+		advance(r, s, i);
+		if (s->eof && i >= len) {
+			s->mode = M_TOP;
+			return 1;
+		}
+		if (grow(r, s, len - i) < 0)
+			return source_failed(r, s);
+	}
+}
+
+/* --- statement heads --------------------------------------------------- */
+
+/* A column list (a, b, "c") into stmt_cols. */
+static int
+lx_collist(struct sqlr *s, struct lx *l)
+{
+	scratch_reset(s);
+	l->i++;
+	for (;;) {
+		if (lx_ws(l) < 0)
+			return need(s, l, "a column list");
+		if (l->b[l->i] == ')' && s->nscratch == 0) {
+			l->i++;
+			break;
+		}
+		size_t start = s->scratch.len;
+		int st = lx_ident(s, l);
+		if (st != P_OK)
+			return st;
+		if (scratch_end(s, start) < 0)
+			return syntax(s, l, "bad column name");
+		if (lx_ws(l) < 0)
+			return need(s, l, "a column list");
+		char c = l->b[l->i++];
+		if (c == ')')
+			break;
+		if (c != ',')
+			return syntax(s, l, "',' or ')' expected in a column list");
+	}
+	colset_set(&s->stmt_cols, s->scratch.buf, s->scratch.len, s->nscratch);
+	s->has_stmt_cols = 1;
+	return P_OK;
+}
+
+/* Takes the table name from scratch into tname. */
+static int
+take_name(struct sqlr *s, struct lx *l)
+{
+	size_t at;
+
+	if (s->scratch.len == 0 || s->scratch.len > MAX_IDENT ||
+	    reader_check_value(s->scratch.buf, s->scratch.len, &at))
+		return syntax(s, l, "bad table name");
+	memcpy(s->tname, s->scratch.buf, s->scratch.len);
+	s->tname[s->scratch.len] = '\0';
+	return P_OK;
+}
+
+/* INSERT/REPLACE ... up to VALUES. */
+static int
+head_insert(struct sqlr *s, struct lx *l)
+{
+	const char *w;
+	long wl;
+
+	for (;;) {
+		if (lx_ws(l) < 0)
+			return need(s, l, "an INSERT");
+		size_t save = l->i;
+		if ((wl = lx_word(l, &w)) < 0)
+			return P_MORE;
+		if (kw(w, (size_t)wl, "INTO"))
+			break;
+		if (kw(w, (size_t)wl, "LOW_PRIORITY") || kw(w, (size_t)wl, "DELAYED") ||
+		    kw(w, (size_t)wl, "HIGH_PRIORITY") || kw(w, (size_t)wl, "IGNORE") ||
+		    kw(w, (size_t)wl, "OR") || kw(w, (size_t)wl, "REPLACE") ||
+		    kw(w, (size_t)wl, "ABORT") || kw(w, (size_t)wl, "FAIL") ||
+		    kw(w, (size_t)wl, "ROLLBACK"))
+			continue;
+		l->i = save; /* INSERT t VALUES: INTO is optional in MySQL */
+		break;
+	}
+	if (lx_ws(l) < 0)
+		return need(s, l, "an INSERT");
+	scratch_reset(s);
+	int st = lx_qname(s, l);
+	if (st != P_OK || (st = take_name(s, l)) != P_OK)
+		return st;
+	s->has_stmt_cols = 0;
+	for (;;) {
+		if (lx_ws(l) < 0)
+			return need(s, l, "an INSERT");
+		if (l->b[l->i] == '(') {
+			if ((st = lx_collist(s, l)) != P_OK)
+				return st;
+			continue;
+		}
+		if ((wl = lx_word(l, &w)) < 0)
+			return P_MORE;
+		if (kw(w, (size_t)wl, "VALUES") || kw(w, (size_t)wl, "VALUE"))
+			return P_OK;
+		if (kw(w, (size_t)wl, "PARTITION") || kw(w, (size_t)wl, "AS") ||
+		    kw(w, (size_t)wl, "OVERRIDING") || kw(w, (size_t)wl, "SYSTEM") ||
+		    kw(w, (size_t)wl, "USER")) {
+			if (kw(w, (size_t)wl, "PARTITION")) {
+				if (lx_ws(l) < 0)
+					return need(s, l, "an INSERT");
+				if ((st = lx_balanced(s, l, ES_NONE)) != P_OK)
+					return st;
+			} else if (kw(w, (size_t)wl, "AS")) {
+				if (lx_ws(l) < 0)
+					return need(s, l, "an INSERT");
+				if ((wl = lx_word(l, &w)) < 0)
+					return P_MORE;
+			}
+			continue;
+		}
+		l->i -= (size_t)wl;
+		return syntax(
+		    s, l,
+		    "INSERT without VALUES (SELECT, SET and DEFAULT VALUES forms are not read)");
+	}
+}
+
+/* COPY name (cols) FROM stdin ...; and the end of that line. */
+static int
+head_copy(struct sqlr *s, struct lx *l, int *not_data)
+{
+	const char *w;
+	long wl;
+	int st;
+
+	*not_data = 0;
+	if (lx_ws(l) < 0)
+		return need(s, l, "a COPY");
+	if (l->b[l->i] == '(') {
+		*not_data = 1; /* COPY (query) TO */
+		return P_OK;
+	}
+	scratch_reset(s);
+	if ((st = lx_qname(s, l)) != P_OK || (st = take_name(s, l)) != P_OK)
+		return st;
+	s->has_stmt_cols = 0;
+	if (lx_ws(l) < 0)
+		return need(s, l, "a COPY");
+	if (l->b[l->i] == '(' && (st = lx_collist(s, l)) != P_OK)
+		return st;
+	if (lx_ws(l) < 0)
+		return need(s, l, "a COPY");
+	if ((wl = lx_word(l, &w)) < 0)
+		return P_MORE;
+	if (!kw(w, (size_t)wl, "FROM")) {
+		*not_data = 1;
+		return P_OK;
+	}
+	if (lx_ws(l) < 0)
+		return need(s, l, "a COPY");
+	if ((wl = lx_word(l, &w)) < 0)
+		return P_MORE;
+	if (!kw(w, (size_t)wl, "stdin")) {
+		*not_data = 1;
+		return P_OK;
+	}
+	/* options up to ';': only the text format is read */
+	for (;;) {
+		if (lx_ws(l) < 0)
+			return need(s, l, "a COPY");
+		char c = l->b[l->i];
+		if (c == ';')
+			break;
+		if (c == '(' || c == ')' || c == ',' || c == '=' || c == '\'') {
+			if (c == '\'') {
+				struct val v;
+				if ((st = lx_string(s, l, ES_NONE, &v)) != P_OK)
+					return st;
+			} else
+				l->i++;
+			continue;
+		}
+		if ((wl = lx_word(l, &w)) < 0)
+			return P_MORE;
+		if (wl == 0)
+			return syntax(s, l, "bad COPY options");
+		if (kw(w, (size_t)wl, "CSV") || kw(w, (size_t)wl, "BINARY"))
+			return syntax(s, l, "COPY in CSV or binary format is not read");
+	}
+	/* the data starts on the next line */
+	const char *nl = memchr(l->b + l->i, '\n', l->n - l->i);
+	if (!nl)
+		return need(s, l, "a COPY");
+	l->i = (size_t)(nl - l->b) + 1;
+	return P_OK;
+}
+
+/* Words that may start an item of CREATE TABLE that is not a column. */
+static int
+is_constraint(const char *w, size_t wl)
+{
+	static const char *const k[] = {"CONSTRAINT", "PRIMARY", "KEY",      "INDEX",   "UNIQUE",
+	                                "FOREIGN",    "CHECK",   "FULLTEXT", "SPATIAL", "EXCLUDE",
+	                                "LIKE",       "PERIOD",  NULL};
+	for (size_t i = 0; k[i]; i++)
+		if (kw(w, wl, k[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * CREATE [..] TABLE [IF NOT EXISTS] name (col ..., ...): the column
+ * names into the table. P_OK with l->i after the list; *not_data when the
+ * statement is another CREATE.
+ */
+static int
+head_create(struct reader *r, struct sqlr *s, struct lx *l, int *not_data)
+{
+	const char *w;
+	long wl;
+	int st;
+
+	(void)r;
+	*not_data = 1;
+	for (;;) {
+		if (lx_ws(l) < 0)
+			return need(s, l, "a CREATE");
+		if ((wl = lx_word(l, &w)) < 0)
+			return P_MORE;
+		if (kw(w, (size_t)wl, "TABLE"))
+			break;
+		if (!(kw(w, (size_t)wl, "OR") || kw(w, (size_t)wl, "REPLACE") ||
+		      kw(w, (size_t)wl, "GLOBAL") || kw(w, (size_t)wl, "LOCAL") ||
+		      kw(w, (size_t)wl, "TEMP") || kw(w, (size_t)wl, "TEMPORARY") ||
+		      kw(w, (size_t)wl, "UNLOGGED")))
+			return P_OK; /* CREATE INDEX, VIEW, FUNCTION ... */
+	}
+	for (;;) {
+		if (lx_ws(l) < 0)
+			return need(s, l, "a CREATE TABLE");
+		size_t save = l->i;
+		if ((wl = lx_word(l, &w)) < 0)
+			return P_MORE;
+		if (kw(w, (size_t)wl, "IF") || kw(w, (size_t)wl, "NOT") ||
+		    kw(w, (size_t)wl, "EXISTS") || kw(w, (size_t)wl, "ONLY"))
+			continue;
+		l->i = save;
+		break;
+	}
+	scratch_reset(s);
+	if ((st = lx_qname(s, l)) != P_OK || (st = take_name(s, l)) != P_OK)
+		return st;
+	if (lx_ws(l) < 0)
+		return need(s, l, "a CREATE TABLE");
+	if (l->b[l->i] != '(')
+		return P_OK; /* AS SELECT, PARTITION OF: no column list */
+	l->i++;
+	scratch_reset(s);
+	for (;;) {
+		if (lx_ws(l) < 0)
+			return need(s, l, "a CREATE TABLE");
+		char c = l->b[l->i];
+		int column = 1;
+		if (c == ')') {
+			l->i++;
+			break;
+		}
+		size_t start = s->scratch.len;
+		if (c == '`' || c == '"' || c == '[') {
+			if ((st = lx_ident(s, l)) != P_OK)
+				return st;
+		} else {
+			if ((wl = lx_word(l, &w)) < 0)
+				return P_MORE;
+			if (wl == 0)
+				return syntax(s, l, "column name expected");
+			column = !is_constraint(w, (size_t)wl);
+			if (column && dynbuf_add(&s->scratch, w, (size_t)wl) < 0)
+				return syntax(s, l, "name too long");
+		}
+		if (column && scratch_end(s, start) < 0)
+			return syntax(s, l, "bad column name");
+		/* the rest of the item, to ',' or ')' at this level */
+		for (;;) {
+			if (lx_ws(l) < 0)
+				return need(s, l, "a CREATE TABLE");
+			c = l->b[l->i];
+			if (c == ',' || c == ')')
+				break;
+			if (c == '(') {
+				if ((st = lx_balanced(s, l, plain_esc(s))) != P_OK)
+					return st;
+			} else if (c == '\'' || c == '"' || c == '`' || c == '[') {
+				struct val v;
+				size_t m = s->scratch.len, a = s->arena.len;
+				if (c == '\'' || c == '"')
+					st =
+					    lx_string(s, l, c == '\'' ? plain_esc(s) : ES_NONE, &v);
+				else
+					st = lx_ident(s, l);
+				s->scratch.len = m;
+				s->arena.len = a;
+				if (st != P_OK)
+					return st;
+			} else if (is_ident((unsigned char)c)) {
+				if (lx_word(l, &w) < 0)
+					return P_MORE;
+			} else
+				l->i++;
+		}
+		if (l->b[l->i++] == ')')
+			break;
+	}
+	*not_data = 0;
+	return P_OK;
+}
+
+/* SET standard_conforming_strings = on|off: how later strings read. */
+static void
+head_set(struct sqlr *s, struct lx *l)
+{
+	const char *w;
+	long wl;
+
+	if (lx_ws(l) < 0 || (wl = lx_word(l, &w)) <= 0 ||
+	    !kw(w, (size_t)wl, "standard_conforming_strings"))
+		return;
+	set_dialect(s, D_POSTGRES);
+	if (lx_ws(l) < 0)
+		return;
+	if (l->b[l->i] == '=')
+		l->i++;
+	else if ((wl = lx_word(l, &w)) <= 0 || !kw(w, (size_t)wl, "TO"))
+		return;
+	if (lx_ws(l) < 0)
+		return;
+	if (l->b[l->i] == '\'')
+		l->i++;
+	if ((wl = lx_word(l, &w)) <= 0)
+		return;
+	if (kw(w, (size_t)wl, "off"))
+		s->std_strings = 0;
+	else if (kw(w, (size_t)wl, "on"))
+		s->std_strings = 1;
+	build_code_tab(s);
+}
+
+/* Statements that hold no data, skipped without a word. */
+static int
+is_statement(const char *w, size_t wl)
+{
+	static const char *const k[] = {
+	    "ABORT",      "ALTER",     "ANALYZE",  "ATTACH",  "BEGIN",   "CALL",    "CHANGE",
+	    "CHECKPOINT", "CHECKSUM",  "CLOSE",    "CLUSTER", "COMMENT", "COMMIT",  "CREATE",
+	    "DEALLOCATE", "DECLARE",   "DELETE",   "DETACH",  "DISCARD", "DO",      "DROP",
+	    "END",        "EXECUTE",   "EXPLAIN",  "FETCH",   "FLUSH",   "GO",      "GRANT",
+	    "HANDLER",    "IMPORT",    "INSTALL",  "KILL",    "LISTEN",  "LOAD",    "LOCK",
+	    "MOVE",       "NOTIFY",    "OPTIMIZE", "PRAGMA",  "PREPARE", "PURGE",   "REASSIGN",
+	    "REFRESH",    "REINDEX",   "RELEASE",  "RENAME",  "REPAIR",  "RESET",   "REVOKE",
+	    "ROLLBACK",   "SAVEPOINT", "SECURITY", "SELECT",  "SET",     "SHOW",    "START",
+	    "TRUNCATE",   "UNINSTALL", "UNLISTEN", "UNLOCK",  "UPDATE",  "USE",     "VACUUM",
+	    "VALUES",     "WITH",      "XA",       "TABLE",   "SOURCE",  "CONNECT", NULL,
+	};
+	for (size_t i = 0; k[i]; i++)
+		if (kw(w, wl, k[i]))
+			return 1;
+	return 0;
+}
+
+/* Sets up reading the rows of the statement whose head was parsed. */
+static int
+start_data(struct reader *r, struct sqlr *s, enum mode m)
+{
+	s->tab = table_get(s, s->tname);
+	s->nrows = 0;
+	s->scanned = 0;
+	if (!s->tab) {
+		snprintf(s->err, sizeof(s->err), "more than %d tables", MAX_TABLES);
+		return P_ERR;
+	}
+	if (!table_wanted(r, s->tab->name)) {
+		if (m == M_COPY) {
+			s->mode = M_COPY_SKIP;
+			s->mid_line = 0;
+		} else
+			skip_start(s, U_STMT);
+		return P_OK;
+	}
+	s->mode = m;
+	return P_OK;
+}
+
+/*
+ * At a statement's first byte (window offset 0): reads its head and
+ * decides what to do with the rest. 1 to go on, or DT_WARN / DT_FAILED.
+ */
+static int
+statement(struct reader *r, struct sqlr *s)
+{
+	for (;;) {
+		size_t len;
+		const char *buf = source_data(r->src, &len);
+		struct lx l = {buf, len, 0, s->eof, s->dialect != D_POSTGRES};
+		const char *w;
+		long wl = lx_word(&l, &w);
+		int st = P_OK, not_data = 0;
+		enum mode m = M_SKIP;
+
+		if (wl < 0 && len < 256)
+			st = P_MORE;
+		else if (wl < 0)
+			wl = (long)len; /* a very long word: not a keyword */
+		else if (wl == 0 && buf[0] == '\\') {
+			/* a psql meta-command (\connect, \restrict): one line */
+			set_dialect(s, D_POSTGRES);
+			s->mode = M_LINE;
+			s->line_then = M_TOP;
+			return 1;
+		} else if (kw(w, (size_t)wl, "INSERT") || kw(w, (size_t)wl, "REPLACE")) {
+			st = head_insert(s, &l);
+			m = M_ROWS;
+		} else if (kw(w, (size_t)wl, "COPY")) {
+			set_dialect(s, D_POSTGRES);
+			st = head_copy(s, &l, &not_data);
+			m = M_COPY;
+		} else if (kw(w, (size_t)wl, "CREATE")) {
+			st = head_create(r, s, &l, &not_data);
+			if (st == P_OK && !not_data) {
+				struct table *t = table_get(s, s->tname);
+				if (t) {
+					colset_set(&t->cols, s->scratch.buf, s->scratch.len,
+					           s->nscratch);
+					t->implicit = 0;
+				}
+				not_data = 1; /* the rest is skipped */
+				l.i = 0;
+			}
+		} else if (kw(w, (size_t)wl, "DELIMITER") && s->dialect != D_POSTGRES) {
+			/* the mysql client's DELIMITER: a line of its own */
+			const char *nl = memchr(buf, '\n', len);
+			if (!nl && !s->eof && len < 256)
+				st = P_MORE;
+			else {
+				size_t e = nl ? (size_t)(nl - buf) : len, i = l.i;
+				while (i < e && is_space((unsigned char)buf[i]))
+					i++;
+				size_t j = i;
+				while (j < e && !is_space((unsigned char)buf[j]))
+					j++;
+				if (j > i && j - i < sizeof(s->delim)) {
+					memcpy(s->delim, buf + i, j - i);
+					s->delim[j - i] = '\0';
+					s->delim_len = j - i;
+					build_code_tab(s);
+				}
+				s->mode = M_LINE;
+				s->line_then = M_TOP;
+				return 1;
+			}
+		} else if (kw(w, (size_t)wl, "SET")) {
+			head_set(s, &l);
+			not_data = 1;
+			l.i = 0;
+		} else if (wl > 0 && is_statement(w, (size_t)wl)) {
+			not_data = 1;
+			l.i = 0;
+		} else {
+			/* not SQL: reject it and go on after its end */
+			uint64_t line = s->line;
+			skip_start(s, U_STMT);
+			return reader_reject(r, line, source_offset(r->src), buf,
+			                     raw_extent(buf, len, 0, 0), "not an SQL statement");
+		}
+
+		if (st == P_MORE) {
+			if (len > r->opts.max_record) {
+				uint64_t line = s->line;
+				skip_start(s, U_STMT);
+				return reader_reject(
+				    r, line, source_offset(r->src), buf, raw_extent(buf, len, 0, 0),
+				    "statement head longer than the --max-record limit");
+			}
+			int g = grow(r, s, len);
+			if (g < 0)
+				return source_failed(r, s);
+			if (g == 0 && !s->eof) {
+				skip_start(s, U_STMT);
+				return reader_reject(r, s->line, source_offset(r->src), buf,
+				                     raw_extent(buf, len, 0, 0),
+				                     "statement longer than the window limit");
+			}
+			continue;
+		}
+		if (st == P_ERR) {
+			uint64_t line = s->line + count_nl(buf, s->err_at);
+			uint64_t off = source_offset(r->src) + s->err_at;
+			skip_start(s, U_STMT);
+			if (m == M_COPY && s->err_at < len) {
+				/* a COPY we cannot read: its data block goes too */
+				const char *nl = memchr(buf + s->err_at, '\n', len - s->err_at);
+				if (nl && memchr(buf, ';', (size_t)(nl - buf))) {
+					s->mode = M_COPY_SKIP;
+					s->mid_line = 1;
+				}
+			}
+			return reader_reject(r, line, off, buf, raw_extent(buf, len, 0, s->err_at),
+			                     "%s", s->err);
+		}
+		if (not_data) {
+			advance(r, s, l.i);
+			skip_start(s, U_STMT);
+			return 1;
+		}
+		advance(r, s, l.i);
+		st = start_data(r, s, m);
+		if (st != P_OK) {
+			skip_start(s, U_STMT);
+			return reader_reject(r, s->line, source_offset(r->src), NULL, 0, "%s",
+			                     s->err);
+		}
+		return 1;
+	}
+}
+
+/*
+ * Goes on with a comment met between statements (1: line, 2: block) at
+ * b[*ip]: 1 when it ended, 0 when the bytes ran out (*ip: done with).
+ */
+static int
+comment_scan(struct sqlr *s, const char *b, size_t n, int eof, size_t *ip)
+{
+	size_t i = *ip;
+
+	if (s->top_comment == 1) {
+		const char *nl = memchr(b + i, '\n', n - i);
+		*ip = nl ? (size_t)(nl - b) + 1 : n;
+		return nl != NULL;
+	}
+	const char *e = memmem(b + i, n - i, "*/", 2);
+	if (e) {
+		*ip = (size_t)(e - b) + 2;
+		return 1;
+	}
+	*ip = eof || n - i < 2 ? (eof ? n : i) : n - 1; /* keep a '*' that may start the end */
+	return 0;
+}
+
+/* M_TOP: white space, comments and empty statements, then a statement. */
+static int
+top_step(struct reader *r, struct sqlr *s)
+{
+	for (;;) {
+		size_t len, i = 0;
+		const char *buf = source_data(r->src, &len);
+
+		while (i < len) {
+			if (s->top_comment) {
+				if (!comment_scan(s, buf, len, s->eof, &i))
+					break;
+				s->top_comment = 0;
+				continue;
+			}
+			unsigned char c = (unsigned char)buf[i];
+			if (is_space(c) || c == ';') {
+				i++;
+				continue;
+			}
+			if ((c == '-' || c == '/') && i + 1 >= len && !s->eof)
+				break;
+			if ((c == '-' && i + 1 < len && buf[i + 1] == '-') ||
+			    (c == '#' && s->dialect != D_POSTGRES)) {
+				s->top_comment = 1;
+				i += c == '#' ? 1 : 2;
+				continue;
+			}
+			if (c == '/' && i + 1 < len && buf[i + 1] == '*') {
+				if (i + 2 < len && buf[i + 2] == '!')
+					set_dialect(s, D_MYSQL);
+				s->top_comment = 2;
+				i += 2;
+				continue;
+			}
+			if (c == 0xEF && len - i >= 3 && !memcmp(buf + i, "\xEF\xBB\xBF", 3)) {
+				i += 3; /* a BOM inside an archive member */
+				continue;
+			}
+			advance(r, s, i);
+			return statement(r, s);
+		}
+		advance(r, s, i);
+		if (s->eof && i >= len) {
+			s->mode = M_DONE;
+			return 1;
+		}
+		if (grow(r, s, len - i) < 0)
+			return source_failed(r, s);
+	}
+}
+
+/* --- the format --------------------------------------------------------- */
+
+/* Skips white space and comments in a bid sample; the index after them. */
+static size_t
+bid_skip(const char *b, size_t n, size_t i)
+{
+	while (i < n) {
+		if (is_space((unsigned char)b[i]))
+			i++;
+		else if (i + 1 < n && b[i] == '-' && b[i + 1] == '-') {
+			const char *nl = memchr(b + i, '\n', n - i);
+			i = nl ? (size_t)(nl - b) + 1 : n;
+		} else if (i + 1 < n && b[i] == '/' && b[i + 1] == '*') {
+			const char *e = memmem(b + i + 2, n - i - 2, "*/", 2);
+			i = e ? (size_t)(e - b) + 2 : n;
+		} else if (b[i] == '#') {
+			const char *nl = memchr(b + i, '\n', n - i);
+			i = nl ? (size_t)(nl - b) + 1 : n;
+		} else
+			break;
+	}
+	return i;
+}
+
+static int
+has(const char *b, size_t n, const char *s)
+{
+	return memmem(b, n, s, strlen(s)) != NULL;
+}
+
+/*
+ * A dump announces itself: a tool's banner, or a first statement that is
+ * SQL. Above CSV's 1 for any of that; 0 for what starts like JSON.
+ */
+static int
+sql_bid(const char *buf, size_t len, int eof)
+{
+	static const char *const first[] = {
+	    "CREATE", "INSERT",  "COPY",  "PRAGMA", "BEGIN",  "SET",       "DROP",   "LOCK",
+	    "USE",    "REPLACE", "START", "ALTER",  "SELECT", "DELIMITER", "COMMIT", NULL};
+	size_t i = 0;
+	int score = 0;
+
+	(void)eof;
+	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		i = 3;
+	if (has(buf, len, "-- MySQL dump") || has(buf, len, "-- MariaDB dump") ||
+	    has(buf, len, "PostgreSQL database dump"))
+		score = 60;
+	i = bid_skip(buf, len, i);
+	if (i >= len)
+		return score;
+	if (buf[i] == '{' || buf[i] == '[')
+		return 0;
+	size_t j = i;
+	while (j < len && is_ident((unsigned char)buf[j]))
+		j++;
+	int first_ok = 0;
+	if (j < len && (is_space((unsigned char)buf[j]) || buf[j] == ';'))
+		for (size_t k = 0; first[k]; k++)
+			if (kw(buf + i, j - i, first[k]))
+				first_ok = 1;
+	if (first_ok)
+		score += 30;
+	else if (buf[i] == '\\' && i + 1 < len && (buf[i + 1] == 'c' || buf[i + 1] == 'r'))
+		score += 20; /* psql's \connect, \restrict */
+	else if (score == 0)
+		return 0;
+	if (has(buf, len, "INSERT INTO") || has(buf, len, "CREATE TABLE") || has(buf, len, "COPY "))
+		score += 10;
+	return score;
+}
+
+static int
+sql_open(struct reader *r)
+{
+	struct sqlr *s = xcalloc(1, sizeof(*s));
+	int st;
+	size_t len = reader_peek(r, PEEK_SIZE, &st);
+	const char *buf;
+
+	r->state = s;
+	if (st == -1)
+		return reader_fail(r, 0, 0, "%s", source_error(r->src));
+	buf = source_data(r->src, &len);
+
+	/* the dialect, from banners first, then from telling habits */
+	if (has(buf, len, "-- MySQL dump")) {
+		s->dialect = D_MYSQL;
+		s->tool = "mysqldump";
+	} else if (has(buf, len, "-- MariaDB dump")) {
+		s->dialect = D_MYSQL;
+		s->tool = "mariadb-dump";
+	} else if (has(buf, len, "PostgreSQL database dump")) {
+		s->dialect = D_POSTGRES;
+		s->tool = "pg_dump";
+	} else if (has(buf, len, "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;")) {
+		s->dialect = D_SQLITE;
+		s->tool = "sqlite3";
+	} else if (has(buf, len, "`") || has(buf, len, "/*!"))
+		s->dialect = D_MYSQL;
+	else if (has(buf, len, "standard_conforming_strings") || has(buf, len, "\n\\c") ||
+	         has(buf, len, "\n\\connect") || has(buf, len, " FROM stdin;"))
+		s->dialect = D_POSTGRES;
+	else if (has(buf, len, "PRAGMA ") || has(buf, len, "BEGIN TRANSACTION;") ||
+	         has(buf, len, "CREATE TABLE ["))
+		s->dialect = D_SQLITE;
+	s->std_strings = !has(buf, len, "standard_conforming_strings = off");
+	for (const char *p = buf, *e = buf + len;
+	     (p = memmem(p, (size_t)(e - p), "CREATE TABLE", 12)); p += 12)
+		s->peek_tables++;
+	s->peek_whole = st == 0 && len < PEEK_SIZE;
+
+	strcpy(s->delim, ";");
+	s->delim_len = 1;
+	build_code_tab(s);
+	s->line = 1;
+	s->pending_lines = -1;
+	s->mode = M_TOP;
+	dynbuf_init(&s->arena, r->opts.max_record);
+	dynbuf_init(&s->scratch, r->opts.max_record);
+	return DT_OK;
+}
+
+static int
+sql_next(struct reader *r, struct record *rec)
+{
+	struct sqlr *s = r->state;
+
+	if (s->pending) {
+		if (s->pending_lines >= 0) {
+			s->line += (uint64_t)s->pending_lines;
+			source_consume(r->src, s->pending);
+		} else
+			advance(r, s, s->pending);
+		s->pending = 0;
+		s->pending_lines = -1;
+	}
+	for (;;) {
+		int st;
+		switch (s->mode) {
+		case M_TOP:
+			st = top_step(r, s);
+			break;
+		case M_SKIP:
+			st = skip_run(r, s);
+			break;
+		case M_LINE:
+			st = line_run(r, s);
+			break;
+		case M_ROWS:
+			st = rows_step(r, s, rec);
+			break;
+		case M_COPY:
+			st = copy_step(r, s, rec);
+			break;
+		case M_COPY_SKIP:
+			st = copy_skip(r, s);
+			break;
+		default:
+			return DT_EOF;
+		}
+		if (st != 1)
+			return st;
+	}
+}
+
+static void
+sql_close(struct reader *r)
+{
+	struct sqlr *s = r->state;
+
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->ntables; i++) {
+		free(s->tables[i]->name);
+		colset_free(&s->tables[i]->cols);
+		free(s->tables[i]);
+	}
+	free(s->tables);
+	colset_free(&s->stmt_cols);
+	dynbuf_release(&s->arena);
+	dynbuf_release(&s->scratch);
+	free(s->scratch_at);
+	free(s->vals);
+	free(s->fields);
+	free(s);
+}
+
+static void
+sql_describe(struct reader *r, describe_fn fn, void *ctx)
+{
+	struct sqlr *s = r->state;
+	char n[32];
+
+	fn(ctx, "dialect", dialect_name[s->dialect]);
+	if (s->tool)
+		fn(ctx, "tool", s->tool);
+	fn(ctx, "strings", plain_esc(s) == ES_NONE ? "standard" : "backslash-escapes");
+	if (s->ntables)
+		snprintf(n, sizeof(n), "%zu", s->ntables);
+	else
+		snprintf(n, sizeof(n), "%zu%s", s->peek_tables, s->peek_whole ? "" : "+");
+	fn(ctx, "tables_declared", n);
 }
 
 const struct format format_sql = {
-	.name = "sql",
-	.bid = bid,
-	.open = open_,
+    .name = "sql",
+    .bid = sql_bid,
+    .open = sql_open,
+    .next = sql_next,
+    .close = sql_close,
+    .describe = sql_describe,
 };

@@ -14,6 +14,7 @@ for b in build build-asan; do
 	if [ "$b" = build-asan ]; then
 		export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
 		export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+		export DUMPTRACE_SANITIZED=1
 	fi
 	make -C "$b" -s -j"$(nproc)" check >"$b/check.out" 2>&1 || status=1
 	grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):|^# (TOTAL|PASS|SKIP|FAIL|ERROR)' "$b/check.out" |

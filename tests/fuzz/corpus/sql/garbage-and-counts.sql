@@ -1,0 +1,4 @@
+hello world;
+INSERT INTO t (a,b) VALUES (1,2,3),(4,5);
+INSERT INTO t VALUES (1 2);
+INSERT INTO t VALUES (6,7);

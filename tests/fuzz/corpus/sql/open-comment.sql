@@ -1,0 +1,2 @@
+/* unterminated comment
+INSERT INTO t VALUES (1);
