@@ -16,17 +16,27 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/recout.h"
 #include "core/dedup.h"
 #include "core/dynbuf.h"
+#include "core/fp.h"
 #include "core/jsonw.h"
+#include "core/norm.h"
+#include "core/pipe.h"
 #include "core/status.h"
+#include "core/types.h"
 #include "core/xalloc.h"
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #define OUT_BUF (4u << 20)
+#define TYPE_SAMPLE 1000 /* records of a table looked at before typing it */
 
 struct dd_input {
 	char *name;
@@ -37,6 +47,11 @@ struct dd_input {
 struct dd {
 	struct common co;
 	int lines;
+	int out_csv; /* -1: as the input, 0: jsonl, 1: csv */
+	const char *region;
+	const char *key_file;
+	char **keys; /* --key: column names or type names */
+	size_t nkeys;
 	int json;
 	const char *out_path, *dups_path, *tmpdir;
 	uint64_t memory;
@@ -320,17 +335,470 @@ run_lines(struct dd *d, char **paths, int npaths)
 	return rc;
 }
 
+/*
+ * Record mode. Records are equal when their typed, normalized values are
+ * equal: each value's fingerprint is mixed with its type and with its rank
+ * among the columns of that type (the second phone column stays apart
+ * from the first), so column names and order do not matter, and two dumps
+ * with the same columns under other names deduplicate together. --key
+ * limits the comparison to some columns (by name, or by type name).
+ */
+struct schema {
+	int stream;
+	char *table;
+	size_t ncols, cols_alloc;
+	char **names;
+	size_t *name_len;
+	enum dt_type *types;
+	unsigned *rank; /* rank among the columns of its type */
+	int *use;	/* compared (all, or those named by --key) */
+	int typed;
+	struct batch sample;
+	uint64_t *sample_seq;
+};
+
+struct rseq {
+	uint64_t seq, hi, lo;
+};
+
+struct rm {
+	struct dd *d;
+	struct schema **sch;
+	size_t nsch, sch_alloc;
+	int stream;
+	uint64_t seq; /* the next parsed record's number */
+	struct pipe *pipe;
+	struct batch *cur;
+	struct dedup *dd;
+	struct fp_key key;
+	int first_format_csv; /* -1 until the first stream is seen */
+};
+
+struct rm_worker {
+	struct rm *rm;
+	struct norm_ctx *norm;
+	struct dynbuf out;
+	uint64_t *fps;
+	size_t fps_alloc;
+};
+
+static size_t
+schema_col(struct schema *s, const struct field *f, size_t hint)
+{
+	if (hint < s->ncols && s->name_len[hint] == f->name_len &&
+	    !memcmp(s->names[hint], f->name, f->name_len))
+		return hint;
+	for (size_t i = 0; i < s->ncols; i++)
+		if (s->name_len[i] == f->name_len && !memcmp(s->names[i], f->name, f->name_len))
+			return i;
+	return (size_t)-1;
+}
+
+/* Adds the columns of rec that the schema does not know yet. */
+static void
+schema_learn(struct schema *s, const struct record *rec)
+{
+	for (size_t i = 0; i < rec->nfields; i++) {
+		if (schema_col(s, &rec->fields[i], i) != (size_t)-1 || s->ncols >= 4096)
+			continue;
+		size_t a = s->cols_alloc;
+		s->names = xgrow(s->names, &a, s->ncols + 1, sizeof(*s->names));
+		s->name_len = xrealloc(s->name_len, a * sizeof(*s->name_len));
+		s->types = xrealloc(s->types, a * sizeof(*s->types));
+		s->rank = xrealloc(s->rank, a * sizeof(*s->rank));
+		s->use = xrealloc(s->use, a * sizeof(*s->use));
+		s->cols_alloc = a;
+		s->names[s->ncols] = xstrndup(rec->fields[i].name, rec->fields[i].name_len);
+		s->name_len[s->ncols] = rec->fields[i].name_len;
+		s->types[s->ncols] = DT_NONE;
+		s->ncols++;
+	}
+}
+
+static struct schema *
+schema_for(struct rm *rm, const char *table)
+{
+	for (size_t i = rm->nsch; i-- > 0;) {
+		struct schema *s = rm->sch[i];
+		if (s->stream != rm->stream)
+			break;
+		if ((!s->table && !table) || (s->table && table && !strcmp(s->table, table)))
+			return s;
+	}
+	struct schema *s = xcalloc(1, sizeof(*s));
+	s->stream = rm->stream;
+	s->table = table ? xstrdup(table) : NULL;
+	batch_reset(&s->sample);
+	s->sample_seq = xmalloc(TYPE_SAMPLE * sizeof(*s->sample_seq));
+	rm->sch = xgrow(rm->sch, &rm->sch_alloc, rm->nsch + 1, sizeof(*rm->sch));
+	rm->sch[rm->nsch++] = s;
+	return s;
+}
+
+static void
+rm_emit(struct rm *rm, struct schema *s, const struct record *rec, uint64_t seq)
+{
+	int sid = -1;
+	for (size_t i = rm->nsch; i-- > 0;)
+		if (rm->sch[i] == s) {
+			sid = (int)i;
+			break;
+		}
+	if (rm->cur && rm->cur->stream != sid) {
+		pipe_submit(rm->pipe, rm->cur);
+		rm->cur = NULL;
+	}
+	for (;;) {
+		if (!rm->cur) {
+			rm->cur = pipe_batch(rm->pipe);
+			rm->cur->stream = sid;
+			if (!rm->cur->user)
+				rm->cur->user = xmalloc(BATCH_RECORDS * sizeof(struct rseq));
+		}
+		if (batch_add(rm->cur, rec) == 0)
+			break;
+		pipe_submit(rm->pipe, rm->cur);
+		rm->cur = NULL;
+	}
+	((struct rseq *)rm->cur->user)[rm->cur->nrecs - 1].seq = seq;
+}
+
+/* Types a schema from its sample, then sends the sample on. */
+static void
+schema_type(struct rm *rm, struct schema *s)
+{
+	struct type_guess *g = xcalloc(s->ncols ? s->ncols : 1, sizeof(*g));
+	batch_seal(&s->sample);
+	for (size_t c = 0; c < s->ncols; c++) {
+		types_guess_init(&g[c], s->names[c], s->name_len[c]);
+		if (rm->d->region)
+			types_guess_set_region(&g[c], rm->d->region);
+	}
+	for (size_t r = 0; r < s->sample.nrecs; r++) {
+		const struct record *rec = &s->sample.recs[r];
+		for (size_t i = 0; i < rec->nfields; i++) {
+			size_t c = schema_col(s, &rec->fields[i], i);
+			if (c != (size_t)-1 && !rec->fields[i].is_null)
+				types_guess_add(&g[c], rec->fields[i].val, rec->fields[i].len);
+		}
+	}
+	unsigned per_type[DT_TYPE_COUNT] = { 0 };
+	for (size_t c = 0; c < s->ncols; c++) {
+		s->types[c] = types_guess_result(&g[c], NULL);
+		if (s->types[c] == DT_NONE)
+			s->types[c] = DT_TEXT;
+		s->rank[c] = per_type[s->types[c]]++;
+		s->use[c] = rm->d->nkeys == 0;
+		for (size_t k = 0; k < rm->d->nkeys; k++)
+			if (!strcasecmp(rm->d->keys[k], s->names[c]) ||
+			    !strcasecmp(rm->d->keys[k], types_name(s->types[c])))
+				s->use[c] = 1;
+		types_guess_release(&g[c]);
+	}
+	free(g);
+	s->typed = 1;
+	for (size_t r = 0; r < s->sample.nrecs; r++)
+		rm_emit(rm, s, &s->sample.recs[r], s->sample_seq[r]);
+	batch_release(&s->sample);
+}
+
+static void
+rm_begin(void *ctx, struct source *src, struct reader *r)
+{
+	struct rm *rm = ctx;
+	(void)src;
+	rm->stream++;
+	if (rm->first_format_csv < 0)
+		rm->first_format_csv = !strcmp(r->fmt->name, "csv");
+}
+
+static int
+rm_record(void *ctx, struct reader *r, const struct record *rec)
+{
+	struct rm *rm = ctx;
+	struct schema *s = schema_for(rm, rec->table);
+	uint64_t seq = rm->seq++;
+	(void)r;
+	if (s->typed) {
+		rm_emit(rm, s, rec, seq);
+		return 0;
+	}
+	schema_learn(s, rec);
+	s->sample_seq[s->sample.nrecs] = seq;
+	batch_add(&s->sample, rec);
+	if (s->sample.nrecs >= TYPE_SAMPLE)
+		schema_type(rm, s);
+	return 0;
+}
+
+static void
+rm_end(void *ctx, struct source *src, struct reader *r, int failed)
+{
+	struct rm *rm = ctx;
+	(void)src;
+	(void)r;
+	(void)failed;
+	for (size_t i = 0; i < rm->nsch; i++)
+		if (rm->sch[i]->stream == rm->stream && !rm->sch[i]->typed)
+			schema_type(rm, rm->sch[i]);
+}
+
+/* Worker: the 128-bit fingerprint of every record of a batch. */
+static void
+rm_work(void *wctx, struct batch *b)
+{
+	struct rm_worker *w = wctx;
+	struct rm *rm = w->rm;
+	struct schema *s = rm->sch[b->stream];
+	struct rseq *out = b->user;
+
+	for (size_t r = 0; r < b->nrecs; r++) {
+		const struct record *rec = &b->recs[r];
+		size_t k = 0;
+		if (rec->nfields > w->fps_alloc)
+			w->fps = xgrow(w->fps, &w->fps_alloc, rec->nfields, sizeof(*w->fps));
+		for (size_t i = 0; i < rec->nfields; i++) {
+			const struct field *f = &rec->fields[i];
+			size_t c = schema_col(s, f, i);
+			if (c == (size_t)-1 || !s->use[c] || f->is_null)
+				continue;
+			enum dt_type t = s->types[c];
+			if (!norm_value(w->norm, t, f->val, f->len, &w->out))
+				continue;
+			uint64_t v = fp_value(&rm->key, t, w->out.buf, w->out.len);
+			w->fps[k++] = v + 0x9E3779B97F4A7C15ull * s->rank[c];
+		}
+		out[r].lo = fp_record(&rm->key, w->fps, k);
+		out[r].hi = XXH3_64bits_withSeed(w->fps, k * sizeof(*w->fps), 0x7265636f7264ull);
+	}
+}
+
+static void
+rm_done(void *ctx, struct batch *b)
+{
+	struct rm *rm = ctx;
+	struct rseq *out = b->user;
+	for (size_t r = 0; r < b->nrecs; r++)
+		dedup_add_fp(rm->dd, out[r].seq, out[r].hi, out[r].lo);
+}
+
+struct rm_out {
+	struct dedup *dd;
+	uint64_t seq;
+	struct recout kept, dups;
+	int have_dups;
+	const char *input;
+};
+
+static void
+out_begin(void *ctx, struct source *src, struct reader *r)
+{
+	struct rm_out *o = ctx;
+	struct source_info si;
+	(void)r;
+	source_info(src, &si);
+	o->input = si.name;
+}
+
+static int
+out_record(void *ctx, struct reader *r, const struct record *rec)
+{
+	struct rm_out *o = ctx;
+	(void)r;
+	if (!dedup_is_dup(o->dd, o->seq))
+		recout_write(&o->kept, o->input, rec);
+	else if (o->have_dups)
+		recout_write(&o->dups, o->input, rec);
+	o->seq++;
+	return 0;
+}
+
+static int
+run_records(struct dd *d, char **paths, int npaths)
+{
+	char err[1024];
+	struct rm rm;
+	char **spooled = xcalloc((size_t)npaths, sizeof(*spooled));
+
+	memset(&rm, 0, sizeof(rm));
+	rm.d = d;
+	rm.first_format_csv = -1;
+	rm.stream = -1;
+	if (d->key_file) {
+		if (fp_key_from_file(&rm.key, d->key_file, err, sizeof(err)) < 0)
+			die("%s", err);
+	} else
+		fp_key_default(&rm.key);
+
+	/* standard input is read twice: keep a copy */
+	for (int i = 0; i < npaths; i++)
+		if (!strcmp(paths[i], "-")) {
+			char path[4096];
+			snprintf(path, sizeof(path), "%s/dumptrace-stdin-XXXXXX", d->tmpdir);
+			int fd = mkstemp(path), r;
+			char buf[65536];
+			if (fd < 0)
+				die("cannot create a temporary file in '%s': %s", d->tmpdir, strerror(errno));
+			while ((r = (int)read(0, buf, sizeof(buf))) > 0)
+				if (write(fd, buf, (size_t)r) != r)
+					die("cannot write '%s': %s", path, strerror(errno));
+			close(fd);
+			spooled[i] = xstrdup(path);
+			paths[i] = spooled[i];
+		}
+
+	struct dedup_opts dopts = { .threads = d->threads, .memory = d->memory, .tmpdir = d->tmpdir };
+	for (int i = 0; i < npaths; i++) {
+		struct stat st;
+		if (stat(paths[i], &st) == 0)
+			dopts.expect_keys += (uint64_t)st.st_size / 64;
+	}
+	rm.dd = dedup_new(&dopts, err, sizeof(err));
+	if (!rm.dd)
+		die("%s", err);
+	unsigned nthreads = d->threads;
+	if (!nthreads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		nthreads = n > 0 ? (unsigned)n : 1;
+	}
+	struct rm_worker *w = xcalloc(nthreads, sizeof(*w));
+	void **wctx = xcalloc(nthreads, sizeof(*wctx));
+	for (unsigned i = 0; i < nthreads; i++) {
+		w[i].rm = &rm;
+		w[i].norm = norm_ctx_new(d->region);
+		if (!w[i].norm)
+			die_usage("dedup", "unknown --region '%s'", d->region);
+		dynbuf_init(&w[i].out, 1u << 20);
+		wctx[i] = &w[i];
+	}
+	rm.pipe = pipe_new(nthreads, rm_work, wctx, rm_done, &rm);
+
+	struct walk_cb cb = { .ctx = &rm, .begin = rm_begin, .record = rm_record, .end = rm_end };
+	struct walk_totals t;
+	int rc = walk_paths(&d->co, paths, npaths, &cb, &t);
+	if (rm.cur)
+		pipe_submit(rm.pipe, rm.cur);
+	pipe_free(rm.pipe);
+	struct dedup_stats st;
+	if (dedup_finish(rm.dd, &st, err, sizeof(err)) < 0)
+		die("%s", err);
+
+	/* pass two: the same records in the same order, the kept ones written */
+	struct rm_out o;
+	memset(&o, 0, sizeof(o));
+	o.dd = rm.dd;
+	int csv = d->out_csv >= 0 ? d->out_csv : rm.first_format_csv > 0;
+	FILE *out = stdout, *dups = NULL;
+	if (d->out_path && strcmp(d->out_path, "-") && !(out = fopen(d->out_path, "w")))
+		die("cannot open '%s' for writing: %s", d->out_path, strerror(errno));
+	if (d->dups_path && !(dups = fopen(d->dups_path, "w")))
+		die("cannot open '%s' for writing: %s", d->dups_path, strerror(errno));
+	recout_init(&o.kept, out, d->out_path ? d->out_path : "standard output", csv);
+	if (dups) {
+		recout_init(&o.dups, dups, d->dups_path, csv);
+		o.have_dups = 1;
+	}
+	struct common co2 = d->co;
+	co2.quiet = 1; /* its rejections were told in pass one */
+	co2.progress = 0;
+	co2.rejects = NULL;
+	struct walk_cb cb2 = { .ctx = &o, .begin = out_begin, .record = out_record };
+	struct walk_totals t2;
+	walk_paths(&co2, paths, npaths, &cb2, &t2);
+	recout_finish(&o.kept);
+	if (out != stdout && fclose(out) != 0)
+		die("cannot write '%s': %s", d->out_path, strerror(errno));
+	if (dups) {
+		recout_finish(&o.dups);
+		if (fclose(dups) != 0)
+			die("cannot write '%s': %s", d->dups_path, strerror(errno));
+	}
+	if (t2.parsed != t.parsed)
+		die("the inputs changed while being read (%llu records, then %llu)",
+		    (unsigned long long)t.parsed, (unsigned long long)t2.parsed);
+
+	if (d->json) {
+		struct dynbuf b;
+		struct jsonw jw;
+		dynbuf_init(&b, 1u << 20);
+		jsonw_init(&jw, &b);
+		jsonw_obj_open(&jw);
+		jsonw_key(&jw, "mode");
+		jsonw_str(&jw, "records");
+		jsonw_key(&jw, "records_in");
+		jsonw_u64(&jw, t.parsed + t.rejected);
+		jsonw_key(&jw, "unique");
+		jsonw_u64(&jw, st.unique);
+		jsonw_key(&jw, "duplicates");
+		jsonw_u64(&jw, st.duplicates);
+		jsonw_key(&jw, "rejected");
+		jsonw_u64(&jw, t.rejected);
+		jsonw_key(&jw, "spill_runs");
+		jsonw_u64(&jw, st.spill_runs);
+		jsonw_obj_close(&jw);
+		fprintf(stderr, "%s\n", dynbuf_str(&b));
+		dynbuf_release(&b);
+	} else if (!d->co.quiet) {
+		char a[32], b[32], c[32], e[32];
+		fprintf(stderr, "dumptrace: %s records in, %s unique, %s duplicates removed, %s rejected\n",
+			fmt_count(t.parsed + t.rejected, a), fmt_count(st.unique, b),
+			fmt_count(st.duplicates, c), fmt_count(t.rejected, e));
+	}
+
+	for (size_t i = 0; i < rm.nsch; i++) {
+		struct schema *s = rm.sch[i];
+		for (size_t c = 0; c < s->ncols; c++)
+			free(s->names[c]);
+		free(s->names);
+		free(s->name_len);
+		free(s->types);
+		free(s->rank);
+		free(s->use);
+		free(s->table);
+		free(s->sample_seq);
+		batch_release(&s->sample);
+		free(s);
+	}
+	free(rm.sch);
+	for (unsigned i = 0; i < nthreads; i++) {
+		norm_ctx_free(w[i].norm);
+		dynbuf_release(&w[i].out);
+		free(w[i].fps);
+	}
+	free(w);
+	free(wctx);
+	for (int i = 0; i < npaths; i++)
+		if (spooled[i]) {
+			unlink(spooled[i]);
+			free(spooled[i]);
+		}
+	free(spooled);
+	fp_key_release(&rm.key);
+	dedup_free(rm.dd);
+	return rc;
+}
+
 static void
 help(void)
 {
-	printf("usage: dumptrace dedup --lines [OPTIONS] FILE...\n"
+	printf("usage: dumptrace dedup [--lines] [OPTIONS] FILE...\n"
 	       "\n"
-	       "Removes repeated lines, keeping the first occurrence of each, in input\n"
-	       "order, as awk '!seen[$0]++' does: CRLF and LF endings of the same text are\n"
-	       "the same line; nothing is dropped for being long, binary or not UTF-8.\n"
-	       "Several inputs are deduplicated together, as if concatenated.\n"
+	       "Removes repeated records, keeping the first occurrence of each, in input\n"
+	       "order. Several inputs are deduplicated together, as if concatenated.\n"
 	       "\n"
-	       "  --lines                line mode (exact lines)\n"
+	       "Record mode (the default): records are equal when their values are equal\n"
+	       "after typing and normalization (an e-mail in any case, a phone in any\n"
+	       "format, a name in Cyrillic or Latin), whatever the column names and order.\n"
+	       "Line mode (--lines): exact lines, as awk '!seen[$0]++' keeps them; CRLF\n"
+	       "and LF endings of the same text are the same line; nothing is dropped for\n"
+	       "being long, binary or not UTF-8.\n"
+	       "\n"
+	       "  --lines                line mode\n"
+	       "  --key COLS             record mode: compare only these columns (names or\n"
+	       "                         types, comma-separated: --key email,phone)\n"
+	       "  --output-format F      record mode: csv or jsonl (default: csv for CSV input)\n"
+	       "  --region CC            phone region for normalization (default KZ)\n"
+	       "  --key-file FILE        fingerprint with a secret key\n"
 	       "  -o, --output FILE      write the kept lines to FILE (default: standard output)\n"
 	       "  --dups FILE            write the removed lines to FILE\n"
 	       "  --memory SIZE          memory budget for fingerprints (default: a quarter of RAM);\n"
@@ -354,6 +822,10 @@ cmd_dedup(int argc, char **argv)
 		{ "tmpdir", required_argument, NULL, 'T' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "output-format", required_argument, NULL, 'F' },
+		{ "region", required_argument, NULL, 'R' },
+		{ "key-file", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -362,6 +834,7 @@ cmd_dedup(int argc, char **argv)
 	int64_t v;
 
 	memset(&d, 0, sizeof(d));
+	d.out_csv = -1;
 	common_init(&d.co);
 	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
 	d.memory = pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz / 4 : 1ull << 30;
@@ -397,6 +870,31 @@ cmd_dedup(int argc, char **argv)
 		case 'J':
 			d.json = 1;
 			break;
+		case 'K': {
+			char *list = xstrdup(optarg), *save = NULL;
+			for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				d.keys = xrealloc(d.keys, (d.nkeys + 1) * sizeof(*d.keys));
+				d.keys[d.nkeys++] = xstrdup(tok);
+			}
+			free(list);
+			break;
+		}
+		case 'F':
+			if (!strcmp(optarg, "csv"))
+				d.out_csv = 1;
+			else if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "json"))
+				d.out_csv = 0;
+			else
+				die_usage("dedup", "unknown output format '%s' (csv, jsonl)", optarg);
+			break;
+		case 'R':
+			if (!norm_region_known(optarg))
+				die_usage("dedup", "unknown --region '%s'", optarg);
+			d.region = optarg;
+			break;
+		case 'k':
+			d.key_file = optarg;
+			break;
 		case 'h':
 			help();
 			return EXIT_CLEAN;
@@ -406,10 +904,14 @@ cmd_dedup(int argc, char **argv)
 	}
 	if (optind >= argc)
 		die_usage("dedup", "no input given (use - for standard input)");
-	if (!d.lines)
-		die_usage("dedup", "record mode is not built yet: use --lines");
+	if (d.lines && (d.nkeys || d.out_csv >= 0))
+		die_usage("dedup", "--key and --output-format are for record mode, not --lines");
 	common_start(&d.co);
-	int rc = run_lines(&d, argv + optind, argc - optind);
+	int rc = d.lines ? run_lines(&d, argv + optind, argc - optind)
+			 : run_records(&d, argv + optind, argc - optind);
+	for (size_t i = 0; i < d.nkeys; i++)
+		free(d.keys[i]);
+	free(d.keys);
 	common_finish(&d.co);
 	return rc;
 }

@@ -7,7 +7,10 @@
  * spilled to the run file. Finishing walks every bucket (buckets split
  * between the threads), part by part in order, so a key meets the earlier
  * keys of its bucket before the later ones: the first occurrence goes into
- * the table, every later equal key is marked in the duplicate bitmap.
+ * the table, every later equal key is marked in the duplicate bitmap. Keys
+ * may also arrive out of order (records typed after a sample): the table
+ * keeps the smallest sequence number of equal keys, so the first
+ * occurrence wins whatever the order of arrival.
  */
 #include "config.h"
 
@@ -78,6 +81,7 @@ struct dedup {
 	pthread_mutex_t spill_lock;
 	_Atomic uint64_t *bitmap;
 	uint64_t dups;
+	int fp_failed; /* a spill write failed in dedup_add_fp() */
 	char *buf[MAX_THREADS]; /* read buffers, one per thread, reused */
 };
 
@@ -212,14 +216,20 @@ add_hash(struct dedup *d, struct part *p, XXH128_hash_t h)
 	return push(d, p, b, h.low64, extra << SEQ_BITS | p->n++);
 }
 
-uint64_t
-dedup_add_fp(struct dedup *d, uint64_t hi, uint64_t lo)
+void
+dedup_add_fp(struct dedup *d, uint64_t seq, uint64_t hi, uint64_t lo)
 {
 	if (!d->fp_part)
-		d->fp_part = part_new(d, d->total);
-	XXH128_hash_t h = { .low64 = lo, .high64 = hi };
-	add_hash(d, d->fp_part, h); /* a spill failure shows at finish */
-	return d->total++;
+		d->fp_part = part_new(d, 0);
+	struct part *p = d->fp_part;
+	unsigned nb = d->nbits;
+	size_t b = (size_t)(hi >> (64 - nb));
+	uint64_t extra = (hi >> (64 - nb - 24)) & 0xFFFFFF;
+	if (push(d, p, b, lo, extra << SEQ_BITS | (seq & SEQ_MASK)) < 0)
+		d->fp_failed = 1;
+	p->n++;
+	if (seq + 1 > d->total)
+		d->total = seq + 1;
 }
 
 struct line_job {
@@ -460,16 +470,22 @@ finish_buckets(void *arg)
 					break;
 				for (size_t i = 0; i < n; i++) {
 					uint64_t hi = e[i].b >> SEQ_BITS;
+					uint64_t seq = p->base + (e[i].b & SEQ_MASK);
 					size_t h = (size_t)e[i].a & mask;
 					for (;;) {
 						if (tab[h].b == EMPTY) {
 							tab[h].a = e[i].a;
-							tab[h].b = hi;
+							tab[h].b = hi << SEQ_BITS | seq;
 							break;
 						}
-						if (tab[h].a == e[i].a && tab[h].b == hi) {
-							uint64_t seq = p->base + (e[i].b & SEQ_MASK);
-							atomic_fetch_or_explicit(&d->bitmap[seq >> 6], 1ull << (seq & 63),
+						if (tab[h].a == e[i].a && tab[h].b >> SEQ_BITS == hi) {
+							/* the smaller number is the first occurrence */
+							uint64_t old = tab[h].b & SEQ_MASK, dup = seq;
+							if (seq < old) {
+								dup = old;
+								tab[h].b = hi << SEQ_BITS | seq;
+							}
+							atomic_fetch_or_explicit(&d->bitmap[dup >> 6], 1ull << (dup & 63),
 										 memory_order_relaxed);
 							j->dups++;
 							break;
@@ -494,6 +510,10 @@ dedup_finish(struct dedup *d, struct dedup_stats *st, char *err, size_t errlen)
 	struct finish_job jobs[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
 
+	if (d->fp_failed) {
+		snprintf(err, errlen, "cannot write the spill file: %s", strerror(errno));
+		return -1;
+	}
 	d->bitmap = xcalloc((size_t)(d->total / 64 + 1), sizeof(*d->bitmap));
 	for (unsigned i = 0; i < t; i++) {
 		memset(&jobs[i], 0, sizeof(jobs[i]));

@@ -51,10 +51,11 @@ struct dedup *dedup_new(const struct dedup_opts *o, char *err, size_t errlen);
 int64_t dedup_add_file(struct dedup *d, int fd, uint64_t size, char *err, size_t errlen);
 
 /*
- * Record mode: adds one key by its 128-bit fingerprint, numbered after the
- * keys already added. One thread only; returns its sequence number.
+ * Record mode: adds one key by its 128-bit fingerprint with the caller's
+ * sequence number seq (any order; each number once; below 2^40). One
+ * thread only; not mixed with dedup_add_file().
  */
-uint64_t dedup_add_fp(struct dedup *d, uint64_t hi, uint64_t lo);
+void dedup_add_fp(struct dedup *d, uint64_t seq, uint64_t hi, uint64_t lo);
 
 /* Finds the duplicates; 0, or -1 with the reason in err (spill I/O). */
 int dedup_finish(struct dedup *d, struct dedup_stats *st, char *err, size_t errlen);

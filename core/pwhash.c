@@ -15,13 +15,13 @@
 
 /* Character classes, one bit each, for one table lookup per byte. */
 enum {
-	C_DIGIT = 1,   /* 0-9 */
-	C_HEXLO = 2,   /* a-f */
-	C_HEXUP = 4,   /* A-F */
-	C_ALPHA = 8,   /* A-Z a-z */
-	C_CRYPT = 16,  /* ./0-9A-Za-z: crypt(3)'s base 64 */
-	C_B64 = 32,    /* A-Za-z0-9+/=: RFC 4648 base 64 with padding */
-	C_UPPER = 64   /* A-Z */
+	C_DIGIT = 1,  /* 0-9 */
+	C_HEXLO = 2,  /* a-f */
+	C_HEXUP = 4,  /* A-F */
+	C_ALPHA = 8,  /* A-Z a-z */
+	C_CRYPT = 16, /* ./0-9A-Za-z: crypt(3)'s base 64 */
+	C_B64 = 32,   /* A-Za-z0-9+/=: RFC 4648 base 64 with padding */
+	C_UPPER = 64  /* A-Z */
 };
 
 /* The classes of byte c (a computation rather than a table: no set-up). */
@@ -76,13 +76,20 @@ static const char *
 digest_name(size_t n)
 {
 	switch (n) {
-	case 16: return "mysql323";
-	case 32: return "md5";
-	case 40: return "sha1";
-	case 56: return "sha224";
-	case 64: return "sha256";
-	case 96: return "sha384";
-	case 128: return "sha512";
+	case 16:
+		return "mysql323";
+	case 32:
+		return "md5";
+	case 40:
+		return "sha1";
+	case 56:
+		return "sha224";
+	case 64:
+		return "sha256";
+	case 96:
+		return "sha384";
+	case 128:
+		return "sha512";
 	}
 	return NULL;
 }
@@ -193,10 +200,10 @@ kind_ldap(const char *s, size_t n)
 		const char *prefix, *name;
 		size_t len; /* exact base 64 length, or 0 for "at least 12" (salted) */
 	} tab[] = {
-		{ "{SHA}", "ldap-sha1", 28 },	     { "{SSHA}", "ldap-ssha", 0 },
-		{ "{MD5}", "ldap-md5", 24 },	     { "{SMD5}", "ldap-smd5", 0 },
-		{ "{SHA256}", "ldap-sha256", 44 }, { "{SSHA256}", "ldap-ssha256", 0 },
-		{ "{SHA512}", "ldap-sha512", 88 }, { "{SSHA512}", "ldap-ssha512", 0 },
+	    {"{SHA}", "ldap-sha1", 28},      {"{SSHA}", "ldap-ssha", 0},
+	    {"{MD5}", "ldap-md5", 24},       {"{SMD5}", "ldap-smd5", 0},
+	    {"{SHA256}", "ldap-sha256", 44}, {"{SSHA256}", "ldap-ssha256", 0},
+	    {"{SHA512}", "ldap-sha512", 88}, {"{SSHA512}", "ldap-ssha512", 0},
 	};
 
 	if (has_prefix(s, n, "{CRYPT}") && n > 7 && s[7] == '$')
@@ -225,7 +232,7 @@ is_descrypt(const char *s)
 	static const char last[] = ".26AEIMQUYcgkosw";
 	unsigned upper = 0, lower = 0, other = 0;
 
-	if (!all_of(s, 13, C_CRYPT) || !strchr(last, s[12]))
+	if (!strchr(last, s[12]) || !all_of(s, 13, C_CRYPT))
 		return 0;
 	for (int i = 0; i < 13; i++) {
 		unsigned k = cls((unsigned char)s[i]);
@@ -261,38 +268,43 @@ pwhash_kind(const char *s, size_t n)
 		return is_descrypt(s) ? "descrypt" : NULL;
 	if ((name = digest_name(n)) != NULL)
 		return is_digest(s, n) ? name : NULL;
-	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+	switch (s[0]) {
+	case '0':
 		/* MSSQL: 0x0100 + salt + SHA1 (2005), 0x0200 + salt + SHA512 (2012) */
-		if (n == 54 && has_prefix(s + 2, n - 2, "0100") && is_digest(s + 6, 48))
+		if (n == 54 && has_prefix(s, n, "0x0100") && is_digest(s + 6, 48))
 			return "mssql2005";
-		if (n == 142 && has_prefix(s + 2, n - 2, "0200") && is_digest(s + 6, 136))
+		if (n == 142 && has_prefix(s, n, "0x0200") && is_digest(s + 6, 136))
 			return "mssql2012";
-		return NULL;
-	}
-	/* Django: algorithm$iterations$salt$hash, or sha1$salt$hexdigest */
-	if (has_prefix(s, n, "pbkdf2_sha256$") || has_prefix(s, n, "pbkdf2_sha1$"))
-		return dollar_parts(s, n, 4) ? "django-pbkdf2" : NULL;
-	if (has_prefix(s, n, "sha1$") || has_prefix(s, n, "md5$")) {
-		size_t at = s[0] == 's' ? 5 : 4;
-		const char *d = memchr(s + at, '$', n - at);
-		size_t k = d ? n - (size_t)(d - s) - 1 : 0;
-		if (d && (k == 40 || k == 32) && is_digest(d + 1, k))
-			return k == 40 ? "django-sha1" : "django-md5";
-		return NULL;
+		break;
+	case 'p':
+		/* Django: algorithm$iterations$salt$hash */
+		if (has_prefix(s, n, "pbkdf2_sha256$") || has_prefix(s, n, "pbkdf2_sha1$"))
+			return dollar_parts(s, n, 4) ? "django-pbkdf2" : NULL;
+		break;
+	case 's':
+	case 'm':
+		/* Django's older sha1$salt$hexdigest and md5$salt$hexdigest */
+		if (has_prefix(s, n, "sha1$") || has_prefix(s, n, "md5$")) {
+			size_t at = s[0] == 's' ? 5 : 4;
+			const char *d = memchr(s + at, '$', n - at);
+			size_t k = d ? n - (size_t)(d - s) - 1 : 0;
+			if (d && (k == 40 || k == 32) && is_digest(d + 1, k))
+				return k == 40 ? "django-sha1" : "django-md5";
+			return NULL;
+		}
+		break;
 	}
 	/* hash:salt, as dumps of vBulletin, osCommerce and many forums hold */
-	const char *colon = memchr(s, ':', n);
-	if (colon && (name = digest_name((size_t)(colon - s))) != NULL && colon - s >= 32 &&
-	    n - (size_t)(colon - s) - 1 >= 1 && n - (size_t)(colon - s) - 1 <= 64 &&
-	    !memchr(colon + 1, ':', n - (size_t)(colon - s) - 1) && is_digest(s, (size_t)(colon - s))) {
-		if (!strcmp(name, "md5"))
-			return "md5-salted";
-		if (!strcmp(name, "sha1"))
-			return "sha1-salted";
-		if (!strcmp(name, "sha256"))
-			return "sha256-salted";
-		if (!strcmp(name, "sha512"))
-			return "sha512-salted";
+	static const struct {
+		size_t len;
+		const char *name;
+	} salted[] = {
+	    {32, "md5-salted"}, {40, "sha1-salted"}, {64, "sha256-salted"}, {128, "sha512-salted"}};
+	for (size_t i = 0; i < sizeof(salted) / sizeof(salted[0]); i++) {
+		size_t k = salted[i].len;
+		if (n >= k + 2 && n <= k + 65 && s[k] == ':' &&
+		    !memchr(s + k + 1, ':', n - k - 1) && is_digest(s, k))
+			return salted[i].name;
 	}
 	return NULL;
 }
@@ -304,7 +316,8 @@ ctx_has(const char *ctx, const char *word)
 	size_t k = strlen(word);
 	for (const char *p = ctx; *p; p++) {
 		size_t i = 0;
-		while (i < k && p[i] && ((p[i] >= 'A' && p[i] <= 'Z') ? p[i] | 0x20 : p[i]) == word[i])
+		while (i < k && p[i] &&
+		       ((p[i] >= 'A' && p[i] <= 'Z') ? p[i] | 0x20 : p[i]) == word[i])
 			i++;
 		if (i == k)
 			return 1;

@@ -36,10 +36,10 @@ const char *pwhash_kind_ctx(const char *s, size_t n, const char *context);
 
 /* pwhash_hex_decode() results. */
 enum {
-	PWHASH_HEX_OK = 0,	  /* decoded */
-	PWHASH_HEX_NOT = -1,	  /* not of the form $HEX[...] at all */
-	PWHASH_HEX_BAD = -2,	  /* $HEX[...] with an odd count or a non-hex digit */
-	PWHASH_HEX_TOOBIG = -3	  /* the decoded bytes do not fit under out's cap */
+	PWHASH_HEX_OK = 0,     /* decoded */
+	PWHASH_HEX_NOT = -1,   /* not of the form $HEX[...] at all */
+	PWHASH_HEX_BAD = -2,   /* $HEX[...] with an odd count or a non-hex digit */
+	PWHASH_HEX_TOOBIG = -3 /* the decoded bytes do not fit under out's cap */
 };
 
 /* Is s[0..n) of the form $HEX[...] (well formed or not)? */

@@ -1,13 +1,645 @@
 /*
- * Coarse value classes; see types.h. Hand-written scanners rather than
- * regular expressions: each runs over a value once, and sniff calls them
- * on every value of the sample.
+ * Column typing; see types.h. Two halves: the full typing (header hints,
+ * value evidence from pcre2 patterns and the normalizers' validators,
+ * and the rule that combines them), and the older coarse value classes
+ * below it, hand-written scanners kept for their callers.
+ *
+ * The typing sees a sample (sniff: 10,000 records per table), so it can
+ * afford a pattern match and a validator or two per value; the hot path
+ * of the analysis is the normalizers, not this.
  */
 #include "config.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <utf8proc.h>
+
+#include "core/iin.h"
+#include "core/norm.h"
+#include "core/pwhash.h"
 #include "core/types.h"
+
+/* ------------------------------------------------------------------ */
+/* Names of types */
+
+static const char *const type_names[DT_TYPE_COUNT] = {
+    "none",       "email",     "phone",      "national_id",   "passport", "full_name",
+    "first_name", "last_name", "patronymic", "birth_date",    "date",     "address",
+    "city",       "username",  "password",   "password_hash", "ip",       "url",
+    "card",       "number",    "text",
+};
+
+const char *
+types_name(enum dt_type t)
+{
+	return (unsigned)t < DT_TYPE_COUNT ? type_names[t] : "none";
+}
+
+enum dt_type
+types_from_name(const char *name)
+{
+	static const struct {
+		const char *alias;
+		enum dt_type t;
+	} aliases[] = {
+	    {"iin", DT_NATIONAL_ID}, {"bin", DT_NATIONAL_ID},    {"id", DT_NATIONAL_ID},
+	    {"mail", DT_EMAIL},      {"e-mail", DT_EMAIL},       {"tel", DT_PHONE},
+	    {"name", DT_FULL_NAME},  {"fio", DT_FULL_NAME},      {"first", DT_FIRST_NAME},
+	    {"last", DT_LAST_NAME},  {"surname", DT_LAST_NAME},  {"middle_name", DT_PATRONYMIC},
+	    {"dob", DT_BIRTH_DATE},  {"birth", DT_BIRTH_DATE},   {"login", DT_USERNAME},
+	    {"user", DT_USERNAME},   {"hash", DT_PASSWORD_HASH}, {"pass", DT_PASSWORD},
+	    {"ip_address", DT_IP},   {"credit_card", DT_CARD},   {"string", DT_TEXT},
+	};
+
+	if (!name)
+		return DT_NONE;
+	for (int t = 1; t < DT_TYPE_COUNT; t++)
+		if (!strcasecmp(name, type_names[t]))
+			return (enum dt_type)t;
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcasecmp(name, aliases[i].alias))
+			return aliases[i].t;
+	return DT_NONE;
+}
+
+int
+types_is_identifier(enum dt_type t)
+{
+	return t == DT_NATIONAL_ID || t == DT_EMAIL || t == DT_PHONE || t == DT_PASSPORT ||
+	       t == DT_USERNAME;
+}
+
+int
+types_is_low_entropy(enum dt_type t)
+{
+	return t == DT_BIRTH_DATE || t == DT_DATE || t == DT_CITY || t == DT_FIRST_NAME ||
+	       t == DT_PATRONYMIC;
+}
+
+/* ------------------------------------------------------------------ */
+/* Header hints */
+
+enum { H_EXACT, H_WORD, H_SUB };
+
+/*
+ * Checked in order, the first match wins: the specific before the
+ * general (password_hash before password, birth date before date, the
+ * compound "имя пользователя" before "имя"). Keys are lower case with no
+ * separators. H_EXACT: the whole name; H_WORD: one of its words or the
+ * whole name; H_SUB: anywhere in the name with separators removed.
+ */
+static const struct hint {
+	const char *key;
+	unsigned char mode;
+	unsigned char type;
+} hints[] = {
+    /* password hashes */
+    {"passwordhash", H_SUB, DT_PASSWORD_HASH},
+    {"passhash", H_SUB, DT_PASSWORD_HASH},
+    {"pwdhash", H_SUB, DT_PASSWORD_HASH},
+    {"hashedpassword", H_SUB, DT_PASSWORD_HASH},
+    {"hash", H_WORD, DT_PASSWORD_HASH},
+    {"md5", H_WORD, DT_PASSWORD_HASH},
+    {"sha1", H_WORD, DT_PASSWORD_HASH},
+    {"sha256", H_WORD, DT_PASSWORD_HASH},
+    {"bcrypt", H_WORD, DT_PASSWORD_HASH},
+    {"ntlm", H_WORD, DT_PASSWORD_HASH},
+    {"хэш", H_SUB, DT_PASSWORD_HASH},
+    {"хеш", H_SUB, DT_PASSWORD_HASH},
+    /* e-mail */
+    {"email", H_SUB, DT_EMAIL},
+    {"mail", H_WORD, DT_EMAIL},
+    {"почта", H_SUB, DT_EMAIL},
+    {"пошта", H_SUB, DT_EMAIL},
+    {"емейл", H_SUB, DT_EMAIL},
+    {"имейл", H_SUB, DT_EMAIL},
+    /* network */
+    {"ip", H_WORD, DT_IP},
+    {"ipaddress", H_SUB, DT_IP},
+    {"ipaddr", H_SUB, DT_IP},
+    {"lastip", H_WORD, DT_IP},
+    {"regip", H_WORD, DT_IP},
+    {"ipv4", H_WORD, DT_IP},
+    {"ipv6", H_WORD, DT_IP},
+    {"url", H_SUB, DT_URL},
+    {"uri", H_WORD, DT_URL},
+    {"link", H_WORD, DT_URL},
+    {"website", H_SUB, DT_URL},
+    {"site", H_WORD, DT_URL},
+    {"homepage", H_SUB, DT_URL},
+    {"сайт", H_WORD, DT_URL},
+    /* national ids */
+    {"iin", H_SUB, DT_NATIONAL_ID},
+    {"иин", H_SUB, DT_NATIONAL_ID},
+    {"жсн", H_WORD, DT_NATIONAL_ID},
+    {"bin", H_WORD, DT_NATIONAL_ID},
+    {"бин", H_WORD, DT_NATIONAL_ID},
+    {"бсн", H_WORD, DT_NATIONAL_ID},
+    {"inn", H_WORD, DT_NATIONAL_ID},
+    {"инн", H_WORD, DT_NATIONAL_ID},
+    {"snils", H_WORD, DT_NATIONAL_ID},
+    {"снилс", H_WORD, DT_NATIONAL_ID},
+    {"ssn", H_WORD, DT_NATIONAL_ID},
+    {"nationalid", H_SUB, DT_NATIONAL_ID},
+    {"personalid", H_SUB, DT_NATIONAL_ID},
+    {"taxid", H_SUB, DT_NATIONAL_ID},
+    /* documents */
+    {"passport", H_SUB, DT_PASSPORT},
+    {"паспорт", H_SUB, DT_PASSPORT},
+    {"удостоверени", H_SUB, DT_PASSPORT},
+    {"куәлік", H_SUB, DT_PASSPORT},
+    {"documentnumber", H_SUB, DT_PASSPORT},
+    {"docnumber", H_SUB, DT_PASSPORT},
+    {"docno", H_SUB, DT_PASSPORT},
+    {"doc", H_WORD, DT_PASSPORT},
+    {"document", H_WORD, DT_PASSPORT},
+    {"удл", H_WORD, DT_PASSPORT},
+    /* cards */
+    {"cardnumber", H_SUB, DT_CARD},
+    {"creditcard", H_SUB, DT_CARD},
+    {"cardno", H_SUB, DT_CARD},
+    {"ccnumber", H_SUB, DT_CARD},
+    {"card", H_WORD, DT_CARD},
+    {"pan", H_WORD, DT_CARD},
+    {"карта", H_WORD, DT_CARD},
+    {"карты", H_WORD, DT_CARD},
+    {"номеркарты", H_SUB, DT_CARD},
+    /* phones */
+    {"phone", H_SUB, DT_PHONE},
+    {"телефон", H_SUB, DT_PHONE},
+    {"mobile", H_SUB, DT_PHONE},
+    {"msisdn", H_SUB, DT_PHONE},
+    {"ұялы", H_SUB, DT_PHONE},
+    {"tel", H_WORD, DT_PHONE},
+    {"тел", H_WORD, DT_PHONE},
+    {"моб", H_WORD, DT_PHONE},
+    {"mob", H_WORD, DT_PHONE},
+    {"сот", H_WORD, DT_PHONE},
+    {"cell", H_WORD, DT_PHONE},
+    {"gsm", H_WORD, DT_PHONE},
+    /* dates */
+    {"birth", H_SUB, DT_BIRTH_DATE},
+    {"рождени", H_SUB, DT_BIRTH_DATE},
+    {"туған", H_SUB, DT_BIRTH_DATE},
+    {"dob", H_WORD, DT_BIRTH_DATE},
+    {"bday", H_WORD, DT_BIRTH_DATE},
+    {"bdate", H_WORD, DT_BIRTH_DATE},
+    {"born", H_WORD, DT_BIRTH_DATE},
+    {"др", H_WORD, DT_BIRTH_DATE},
+    {"lastlogin", H_SUB, DT_DATE},
+    {"logintime", H_SUB, DT_DATE},
+    {"logindate", H_SUB, DT_DATE},
+    /* names: the compound ones first */
+    {"пользовател", H_SUB, DT_USERNAME},
+    {"username", H_SUB, DT_USERNAME},
+    {"login", H_SUB, DT_USERNAME},
+    {"логин", H_SUB, DT_USERNAME},
+    {"nickname", H_SUB, DT_USERNAME},
+    {"screenname", H_SUB, DT_USERNAME},
+    {"nick", H_WORD, DT_USERNAME},
+    {"uname", H_WORD, DT_USERNAME},
+    {"userlogin", H_SUB, DT_USERNAME},
+    {"fio", H_SUB, DT_FULL_NAME},
+    {"фио", H_SUB, DT_FULL_NAME},
+    {"fullname", H_SUB, DT_FULL_NAME},
+    {"атыжөні", H_SUB, DT_FULL_NAME},
+    {"толықаты", H_SUB, DT_FULL_NAME},
+    {"patronymic", H_SUB, DT_PATRONYMIC},
+    {"middlename", H_SUB, DT_PATRONYMIC},
+    {"отчество", H_SUB, DT_PATRONYMIC},
+    {"әкесінің", H_SUB, DT_PATRONYMIC},
+    {"otchestvo", H_SUB, DT_PATRONYMIC},
+    {"namemiddle", H_SUB, DT_PATRONYMIC},
+    {"firstname", H_SUB, DT_FIRST_NAME},
+    {"givenname", H_SUB, DT_FIRST_NAME},
+    {"forename", H_SUB, DT_FIRST_NAME},
+    {"namefirst", H_SUB, DT_FIRST_NAME},
+    {"fname", H_WORD, DT_FIRST_NAME},
+    {"имя", H_WORD, DT_FIRST_NAME},
+    {"аты", H_WORD, DT_FIRST_NAME},
+    {"lastname", H_SUB, DT_LAST_NAME},
+    {"surname", H_SUB, DT_LAST_NAME},
+    {"familyname", H_SUB, DT_LAST_NAME},
+    {"namelast", H_SUB, DT_LAST_NAME},
+    {"lname", H_WORD, DT_LAST_NAME},
+    {"фамилия", H_SUB, DT_LAST_NAME},
+    {"тегі", H_WORD, DT_LAST_NAME},
+    {"familiya", H_WORD, DT_LAST_NAME},
+    /* passwords */
+    {"password", H_SUB, DT_PASSWORD},
+    {"пароль", H_SUB, DT_PASSWORD},
+    {"құпиясөз", H_SUB, DT_PASSWORD},
+    {"pass", H_WORD, DT_PASSWORD},
+    {"passwd", H_WORD, DT_PASSWORD},
+    {"pwd", H_WORD, DT_PASSWORD},
+    {"pw", H_WORD, DT_PASSWORD},
+    /* places */
+    {"address", H_SUB, DT_ADDRESS},
+    {"адрес", H_SUB, DT_ADDRESS},
+    {"мекенжай", H_SUB, DT_ADDRESS},
+    {"street", H_SUB, DT_ADDRESS},
+    {"улица", H_SUB, DT_ADDRESS},
+    {"addr", H_WORD, DT_ADDRESS},
+    {"city", H_WORD, DT_CITY},
+    {"город", H_SUB, DT_CITY},
+    {"қала", H_WORD, DT_CITY},
+    {"town", H_WORD, DT_CITY},
+    {"населенныйпункт", H_SUB, DT_CITY},
+    {"locality", H_WORD, DT_CITY},
+    /* other dates */
+    {"date", H_SUB, DT_DATE},
+    {"дата", H_SUB, DT_DATE},
+    {"timestamp", H_SUB, DT_DATE},
+    {"time", H_WORD, DT_DATE},
+    {"created", H_SUB, DT_DATE},
+    {"updated", H_SUB, DT_DATE},
+    {"registered", H_SUB, DT_DATE},
+    {"күні", H_SUB, DT_DATE},
+    /* the generic name last: "company_name" is not a person */
+    {"name", H_EXACT, DT_FULL_NAME},
+    {"names", H_EXACT, DT_FULL_NAME},
+    {"clientname", H_SUB, DT_FULL_NAME},
+    {"customername", H_SUB, DT_FULL_NAME},
+    {"personname", H_SUB, DT_FULL_NAME},
+    {"contactname", H_SUB, DT_FULL_NAME},
+    {"patientname", H_SUB, DT_FULL_NAME},
+    {"holdername", H_SUB, DT_FULL_NAME},
+    {"фамилияимя", H_SUB, DT_FULL_NAME},
+    {"аты", H_SUB, DT_FULL_NAME},
+    /* free text */
+    {"comment", H_SUB, DT_TEXT},
+    {"note", H_SUB, DT_TEXT},
+    {"description", H_SUB, DT_TEXT},
+    {"комментари", H_SUB, DT_TEXT},
+    {"примечани", H_SUB, DT_TEXT},
+};
+
+enum dt_type
+types_header_hint(const char *name, size_t n)
+{
+	char low[256], joined[256];
+	size_t nl = 0, nj = 0;
+	utf8proc_ssize_t k;
+
+	if (!name)
+		return DT_NONE;
+	/* lower case; words split at anything that is not a letter or digit */
+	for (size_t i = 0; i < n; i += (size_t)k) {
+		utf8proc_int32_t c;
+		k = utf8proc_iterate((const utf8proc_uint8_t *)name + i, (utf8proc_ssize_t)(n - i),
+		                     &c);
+		if (k <= 0)
+			break;
+		utf8proc_category_t cat = utf8proc_category(c);
+		utf8proc_uint8_t e[4];
+		if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+		    (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO)) {
+			utf8proc_ssize_t el = utf8proc_encode_char(utf8proc_tolower(c), e);
+			if (nl + (size_t)el + 1 >= sizeof(low))
+				break;
+			memcpy(low + nl, e, (size_t)el);
+			memcpy(joined + nj, e, (size_t)el);
+			nl += (size_t)el;
+			nj += (size_t)el;
+		} else if (nl && low[nl - 1] != ' ') {
+			low[nl++] = ' ';
+		}
+	}
+	while (nl && low[nl - 1] == ' ')
+		nl--;
+	low[nl] = 0;
+	joined[nj] = 0;
+	if (!nj)
+		return DT_NONE;
+	for (size_t h = 0; h < sizeof(hints) / sizeof(hints[0]); h++) {
+		const char *key = hints[h].key;
+		size_t kl = strlen(key);
+		int hit = 0;
+		if (!strcmp(joined, key))
+			hit = 1;
+		else if (hints[h].mode == H_SUB)
+			hit = strstr(joined, key) != NULL;
+		else if (hints[h].mode == H_WORD) {
+			for (const char *w = low; *w;) {
+				const char *e = strchr(w, ' ');
+				size_t wl = e ? (size_t)(e - w) : strlen(w);
+				if (wl == kl && !memcmp(w, key, kl)) {
+					hit = 1;
+					break;
+				}
+				w += wl;
+				while (*w == ' ')
+					w++;
+			}
+		}
+		if (hit)
+			return (enum dt_type)hints[h].type;
+	}
+	return DT_NONE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Value evidence */
+
+enum { RE_EMAIL, RE_URL, RE_PASSPORT, RE_NAME, RE_NAME_CAP, RE_ADDRESS, RE_USERNAME, RE_COUNT };
+
+static pcre2_code *re[RE_COUNT];
+static pthread_once_t re_once = PTHREAD_ONCE_INIT;
+
+/* Compiled once for the process; pcre2 code is shared read-only by threads. */
+static void
+re_compile(void)
+{
+	static const char *const src[RE_COUNT] = {
+	    [RE_EMAIL] =
+	        "^[^\\s@,;<>()\\[\\]\"]+@[^\\s@,;<>()\\[\\]\"]+\\.[^\\s@,;<>()\\[\\]\"\\d.]{2,}$",
+	    [RE_URL] = "^(?:(?:https?|ftp)://|www\\.)[^\\s/$.?#][^\\s]*$",
+	    [RE_PASSPORT] = "^(?:[A-Z]{1,2}\\s?\\d{6,9}|\\d{2}\\s\\d{2}\\s\\d{6}|\\d{4}\\s\\d{6}|"
+	                    "№\\s*\\d{6,9})$",
+	    [RE_NAME] = "^\\p{L}[\\p{L}\\p{M}'’`.-]*(?:\\s+\\p{L}[\\p{L}\\p{M}'’`.-]*){0,4}$",
+	    [RE_NAME_CAP] = "^\\p{Lu}[\\p{L}\\p{M}'’`.-]*(?:\\s+\\p{Lu}[\\p{L}\\p{M}'’`.-]*){0,4}$",
+	    [RE_ADDRESS] =
+	        "(?:^|[\\s,])(?:ул|улица|пр|пр-т|проспект|мкр|микрорайон|д|дом|кв|квартира|корп|"
+	        "street|st|str|ave|avenue|road|rd|apt|көшесі|даңғылы|үй|пәтер)(?:\\.|\\s)",
+	    [RE_USERNAME] = "^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$",
+	};
+	for (int i = 0; i < RE_COUNT; i++) {
+		int err;
+		PCRE2_SIZE off;
+		re[i] = pcre2_compile((PCRE2_SPTR)src[i], PCRE2_ZERO_TERMINATED,
+		                      PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK |
+		                          (i == RE_URL || i == RE_ADDRESS ? PCRE2_CASELESS : 0),
+		                      &err, &off, NULL);
+	}
+}
+
+static int
+re_match(struct type_guess *g, int which, const char *v, size_t n)
+{
+	/* a pattern that did not compile (it cannot happen) is no evidence */
+	if (!re[which] || !g->md)
+		return 0;
+	return pcre2_match(re[which], (PCRE2_SPTR)v, n, 0, 0, g->md, NULL) >= 0;
+}
+
+void
+types_guess_init(struct type_guess *g, const char *header, size_t header_len)
+{
+	memset(g, 0, sizeof(*g));
+	pthread_once(&re_once, re_compile);
+	g->hint = types_header_hint(header, header_len);
+	g->ctx = norm_ctx_new("KZ");
+	g->md = pcre2_match_data_create(4, NULL);
+	dynbuf_init(&g->out, 1u << 20);
+}
+
+int
+types_guess_set_region(struct type_guess *g, const char *region)
+{
+	struct norm_ctx *c = norm_ctx_new(region);
+	if (!c)
+		return 0;
+	norm_ctx_free(g->ctx);
+	g->ctx = c;
+	return 1;
+}
+
+void
+types_guess_release(struct type_guess *g)
+{
+	norm_ctx_free(g->ctx);
+	pcre2_match_data_free(g->md);
+	dynbuf_release(&g->out);
+	g->ctx = NULL;
+	g->md = NULL;
+}
+
+/* Endings of surnames, on name skeletons (norm.c): -ов/-ова, -ев/-ева, ... */
+static int
+surname_ending(const char *w, size_t n)
+{
+	static const char *const suf[] = {"ov",   "ova", "ev",    "eva", "in",
+	                                  "enko", "ski", "skaja", "uk"};
+	for (size_t i = 0; i < sizeof(suf) / sizeof(suf[0]); i++) {
+		size_t k = strlen(suf[i]);
+		if (n > k + 2 && !memcmp(w + n - k, suf[i], k))
+			return 1;
+	}
+	return 0;
+}
+
+void
+types_guess_add(struct type_guess *g, const char *v, size_t n)
+{
+	size_t digits = 0, other = 0;
+	int strong = 0;
+
+	while (n && (v[0] == ' ' || v[0] == '\t' || v[0] == '\r' || v[0] == '\n')) {
+		v++;
+		n--;
+	}
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+		n--;
+	if (!n) {
+		g->empty++;
+		return;
+	}
+	g->nonempty++;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] >= '0' && v[i] <= '9')
+			digits++;
+		else
+			other++;
+	}
+	if (!g->ctx)
+		return;
+	if (memchr(v, '@', n) && re_match(g, RE_EMAIL, v, n))
+		g->n[TG_EMAIL]++, strong = 1;
+	if (digits >= 7 && norm_phone_shape(g->ctx, v, n))
+		g->n[TG_PHONE]++, strong = 1;
+	if (digits == 12 && !other) {
+		g->n[TG_DIGITS12]++, strong = 1;
+		if (iin_valid(v, n))
+			g->n[TG_IIN]++;
+	}
+	if (digits >= 13 && digits <= 19 && norm_luhn_ok(v, n) && !norm_phone_shape(g->ctx, v, n))
+		g->n[TG_CARD]++, strong = 1;
+	if (n >= 13 && pwhash_kind(v, n))
+		g->n[TG_HASH]++, strong = 1;
+	if (digits && (memchr(v, '.', n) || memchr(v, ':', n)) &&
+	    norm_value(g->ctx, DT_IP, v, n, &g->out))
+		g->n[TG_IP]++, strong = 1;
+	if (n > 4 && re_match(g, RE_URL, v, n))
+		g->n[TG_URL]++, strong = 1;
+	int year, has_time;
+	if (digits >= 4 && norm_date_shape(g->ctx, v, n, &year, &has_time)) {
+		g->n[TG_DATE]++, strong = 1;
+		if (has_time)
+			g->n[TG_TIME]++;
+		if (!g->min_year || year < g->min_year)
+			g->min_year = year;
+		if (year > g->max_year)
+			g->max_year = year;
+	} else if (!other && digits >= 9 && norm_value(g->ctx, DT_DATE, v, n, &g->out))
+		g->n[TG_UNIXTIME]++;
+	if (digits >= 6 && re_match(g, RE_PASSPORT, v, n))
+		g->n[TG_PASSPORT]++, strong = 1;
+	if (strong)
+		g->n[TG_STRONG]++;
+	if (norm_value(g->ctx, DT_NUMBER, v, n, &g->out))
+		g->n[TG_NUMBER]++;
+	if (!digits && re_match(g, RE_NAME, v, n)) {
+		g->n[TG_NAME]++;
+		if (re_match(g, RE_NAME_CAP, v, n))
+			g->n[TG_NAME_CAP]++;
+		if (norm_value(g->ctx, DT_LAST_NAME, v, n, &g->out)) {
+			if (memchr(g->out.buf, ' ', g->out.len))
+				g->n[TG_NAME_MULTI]++;
+			else if (norm_is_patronymic(g->out.buf, g->out.len))
+				g->n[TG_PATRONYMIC]++;
+			else if (surname_ending(g->out.buf, g->out.len))
+				g->n[TG_SURNAME]++;
+		}
+	}
+	if (digits && other > 3 && re_match(g, RE_ADDRESS, v, n))
+		g->n[TG_ADDRESS]++;
+	if (other && re_match(g, RE_USERNAME, v, n))
+		g->n[TG_USERNAME]++;
+	/* KZ identity cards and passports without the letter: nine digits */
+	if (!other && digits >= 6 && digits <= 10)
+		g->n[TG_DOCNUM]++;
+}
+
+/* How many of the sample's values validate as t. */
+static uint64_t
+valid_as(const struct type_guess *g, enum dt_type t)
+{
+	switch (t) {
+	case DT_EMAIL:
+		return g->n[TG_EMAIL];
+	case DT_PHONE:
+		return g->n[TG_PHONE];
+	case DT_NATIONAL_ID:
+		return g->n[TG_IIN];
+	case DT_PASSPORT:
+		return g->n[TG_PASSPORT] + g->n[TG_DOCNUM];
+	case DT_FULL_NAME:
+	case DT_FIRST_NAME:
+	case DT_LAST_NAME:
+	case DT_PATRONYMIC:
+		return g->n[TG_NAME];
+	case DT_BIRTH_DATE:
+		return g->n[TG_DATE];
+	case DT_DATE:
+		return g->n[TG_DATE] + g->n[TG_UNIXTIME];
+	case DT_USERNAME:
+		return g->n[TG_USERNAME];
+	case DT_PASSWORD:
+		return g->nonempty;
+	case DT_PASSWORD_HASH:
+		return g->n[TG_HASH];
+	case DT_IP:
+		return g->n[TG_IP];
+	case DT_URL:
+		return g->n[TG_URL];
+	case DT_CARD:
+		return g->n[TG_CARD];
+	case DT_NUMBER:
+		return g->n[TG_NUMBER];
+	default:
+		/* free text: what is not of an identifier's shape */
+		return g->nonempty - g->n[TG_STRONG];
+	}
+}
+
+enum dt_type
+types_guess_result(const struct type_guess *g, double *validation_rate)
+{
+	/* validators strict enough that 80% passing is proof, most specific first */
+	static const enum dt_type strong[] = {DT_EMAIL,         DT_NATIONAL_ID, DT_CARD,
+	                                      DT_PASSWORD_HASH, DT_IP,          DT_URL,
+	                                      DT_PHONE,         DT_DATE,        DT_PASSPORT};
+	double dummy, total = (double)g->nonempty;
+	double *rate = validation_rate ? validation_rate : &dummy;
+	enum dt_type h = g->hint, s = DT_NONE;
+
+	*rate = 0;
+	if (!g->nonempty)
+		return h;
+#define SHARE(t) ((double)valid_as(g, (t)) / total)
+	for (size_t i = 0; i < sizeof(strong) / sizeof(strong[0]); i++)
+		if ((strong[i] == DT_PASSPORT ? (double)g->n[TG_PASSPORT] / total
+		                              : SHARE(strong[i])) >= 0.8) {
+			s = strong[i];
+			break;
+		}
+	if (h != DT_NONE) {
+		if (h == DT_PASSWORD && SHARE(DT_PASSWORD_HASH) >= 0.8)
+			h = DT_PASSWORD_HASH;
+		/* bad checksums do not make an IIN column anything else */
+		if (h == DT_NATIONAL_ID && (double)g->n[TG_DIGITS12] / total >= 0.5) {
+			*rate = SHARE(h);
+			return h;
+		}
+		if (SHARE(h) >= 0.5 || (s == DT_DATE && h == DT_BIRTH_DATE)) {
+			*rate = SHARE(h);
+			return h;
+		}
+		if (s != DT_NONE) {
+			*rate = SHARE(s);
+			return s;
+		}
+		/* the hint stands, unless a fair sample shows it wrong (a "hash" column of
+		 * hash names, "iin" holding leak names): then the values decide */
+		if (SHARE(h) >= 0.1 || g->nonempty < 10) {
+			*rate = SHARE(h);
+			return h;
+		}
+	}
+	if (s != DT_NONE) {
+		/* dates with no time and no year after 2015 look like birth dates, but
+		 * only a header can say so: DT_DATE */
+		*rate = SHARE(s);
+		return s;
+	}
+	if ((double)g->n[TG_DIGITS12] / total >= 0.8 && SHARE(DT_NATIONAL_ID) >= 0.5) {
+		*rate = SHARE(DT_NATIONAL_ID);
+		return DT_NATIONAL_ID;
+	}
+	if (SHARE(DT_PHONE) >= 0.5 && (double)(g->n[TG_PHONE] + g->n[TG_NUMBER]) / total >= 0.8) {
+		*rate = SHARE(DT_PHONE);
+		return DT_PHONE;
+	}
+	if (SHARE(DT_NUMBER) >= 0.8) {
+		*rate = SHARE(DT_NUMBER);
+		return DT_NUMBER;
+	}
+	if ((double)g->n[TG_ADDRESS] / total >= 0.5) {
+		*rate = (double)g->n[TG_ADDRESS] / total;
+		return DT_ADDRESS;
+	}
+	/* names by their shape: capitalized words ("удостоверение личности" is not one) */
+	if ((double)g->n[TG_NAME_CAP] / total >= 0.8) {
+		*rate = SHARE(DT_FULL_NAME);
+		if (g->n[TG_NAME_MULTI] * 2 >= g->n[TG_NAME])
+			return DT_FULL_NAME;
+		if (g->n[TG_PATRONYMIC] * 2 >= g->n[TG_NAME])
+			return DT_PATRONYMIC;
+		if (g->n[TG_SURNAME] * 2 >= g->n[TG_NAME])
+			return DT_LAST_NAME;
+	}
+	*rate = SHARE(DT_TEXT);
+	return DT_TEXT;
+#undef SHARE
+}
+
+/* ------------------------------------------------------------------ */
+/* Coarse value classes: hand-written scanners, one pass over a value */
 
 static int
 isdig(char c)
@@ -75,14 +707,15 @@ is_phone(const char *v, size_t n)
 static int
 is_date(const char *v, size_t n)
 {
-	size_t i = 0, parts[3] = { 0 }, p = 0;
+	size_t i = 0, parts[3] = {0}, p = 0;
 	char sep = 0;
 
 	if (n == 8) { /* 19820421 */
 		for (i = 0; i < 8; i++)
 			if (!isdig(v[i]))
 				return 0;
-		int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100, m = (v[4] - '0') * 10 + v[5] - '0';
+		int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100,
+		    m = (v[4] - '0') * 10 + v[5] - '0';
 		int d = (v[6] - '0') * 10 + v[7] - '0';
 		return (y == 1900 || y == 2000) && m >= 1 && m <= 12 && d >= 1 && d <= 31;
 	}
@@ -90,7 +723,7 @@ is_date(const char *v, size_t n)
 		if (isdig(v[i]))
 			parts[p]++;
 		else if ((v[i] == '.' || v[i] == '-' || v[i] == '/') && p < 2 && parts[p] &&
-			 (!sep || sep == v[i])) {
+		         (!sep || sep == v[i])) {
 			sep = v[i];
 			p++;
 		} else
@@ -99,7 +732,7 @@ is_date(const char *v, size_t n)
 	if (p != 2 || !parts[2])
 		return 0;
 	int ok = (parts[0] == 4 && parts[1] <= 2 && parts[2] <= 2) ||
-		 (parts[0] <= 2 && parts[1] <= 2 && (parts[2] == 4 || parts[2] == 2));
+	         (parts[0] <= 2 && parts[1] <= 2 && (parts[2] == 4 || parts[2] == 2));
 	if (!ok)
 		return 0;
 	if (i < n && v[i] != ' ' && v[i] != 'T')
@@ -132,7 +765,8 @@ types_coarse(const char *v, size_t n)
 const char *
 types_coarse_name(enum coarse_type t)
 {
-	static const char *const names[CT_COUNT] = { "empty", "email", "phone", "date", "number", "text" };
+	static const char *const names[CT_COUNT] = {"empty", "email",  "phone",
+	                                            "date",  "number", "text"};
 	return t < CT_COUNT ? names[t] : "text";
 }
 

@@ -47,7 +47,7 @@ is "$(dt cat --delimiter , s2.csv 2>/dev/null | jq -r '.["a;b"]')" "1;2" "a forc
 # coarse types in sniff
 printf 'iin,email,phone,dob,name,amount\n870421300123,a@x.kz,+7 701 234 5678,21.04.1987,Ахметов,12.5\n900101400456,b@y.ru,8 (707) 987-65-43,1990-01-01,Иванова,7\n' >types.csv
 dt sniff --json types.csv >t.json 2>/dev/null
-is "$(jq -r '[.inputs[0].tables[0].columns[].type] | join(",")' t.json)" "number,email,phone,date,text,number" "coarse column types"
+is "$(jq -r '[.inputs[0].tables[0].columns[].type] | join(",")' t.json)" "national_id,email,phone,birth_date,full_name,number" "column types"
 
 # plain values lose surrounding blanks (libcsv's rule); quoted values are kept
 # verbatim, delimiters, newlines and blanks included; both paths agree

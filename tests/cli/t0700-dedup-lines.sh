@@ -59,5 +59,5 @@ dt dedup --lines empty >got.txt 2>/dev/null; is $? 0 "empty input: exit 0"
 test ! -s got.txt; ok $? "empty input: empty output"
 dt dedup --lines missing.txt >/dev/null 2>err; is $? 1 "missing input: exit 1"
 grep -q "cannot open 'missing.txt'" err; ok $? "missing input: message"
-dt dedup x 2>err >/dev/null; is $? 2 "no --lines and no record mode: exit 2"
+dt dedup --lines --key email x 2>err >/dev/null; is $? 2 "--key with --lines: exit 2"
 done_testing

@@ -24,6 +24,7 @@ hex(struct dynbuf *b, const char *s)
 int
 main(void)
 {
+	/* clang-format off */
 	static const struct {
 		const char *in, *want;
 	} cases[] = {
@@ -85,19 +86,23 @@ main(void)
 		{ "5f4dcc3b5aa765d61d8327deb882cf99:a:b", NULL },
 		{ "$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$", NULL },
 	};
+	/* clang-format on */
 	size_t n = sizeof(cases) / sizeof(cases[0]);
 
 	for (size_t i = 0; i < n; i++)
 		is_str(kind(cases[i].in), cases[i].want, "kind of '%.40s'", cases[i].in);
 
 	/* the bytes of a value are used as they are: no NUL needed */
-	is_str(pwhash_kind("5f4dcc3b5aa765d61d8327deb882cf99XYZ", 32), "md5", "length bounds the value");
+	is_str(pwhash_kind("5f4dcc3b5aa765d61d8327deb882cf99XYZ", 32), "md5",
+	       "length bounds the value");
 
 	/* 32 hex digits: md5 unless the context names NTLM */
-	is_str(pwhash_kind_ctx("8846f7eaee8fb117ad06bdd830b7586c", 32, "NT_Hash"), "ntlm", "ntlm context");
+	is_str(pwhash_kind_ctx("8846f7eaee8fb117ad06bdd830b7586c", 32, "NT_Hash"), "ntlm",
+	       "ntlm context");
 	is_str(pwhash_kind_ctx("8846f7eaee8fb117ad06bdd830b7586c", 32, "password"), "md5",
 	       "other context: md5");
-	is_str(pwhash_kind_ctx("8846f7eaee8fb117ad06bdd830b7586c", 32, NULL), "md5", "no context: md5");
+	is_str(pwhash_kind_ctx("8846f7eaee8fb117ad06bdd830b7586c", 32, NULL), "md5",
+	       "no context: md5");
 	is_str(pwhash_kind_ctx("5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8", 40, "ntlm"), "sha1",
 	       "the context changes only 32 hex digits");
 
@@ -110,7 +115,8 @@ main(void)
 	is_int(hex(&b, "$HEX[]"), PWHASH_HEX_OK, "$HEX[] is the empty password");
 	is_int(b.len, 0, "empty");
 	is_int(hex(&b, "$HEX[ff00]"), PWHASH_HEX_OK, "$HEX of non-text bytes decodes");
-	ok(b.len == 2 && b.buf[0] == '\xff' && b.buf[1] == '\0', "bytes given as they are, NUL included");
+	ok(b.len == 2 && b.buf[0] == '\xff' && b.buf[1] == '\0',
+	   "bytes given as they are, NUL included");
 	is_int(hex(&b, "$HEX[414]"), PWHASH_HEX_BAD, "odd digit count");
 	is_int(hex(&b, "$HEX[4g]"), PWHASH_HEX_BAD, "non-hex digit");
 	is_int(hex(&b, "$HEX[41 42]"), PWHASH_HEX_BAD, "space inside");

@@ -1,0 +1,231 @@
+/*
+ * Column typing: header hints in English, Russian and Kazakh, typing from
+ * values alone, and the two together; type names both ways.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "core/types.h"
+#include "tests/unit/tap.h"
+
+/* The type of a column with header h (NULL: none) and the values vs (NULL-terminated). */
+static enum dt_type
+column(const char *h, const char *const *vs, double *rate)
+{
+	struct type_guess g;
+
+	types_guess_init(&g, h, h ? strlen(h) : 0);
+	for (; vs && *vs; vs++)
+		types_guess_add(&g, *vs, strlen(*vs));
+	enum dt_type t = types_guess_result(&g, rate);
+	types_guess_release(&g);
+	return t;
+}
+
+int
+main(void)
+{
+	static const struct {
+		const char *h;
+		enum dt_type t;
+	} hints[] = {
+	    {"iin", DT_NATIONAL_ID},
+	    {"ИИН", DT_NATIONAL_ID},
+	    {"ЖСН", DT_NATIONAL_ID},
+	    {"БИН", DT_NATIONAL_ID},
+	    {"client_iin", DT_NATIONAL_ID},
+	    {"Фамилия", DT_LAST_NAME},
+	    {"Имя", DT_FIRST_NAME},
+	    {"Отчество", DT_PATRONYMIC},
+	    {"ФИО", DT_FULL_NAME},
+	    {"fio", DT_FULL_NAME},
+	    {"Аты-жөні", DT_FULL_NAME},
+	    {"full_name", DT_FULL_NAME},
+	    {"FirstName", DT_FIRST_NAME},
+	    {"last_name", DT_LAST_NAME},
+	    {"surname", DT_LAST_NAME},
+	    {"middle_name", DT_PATRONYMIC},
+	    {"Тегі", DT_LAST_NAME},
+	    {"Аты", DT_FIRST_NAME},
+	    {"Әкесінің аты", DT_PATRONYMIC},
+	    {"телефон", DT_PHONE},
+	    {"Тел.", DT_PHONE},
+	    {"phone_number", DT_PHONE},
+	    {"mobilePhone", DT_PHONE},
+	    {"Ұялы телефон", DT_PHONE},
+	    {"e-mail", DT_EMAIL},
+	    {"E-Mail", DT_EMAIL},
+	    {"почта", DT_EMAIL},
+	    {"Электронная почта", DT_EMAIL},
+	    {"Электрондық пошта", DT_EMAIL},
+	    {"email_address", DT_EMAIL},
+	    {"dob", DT_BIRTH_DATE},
+	    {"birth_date", DT_BIRTH_DATE},
+	    {"date_of_birth", DT_BIRTH_DATE},
+	    {"Дата рождения", DT_BIRTH_DATE},
+	    {"Туған күні", DT_BIRTH_DATE},
+	    {"паспорт", DT_PASSPORT},
+	    {"passport_no", DT_PASSPORT},
+	    {"Адрес", DT_ADDRESS},
+	    {"Мекенжай", DT_ADDRESS},
+	    {"home_address", DT_ADDRESS},
+	    {"город", DT_CITY},
+	    {"city", DT_CITY},
+	    {"Қала", DT_CITY},
+	    {"login", DT_USERNAME},
+	    {"Имя пользователя", DT_USERNAME},
+	    {"username", DT_USERNAME},
+	    {"password", DT_PASSWORD},
+	    {"Пароль", DT_PASSWORD},
+	    {"pass", DT_PASSWORD},
+	    {"hash", DT_PASSWORD_HASH},
+	    {"password_hash", DT_PASSWORD_HASH},
+	    {"ip", DT_IP},
+	    {"last_ip", DT_IP},
+	    {"ip_address", DT_IP},
+	    {"url", DT_URL},
+	    {"website", DT_URL},
+	    {"card_number", DT_CARD},
+	    {"created_at", DT_DATE},
+	    {"дата", DT_DATE},
+	    {"last_login", DT_DATE},
+	    {"name", DT_FULL_NAME},
+	    {"company_name", DT_NONE},
+	    {"zip", DT_NONE},
+	    {"ethnicity", DT_NONE},
+	    {"amount", DT_NONE},
+	    {"", DT_NONE},
+	    {"id", DT_NONE},
+	    {"user_id", DT_NONE},
+	    {"почтовый индекс", DT_NONE},
+	};
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		is_str(types_name(types_header_hint(hints[i].h, strlen(hints[i].h))),
+		       types_name(hints[i].t), "header '%s'", hints[i].h);
+
+	/* values alone */
+	static const char *const v_email[] = {"a@x.kz", "B@Y.RU",  "c.d@mail.kz",
+	                                      "",       "e@f.com", NULL};
+	static const char *const v_phone[] = {"+7 701 234 5678", "8 (707) 987-65-43", "87012345678",
+	                                      "77771234567", NULL};
+	static const char *const v_iin[] = {"470406370480", "101001436978", "010628586066",
+	                                    "520827158455", NULL};
+	static const char *const v_iin_bad[] = {"470406370480", "101001436978", "870421300123",
+	                                        "900101400456", "520827158455", NULL};
+	static const char *const v_dates[] = {"21.04.1982", "1990-01-01", "01.02.1975",
+	                                      "31.12.1999", NULL};
+	static const char *const v_ts[] = {"2022-03-01 10:00:00", "2021-12-31 23:59:59",
+	                                   "2022-01-15 08:00:00", NULL};
+	static const char *const v_num[] = {"12.5", "7", "-3", "1000", NULL};
+	static const char *const v_full[] = {"Ахметов Нурлан", "Иванова Мария Сергеевна",
+	                                     "Akhmetov Nurlan", "Ким Ирина", NULL};
+	static const char *const v_patr[] = {"Серикович", "Сергеевна", "Серікұлы", "Ivanovich",
+	                                     NULL};
+	static const char *const v_sur[] = {"Ахметов",  "Иванова", "Петров",
+	                                    "Шевченко", "Сергеев", NULL};
+	static const char *const v_city[] = {"Алматы", "Астана", "Шымкент", "Алматы", NULL};
+	static const char *const v_addr[] = {"г. Алматы, ул. Абая, д. 15, кв. 42",
+	                                     "г. Астана, пр. Республики, д. 3",
+	                                     "ул. Пушкина, д. 10", NULL};
+	static const char *const v_hash[] = {"5f4dcc3b5aa765d61d8327deb882cf99",
+	                                     "e10adc3949ba59abbe56e057f20f883e",
+	                                     "25d55ad283aa400af464c76d713c07ad", NULL};
+	static const char *const v_ip[] = {"10.0.0.1", "192.168.1.10", "2001:db8::1", "8.8.8.8",
+	                                   NULL};
+	static const char *const v_url[] = {"https://x.kz/a", "http://y.ru", "www.z.com/q?1", NULL};
+	static const char *const v_card[] = {"4111 1111 1111 1111", "5500000000000004",
+	                                     "4012888888881881", NULL};
+	static const char *const v_pass[] = {"N12345678", "N09876543", "N11112222", NULL};
+	static const char *const v_text[] = {"hello world", "что-то", "12 apples", "n/a", NULL};
+	static const char *const v_empty[] = {"", "  ", NULL};
+	static const char *const v_mixed[] = {"a@x.kz", "b@y.kz",          "c@z.kz",
+	                                      "d@w.kz", "8 701 234 56 78", NULL};
+
+	static const struct {
+		const char *h;
+		const char *const *vs;
+		enum dt_type t;
+		double rate;
+		const char *why;
+	} cols[] = {
+	    {NULL, v_email, DT_EMAIL, 1.0, "e-mails (an empty value does not count)"},
+	    {NULL, v_phone, DT_PHONE, 1.0, "phones in four spellings"},
+	    {NULL, v_iin, DT_NATIONAL_ID, 1.0, "valid IINs"},
+	    {NULL, v_iin_bad, DT_NATIONAL_ID, 0.6, "IINs, two with bad checksums"},
+	    {NULL, v_dates, DT_DATE, 1.0, "dates without a header: date"},
+	    {NULL, v_ts, DT_DATE, 1.0, "timestamps"},
+	    {NULL, v_num, DT_NUMBER, 1.0, "numbers"},
+	    {NULL, v_full, DT_FULL_NAME, 1.0, "full names"},
+	    {NULL, v_patr, DT_PATRONYMIC, 1.0, "patronymics"},
+	    {NULL, v_sur, DT_LAST_NAME, 1.0, "surnames"},
+	    {NULL, v_city, DT_TEXT, 1.0, "single words: text without a header"},
+	    {NULL, v_addr, DT_ADDRESS, 1.0, "addresses"},
+	    {NULL, v_hash, DT_PASSWORD_HASH, 1.0, "md5 digests"},
+	    {NULL, v_ip, DT_IP, 1.0, "IPv4 and IPv6"},
+	    {NULL, v_url, DT_URL, 1.0, "URLs"},
+	    {NULL, v_card, DT_CARD, 1.0, "card numbers"},
+	    {NULL, v_pass, DT_PASSPORT, 1.0, "KZ passport numbers"},
+	    {NULL, v_text, DT_TEXT, 1.0, "text"},
+	    {NULL, v_mixed, DT_EMAIL, 0.8, "80% e-mails"},
+	    {NULL, v_empty, DT_NONE, 0.0, "nothing at all"},
+	    /* header and values together */
+	    {"phone", v_email, DT_EMAIL, 1.0, "a column named phone full of e-mails"},
+	    {"login", v_email, DT_EMAIL, 1.0, "logins that are e-mails"},
+	    {"iin", v_iin_bad, DT_NATIONAL_ID, 0.6,
+	     "an IIN column with bad checksums stays national_id"},
+	    {"ЖСН", v_iin, DT_NATIONAL_ID, 1.0, "ЖСН"},
+	    {"dob", v_dates, DT_BIRTH_DATE, 1.0, "dob: birth dates"},
+	    {"Дата рождения", v_dates, DT_BIRTH_DATE, 1.0, "Дата рождения"},
+	    {"город", v_city, DT_CITY, 1.0, "город"},
+	    {"Имя", v_city, DT_FIRST_NAME, 1.0, "Имя"},
+	    {"password", v_hash, DT_PASSWORD_HASH, 1.0, "a password column of md5 digests"},
+	    {"password", v_text, DT_PASSWORD, 1.0, "passwords"},
+	    {"email", v_empty, DT_EMAIL, 0.0, "an empty column with a hint"},
+	    {"email", v_text, DT_EMAIL, 0.0, "a hint with no value evidence stands"},
+	    {"name", v_full, DT_FULL_NAME, 1.0, "name"},
+	    {"address", v_email, DT_EMAIL, 1.0, "an address column of e-mails"},
+	    {"ФИО", v_full, DT_FULL_NAME, 1.0, "ФИО"},
+	    {"created_at", v_ts, DT_DATE, 1.0, "created_at"},
+	};
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		double rate = -1;
+		enum dt_type t = column(cols[i].h, cols[i].vs, &rate);
+		is_str(types_name(t), types_name(cols[i].t), "%s", cols[i].why);
+		ok(rate > cols[i].rate - 0.001 && rate < cols[i].rate + 0.001, "%s: rate %.3f",
+		   cols[i].why, rate);
+	}
+
+	/* names of types, both ways */
+	for (int t = 1; t < DT_TYPE_COUNT; t++)
+		ok(types_from_name(types_name((enum dt_type)t)) == (enum dt_type)t,
+		   "types_from_name(\"%s\")", types_name((enum dt_type)t));
+	ok(types_from_name("IIN") == DT_NATIONAL_ID && types_from_name("Email") == DT_EMAIL &&
+	       types_from_name("dob") == DT_BIRTH_DATE && types_from_name("nonsense") == DT_NONE &&
+	       types_from_name(NULL) == DT_NONE,
+	   "aliases and unknown names");
+	ok(types_is_identifier(DT_NATIONAL_ID) && types_is_identifier(DT_USERNAME) &&
+	       !types_is_identifier(DT_CITY),
+	   "identifiers");
+	ok(types_is_low_entropy(DT_BIRTH_DATE) && types_is_low_entropy(DT_FIRST_NAME) &&
+	       !types_is_low_entropy(DT_EMAIL),
+	   "low-entropy types");
+
+	/* a region: phones judged by its rules */
+	struct type_guess g;
+	types_guess_init(&g, NULL, 0);
+	ok(!types_guess_set_region(&g, "XX") && types_guess_set_region(&g, "UA"),
+	   "types_guess_set_region");
+	types_guess_add(&g, "+380 50 123 4567", 16);
+	types_guess_add(&g, "050 123 45 67", 13);
+	is_str(types_name(types_guess_result(&g, NULL)), "phone", "Ukrainian phones in region UA");
+	types_guess_release(&g);
+
+	/* the coarse classes still work */
+	double r;
+	struct type_tally tl = {{0}};
+	tl.n[types_coarse("a@x.kz", 6)]++;
+	tl.n[types_coarse("b@y.kz", 6)]++;
+	ok(types_tally_verdict(&tl, &r) == CT_EMAIL && r == 1.0, "coarse e-mails");
+	return done_testing();
+}
