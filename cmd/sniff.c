@@ -207,7 +207,13 @@ print_text(struct sniff *sn, const struct walk_totals *t)
 			for (size_t j = 0; j < tb->ncols; j++) {
 				double rate;
 				enum dt_type ty = types_guess_result(&tb->cols[j].guess, &rate);
-				printf("    %3zu  %-28s %-13s", j + 1, tb->cols[j].name, types_name(ty));
+				/* pad by characters, not bytes: Cyrillic names line up too */
+				const char *nm = tb->cols[j].name;
+				size_t chars = 0;
+				for (const char *q = nm; *q; q++)
+					chars += ((unsigned char)*q & 0xC0) != 0x80;
+				printf("    %3zu  %s%*s %-13s", j + 1, nm, chars < 28 ? (int)(28 - chars) : 0, "",
+				       types_name(ty));
 				if (ty != DT_NONE)
 					printf(" %5.1f%%", rate * 100);
 				printf("\n");

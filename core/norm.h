@@ -110,7 +110,8 @@ int norm_region_known(const char *region);
  * value came out, 0 when v is empty (or blank) or does not validate for
  * its type (see above); out is then empty. A value too big for out's cap
  * also gives 0. Allocates nothing per call once the context's buffers
- * have grown to the longest value seen. Not for DT_NONE (0).
+ * have grown to the longest value seen. DT_NONE and unknown types are
+ * normalized as text.
  */
 int norm_value(struct norm_ctx *ctx, enum dt_type t, const char *v, size_t n, struct dynbuf *out);
 
