@@ -50,7 +50,7 @@ struct common {
 	"Input options:\n"                                                                \
 	"  --format NAME          read as NAME (csv, json, sql, combo) instead of sniffing\n" \
 	"  --encoding NAME        input charset (utf-8, utf-16le, cp1251, koi8-r, cp866...)\n" \
-	"  --delimiter C          CSV delimiter (, ; | or 'tab')\n"                      \
+	"  --delimiter C          CSV delimiter or combo separator (, ; : | or 'tab')\n"  \
 	"  --no-header            the first CSV row is data, not column names\n"         \
 	"  --table NAME           read only this table of a SQL dump\n"                  \
 	"  --rejects FILE         write rejected records, with their location, to FILE\n" \

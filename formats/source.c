@@ -205,7 +205,7 @@ raw_read(struct input *in, struct rawstream *rs, char *dst, size_t n, char *err,
 		 * must still yield every record before the cut.
 		 */
 		struct level *l = rs->lvl;
-		if (rs->blk_len == 0) {
+		while (rs->blk_len == 0) { /* an empty block is not the end: ask again */
 			const void *b;
 			size_t bl;
 			la_int64_t boff;
@@ -223,7 +223,8 @@ raw_read(struct input *in, struct rawstream *rs, char *dst, size_t n, char *err,
 			rs->blk_len = bl;
 		}
 		r = (ssize_t)(n < rs->blk_len ? n : rs->blk_len);
-		memcpy(dst, rs->blk, (size_t)r);
+		if (r > 0)
+			memcpy(dst, rs->blk, (size_t)r);
 		rs->blk += r;
 		rs->blk_len -= (size_t)r;
 		l->out_total += (uint64_t)r;
