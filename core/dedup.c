@@ -242,6 +242,24 @@ struct line_job {
 	char err[256];
 };
 
+/*
+ * The fingerprint of a line's key p[0..kl): in one go, or ending the
+ * pieces of a line longer than the buffer (a CR held back from the last
+ * piece is in p: it belongs to the key unless it ends the line).
+ */
+static XXH128_hash_t
+line_hash(XXH3_state_t **st, const char *p, size_t kl)
+{
+	XXH128_hash_t h;
+	if (!*st)
+		return XXH3_128bits(p, kl);
+	XXH3_128bits_update(*st, p, kl);
+	h = XXH3_128bits_digest(*st);
+	XXH3_freeState(*st);
+	*st = NULL;
+	return h;
+}
+
 /* Hashes the lines of [from, to) of the file; a share starts on a line. */
 static void *
 hash_lines(void *arg)
@@ -281,32 +299,14 @@ hash_lines(void *arg)
 			const char *nl = memchr(b + i, '\n', len - i);
 			if (!nl)
 				break;
-			size_t ll = (size_t)(nl - (b + i)) + 1, kl = dedup_key_len(b + i, ll);
-			XXH128_hash_t h;
-			if (st) {
-				/* a CR held back from the last piece belongs to the key unless it ends it */
-				XXH3_128bits_update(st, b + i, kl);
-				h = XXH3_128bits_digest(st);
-				XXH3_freeState(st);
-				st = NULL;
-			} else
-				h = XXH3_128bits(b + i, kl);
-			if (add_hash(d, j->p, h) < 0)
+			size_t ll = (size_t)(nl - (b + i)) + 1;
+			if (add_hash(d, j->p, line_hash(&st, b + i, dedup_key_len(b + i, ll))) < 0)
 				goto spill_failed;
 			i += ll;
 		}
 		if (at_end && i < len) {
 			/* the last line of the file, without LF */
-			size_t kl = dedup_key_len(b + i, len - i);
-			XXH128_hash_t h;
-			if (st) {
-				XXH3_128bits_update(st, b + i, kl);
-				h = XXH3_128bits_digest(st);
-				XXH3_freeState(st);
-				st = NULL;
-			} else
-				h = XXH3_128bits(b + i, kl);
-			if (add_hash(d, j->p, h) < 0)
+			if (add_hash(d, j->p, line_hash(&st, b + i, dedup_key_len(b + i, len - i))) < 0)
 				goto spill_failed;
 			i = len;
 		}

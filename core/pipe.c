@@ -177,6 +177,17 @@ pipe_new(unsigned threads, pipe_work_fn work, void **wctx, pipe_done_fn done, vo
 	return p;
 }
 
+/* Works on queued batch i on the caller's thread. Locked; unlocks meanwhile. */
+static void
+help_one(struct pipe *p, long i)
+{
+	pthread_mutex_unlock(&p->mu);
+	p->work(p->wctx[0], &p->b[i]);
+	pthread_mutex_lock(&p->mu);
+	p->state[i] = B_WORKED;
+	pthread_cond_broadcast(&p->cv);
+}
+
 /* Hands worked batches at the head to the consumer, in order. Locked. */
 static void
 drain(struct pipe *p)
@@ -217,11 +228,7 @@ pipe_batch(struct pipe *p)
 		/* nothing free: help with the work rather than wait */
 		long i = take_queued(p);
 		if (i >= 0) {
-			pthread_mutex_unlock(&p->mu);
-			p->work(p->wctx[0], &p->b[i]);
-			pthread_mutex_lock(&p->mu);
-			p->state[i] = B_WORKED;
-			pthread_cond_broadcast(&p->cv);
+			help_one(p, i);
 			continue;
 		}
 		pthread_cond_wait(&p->cv, &p->mu);
@@ -267,10 +274,7 @@ pipe_free(struct pipe *p)
 			break;
 		long i = take_queued(p);
 		if (i >= 0) {
-			pthread_mutex_unlock(&p->mu);
-			p->work(p->wctx[0], &p->b[i]);
-			pthread_mutex_lock(&p->mu);
-			p->state[i] = B_WORKED;
+			help_one(p, i);
 			continue;
 		}
 		pthread_cond_wait(&p->cv, &p->mu);
