@@ -39,6 +39,7 @@ main(void)
 	ok(fp_key_from_file(&k3, path, err, sizeof(err)) == 0 &&
 		   fp_value(&k3, 1, "a@x.kz", 6) == fp_value(&k2, 1, "a@x.kz", 6),
 	   "the same key file gives the same fingerprints");
+	fp_key_release(&k3);
 	ok(k2.id != k.id, "keys are told apart by their id");
 	fd = open(path, O_WRONLY | O_TRUNC);
 	ok(fd >= 0 && write(fd, "short", 5) == 5, "a short key file");
