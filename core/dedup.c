@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -34,8 +35,9 @@
 #define SEQ_MASK ((1ull << SEQ_BITS) - 1)
 #define EMPTY UINT64_MAX
 #define READ_BUF (4u << 20)
-#define CHUNK_MIN 64
+#define CHUNK_MIN 256
 #define CHUNK_MAX 8192
+#define SLAB_MAX (32u << 20) /* chunks are carved from slabs of huge pages */
 #define MAX_THREADS 64
 
 struct ent {
@@ -61,15 +63,28 @@ struct plist {
 	size_t nsp, spalloc;
 };
 
+/*
+ * Chunks come from a part's slabs, large mappings asked for huge pages:
+ * the page faults of a fresh chunk per bucket cost more than the hashing
+ * here. A spilled part keeps its slabs and fills them again.
+ */
+struct slab {
+	struct slab *next;
+	char *base;
+	size_t size, used;
+};
+
 struct part {
 	uint64_t base, n;
 	struct plist *lists;
 	uint64_t mem; /* bytes of chunks it holds */
+	struct slab *slabs, *cur;
 };
 
 struct dedup {
 	struct dedup_opts o;
 	unsigned nbits; /* buckets = 1 << nbits */
+	size_t slab;	/* bytes per slab: a small budget gets small slabs */
 	struct part **parts;
 	size_t nparts, parts_alloc;
 	struct part *fp_part; /* the open part of dedup_add_fp() */
@@ -101,14 +116,20 @@ dedup_new(const struct dedup_opts *o, char *err, size_t errlen)
 	if (!d->o.memory)
 		d->o.memory = 1ull << 30;
 	/*
-	 * About 16K pairs a bucket: a 512 KiB table, held in cache; but no
-	 * more buckets than the budget can give a first chunk each.
+	 * 256 buckets: the chunk tails being written stay in cache while the
+	 * pairs are scattered (a wider fan-out misses the cache on every
+	 * pair). More only when a bucket would pass 2 million pairs, so that
+	 * its table stays in memory.
 	 */
 	if (d->o.memory < (8u << 20))
 		d->o.memory = 8u << 20;
+	d->slab = (size_t)(d->o.memory / (8 * d->o.threads));
+	if (d->slab > SLAB_MAX)
+		d->slab = SLAB_MAX;
+	if (d->slab < (256u << 10))
+		d->slab = 256u << 10;
 	d->nbits = 8;
-	while (d->nbits < 16 && (d->o.expect_keys >> d->nbits) > 16384 &&
-	       ((uint64_t)2 << d->nbits) * d->o.threads * CHUNK_MIN * sizeof(struct ent) * 4 <= d->o.memory)
+	while (d->nbits < 16 && (d->o.expect_keys >> d->nbits) > (2u << 20))
 		d->nbits++;
 	pthread_mutex_init(&d->spill_lock, NULL);
 
@@ -135,7 +156,59 @@ part_new(struct dedup *d, uint64_t base)
 	return p;
 }
 
-/* Writes every chunk of part p to the run file and frees them. */
+/* Carves sz bytes from part p's slabs; NULL when a new slab would be needed. */
+static void *
+slab_take(struct part *p, size_t sz)
+{
+	while (p->cur && (p->cur->size & ~(size_t)1) - p->cur->used < sz)
+		p->cur = p->cur->next;
+	if (!p->cur)
+		return NULL;
+	void *r = p->cur->base + p->cur->used;
+	p->cur->used += sz;
+	return r;
+}
+
+static void
+slab_add(struct part *p, size_t size)
+{
+	struct slab *sl = xcalloc(1, sizeof(*sl));
+	void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		m = xmalloc(size);
+		sl->size = size | 1; /* marks a malloc'ed slab */
+	} else {
+#ifdef MADV_HUGEPAGE
+		madvise(m, size, MADV_HUGEPAGE);
+#endif
+		sl->size = size;
+	}
+	sl->base = m;
+	/* appended: the slabs are filled in order, again after a spill */
+	struct slab **t = &p->slabs;
+	while (*t)
+		t = &(*t)->next;
+	*t = sl;
+	if (!p->cur)
+		p->cur = sl;
+}
+
+static void
+slabs_free(struct part *p)
+{
+	struct slab *sl, *next;
+	for (sl = p->slabs; sl; sl = next) {
+		next = sl->next;
+		if (sl->size & 1)
+			free(sl->base);
+		else
+			munmap(sl->base, sl->size);
+		free(sl);
+	}
+	p->slabs = p->cur = NULL;
+}
+
+/* Writes every chunk of part p to the run file; its slabs are reused. */
 static int
 spill_part(struct dedup *d, struct part *p)
 {
@@ -157,12 +230,12 @@ spill_part(struct dedup *d, struct part *p)
 				l->sp = xgrow(l->sp, &l->spalloc, l->nsp + 1, sizeof(*l->sp));
 				l->sp[l->nsp++] = (struct sref){ off, (uint32_t)cs, c->n };
 			}
-			atomic_fetch_sub(&d->mem, sizeof(*c) + (uint64_t)c->cap * sizeof(struct ent));
-			free(c);
 		}
 		l->head = l->tail = NULL;
 	}
-	p->mem = 0;
+	for (struct slab *sl = p->slabs; sl; sl = sl->next)
+		sl->used = 0;
+	p->cur = p->slabs;
 	atomic_fetch_add(&d->spill_runs, 1);
 	free(cbuf);
 	return rc;
@@ -178,20 +251,30 @@ push(struct dedup *d, struct part *p, size_t b, uint64_t a, uint64_t bword)
 	if (!c || c->n == c->cap) {
 		uint32_t cap = c ? (c->cap < CHUNK_MAX ? c->cap * 2 : CHUNK_MAX) : CHUNK_MIN;
 		size_t sz = sizeof(*c) + (size_t)cap * sizeof(struct ent);
-		/*
-		 * Over budget: the part spills once it holds its share of the
-		 * budget, so that runs are large however small the budget.
-		 */
-		if (atomic_fetch_add(&d->mem, sz) + sz > d->o.memory &&
-		    p->mem >= d->o.memory / (2 * d->o.threads)) {
-			atomic_fetch_sub(&d->mem, sz);
-			if (spill_part(d, p) < 0)
-				return -1;
-			atomic_fetch_add(&d->mem, sz);
-			cap = CHUNK_MIN * 4;
-			sz = sizeof(*c) + (size_t)cap * sizeof(struct ent);
+		c = slab_take(p, sz);
+		if (!c) {
+			/*
+			 * A new slab past the budget: the part spills instead
+			 * (and fills its slabs again), once it holds its share
+			 * of the budget, so that runs are large however small
+			 * the budget is.
+			 */
+			if (atomic_load(&d->mem) + d->slab > d->o.memory &&
+			    p->mem >= d->o.memory / (2 * d->o.threads) && p->slabs) {
+				if (spill_part(d, p) < 0)
+					return -1;
+				p->mem = 0;
+			} else {
+				slab_add(p, d->slab);
+				atomic_fetch_add(&d->mem, d->slab);
+			}
+			c = slab_take(p, sz);
+			if (!c) {
+				slab_add(p, d->slab);
+				atomic_fetch_add(&d->mem, d->slab);
+				c = slab_take(p, sz);
+			}
 		}
-		c = xmalloc(sz);
 		c->next = NULL;
 		c->n = 0;
 		c->cap = cap;
@@ -565,14 +648,9 @@ dedup_free(struct dedup *d)
 	size_t nb = (size_t)1 << d->nbits;
 	for (size_t k = 0; k < d->nparts; k++) {
 		struct part *p = d->parts[k];
-		for (size_t b = 0; b < nb; b++) {
-			struct chunk *c = p->lists[b].head, *next;
-			for (; c; c = next) {
-				next = c->next;
-				free(c);
-			}
+		for (size_t b = 0; b < nb; b++)
 			free(p->lists[b].sp);
-		}
+		slabs_free(p);
 		free(p->lists);
 		free(p);
 	}

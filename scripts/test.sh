@@ -17,9 +17,9 @@ for b in build build-asan; do
 		export DUMPTRACE_SANITIZED=1
 	fi
 	make -C "$b" -s -j"$(nproc)" check >"$b/check.out" 2>&1 || status=1
-	grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):|^# (TOTAL|PASS|SKIP|FAIL|ERROR)' "$b/check.out" |
+	grep -aE '^(PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):|^# (TOTAL|PASS|SKIP|FAIL|ERROR)' "$b/check.out" |
 		grep -vE '^(PASS|SKIP|XFAIL):' >&2 || true
-	grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$b/check.out" >&2 || true
+	grep -aE '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$b/check.out" >&2 || true
 done
 
 # Count test points from the drivers' .trs files of both builds.
