@@ -1,6 +1,7 @@
 # Shared helpers for the benchmarks: timing with medians, peak memory,
-# and a side-by-side table with ratios. Benchmarks print figures; they
-# never pass or fail on a time (these machines are noisy).
+# and a side-by-side table with ratios; the input generator (gen-dump.c)
+# and the peers built by peers.sh. Benchmarks print figures; they never
+# pass or fail on a time (these machines are noisy).
 set -u
 BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_DIR=${BENCH_DIR:-$(cd "$(dirname "$0")" && pwd)/work}
@@ -51,4 +52,46 @@ report() {
 			printf "%-44s %9.2f %10.1f %11.1f %11.2fx\n", label[i], t[i], mbs, m[i] / 1024, r
 		}
 	}' "$BENCH_DIR/results.tsv"
+}
+
+# results_reset: starts a new table (report reads what measure wrote since).
+results_reset() {
+	: >"$BENCH_DIR/results.tsv"
+}
+
+# load_avg: the load average now, for the record (shared machines).
+load_avg() {
+	uptime | sed 's/.*\(load average\)/\1/'
+}
+
+# gen_dump_build: compiles bench/gen-dump.c (the fast generator of big
+# inputs) into $BENCH_DIR when missing or older than its source; sets
+# GEN_DUMP to it.
+gen_dump_build() {
+	GEN_DUMP=$BENCH_DIR/gen-dump
+	_src=$TOP/bench/gen-dump.c
+	if [ ! -x "$GEN_DUMP" ] || [ "$_src" -nt "$GEN_DUMP" ]; then
+		${CC:-cc} -O2 -o "$GEN_DUMP" "$_src" || { echo "bench: cannot compile $_src" >&2; exit 2; }
+	fi
+}
+
+# peer NAME: prints the path of a peer program built by bench/peers.sh
+# ($PEERS_DIR/NAME/NAME) or found on PATH; else says so and fails, and
+# the caller leaves its row out.
+PEERS_DIR=${PEERS_DIR:-/work/peers}
+peer() {
+	if [ -x "$PEERS_DIR/$1/$1" ]; then
+		echo "$PEERS_DIR/$1/$1"
+	elif command -v "$1" >/dev/null 2>&1; then
+		command -v "$1"
+	else
+		echo "bench: $1 is not built (bench/peers.sh); its row is left out" >&2
+		return 1
+	fi
+}
+
+# result LABEL FIELD: a figure of a measured row (2 median s, 3 bytes,
+# 4 peak KiB), empty when the row was not measured.
+result() {
+	awk -F'\t' -v l="$1" -v f="$2" '$1 == l { v = $f } END { print v }' "$BENCH_DIR/results.tsv"
 }
