@@ -2097,7 +2097,7 @@ dump_open(const struct gen *g, struct dumpw *d, const char *name)
 	rng_init(&d->r, g->seed, !strcmp(name, "control_2025"), T_DUMP);
 	snprintf(file, sizeof(file), "%s.csv", name);
 	out_open(&d->csv, g->out, file, ENC_UTF8);
-	snprintf(file, sizeof(file), "%s.truth.jsonl", name);
+	snprintf(file, sizeof(file), "truth/%s.truth.jsonl", name);
 	out_open(&d->truth, g->out, file, ENC_UTF8);
 	if (g->variant)
 		bput(&d->csv.b, "\xef\xbb\xbf"); /* Excel's UTF-8 mark */
@@ -2439,7 +2439,7 @@ dump_close(const struct gen *g, struct dumpw *d)
 
 	out_close(&d->csv);
 	out_close(&d->truth);
-	snprintf(file, sizeof(file), "%s.truth.json", d->name);
+	snprintf(file, sizeof(file), "truth/%s.truth.json", d->name);
 	out_open(&o, g->out, file, ENC_UTF8);
 	b = &o.b;
 	bput(b, "{\n  \"dump\": \"");
@@ -2977,6 +2977,13 @@ main(int argc, char **argv)
 	}
 	if (mkdir(g.out, 0777) != 0 && errno != EEXIST)
 		die("cannot create '%s': %s", g.out, strerror(errno));
+	{
+		/* the ground truth apart, so that the dumps alone match DIR/ */
+		char tdir[4096];
+		snprintf(tdir, sizeof(tdir), "%s/truth", g.out);
+		if (mkdir(tdir, 0777) != 0 && errno != EEXIST)
+			die("cannot create '%s': %s", tdir, strerror(errno));
+	}
 
 	plan_persons(&g);
 	/* the phone and e-mail bijections cover every index and its update */

@@ -54,7 +54,7 @@ bad_births() {
 check_family() { # check_family DIR DELIM IINCOL BIRTHCOL LABEL
 	dir=$1 delim=$2 icol=$3 bcol=$4 label=$5
 
-	set -- $(bad_iins "$dir"/*)
+	set -- $(bad_iins "$dir"/*.* "$dir"/truth/*)
 	is "$1" 0 "$label: all $2 IINs in the files pass the checksum"
 	ok $([ "$2" -gt 1000 ] && echo 0 || echo 1) "$label: there are IINs to check ($2)"
 
@@ -65,23 +65,23 @@ check_family() { # check_family DIR DELIM IINCOL BIRTHCOL LABEL
 		is "$1" 0 "$label: $dump: the birth date agrees with the IIN in all $2 rows that have both"
 
 		rows=$(($(wc -l <"$csv") - 1))
-		is "$(wc -l <"$dir/$dump.truth.jsonl" | tr -d ' ')" "$rows" "$label: $dump: one truth line per row"
-		is "$(awk '{ if ($0 !~ "^\\{\"row\":" NR ",") { print NR; exit } }' "$dir/$dump.truth.jsonl")" "" \
+		is "$(wc -l <"$dir/truth/$dump.truth.jsonl" | tr -d ' ')" "$rows" "$label: $dump: one truth line per row"
+		is "$(awk '{ if ($0 !~ "^\\{\"row\":" NR ",") { print NR; exit } }' "$dir/truth/$dump.truth.jsonl")" "" \
 			"$label: $dump: truth rows numbered 1..$rows in order"
-		summary=$(tr -d '\n' <"$dir/$dump.truth.json")
+		summary=$(tr -d '\n' <"$dir/truth/$dump.truth.json")
 		total=$(echo "$summary" | sed 's/^{ *"dump": [^,]*, *"file": [^,]*, *"rows": \([0-9]*\),.*/\1/')
 		is "$total" "$rows" "$label: $dump: truth.json counts the rows"
 		sum=0
 		for st in copied merged updated new unattributed; do
 			n=$(echo "$summary" | sed "s/.*\"status\": {[^}]*\"$st\": \([0-9]*\).*/\1/")
-			c=$(grep -c "\"status\":\"$st\"" "$dir/$dump.truth.jsonl")
+			c=$(grep -c "\"status\":\"$st\"" "$dir/truth/$dump.truth.jsonl")
 			is "$c" "$n" "$label: $dump: $st rows as counted in truth.json"
 			sum=$((sum + n))
 		done
 		is "$sum" "$rows" "$label: $dump: status counts add up to the rows"
 	done
 	# the claimed dump's segments tile it
-	segs=$(tr -d '\n ' <"$dir/claimed_2025.truth.json" | sed 's/.*"segments":\[\(.*\)\],"latest_date.*/\1/' |
+	segs=$(tr -d '\n ' <"$dir/truth/claimed_2025.truth.json" | sed 's/.*"segments":\[\(.*\)\],"latest_date.*/\1/' |
 		tr '}' '\n' | sed -n 's/.*"from":\([0-9]*\),"to":\([0-9]*\).*/\1 \2/p' |
 		awk -v rows="$(($(wc -l <"$dir/claimed_2025.csv") - 1))" '
 		{ if ($1 != prev + 1 || $2 < $1) bad = 1; prev = $2; n++ }
@@ -98,9 +98,10 @@ ok $? "the same seed gives the same files"
 "$GEN" -q --seed 4 --persons 3000 --out c
 cmp -s a/claimed_2025.csv c/claimed_2025.csv
 ok $([ $? -ne 0 ] && echo 0 || echo 1) "another seed gives other files"
-is "$(ls a | tr '\n' ' ')" "claimed_2025.csv claimed_2025.truth.json claimed_2025.truth.jsonl clinic_2021.jsonl \
-combo_2022.txt control_2025.csv control_2025.truth.json control_2025.truth.jsonl family.json shop_2020.sql \
-telecom_2022.sql voters_2019.csv " "the files of variant a"
+is "$(ls a | tr '\n' ' ')" "claimed_2025.csv clinic_2021.jsonl combo_2022.txt control_2025.csv family.json \
+shop_2020.sql telecom_2022.sql truth voters_2019.csv " "the files of variant a"
+is "$(ls a/truth | tr '\n' ' ')" "claimed_2025.truth.json claimed_2025.truth.jsonl control_2025.truth.json \
+control_2025.truth.jsonl " "the ground truth, apart"
 check_family a , 1 3 "variant a"
 
 # The voters list is CP1251 with CRLF, so not valid UTF-8.
