@@ -31,6 +31,7 @@
 #include "core/status.h"
 #include "core/types.h"
 #include "core/xalloc.h"
+#include "core/xio.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -72,15 +73,8 @@ struct outbuf {
 static void
 out_flush(struct outbuf *o)
 {
-	size_t off = 0;
-	while (off < o->len) {
-		ssize_t w = write(o->fd, o->buf + off, o->len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			die("cannot write '%s': %s", o->name, strerror(errno));
-		off += (size_t)w;
-	}
+	if (xio_write_all(o->fd, o->buf, o->len) < 0)
+		die("cannot write '%s': %s", o->name, strerror(errno));
 	o->bytes += o->len;
 	o->len = 0;
 }
@@ -126,15 +120,8 @@ spool(struct dd *d, struct source *src, const char *name, uint64_t *size)
 		size_t len;
 		const char *p = source_data(src, &len);
 		if (len) {
-			size_t off = 0;
-			while (off < len) {
-				ssize_t w = write(fd, p + off, len - off);
-				if (w < 0 && errno == EINTR)
-					continue;
-				if (w < 0)
-					die("cannot write a temporary file in '%s': %s", d->tmpdir, strerror(errno));
-				off += (size_t)w;
-			}
+			if (xio_write_all(fd, p, len) < 0)
+				die("cannot write a temporary file in '%s': %s", d->tmpdir, strerror(errno));
 			*size += len;
 			source_consume(src, len);
 		}

@@ -30,6 +30,7 @@
 
 #include "core/dedup.h"
 #include "core/xalloc.h"
+#include "core/xio.h"
 
 #define SEQ_BITS 40 /* a part may hold a trillion keys */
 #define SEQ_MASK ((1ull << SEQ_BITS) - 1)
@@ -225,7 +226,7 @@ spill_part(struct dedup *d, struct part *p)
 			if (rc == 0 && c->n) {
 				size_t cs = ZSTD_compress(cbuf, cap, c->e, c->n * sizeof(struct ent), 1);
 				uint64_t off = atomic_fetch_add(&d->spill_end, cs);
-				if (ZSTD_isError(cs) || pwrite(d->spill_fd, cbuf, cs, (off_t)off) != (ssize_t)cs)
+				if (ZSTD_isError(cs) || xio_pwrite_all(d->spill_fd, cbuf, cs, off) < 0)
 					rc = -1;
 				l->sp = xgrow(l->sp, &l->spalloc, l->nsp + 1, sizeof(*l->sp));
 				l->sp[l->nsp++] = (struct sref){ off, (uint32_t)cs, c->n };
@@ -537,7 +538,7 @@ finish_buckets(void *arg)
 				if (s < l->nsp) {
 					/* the spilled blocks come first: they are older */
 					struct sref *r = &l->sp[s++];
-					if (pread(d->spill_fd, cbuf, r->csize, (off_t)r->off) != (ssize_t)r->csize ||
+					if (xio_pread_all(d->spill_fd, cbuf, r->csize, r->off) < 0 ||
 					    ZSTD_decompress(scratch, CHUNK_MAX * sizeof(struct ent), cbuf, r->csize) !=
 						    r->n * sizeof(struct ent)) {
 						j->failed = 1;

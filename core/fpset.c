@@ -24,6 +24,7 @@
 #include <xxhash.h>
 
 #include "core/fpset.h"
+#include "core/xio.h"
 #include "core/xalloc.h"
 
 #define MAGIC "DTFPSET1"
@@ -106,21 +107,6 @@ get64(const uint8_t *p)
 	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	while (n) {
-		ssize_t r = write(fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p = (const char *)p + r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* ---- writing ---- */
 
 struct fpset_writer *
@@ -134,7 +120,7 @@ fpset_writer_open(const char *path, unsigned block_keys, char *err, size_t errle
 		snprintf(err, errlen, "cannot create '%s': %s", path, strerror(errno));
 		return NULL;
 	}
-	if (write_all(fd, zero, sizeof(zero)) < 0) { /* the header goes here at the end */
+	if (xio_write_all(fd, zero, sizeof(zero)) < 0) { /* the header goes here at the end */
 		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
 		close(fd);
 		return NULL;
@@ -216,8 +202,8 @@ flush_block(struct fpset_writer *w)
 	XXH3_64bits_update(&st, head, sizeof(head));
 	XXH3_64bits_update(&st, w->zbuf, zlen);
 	XXH3_64bits_update(&st, w->low, lowlen);
-	if (write_all(w->fd, head, sizeof(head)) < 0 || write_all(w->fd, w->zbuf, zlen) < 0 ||
-	    write_all(w->fd, w->low, lowlen) < 0) {
+	if (xio_write_all(w->fd, head, sizeof(head)) < 0 || xio_write_all(w->fd, w->zbuf, zlen) < 0 ||
+	    xio_write_all(w->fd, w->low, lowlen) < 0) {
 		snprintf(w->err, sizeof(w->err), "cannot write '%s': %s", w->path, strerror(errno));
 		return -1;
 	}
@@ -288,13 +274,13 @@ fpset_writer_close(struct fpset_writer *w, char *err, size_t errlen)
 		put32(e + 20, w->idx[i].n);
 		put64(e + 24, w->idx[i].sum);
 		XXH3_64bits_update(&st, e, sizeof(e));
-		if (write_all(w->fd, e, sizeof(e)) < 0)
+		if (xio_write_all(w->fd, e, sizeof(e)) < 0)
 			goto io;
 	}
 	put64(foot, index_off);
 	put64(foot + 8, w->nidx);
 	memcpy(foot + 16, END_MAGIC, 8);
-	if (write_all(w->fd, foot, sizeof(foot)) < 0)
+	if (xio_write_all(w->fd, foot, sizeof(foot)) < 0)
 		goto io;
 	memcpy(head, MAGIC, 8);
 	put32(head + 8, FORMAT_VERSION);
@@ -343,17 +329,7 @@ read_at(const struct fpset *set, void *dst, size_t n, uint64_t off)
 		memcpy(dst, set->mem + off, n);
 		return 0;
 	}
-	while (n) {
-		ssize_t r = pread(set->fd, dst, n, (off_t)off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		dst = (char *)dst + r;
-		n -= (size_t)r;
-		off += (uint64_t)r;
-	}
-	return 0;
+	return xio_pread_all(set->fd, dst, n, off);
 }
 
 static void

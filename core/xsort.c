@@ -25,6 +25,7 @@
 #include <zstd.h>
 
 #include "core/xalloc.h"
+#include "core/xio.h"
 #include "core/xsort.h"
 
 #define RBITS 8
@@ -216,69 +217,6 @@ xsort_radix(uint64_t *a, uint64_t *tmp, size_t n)
 	radix_1(a, tmp, n);
 }
 
-static int
-pwrite_all(int fd, const void *p, size_t n, uint64_t off)
-{
-	while (n) {
-		ssize_t r = pwrite(fd, p, n, (off_t)off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p = (const char *)p + r;
-		n -= (size_t)r;
-		off += (uint64_t)r;
-	}
-	return 0;
-}
-
-static int
-pread_all(int fd, void *p, size_t n, uint64_t off)
-{
-	while (n) {
-		ssize_t r = pread(fd, p, n, (off_t)off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p = (char *)p + r;
-		n -= (size_t)r;
-		off += (uint64_t)r;
-	}
-	return 0;
-}
-
-static inline uint8_t *
-put_varint(uint8_t *p, uint64_t x)
-{
-	while (x >= 0x80) {
-		*p++ = (uint8_t)(x | 0x80);
-		x >>= 7;
-	}
-	*p++ = (uint8_t)x;
-	return p;
-}
-
-/* Reads a varint from [*pp, end); -1 when it runs past end or 10 bytes. */
-static inline int
-get_varint(const uint8_t **pp, const uint8_t *end, uint64_t *x)
-{
-	const uint8_t *p = *pp;
-	uint64_t v = 0;
-	for (unsigned sh = 0; sh < 70; sh += 7) {
-		if (p == end)
-			return -1;
-		uint8_t c = *p++;
-		v |= (uint64_t)(c & 0x7f) << sh;
-		if (!(c & 0x80)) {
-			*x = v;
-			*pp = p;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 static size_t
 raw_cap(const struct xsort *s)
 {
@@ -308,12 +246,12 @@ write_entries(struct xsort *s, struct writer *w, const uint64_t *e, size_t n)
 		uint8_t *p = w->raw;
 		uint64_t prev = 0;
 		for (size_t i = 0; i < m; i++) {
-			p = put_varint(p, b[i * esz] - prev);
+			p = xio_put_varint(p, b[i * esz] - prev);
 			prev = b[i * esz];
 		}
 		if (esz == 2)
 			for (size_t i = 0; i < m; i++)
-				p = put_varint(p, b[i * 2 + 1]);
+				p = xio_put_varint(p, b[i * 2 + 1]);
 		size_t cs =
 		    ZSTD_compressCCtx(w->cctx, w->cbuf, w->ccap, w->raw, (size_t)(p - w->raw), 1);
 		if (ZSTD_isError(cs)) {
@@ -321,7 +259,7 @@ write_entries(struct xsort *s, struct writer *w, const uint64_t *e, size_t n)
 			break;
 		}
 		uint64_t off = atomic_fetch_add(&s->file_end, cs);
-		if (pwrite_all(s->fd, w->cbuf, cs, off) < 0) {
+		if (xio_pwrite_all(s->fd, w->cbuf, cs, off) < 0) {
 			w->err_no = errno ? errno : EIO;
 			break;
 		}
@@ -597,7 +535,7 @@ read_block(struct xsort *s, struct merge *m, const struct blk *b, uint64_t *dst)
 {
 	size_t esz = s->esz;
 
-	if (pread_all(s->fd, m->cbuf, b->csize, b->off) < 0) {
+	if (xio_pread_all(s->fd, m->cbuf, b->csize, b->off) < 0) {
 		snprintf(s->err, sizeof(s->err), "cannot read back a sort run: %s",
 		         errno ? strerror(errno) : "short read");
 		return -1;
@@ -606,14 +544,14 @@ read_block(struct xsort *s, struct merge *m, const struct blk *b, uint64_t *dst)
 	const uint8_t *p = m->raw, *end = m->raw + (ZSTD_isError(rl) ? 0 : rl);
 	uint64_t prev = 0, d;
 	for (size_t i = 0; i < b->n; i++) {
-		if (get_varint(&p, end, &d) < 0)
+		if (xio_get_varint(&p, end, &d) < 0)
 			goto bad;
 		prev += d;
 		dst[i * esz] = prev;
 	}
 	if (esz == 2)
 		for (size_t i = 0; i < b->n; i++)
-			if (get_varint(&p, end, &dst[i * 2 + 1]) < 0)
+			if (xio_get_varint(&p, end, &dst[i * 2 + 1]) < 0)
 				goto bad;
 	if (p != end)
 		goto bad;
