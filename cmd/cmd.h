@@ -22,9 +22,16 @@ enum {
 	EXIT_USAGE = 2	  /* bad usage, or a fatal error */
 };
 
+struct type_force {
+	char *column;
+	int type; /* enum dt_type */
+};
+
 struct common {
 	struct source_opts src;
 	struct reader_opts rd;
+	struct type_force *types; /* --type COLUMN=TYPE */
+	size_t ntypes;
 	const char *rejects_path;
 	FILE *rejects;
 	int quiet;
@@ -44,6 +51,7 @@ struct common {
 	{ "max-ratio", required_argument, NULL, 0x1008 },                \
 	{ "chunk", required_argument, NULL, 0x1009 },                    \
 	{ "no-fast-path", no_argument, NULL, 0x100a },                   \
+	{ "type", required_argument, NULL, 0x100b },                     \
 	{ "quiet", no_argument, NULL, 'q' }
 
 #define COMMON_HELP                                                                       \
@@ -54,6 +62,7 @@ struct common {
 	"  --no-header            the first CSV row is data, not column names\n"         \
 	"  --table NAME           read only this table of a SQL dump\n"                  \
 	"  --rejects FILE         write rejected records, with their location, to FILE\n" \
+	"  --type COLUMN=TYPE     force a column's type (email, phone, national_id, ...)\n" \
 	"  --max-record SIZE      reject records longer than SIZE (default 16M)\n"       \
 	"  --max-member-size SIZE stop archive members larger than SIZE (default 256G)\n" \
 	"  --max-ratio N          stop members that decompress more than N:1 (default 500)\n" \
@@ -65,6 +74,9 @@ int common_option(struct common *co, int c, const char *arg);
 /* Opens --rejects; exits on failure. */
 void common_start(struct common *co);
 void common_finish(struct common *co);
+
+/* The type forced on a column by --type, or 0 (DT_NONE). */
+int common_forced_type(const struct common *co, const char *name, size_t len);
 
 /* "16M", "1G", "4096": bytes; -1 when malformed. */
 int64_t parse_size(const char *s);

@@ -10,11 +10,14 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "core/status.h"
+#include "core/types.h"
+#include "core/xalloc.h"
 
 void
 warnx(const char *fmt, ...)
@@ -49,7 +52,10 @@ die_usage(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'dumptrace %s --help'.\n", cmd ? cmd : "");
+	if (cmd)
+		fprintf(stderr, "\nTry 'dumptrace %s --help'.\n", cmd);
+	else
+		fprintf(stderr, "\nTry 'dumptrace --help'.\n");
 	exit(EXIT_USAGE);
 }
 
@@ -143,11 +149,34 @@ common_option(struct common *co, int c, const char *arg)
 	case 0x100a:
 		co->rd.no_fast_path = 1;
 		return 1;
+	case 0x100b: {
+		const char *eq = strrchr(arg, '=');
+		enum dt_type t = eq ? types_from_name(eq + 1) : DT_NONE;
+		if (!eq || eq == arg || t == DT_NONE)
+			die_usage(NULL, "bad --type '%s': COLUMN=TYPE, with TYPE one of email, phone, "
+					"national_id, passport, full_name, first_name, last_name, patronymic, "
+					"birth_date, date, address, city, username, password, password_hash, "
+					"ip, url, card, number, text", arg);
+		co->types = xrealloc(co->types, (co->ntypes + 1) * sizeof(*co->types));
+		co->types[co->ntypes].column = xstrndup(arg, (size_t)(eq - arg));
+		co->types[co->ntypes].type = (int)t;
+		co->ntypes++;
+		return 1;
+	}
 	case 'q':
 		co->quiet = 1;
 		co->progress = 0;
 		return 1;
 	}
+	return 0;
+}
+
+int
+common_forced_type(const struct common *co, const char *name, size_t len)
+{
+	for (size_t i = 0; i < co->ntypes; i++)
+		if (strlen(co->types[i].column) == len && !strncasecmp(co->types[i].column, name, len))
+			return co->types[i].type;
 	return 0;
 }
 

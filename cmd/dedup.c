@@ -472,6 +472,9 @@ schema_type(struct rm *rm, struct schema *s)
 	unsigned per_type[DT_TYPE_COUNT] = { 0 };
 	for (size_t c = 0; c < s->ncols; c++) {
 		s->types[c] = types_guess_result(&g[c], NULL);
+		int forced = common_forced_type(&rm->d->co, s->names[c], s->name_len[c]);
+		if (forced)
+			s->types[c] = (enum dt_type)forced;
 		if (s->types[c] == DT_NONE)
 			s->types[c] = DT_TEXT;
 		s->rank[c] = per_type[s->types[c]]++;
@@ -550,8 +553,12 @@ rm_work(void *wctx, struct batch *b)
 			if (c == (size_t)-1 || !s->use[c] || f->is_null)
 				continue;
 			enum dt_type t = s->types[c];
-			if (!norm_value(w->norm, t, f->val, f->len, &w->out))
-				continue;
+			/* a value its type does not take ("n/a" for a phone) still counts, as text */
+			if (!norm_value(w->norm, t, f->val, f->len, &w->out)) {
+				t = DT_TEXT;
+				if (!norm_value(w->norm, t, f->val, f->len, &w->out))
+					continue; /* blank */
+			}
 			uint64_t v = fp_value(&rm->key, t, w->out.buf, w->out.len);
 			w->fps[k++] = v + 0x9E3779B97F4A7C15ull * s->rank[c];
 		}

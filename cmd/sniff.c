@@ -47,6 +47,7 @@ struct stream {
 };
 
 struct sniff {
+	struct common *co;
 	struct stream *s;
 	size_t n, alloc;
 	int json;
@@ -207,6 +208,12 @@ print_text(struct sniff *sn, const struct walk_totals *t)
 			for (size_t j = 0; j < tb->ncols; j++) {
 				double rate;
 				enum dt_type ty = types_guess_result(&tb->cols[j].guess, &rate);
+				enum dt_type forced = (enum dt_type)common_forced_type(
+					sn->co, tb->cols[j].name, strlen(tb->cols[j].name));
+				if (forced) {
+					ty = forced;
+					rate = 1.0; /* forced: not measured */
+				}
 				/* pad by characters, not bytes: Cyrillic names line up too */
 				const char *nm = tb->cols[j].name;
 				size_t chars = 0;
@@ -214,7 +221,9 @@ print_text(struct sniff *sn, const struct walk_totals *t)
 					chars += ((unsigned char)*q & 0xC0) != 0x80;
 				printf("    %3zu  %s%*s %-13s", j + 1, nm, chars < 28 ? (int)(28 - chars) : 0, "",
 				       types_name(ty));
-				if (ty != DT_NONE)
+				if (forced)
+					printf("  forced");
+				else if (ty != DT_NONE)
 					printf(" %5.1f%%", rate * 100);
 				printf("\n");
 			}
@@ -309,6 +318,12 @@ print_json(struct sniff *sn, const struct walk_totals *t)
 			for (size_t j = 0; j < tb->ncols; j++) {
 				double rate;
 				enum dt_type ty = types_guess_result(&tb->cols[j].guess, &rate);
+				enum dt_type forced = (enum dt_type)common_forced_type(
+					sn->co, tb->cols[j].name, strlen(tb->cols[j].name));
+				if (forced) {
+					ty = forced;
+					rate = 1.0; /* forced: not measured */
+				}
 				jsonw_obj_open(&w);
 				jsonw_key(&w, "name");
 				jsonw_str(&w, tb->cols[j].name);
@@ -316,6 +331,8 @@ print_json(struct sniff *sn, const struct walk_totals *t)
 				jsonw_str(&w, types_name(ty));
 				jsonw_key(&w, "rate");
 				jsonw_dbl(&w, rate);
+				jsonw_key(&w, "forced");
+				jsonw_bool(&w, forced != 0);
 				jsonw_obj_close(&w);
 			}
 			jsonw_arr_close(&w);
@@ -374,6 +391,7 @@ cmd_sniff(int argc, char **argv)
 
 	common_init(&co);
 	memset(&sn, 0, sizeof(sn));
+	sn.co = &co;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		if (common_option(&co, opt, optarg))

@@ -49,6 +49,13 @@ printf 'iin,email,phone,dob,name,amount\n870421300123,a@x.kz,+7 701 234 5678,21.
 dt sniff --json types.csv >t.json 2>/dev/null
 is "$(jq -r '[.inputs[0].tables[0].columns[].type] | join(",")' t.json)" "national_id,email,phone,birth_date,full_name,number" "column types"
 
+# --type overrides the inferred type
+printf 'a,b\nx@y.kz,12\nz@y.kz,13\n' >ty.csv
+dt sniff --json --type b=phone ty.csv >t.json 2>/dev/null
+is "$(jq -r '[.inputs[0].tables[0].columns[] | "\(.type):\(.forced)"] | join(",")' t.json)" "email:false,phone:true" "--type COLUMN=TYPE"
+dt sniff --type b=bogus ty.csv >/dev/null 2>err; is $? 2 "--type with an unknown type: exit 2"
+grep -q "bad --type 'b=bogus'" err; ok $? "--type: the message names it"
+
 # plain values lose surrounding blanks (libcsv's rule); quoted values are kept
 # verbatim, delimiters, newlines and blanks included; both paths agree
 printf 'a,b,c\n  x  ,"y,\nz"," q "\n' >sp.csv

@@ -23,6 +23,13 @@ same_file keys2 keys "--key by type name"
 dt dedup --output-format jsonl p.csv 2>/dev/null >out.jsonl
 is "$(jq -r .iin out.jsonl | tr '\n' ' ')" "870421300123 900101400456 900101400456 " "--output-format jsonl"
 
+# --type: a column read as text unless told it holds phones
+printf 'id,contact\n1,8 (701) 111-22-33\n2,+77011112233\n3,n/a\n4,unknown\n5,ask\n6,n/a\n' >ph.csv
+is "$(dt dedup -q --key contact ph.csv | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" "1 2 3 4 5 " \
+	"a column of mixed values is text: two phone spellings differ"
+is "$(dt dedup -q --key contact --type contact=phone ph.csv | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" "1 3 4 5 " \
+	"--type contact=phone: the two spellings are one; other values still count"
+
 # the same records in another column order and under other names
 printf 'EMAIL;Телефон;ФИО;ИИН\nnurlan@mail.ru;87012345678;Nurlan Akhmetov;870421300123\nnew@x.kz;87000000000;Новый Человек;850615350789\n' >q.csv
 dt dedup -q p.csv q.csv --output-format jsonl >both.jsonl
