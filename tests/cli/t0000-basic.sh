@@ -21,4 +21,16 @@ dt sniff --max-record banana x >/dev/null 2>&1; is $? 2 "bad size: exit 2"
 printf 'a,b\n1,2\n' >ok.csv
 dt sniff ok.csv >out 2>err; is $? 0 "a clean file: exit 0"
 test ! -s err; ok $? "a clean file: nothing on stderr"
+# the progress line: on a terminal only, not with -q, not into a pipe
+if command -v script >/dev/null; then
+	seq 1 100000 | sed 's/$/,x/' | { echo 'n,v'; cat; } >many.csv
+	DUMPTRACE_PROGRESS_AFTER=0 script -qec "'$DUMPTRACE' sniff many.csv >/dev/null" /dev/null </dev/null >tty.out 2>&1
+	grep -aq 'records/s' tty.out; ok $? "a progress line on a terminal"
+	DUMPTRACE_PROGRESS_AFTER=0 script -qec "'$DUMPTRACE' sniff -q many.csv >/dev/null" /dev/null </dev/null >tty.out 2>&1
+	grep -aq 'records/s' tty.out; ok $(( ! $? )) "none with -q"
+	DUMPTRACE_PROGRESS_AFTER=0 dt sniff many.csv >/dev/null 2>err.out
+	grep -aq 'records/s' err.out; ok $(( ! $? )) "none when stderr is not a terminal"
+else
+	skip "script(1) is missing: no terminal to test the progress line on"
+fi
 done_testing
