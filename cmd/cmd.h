@@ -35,6 +35,7 @@ struct common {
 	const char *rejects_path;
 	FILE *rejects;
 	int quiet;
+	int silent;   /* no message at all: a second pass over the same inputs */
 	int progress; /* a progress line is allowed */
 };
 

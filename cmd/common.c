@@ -291,6 +291,13 @@ write_reject(struct common *co, const char *name, struct reader *r)
 	}
 }
 
+/* Messages of the walk, unless the caller asked for silence. */
+#define WALK_WARN(...)                     \
+	do {                               \
+		if (!co->silent)           \
+			warnx(__VA_ARGS__); \
+	} while (0)
+
 int
 walk_paths(struct common *co, char **paths, int n, const struct walk_cb *cb, struct walk_totals *t)
 {
@@ -303,7 +310,7 @@ walk_paths(struct common *co, char **paths, int n, const struct walk_cb *cb, str
 		struct input *in = input_open(paths[i], &co->src, err, sizeof(err));
 		t->paths++;
 		if (!in) {
-			warnx("%s", err);
+			WALK_WARN("%s", err);
 			t->failed++;
 			if (cb->input_error)
 				cb->input_error(cb->ctx, paths[i], err);
@@ -318,7 +325,7 @@ walk_paths(struct common *co, char **paths, int n, const struct walk_cb *cb, str
 			if (st == DT_EOF)
 				break;
 			if (st != DT_OK) {
-				warnx("%s", err);
+				WALK_WARN("%s", err);
 				t->failed++;
 				if (cb->input_error)
 					cb->input_error(cb->ctx, paths[i], err);
@@ -328,7 +335,7 @@ walk_paths(struct common *co, char **paths, int n, const struct walk_cb *cb, str
 			source_info(src, &si);
 			t->streams++;
 			if (reader_open(&r, src, &co->rd) != DT_OK) {
-				warnx("'%s': %s", si.name, r.last.reason);
+				WALK_WARN("'%s': %s", si.name, r.last.reason);
 				t->failed++;
 				if (cb->input_error)
 					cb->input_error(cb->ctx, si.name, r.last.reason);
@@ -347,13 +354,13 @@ walk_paths(struct common *co, char **paths, int n, const struct walk_cb *cb, str
 					}
 				} else if (st == DT_WARN) {
 					if (!co->quiet && r.rejected <= READER_FIRST_REJECTIONS)
-						warnx("'%s': line %" PRIu64 ", byte %" PRIu64 ": %s; record rejected",
+						WALK_WARN("'%s': line %" PRIu64 ", byte %" PRIu64 ": %s; record rejected",
 						      si.name, r.last.line, r.last.offset, r.last.reason);
 					write_reject(co, si.name, &r);
 					if (cb->reject)
 						cb->reject(cb->ctx, &r);
 				} else if (st == DT_FAILED) {
-					warnx("'%s': line %" PRIu64 ", byte %" PRIu64 ": %s; rest of input lost",
+					WALK_WARN("'%s': line %" PRIu64 ", byte %" PRIu64 ": %s; rest of input lost",
 					      si.name, r.last.line, r.last.offset, r.last.reason);
 					failed = 1;
 					break;
@@ -365,15 +372,15 @@ walk_paths(struct common *co, char **paths, int n, const struct walk_cb *cb, str
 			}
 			source_info(src, &si);
 			if (r.rejected > READER_FIRST_REJECTIONS && !co->quiet)
-				warnx("'%s': %" PRIu64 " records rejected in all", si.name, r.rejected);
+				WALK_WARN("'%s': %" PRIu64 " records rejected in all", si.name, r.rejected);
 			if (si.bad_sequences) {
-				warnx("'%s': %" PRIu64 " byte sequences not valid %s, the first at byte %" PRIu64
+				WALK_WARN("'%s': %" PRIu64 " byte sequences not valid %s, the first at byte %" PRIu64
 				      "; each replaced by U+FFFD",
 				      si.name, si.bad_sequences, si.encoding, si.first_bad);
 				t->bad_sequences += si.bad_sequences;
 			}
 			if (si.bytes_out == 0 && !failed) {
-				warnx("'%s': empty input, nothing to read", si.name);
+				WALK_WARN("'%s': empty input, nothing to read", si.name);
 				t->empty++;
 			}
 			t->parsed += r.parsed;

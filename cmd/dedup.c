@@ -693,7 +693,7 @@ run_records(struct dd *d, char **paths, int npaths)
 		o.have_dups = 1;
 	}
 	struct common co2 = d->co;
-	co2.quiet = 1; /* its rejections were told in pass one */
+	co2.quiet = co2.silent = 1; /* everything was told in pass one */
 	co2.progress = 0;
 	co2.rejects = NULL;
 	struct walk_cb cb2 = { .ctx = &o, .begin = out_begin, .record = out_record };
