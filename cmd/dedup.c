@@ -97,22 +97,11 @@ out_add(struct outbuf *o, const char *p, size_t n)
 	o->len += n;
 }
 
-static int
-tmpfile_in(const char *dir)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/dumptrace-spool-XXXXXX", dir);
-	int fd = mkstemp(path);
-	if (fd >= 0)
-		unlink(path);
-	return fd;
-}
-
 /* Copies a source whole into an unlinked temporary file. */
 static int
 spool(struct dd *d, struct source *src, const char *name, uint64_t *size)
 {
-	int fd = tmpfile_in(d->tmpdir);
+	int fd = xio_tmpfile(d->tmpdir, "spool", NULL, 0);
 	if (fd < 0)
 		die("cannot create a temporary file in '%s': %s", d->tmpdir, strerror(errno));
 	*size = 0;
@@ -627,15 +616,16 @@ run_records(struct dd *d, char **paths, int npaths)
 	/* standard input is read twice: keep a copy */
 	for (int i = 0; i < npaths; i++)
 		if (!strcmp(paths[i], "-")) {
-			char path[4096];
-			snprintf(path, sizeof(path), "%s/dumptrace-stdin-XXXXXX", d->tmpdir);
-			int fd = mkstemp(path), r;
-			char buf[65536];
+			char path[4096], buf[65536];
+			int fd = xio_tmpfile(d->tmpdir, "stdin", path, sizeof(path));
+			ssize_t r;
 			if (fd < 0)
 				die("cannot create a temporary file in '%s': %s", d->tmpdir, strerror(errno));
-			while ((r = (int)read(0, buf, sizeof(buf))) > 0)
-				if (write(fd, buf, (size_t)r) != r)
+			while ((r = read(0, buf, sizeof(buf))) > 0 || (r < 0 && errno == EINTR))
+				if (r > 0 && xio_write_all(fd, buf, (size_t)r) < 0)
 					die("cannot write '%s': %s", path, strerror(errno));
+			if (r < 0)
+				die("cannot read standard input: %s", strerror(errno));
 			close(fd);
 			spooled[i] = xstrdup(path);
 			paths[i] = spooled[i];

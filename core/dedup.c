@@ -105,7 +105,6 @@ struct dedup *
 dedup_new(const struct dedup_opts *o, char *err, size_t errlen)
 {
 	struct dedup *d = xcalloc(1, sizeof(*d));
-	char path[4096];
 
 	d->o = *o;
 	if (!d->o.threads) {
@@ -134,15 +133,13 @@ dedup_new(const struct dedup_opts *o, char *err, size_t errlen)
 		d->nbits++;
 	pthread_mutex_init(&d->spill_lock, NULL);
 
-	snprintf(path, sizeof(path), "%s/dumptrace-spill-XXXXXX", o->tmpdir ? o->tmpdir : "/tmp");
-	d->spill_fd = mkstemp(path);
+	d->spill_fd = xio_tmpfile(o->tmpdir, "spill", NULL, 0);
 	if (d->spill_fd < 0) {
 		snprintf(err, errlen, "cannot create a spill file in '%s': %s",
 			 o->tmpdir ? o->tmpdir : "/tmp", strerror(errno));
 		free(d);
 		return NULL;
 	}
-	unlink(path); /* gone from the directory now; the space goes with the fd */
 	return d;
 }
 

@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core/xio.h"
@@ -55,4 +58,25 @@ xio_pread_all(int fd, void *p, size_t n, uint64_t off)
 		off += (uint64_t)r;
 	}
 	return 0;
+}
+
+int
+xio_tmpfile(const char *dir, const char *tag, char *path, size_t pathlen)
+{
+	char buf[4096];
+	int fd;
+
+	if ((size_t)snprintf(buf, sizeof(buf), "%s/dumptrace-%s-XXXXXX", dir ? dir : "/tmp", tag) >=
+	    sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = mkstemp(buf);
+	if (fd < 0)
+		return -1;
+	if (path)
+		snprintf(path, pathlen, "%s", buf);
+	else
+		unlink(buf);
+	return fd;
 }

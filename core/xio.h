@@ -14,6 +14,14 @@ int xio_write_all(int fd, const void *p, size_t n);
 int xio_pwrite_all(int fd, const void *p, size_t n, uint64_t off);
 int xio_pread_all(int fd, void *p, size_t n, uint64_t off);
 
+/*
+ * A temporary file dir/dumptrace-TAG-XXXXXX open for reading and writing.
+ * With path NULL it is unlinked at once, so nothing is left behind however
+ * the process ends; otherwise its name is copied to path (the caller
+ * removes it). Returns the descriptor, or -1 with errno set.
+ */
+int xio_tmpfile(const char *dir, const char *tag, char *path, size_t pathlen);
+
 /* Writes x as a varint at p (at most 10 bytes); returns the end. */
 static inline uint8_t *
 xio_put_varint(uint8_t *p, uint64_t x)

@@ -422,7 +422,6 @@ xsort_new(const struct xsort_opts *o, char *err, size_t errlen)
 {
 	struct xsort *s = xcalloc(1, sizeof(*s));
 	const char *dir = o->tmpdir ? o->tmpdir : "/tmp";
-	char path[4096];
 
 	s->o = *o;
 	if (!s->o.memory)
@@ -442,14 +441,12 @@ xsort_new(const struct xsort_opts *o, char *err, size_t errlen)
 	s->fanin = avail / per > FANIN_MIN ? avail / per : FANIN_MIN;
 	s->fd = -1;
 
-	snprintf(path, sizeof(path), "%s/dumptrace-sort-XXXXXX", dir);
-	s->fd = mkstemp(path);
+	s->fd = xio_tmpfile(dir, "sort", NULL, 0); /* unlinked: the space goes with the fd */
 	if (s->fd < 0) {
 		snprintf(err, errlen, "cannot create a sort run in '%s': %s", dir, strerror(errno));
 		free(s);
 		return NULL;
 	}
-	unlink(path); /* gone from the directory: the space goes with the fd */
 	/* the buffers are allocated on first use, so an empty sort costs nothing */
 	return s;
 }
