@@ -45,6 +45,9 @@
 
 #define SNIFF_ROWS 200
 
+/* Why libcsv's record cannot be taken. */
+enum { OVER_BYTES = 1, OVER_CR, OVER_FIELDS };
+
 struct csvr {
 	struct csv_parser p;
 	unsigned char delim;
@@ -65,7 +68,8 @@ struct csvr {
 	size_t fields_alloc;
 	int done;	/* libcsv or the fast path ended a record */
 	int fast;	/* the record came from the fast path: fields point into the window */
-	int overflow;	/* too many or too long fields */
+	int overflow;	/* OVER_BYTES, OVER_CR or OVER_FIELDS */
+	size_t max_fields;
 	size_t lines;	/* lines the record spans so far */
 	size_t first_eol; /* window offset just past its first line */
 
@@ -84,7 +88,12 @@ on_field(void *s, size_t n, void *data)
 
 	if (c->done) {
 		/* a lone CR ended a record in the middle of the line */
-		c->overflow = 2;
+		c->overflow = OVER_CR;
+		return;
+	}
+	if (c->nf >= c->max_fields) {
+		/* counted as they come: a line of commas must not grow the arrays */
+		c->overflow = OVER_FIELDS;
 		return;
 	}
 	if (c->nf >= c->nf_alloc) {
@@ -97,7 +106,7 @@ on_field(void *s, size_t n, void *data)
 	c->len[c->nf] = n;
 	c->nf++;
 	if (dynbuf_add(&c->arena, s, n) < 0)
-		c->overflow = 1;
+		c->overflow = OVER_BYTES;
 }
 
 static void
@@ -354,6 +363,7 @@ csv_open(struct reader *r)
 	}
 	dynbuf_init(&c->names, 1u << 20);
 	dynbuf_init(&c->arena, r->opts.max_record);
+	c->max_fields = r->opts.max_fields;
 	c->line = 1;
 	csv_init(&c->p, 0);
 	parser_reset(c);
@@ -641,12 +651,12 @@ again:
 		/* a whole record: check it */
 		buf = source_data(r->src, &len);
 		uint64_t off = source_offset(r->src);
-		if (c->overflow == 2)
+		if (c->overflow == OVER_CR)
 			return reject_first_line(r, c, "carriage return inside an unquoted field");
+		if (c->overflow == OVER_FIELDS || c->nf > r->opts.max_fields)
+			return reject_first_line(r, c, "record has too many fields");
 		if (c->overflow)
 			return reject_first_line(r, c, "record longer than the --max-record limit");
-		if (c->nf > r->opts.max_fields)
-			return reject_first_line(r, c, "record has too many fields");
 		if (!c->fast)
 			make_fields(c);
 		if (c->ncols == 0) {

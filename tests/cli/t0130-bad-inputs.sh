@@ -71,6 +71,13 @@ is "$(jq -r '.inputs[0].records.parsed' out.json)" 2 "50 MB line: the rows aroun
 dt sniff --json --max-record 64M long.csv >out.json 2>err; is $? 0 "--max-record 64M: the long line is a record"
 is "$(jq -r '.inputs[0].records.parsed' out.json)" 3 "a long line within the limit is parsed"
 
+# three million fields on one line (through libcsv: a quote in a plain field)
+{ printf 'a,b\n1,2\nx"y'; head -c 3000000 /dev/zero | tr '\0' ','; printf '\n3,4\n'; } >commas.csv
+/usr/bin/time -f %M -o rss "$DUMPTRACE" sniff --json commas.csv >out.json 2>/dev/null
+is "$(jq -r '.inputs[0].rejections[0].reason' out.json)" "record has too many fields" "a line of commas: rejected"
+is "$(jq -r '.inputs[0].records.parsed' out.json)" 2 "a line of commas: the rows around it parsed"
+test "$(tail -1 rss)" -lt 200000; ok $? "a line of commas: memory stays bounded ($(tail -1 rss) KB)"
+
 # empty files, directories, missing and unreadable files
 : >empty.csv
 dt sniff empty.csv >/dev/null 2>err; is $? 1 "empty file: exit 1"
