@@ -72,6 +72,7 @@ struct csvr {
 	size_t max_fields;
 	size_t lines;	/* lines the record spans so far */
 	size_t first_eol; /* window offset just past its first line */
+	size_t drop;	  /* bytes of a rejected first line, consumed by the next call */
 
 	/* where we are: the window starts at the record in progress */
 	size_t fed;	/* window bytes already given to libcsv */
@@ -431,14 +432,15 @@ reject_first_line(struct reader *r, struct csvr *c, const char *why)
 	buf = source_data(r->src, &len);
 	if (n == 0 || n > len)
 		n = c->fed;
+	if (n == 0)
+		n = len; /* nothing fed yet (a window full of one line): drop it all, but move on */
 	int st = reader_reject(r, c->line, source_offset(r->src), buf, n, "%s", why);
 	/* the caller writes r->raw before the next call; keep it in place */
 	c->line += 1;
 	c->fed = 0;
 	c->scanned = 0;
-	c->first_eol = n; /* consumed at the start of the next call */
 	parser_reset(c);
-	c->lines = (size_t)-1; /* marks: consume first_eol bytes first */
+	c->drop = n;
 	return st;
 }
 
@@ -529,9 +531,9 @@ csv_next(struct reader *r, struct record *rec)
 
 again:
 	/* drop what the previous call returned or rejected */
-	if (c->lines == (size_t)-1) {
-		source_consume(r->src, c->first_eol);
-		c->lines = 0;
+	if (c->drop) {
+		source_consume(r->src, c->drop);
+		c->drop = 0;
 		c->first_eol = 0;
 	} else if (c->fed) {
 		source_consume(r->src, c->fed);
