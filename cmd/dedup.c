@@ -320,6 +320,7 @@ run_lines(struct dd *d, char **paths, int npaths)
  * limits the comparison to some columns (by name, or by type name).
  */
 struct schema {
+	int id;	    /* its index in rm->sch: batches carry it */
 	int stream;
 	char *table;
 	size_t ncols, cols_alloc;
@@ -348,6 +349,7 @@ struct rm {
 	struct dedup *dd;
 	struct fp_key key;
 	int first_format_csv; /* -1 until the first stream is seen */
+	struct schema *last;  /* the schema of the previous record */
 };
 
 struct rm_worker {
@@ -391,35 +393,40 @@ schema_learn(struct schema *s, const struct record *rec)
 	}
 }
 
+static int
+same_table(const struct schema *s, const char *table)
+{
+	return (!s->table && !table) || (s->table && table && !strcmp(s->table, table));
+}
+
 static struct schema *
 schema_for(struct rm *rm, const char *table)
 {
+	/* records come in runs of one table: most lookups end here */
+	if (rm->last && rm->last->stream == rm->stream && same_table(rm->last, table))
+		return rm->last;
 	for (size_t i = rm->nsch; i-- > 0;) {
 		struct schema *s = rm->sch[i];
 		if (s->stream != rm->stream)
 			break;
-		if ((!s->table && !table) || (s->table && table && !strcmp(s->table, table)))
-			return s;
+		if (same_table(s, table))
+			return rm->last = s;
 	}
 	struct schema *s = xcalloc(1, sizeof(*s));
+	s->id = (int)rm->nsch;
 	s->stream = rm->stream;
 	s->table = table ? xstrdup(table) : NULL;
 	batch_reset(&s->sample);
 	s->sample_seq = xmalloc(TYPE_SAMPLE * sizeof(*s->sample_seq));
 	rm->sch = xgrow(rm->sch, &rm->sch_alloc, rm->nsch + 1, sizeof(*rm->sch));
 	rm->sch[rm->nsch++] = s;
-	return s;
+	return rm->last = s;
 }
 
 static void
 rm_emit(struct rm *rm, struct schema *s, const struct record *rec, uint64_t seq)
 {
-	int sid = -1;
-	for (size_t i = rm->nsch; i-- > 0;)
-		if (rm->sch[i] == s) {
-			sid = (int)i;
-			break;
-		}
+	int sid = s->id;
 	if (rm->cur && rm->cur->stream != sid) {
 		pipe_submit(rm->pipe, rm->cur);
 		rm->cur = NULL;
@@ -503,8 +510,13 @@ rm_record(void *ctx, struct reader *r, const struct record *rec)
 		return 0;
 	}
 	schema_learn(s, rec);
-	s->sample_seq[s->sample.nrecs] = seq;
-	batch_add(&s->sample, rec);
+	if (batch_add(&s->sample, rec) < 0) {
+		/* the sample is full by bytes (big records): type from it, go on */
+		schema_type(rm, s);
+		rm_emit(rm, s, rec, seq);
+		return 0;
+	}
+	s->sample_seq[s->sample.nrecs - 1] = seq;
 	if (s->sample.nrecs >= TYPE_SAMPLE)
 		schema_type(rm, s);
 	return 0;

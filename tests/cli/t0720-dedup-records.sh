@@ -50,6 +50,11 @@ dt dedup -q gen.csv >got.csv; same_file got.csv want.csv "generated: the same ro
 dt dedup -q -j 1 gen.csv >got1.csv; same_file got1.csv want.csv "one thread: the same"
 dt dedup -q --memory 8M gen.csv >got2.csv; same_file got2.csv want.csv "--memory 8M: the same"
 
+# records big enough to fill the typing sample by bytes before 1000 records
+awk 'BEGIN { pad = "x"; while (length(pad) < 20000) pad = pad pad
+	for (i = 0; i < 400; i++) printf "{\"id\":\"%d\",\"blob\":\"%s\"}\n", i % 300, pad }' >big.jsonl
+is "$(dt dedup -q --key id big.jsonl | wc -l | tr -d ' ')" 300 "big records: every one fingerprinted, 100 repeats removed"
+
 # other formats: a SQL dump's tables, JSON Lines, standard input
 cat >d.sql <<'SQL'
 CREATE TABLE `u` (`id` int, `email` varchar(64));
