@@ -825,6 +825,18 @@ hexval(unsigned char c)
 }
 
 /*
+ * The C letter escapes every dialect shares (\b \f \n \r \t \v), each
+ * dialect allowing its own subset: the byte for c, or -1.
+ */
+static int
+letter_escape(unsigned char c, const char *allowed)
+{
+	static const char from[] = "bfnrtv", to[] = "\b\f\n\r\t\v";
+	const char *p = c ? strchr(from, c) : NULL;
+	return p && strchr(allowed, c) ? to[p - from] : -1;
+}
+
+/*
  * Decodes one escape at b[j] (just past the backslash) into the arena;
  * returns the bytes read past the backslash, or 0 when more are needed.
  */
@@ -835,32 +847,17 @@ unescape(struct sqlr *s, struct lx *l, size_t j, enum esc esc)
 	char out[8];
 	size_t o = 0, used = 1;
 
-	if (esc == ES_MYSQL) {
-		switch (c) {
-		case '0':
+	int e = letter_escape(c, esc == ES_MYSQL ? "bnrt" : "bfnrt");
+	if (e >= 0) {
+		out[o++] = (char)e;
+	} else if (esc == ES_MYSQL) {
+		if (c == '0')
 			out[o++] = '\0';
-			break;
-		case 'b':
-			out[o++] = '\b';
-			break;
-		case 'n':
-			out[o++] = '\n';
-			break;
-		case 'r':
-			out[o++] = '\r';
-			break;
-		case 't':
-			out[o++] = '\t';
-			break;
-		case 'Z':
+		else if (c == 'Z')
 			out[o++] = 0x1a;
-			break;
-		case '\\':
-		case '\'':
-		case '"':
+		else if (c == '\\' || c == '\'' || c == '"')
 			out[o++] = (char)c;
-			break;
-		default:
+		else {
 			/* not a MySQL escape: the backslash was meant */
 			out[o++] = '\\';
 			used = 0;
@@ -869,21 +866,6 @@ unescape(struct sqlr *s, struct lx *l, size_t j, enum esc esc)
 		/* PostgreSQL E'' strings */
 		unsigned v = 0;
 		switch (c) {
-		case 'b':
-			out[o++] = '\b';
-			break;
-		case 'f':
-			out[o++] = '\f';
-			break;
-		case 'n':
-			out[o++] = '\n';
-			break;
-		case 'r':
-			out[o++] = '\r';
-			break;
-		case 't':
-			out[o++] = '\t';
-			break;
 		case 'x':
 			while (used < 3 && j + used < l->n &&
 			       hexval((unsigned char)l->b[j + used]) >= 0)
@@ -1555,25 +1537,10 @@ copy_field(struct sqlr *s, const char *base, size_t p, size_t e, struct val *v)
 		}
 		unsigned char c = (unsigned char)b[i++];
 		unsigned val = 0;
-		char o;
-		switch (c) {
-		case 'b':
-			o = '\b';
-			break;
-		case 'f':
-			o = '\f';
-			break;
-		case 'n':
-			o = '\n';
-			break;
-		case 'r':
-			o = '\r';
-			break;
-		case 't':
-			o = '\t';
-			break;
-		case 'v':
-			o = '\v';
+		int le = letter_escape(c, "bfnrtv");
+		char o = (char)le;
+		switch (le >= 0 ? -1 : (int)c) {
+		case -1: /* a letter escape, done above */
 			break;
 		case 'x':
 			if (i < n && hexval((unsigned char)b[i]) >= 0) {
