@@ -924,11 +924,7 @@ combo_describe(struct reader *r, describe_fn fn, void *ctx)
 	struct combo *c = r->state;
 	char d[8];
 
-	if (c->d.sep == '\t')
-		snprintf(d, sizeof(d), "\\t");
-	else
-		snprintf(d, sizeof(d), "%c", c->d.sep);
-	fn(ctx, "separator", d);
+	fn(ctx, "separator", format_sep_name((unsigned char)c->d.sep, d));
 	fn(ctx, "separator_guessed", c->sep_guessed ? "yes" : "no");
 	fn(ctx, "has_url", c->has_url ? "yes" : "no");
 	fn(ctx, "bare_domain_urls", c->d.domain_urls ? "yes" : "no");

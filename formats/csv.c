@@ -723,11 +723,7 @@ csv_describe(struct reader *r, describe_fn fn, void *ctx)
 	struct csvr *c = r->state;
 	char d[8];
 
-	if (c->delim == '\t')
-		snprintf(d, sizeof(d), "\\t");
-	else
-		snprintf(d, sizeof(d), "%c", c->delim);
-	fn(ctx, "delimiter", d);
+	fn(ctx, "delimiter", format_sep_name(c->delim, d));
 	fn(ctx, "quote", "\"");
 	fn(ctx, "line_ends", c->term == '\r' ? "CR" : c->crlf ? "CRLF" : "LF");
 	fn(ctx, "header", c->header ? "yes" : "no");

@@ -172,6 +172,16 @@ reader_fail(struct reader *r, uint64_t line, uint64_t offset, const char *fmt, .
 }
 
 const char *
+format_sep_name(unsigned char sep, char buf[8])
+{
+	if (sep == '\t')
+		snprintf(buf, 8, "\\t");
+	else
+		snprintf(buf, 8, "%c", sep);
+	return buf;
+}
+
+const char *
 reader_check_value(const char *p, size_t n, size_t *at)
 {
 	size_t bad = utf8_invalid(p, n);

@@ -115,6 +115,9 @@ int reader_fail(struct reader *r, uint64_t line, uint64_t offset, const char *fm
  */
 size_t reader_peek(struct reader *r, size_t want, int *status);
 
+/* A separator as sniff shows it: "\t" for TAB, the character otherwise. */
+const char *format_sep_name(unsigned char sep, char buf[8]);
+
 /* Checks a value for what no field may hold (bad UTF-8, NUL); NULL if fine. */
 const char *reader_check_value(const char *p, size_t n, size_t *at);
 
