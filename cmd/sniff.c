@@ -82,7 +82,7 @@ sniff_begin(void *ctx, struct source *src, struct reader *r)
 	s->container = xstrdup(s->si.container);
 	s->compression = xstrdup(s->si.compression);
 	s->encoding = xstrdup(s->si.encoding);
-	reader_describe(r, add_dialect, s);
+	(void)r; /* the dialect is taken at the end, when the reader knows it all */
 }
 
 static struct table *
