@@ -28,6 +28,7 @@
 #include "core/jsonw.h"
 #include "core/norm.h"
 #include "core/pipe.h"
+#include "core/schema.h"
 #include "core/status.h"
 #include "core/types.h"
 #include "core/xalloc.h"
@@ -37,7 +38,6 @@
 #include <xxhash.h>
 
 #define OUT_BUF (4u << 20)
-#define TYPE_SAMPLE 1000 /* records of a table looked at before typing it */
 
 struct dd_input {
 	char *name;
@@ -319,37 +319,19 @@ run_lines(struct dd *d, char **paths, int npaths)
  * with the same columns under other names deduplicate together. --key
  * limits the comparison to some columns (by name, or by type name).
  */
-struct schema {
-	int id;	    /* its index in rm->sch: batches carry it */
-	int stream;
-	char *table;
-	size_t ncols, cols_alloc;
-	char **names;
-	size_t *name_len;
-	enum dt_type *types;
-	unsigned *rank; /* rank among the columns of its type */
-	int *use;	/* compared (all, or those named by --key) */
-	int typed;
-	struct batch sample;
-	uint64_t *sample_seq;
-};
-
 struct rseq {
 	uint64_t seq, hi, lo;
 };
 
 struct rm {
 	struct dd *d;
-	struct schema **sch;
-	size_t nsch, sch_alloc;
-	int stream;
+	struct schemas ss;
 	uint64_t seq; /* the next parsed record's number */
 	struct pipe *pipe;
 	struct batch *cur;
 	struct dedup *dd;
 	struct fp_key key;
 	int first_format_csv; /* -1 until the first stream is seen */
-	struct schema *last;  /* the schema of the previous record */
 };
 
 struct rm_worker {
@@ -360,72 +342,10 @@ struct rm_worker {
 	size_t fps_alloc;
 };
 
-static size_t
-schema_col(struct schema *s, const struct field *f, size_t hint)
-{
-	if (hint < s->ncols && s->name_len[hint] == f->name_len &&
-	    !memcmp(s->names[hint], f->name, f->name_len))
-		return hint;
-	for (size_t i = 0; i < s->ncols; i++)
-		if (s->name_len[i] == f->name_len && !memcmp(s->names[i], f->name, f->name_len))
-			return i;
-	return (size_t)-1;
-}
-
-/* Adds the columns of rec that the schema does not know yet. */
 static void
-schema_learn(struct schema *s, const struct record *rec)
+rm_emit(void *ctx, struct schema *s, const struct record *rec, uint64_t seq)
 {
-	for (size_t i = 0; i < rec->nfields; i++) {
-		if (schema_col(s, &rec->fields[i], i) != (size_t)-1 || s->ncols >= 4096)
-			continue;
-		size_t a = s->cols_alloc;
-		s->names = xgrow(s->names, &a, s->ncols + 1, sizeof(*s->names));
-		s->name_len = xrealloc(s->name_len, a * sizeof(*s->name_len));
-		s->types = xrealloc(s->types, a * sizeof(*s->types));
-		s->rank = xrealloc(s->rank, a * sizeof(*s->rank));
-		s->use = xrealloc(s->use, a * sizeof(*s->use));
-		s->cols_alloc = a;
-		s->names[s->ncols] = xstrndup(rec->fields[i].name, rec->fields[i].name_len);
-		s->name_len[s->ncols] = rec->fields[i].name_len;
-		s->types[s->ncols] = DT_NONE;
-		s->ncols++;
-	}
-}
-
-static int
-same_table(const struct schema *s, const char *table)
-{
-	return (!s->table && !table) || (s->table && table && !strcmp(s->table, table));
-}
-
-static struct schema *
-schema_for(struct rm *rm, const char *table)
-{
-	/* records come in runs of one table: most lookups end here */
-	if (rm->last && rm->last->stream == rm->stream && same_table(rm->last, table))
-		return rm->last;
-	for (size_t i = rm->nsch; i-- > 0;) {
-		struct schema *s = rm->sch[i];
-		if (s->stream != rm->stream)
-			break;
-		if (same_table(s, table))
-			return rm->last = s;
-	}
-	struct schema *s = xcalloc(1, sizeof(*s));
-	s->id = (int)rm->nsch;
-	s->stream = rm->stream;
-	s->table = table ? xstrdup(table) : NULL;
-	batch_reset(&s->sample);
-	s->sample_seq = xmalloc(TYPE_SAMPLE * sizeof(*s->sample_seq));
-	rm->sch = xgrow(rm->sch, &rm->sch_alloc, rm->nsch + 1, sizeof(*rm->sch));
-	rm->sch[rm->nsch++] = s;
-	return rm->last = s;
-}
-
-static void
-rm_emit(struct rm *rm, struct schema *s, const struct record *rec, uint64_t seq)
-{
+	struct rm *rm = ctx;
 	int sid = s->id;
 	if (rm->cur && rm->cur->stream != sid) {
 		pipe_submit(rm->pipe, rm->cur);
@@ -446,46 +366,27 @@ rm_emit(struct rm *rm, struct schema *s, const struct record *rec, uint64_t seq)
 	((struct rseq *)rm->cur->user)[rm->cur->nrecs - 1].seq = seq;
 }
 
-/* Types a schema from its sample, then sends the sample on. */
+/* Which columns of a freshly typed schema are compared: all, or those --key names. */
 static void
-schema_type(struct rm *rm, struct schema *s)
+rm_typed(void *ctx, struct schema *s)
 {
-	struct type_guess *g = xcalloc(s->ncols ? s->ncols : 1, sizeof(*g));
-	batch_seal(&s->sample);
+	struct rm *rm = ctx;
+	int *use = xcalloc(s->ncols ? s->ncols : 1, sizeof(*use));
 	for (size_t c = 0; c < s->ncols; c++) {
-		types_guess_init(&g[c], s->names[c], s->name_len[c]);
-		if (rm->d->region)
-			types_guess_set_region(&g[c], rm->d->region);
-	}
-	for (size_t r = 0; r < s->sample.nrecs; r++) {
-		const struct record *rec = &s->sample.recs[r];
-		for (size_t i = 0; i < rec->nfields; i++) {
-			size_t c = schema_col(s, &rec->fields[i], i);
-			if (c != (size_t)-1 && !rec->fields[i].is_null)
-				types_guess_add(&g[c], rec->fields[i].val, rec->fields[i].len);
-		}
-	}
-	unsigned per_type[DT_TYPE_COUNT] = { 0 };
-	for (size_t c = 0; c < s->ncols; c++) {
-		s->types[c] = types_guess_result(&g[c], NULL);
-		int forced = common_forced_type(&rm->d->co, s->names[c], s->name_len[c]);
-		if (forced)
-			s->types[c] = (enum dt_type)forced;
-		if (s->types[c] == DT_NONE)
-			s->types[c] = DT_TEXT;
-		s->rank[c] = per_type[s->types[c]]++;
-		s->use[c] = rm->d->nkeys == 0;
+		use[c] = rm->d->nkeys == 0;
 		for (size_t k = 0; k < rm->d->nkeys; k++)
 			if (!strcasecmp(rm->d->keys[k], s->names[c]) ||
 			    !strcasecmp(rm->d->keys[k], types_name(s->types[c])))
-				s->use[c] = 1;
-		types_guess_release(&g[c]);
+				use[c] = 1;
 	}
-	free(g);
-	s->typed = 1;
-	for (size_t r = 0; r < s->sample.nrecs; r++)
-		rm_emit(rm, s, &s->sample.recs[r], s->sample_seq[r]);
-	batch_release(&s->sample);
+	s->user = use;
+}
+
+static enum dt_type
+rm_forced(void *ctx, const char *name, size_t len)
+{
+	struct rm *rm = ctx;
+	return (enum dt_type)common_forced_type(&rm->d->co, name, len);
 }
 
 static void
@@ -493,7 +394,7 @@ rm_begin(void *ctx, struct source *src, struct reader *r)
 {
 	struct rm *rm = ctx;
 	(void)src;
-	rm->stream++;
+	schemas_stream(&rm->ss);
 	if (rm->first_format_csv < 0)
 		rm->first_format_csv = !strcmp(r->fmt->name, "csv");
 }
@@ -502,23 +403,8 @@ static int
 rm_record(void *ctx, struct reader *r, const struct record *rec)
 {
 	struct rm *rm = ctx;
-	struct schema *s = schema_for(rm, rec->table);
-	uint64_t seq = rm->seq++;
 	(void)r;
-	if (s->typed) {
-		rm_emit(rm, s, rec, seq);
-		return 0;
-	}
-	schema_learn(s, rec);
-	if (batch_add(&s->sample, rec) < 0) {
-		/* the sample is full by bytes (big records): type from it, go on */
-		schema_type(rm, s);
-		rm_emit(rm, s, rec, seq);
-		return 0;
-	}
-	s->sample_seq[s->sample.nrecs - 1] = seq;
-	if (s->sample.nrecs >= TYPE_SAMPLE)
-		schema_type(rm, s);
+	schemas_record(&rm->ss, rec, rm->seq++);
 	return 0;
 }
 
@@ -529,9 +415,7 @@ rm_end(void *ctx, struct source *src, struct reader *r, int failed)
 	(void)src;
 	(void)r;
 	(void)failed;
-	for (size_t i = 0; i < rm->nsch; i++)
-		if (rm->sch[i]->stream == rm->stream && !rm->sch[i]->typed)
-			schema_type(rm, rm->sch[i]);
+	schemas_end_stream(&rm->ss);
 }
 
 /* Worker: the 128-bit fingerprint of every record of a batch. */
@@ -540,7 +424,8 @@ rm_work(void *wctx, struct batch *b)
 {
 	struct rm_worker *w = wctx;
 	struct rm *rm = w->rm;
-	struct schema *s = rm->sch[b->stream];
+	struct schema *s = rm->ss.v[b->stream];
+	const int *use = s->user;
 	struct rseq *out = b->user;
 
 	for (size_t r = 0; r < b->nrecs; r++) {
@@ -551,7 +436,7 @@ rm_work(void *wctx, struct batch *b)
 		for (size_t i = 0; i < rec->nfields; i++) {
 			const struct field *f = &rec->fields[i];
 			size_t c = schema_col(s, f, i);
-			if (c == (size_t)-1 || !s->use[c] || f->is_null)
+			if (c == (size_t)-1 || !use[c] || f->is_null)
 				continue;
 			enum dt_type t = s->types[c];
 			/* a value its type does not take ("n/a" for a phone) still counts, as text */
@@ -618,7 +503,9 @@ run_records(struct dd *d, char **paths, int npaths)
 	memset(&rm, 0, sizeof(rm));
 	rm.d = d;
 	rm.first_format_csv = -1;
-	rm.stream = -1;
+	struct schemas_opts so = { .region = d->region, .emit = rm_emit, .typed = rm_typed,
+				   .forced = rm_forced, .ctx = &rm };
+	schemas_init(&rm.ss, &so);
 	if (d->key_file) {
 		if (fp_key_from_file(&rm.key, d->key_file, err, sizeof(err)) < 0)
 			die("%s", err);
@@ -741,21 +628,9 @@ run_records(struct dd *d, char **paths, int npaths)
 			fmt_count(st.duplicates, c), fmt_count(t.rejected, e));
 	}
 
-	for (size_t i = 0; i < rm.nsch; i++) {
-		struct schema *s = rm.sch[i];
-		for (size_t c = 0; c < s->ncols; c++)
-			free(s->names[c]);
-		free(s->names);
-		free(s->name_len);
-		free(s->types);
-		free(s->rank);
-		free(s->use);
-		free(s->table);
-		free(s->sample_seq);
-		batch_release(&s->sample);
-		free(s);
-	}
-	free(rm.sch);
+	for (size_t i = 0; i < rm.ss.n; i++)
+		free(rm.ss.v[i]->user);
+	schemas_release(&rm.ss);
 	for (unsigned i = 0; i < nthreads; i++) {
 		norm_ctx_free(w[i].norm);
 		dynbuf_release(&w[i].out);

@@ -1,0 +1,184 @@
+/*
+ * Typed record streams; see schema.h.
+ *
+ * Records come in runs of one table, so the schema of the previous record
+ * is tried first. A schema samples its first SCHEMA_SAMPLE records into a
+ * batch (a copy: the reader's memory is borrowed only until its next
+ * record), types its columns from them, emits them, and from then on
+ * emits records as they come.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/schema.h"
+#include "core/xalloc.h"
+
+void
+schemas_init(struct schemas *ss, const struct schemas_opts *o)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->o = *o;
+	ss->stream = -1;
+}
+
+static void
+schema_free(struct schema *s)
+{
+	for (size_t c = 0; c < s->ncols; c++)
+		free(s->names[c]);
+	free(s->names);
+	free(s->name_len);
+	free(s->types);
+	free(s->rate);
+	free(s->rank);
+	free(s->table);
+	free(s->sample_seq);
+	batch_release(&s->sample);
+	free(s);
+}
+
+void
+schemas_release(struct schemas *ss)
+{
+	for (size_t i = 0; i < ss->n; i++)
+		schema_free(ss->v[i]);
+	free(ss->v);
+	memset(ss, 0, sizeof(*ss));
+}
+
+void
+schemas_stream(struct schemas *ss)
+{
+	ss->stream++;
+}
+
+size_t
+schema_col(const struct schema *s, const struct field *f, size_t hint)
+{
+	if (hint < s->ncols && s->name_len[hint] == f->name_len &&
+	    !memcmp(s->names[hint], f->name, f->name_len))
+		return hint;
+	for (size_t i = 0; i < s->ncols; i++)
+		if (s->name_len[i] == f->name_len && !memcmp(s->names[i], f->name, f->name_len))
+			return i;
+	return (size_t)-1;
+}
+
+/* Adds the columns of rec that the schema does not know yet (JSON records differ). */
+static void
+schema_learn(struct schema *s, const struct record *rec)
+{
+	for (size_t i = 0; i < rec->nfields; i++) {
+		if (schema_col(s, &rec->fields[i], i) != (size_t)-1 || s->ncols >= SCHEMA_MAX_COLS)
+			continue;
+		size_t a = s->cols_alloc;
+		s->names = xgrow(s->names, &a, s->ncols + 1, sizeof(*s->names));
+		s->name_len = xrealloc(s->name_len, a * sizeof(*s->name_len));
+		s->types = xrealloc(s->types, a * sizeof(*s->types));
+		s->rate = xrealloc(s->rate, a * sizeof(*s->rate));
+		s->rank = xrealloc(s->rank, a * sizeof(*s->rank));
+		s->cols_alloc = a;
+		s->names[s->ncols] = xstrndup(rec->fields[i].name, rec->fields[i].name_len);
+		s->name_len[s->ncols] = rec->fields[i].name_len;
+		s->types[s->ncols] = DT_NONE;
+		s->rate[s->ncols] = 0;
+		s->ncols++;
+	}
+}
+
+static int
+same_table(const struct schema *s, const char *table)
+{
+	return (!s->table && !table) || (s->table && table && !strcmp(s->table, table));
+}
+
+static struct schema *
+schema_for(struct schemas *ss, const char *table)
+{
+	if (ss->last && ss->last->stream == ss->stream && same_table(ss->last, table))
+		return ss->last;
+	for (size_t i = ss->n; i-- > 0;) {
+		struct schema *s = ss->v[i];
+		if (s->stream != ss->stream)
+			break;
+		if (same_table(s, table))
+			return ss->last = s;
+	}
+	struct schema *s = xcalloc(1, sizeof(*s));
+	s->id = (int)ss->n;
+	s->stream = ss->stream;
+	s->table = table ? xstrdup(table) : NULL;
+	batch_reset(&s->sample);
+	s->sample_seq = xmalloc(SCHEMA_SAMPLE * sizeof(*s->sample_seq));
+	ss->v = xgrow(ss->v, &ss->alloc, ss->n + 1, sizeof(*ss->v));
+	ss->v[ss->n++] = s;
+	return ss->last = s;
+}
+
+/* Types a schema from its sample, then emits the sample. */
+static void
+schema_type(struct schemas *ss, struct schema *s)
+{
+	struct type_guess *g = xcalloc(s->ncols ? s->ncols : 1, sizeof(*g));
+	batch_seal(&s->sample);
+	for (size_t c = 0; c < s->ncols; c++) {
+		types_guess_init(&g[c], s->names[c], s->name_len[c]);
+		if (ss->o.region)
+			types_guess_set_region(&g[c], ss->o.region);
+	}
+	for (size_t r = 0; r < s->sample.nrecs; r++) {
+		const struct record *rec = &s->sample.recs[r];
+		for (size_t i = 0; i < rec->nfields; i++) {
+			size_t c = schema_col(s, &rec->fields[i], i);
+			if (c != (size_t)-1 && !rec->fields[i].is_null)
+				types_guess_add(&g[c], rec->fields[i].val, rec->fields[i].len);
+		}
+	}
+	unsigned per_type[DT_TYPE_COUNT] = { 0 };
+	for (size_t c = 0; c < s->ncols; c++) {
+		s->types[c] = types_guess_result(&g[c], &s->rate[c]);
+		enum dt_type forced =
+			ss->o.forced ? ss->o.forced(ss->o.ctx, s->names[c], s->name_len[c]) : DT_NONE;
+		if (forced != DT_NONE)
+			s->types[c] = forced;
+		if (s->types[c] == DT_NONE)
+			s->types[c] = DT_TEXT;
+		s->rank[c] = per_type[s->types[c]]++;
+		types_guess_release(&g[c]);
+	}
+	free(g);
+	s->typed = 1;
+	if (ss->o.typed)
+		ss->o.typed(ss->o.ctx, s);
+	for (size_t r = 0; r < s->sample.nrecs; r++)
+		ss->o.emit(ss->o.ctx, s, &s->sample.recs[r], s->sample_seq[r]);
+	batch_release(&s->sample);
+}
+
+void
+schemas_record(struct schemas *ss, const struct record *rec, uint64_t seq)
+{
+	struct schema *s = schema_for(ss, rec->table);
+	if (s->typed) {
+		ss->o.emit(ss->o.ctx, s, rec, seq);
+		return;
+	}
+	schema_learn(s, rec);
+	if (batch_add(&s->sample, rec) < 0) {
+		/* the sample is full by bytes (big records): type from it, go on */
+		schema_type(ss, s);
+		ss->o.emit(ss->o.ctx, s, rec, seq);
+		return;
+	}
+	s->sample_seq[s->sample.nrecs - 1] = seq;
+	if (s->sample.nrecs >= SCHEMA_SAMPLE)
+		schema_type(ss, s);
+}
+
+void
+schemas_end_stream(struct schemas *ss)
+{
+	for (size_t i = 0; i < ss->n; i++)
+		if (ss->v[i]->stream == ss->stream && !ss->v[i]->typed)
+			schema_type(ss, ss->v[i]);
+}

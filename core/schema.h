@@ -1,0 +1,86 @@
+/*
+ * Typed record streams: the "schema" step of the pipeline (DESIGN.md).
+ * Records arrive from a reader, stream after stream, table after table.
+ * For each (stream, table) this learns the columns and types them from a
+ * sample of its first records (header hints, patterns and validators,
+ * core/types.h), then hands every record on, in input order, with its
+ * schema. The sample is held back until its schema is typed, so a record
+ * is never seen before its columns' types are known.
+ *
+ * Used by dedup (record mode), ingest and analyze: they differ only in
+ * what they do with a typed record.
+ */
+#ifndef DT_SCHEMA_H
+#define DT_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/pipe.h"
+#include "core/record.h"
+#include "core/types.h"
+
+#define SCHEMA_SAMPLE 1000   /* records of a table looked at before typing it */
+#define SCHEMA_MAX_COLS 4096 /* columns past this are ignored */
+
+struct schema {
+	int id;	    /* its index among the schemas: batches carry it */
+	int stream; /* the input stream it belongs to */
+	char *table;
+	size_t ncols;
+	char **names;
+	size_t *name_len;
+	enum dt_type *types;
+	double *rate;	  /* validation rate of each column's type over the sample */
+	unsigned *rank;	  /* rank of the column among those of its type */
+	int typed;
+	void *user; /* the caller's per-schema data */
+	/* private */
+	size_t cols_alloc;
+	struct batch sample;
+	uint64_t *sample_seq;
+};
+
+/* What a typed record is handed to: its schema, the record, its sequence number. */
+typedef void (*schemas_emit_fn)(void *ctx, struct schema *s, const struct record *rec,
+				uint64_t seq);
+/* Called once per schema when it has been typed, before its first record. */
+typedef void (*schemas_typed_fn)(void *ctx, struct schema *s);
+/* The type --type forces on a column, or DT_NONE. */
+typedef enum dt_type (*schemas_forced_fn)(void *ctx, const char *name, size_t len);
+
+struct schemas_opts {
+	const char *region; /* phone region for the validators; NULL = KZ */
+	schemas_emit_fn emit;
+	schemas_typed_fn typed; /* may be NULL */
+	schemas_forced_fn forced; /* may be NULL */
+	void *ctx;
+};
+
+struct schemas {
+	struct schemas_opts o;
+	struct schema **v;
+	size_t n, alloc;
+	int stream;
+	struct schema *last; /* the schema of the previous record */
+};
+
+void schemas_init(struct schemas *ss, const struct schemas_opts *o);
+void schemas_release(struct schemas *ss);
+
+/* A new input stream begins: its tables get schemas of their own. */
+void schemas_stream(struct schemas *ss);
+
+/*
+ * One parsed record of the current stream, with its sequence number:
+ * handed to emit now, or once its schema is typed.
+ */
+void schemas_record(struct schemas *ss, const struct record *rec, uint64_t seq);
+
+/* The current stream ended: types what is still sampling and hands it on. */
+void schemas_end_stream(struct schemas *ss);
+
+/* The column of a schema a field belongs to (hint: where it was last time), or (size_t)-1. */
+size_t schema_col(const struct schema *s, const struct field *f, size_t hint);
+
+#endif
