@@ -1,0 +1,2253 @@
+/*
+ * The known-leak library's storage; see library.h for the layout, the
+ * locks and the atomicity argument. This file owns the catalog (SQLite),
+ * the directories under sets/ and tmp/, and the two lock files; the set
+ * files themselves are core/fpset.c's, written by the ingest into the
+ * staging directory that library_begin() makes.
+ *
+ * The catalog (user-readable with sqlite3; journal_mode DELETE, so the
+ * library stays one copyable directory and opens on read-only media):
+ *
+ *   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+ *     -- 'format_version' (1), 'fp_key_id' (16 hex), 'created' (ISO UTC)
+ *   CREATE TABLE leaks (
+ *     id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,
+ *     title TEXT, domain TEXT, breach_date TEXT, added_date TEXT,
+ *     pwn_count INTEGER, data_classes TEXT, description TEXT,
+ *     is_verified INTEGER, is_fabricated INTEGER, is_spam_list INTEGER,
+ *     records INTEGER, rejected INTEGER, duplicates INTEGER,
+ *     digest TEXT, bytes INTEGER, dir TEXT UNIQUE NOT NULL);
+ *   CREATE INDEX leaks_digest ON leaks(digest);
+ *   CREATE TABLE sources (
+ *     leak_id INTEGER NOT NULL REFERENCES leaks(id) ON DELETE CASCADE,
+ *     ord INTEGER NOT NULL, path TEXT, size INTEGER, sha256 TEXT,
+ *     format TEXT, encoding TEXT, table_name TEXT,
+ *     records INTEGER, rejected INTEGER, PRIMARY KEY (leak_id, ord));
+ *   CREATE INDEX sources_sha256 ON sources(sha256);
+ *   CREATE TABLE columns (
+ *     leak_id INTEGER NOT NULL REFERENCES leaks(id) ON DELETE CASCADE,
+ *     source INTEGER, table_name TEXT, name TEXT, position INTEGER,
+ *     type TEXT, validation_rate REAL, "values" INTEGER,
+ *     distinct_estimate REAL, sketch BLOB);
+ *   CREATE INDEX columns_leak ON columns(leak_id);
+ *   CREATE TABLE sets (
+ *     leak_id INTEGER NOT NULL REFERENCES leaks(id) ON DELETE CASCADE,
+ *     kind TEXT NOT NULL, type TEXT, attr_type TEXT, file TEXT NOT NULL,
+ *     keys INTEGER, bytes INTEGER, blocks INTEGER, UNIQUE (leak_id, file));
+ *   CREATE INDEX sets_type ON sets(kind, type);
+ *   CREATE TABLE dates (
+ *     leak_id INTEGER NOT NULL REFERENCES leaks(id) ON DELETE CASCADE,
+ *     column_name TEXT, min TEXT, max TEXT, count INTEGER);
+ *   CREATE INDEX dates_leak ON dates(leak_id);
+ *   CREATE TABLE date_months (
+ *     leak_id INTEGER NOT NULL REFERENCES leaks(id) ON DELETE CASCADE,
+ *     column_name TEXT, month TEXT, count INTEGER);
+ *   CREATE INDEX date_months_leak ON date_months(leak_id, column_name);
+ *   CREATE TABLE birth_years (
+ *     leak_id INTEGER NOT NULL REFERENCES leaks(id) ON DELETE CASCADE,
+ *     year INTEGER, count INTEGER);
+ *   CREATE INDEX birth_years_leak ON birth_years(leak_id);
+ *   CREATE TABLE email_domains (
+ *     leak_id INTEGER NOT NULL REFERENCES leaks(id) ON DELETE CASCADE,
+ *     domain TEXT, count INTEGER);
+ *   CREATE INDEX email_domains_leak ON email_domains(leak_id);
+ *
+ * Types are stored by name (types_name(): "email", "national_id"); a
+ * record set has type and attr_type NULL, a value set attr_type NULL;
+ * columns.source is sources.ord; a source's sha256 is NULL for stdin,
+ * a date column's min and max NULL when it had no date.
+ *
+ * Everything read back is checked: a catalog is hostile input like a
+ * dump (copied from someone, edited by hand), so a bad kind, a set file
+ * name with a '/', a negative count is an error naming the leak, never a
+ * path outside the library or a crash.
+ *
+ * Test hook: DUMPTRACE_LIB_CRASH_AT=N makes lib_txn_commit() _exit(99) at
+ * step N (1 staging dir synced, 2 renamed into sets/, 3 rows inserted,
+ * 4 committed), for the crash tests in tests/unit/test_library.c.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/kmv.h"
+#include "core/library.h"
+#include "core/xalloc.h"
+#include "core/xio.h"
+
+#define BUSY_MS 10000
+#define RM_DEPTH 8 /* staging and set directories are flat: deeper is not ours */
+
+struct library {
+	char *path;
+	enum lib_mode mode;
+	sqlite3 *db;
+	int lock_fd;         /* writer.lock (LIB_WRITE) or readers.lock (LIB_READ) */
+	struct lib_txn *txn; /* the ingest under way, whose staging dir gc spares */
+};
+
+struct lib_txn {
+	struct library *lib;
+	char name[64]; /* ingest-PID-HEX, under tmp/ */
+	char *dir;
+};
+
+static const char *const kind_names[] = {"record", "value", "assoc"};
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE IF NOT EXISTS leaks (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
+    " title TEXT, domain TEXT, breach_date TEXT, added_date TEXT, pwn_count INTEGER,"
+    " data_classes TEXT, description TEXT, is_verified INTEGER, is_fabricated INTEGER,"
+    " is_spam_list INTEGER, records INTEGER, rejected INTEGER, duplicates INTEGER,"
+    " digest TEXT, bytes INTEGER, dir TEXT UNIQUE NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS leaks_digest ON leaks(digest);"
+    "CREATE TABLE IF NOT EXISTS sources ("
+    " leak_id INTEGER NOT NULL REFERENCES leaks(id) ON DELETE CASCADE,"
+    " ord INTEGER NOT NULL, path TEXT, size INTEGER, sha256 TEXT, format TEXT,"
+    " encoding TEXT, table_name TEXT, records INTEGER, rejected INTEGER,"
+    " PRIMARY KEY (leak_id, ord));"
+    "CREATE INDEX IF NOT EXISTS sources_sha256 ON sources(sha256);"
+    "CREATE TABLE IF NOT EXISTS columns ("
+    " leak_id INTEGER NOT NULL REFERENCES leaks(id) ON DELETE CASCADE,"
+    " source INTEGER, table_name TEXT, name TEXT, position INTEGER, type TEXT,"
+    " validation_rate REAL, \"values\" INTEGER, distinct_estimate REAL, sketch BLOB);"
+    "CREATE INDEX IF NOT EXISTS columns_leak ON columns(leak_id);"
+    "CREATE TABLE IF NOT EXISTS sets ("
+    " leak_id INTEGER NOT NULL REFERENCES leaks(id) ON DELETE CASCADE,"
+    " kind TEXT NOT NULL, type TEXT, attr_type TEXT, file TEXT NOT NULL,"
+    " keys INTEGER, bytes INTEGER, blocks INTEGER, UNIQUE (leak_id, file));"
+    "CREATE INDEX IF NOT EXISTS sets_type ON sets(kind, type);"
+    "CREATE TABLE IF NOT EXISTS dates ("
+    " leak_id INTEGER NOT NULL REFERENCES leaks(id) ON DELETE CASCADE,"
+    " column_name TEXT, min TEXT, max TEXT, count INTEGER);"
+    "CREATE INDEX IF NOT EXISTS dates_leak ON dates(leak_id);"
+    "CREATE TABLE IF NOT EXISTS date_months ("
+    " leak_id INTEGER NOT NULL REFERENCES leaks(id) ON DELETE CASCADE,"
+    " column_name TEXT, month TEXT, count INTEGER);"
+    "CREATE INDEX IF NOT EXISTS date_months_leak ON date_months(leak_id, column_name);"
+    "CREATE TABLE IF NOT EXISTS birth_years ("
+    " leak_id INTEGER NOT NULL REFERENCES leaks(id) ON DELETE CASCADE,"
+    " year INTEGER, count INTEGER);"
+    "CREATE INDEX IF NOT EXISTS birth_years_leak ON birth_years(leak_id);"
+    "CREATE TABLE IF NOT EXISTS email_domains ("
+    " leak_id INTEGER NOT NULL REFERENCES leaks(id) ON DELETE CASCADE,"
+    " domain TEXT, count INTEGER);"
+    "CREATE INDEX IF NOT EXISTS email_domains_leak ON email_domains(leak_id);";
+
+/* The leak columns, in the order read_leak() takes them. */
+#define LEAK_COLS                                                                                  \
+	"l.id, l.name, l.title, l.domain, l.breach_date, l.added_date, l.pwn_count,"               \
+	" l.data_classes, l.description, l.is_verified, l.is_fabricated, l.is_spam_list,"          \
+	" l.records, l.rejected, l.duplicates, l.digest, l.bytes, l.dir"
+#define LEAK_NCOLS 18
+#define SET_COLS "s.kind, s.type, s.attr_type, s.file, s.keys, s.bytes, s.blocks"
+
+/* An xmalloc'ed printf. */
+static char *
+fmt(const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	int n = vsnprintf(NULL, 0, f, ap);
+	va_end(ap);
+	char *s = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+	va_start(ap, f);
+	vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, f, ap);
+	va_end(ap);
+	return s;
+}
+
+/* 16 random hex digits: getrandom(), else /dev/urandom, else the clock. */
+static void
+rand_hex(char out[17])
+{
+	static unsigned counter;
+	uint64_t x = 0;
+
+	if (getrandom(&x, sizeof(x), GRND_NONBLOCK) != (ssize_t)sizeof(x)) {
+		int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || read(fd, &x, sizeof(x)) != (ssize_t)sizeof(x)) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			x = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^
+			    (uint64_t)ts.tv_sec << 20 ^ (uint64_t)getpid() << 40 ^ counter++;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	snprintf(out, 17, "%016" PRIx64, x);
+}
+
+static int
+is_hex16(const char *s)
+{
+	for (int i = 0; i < 16; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[16] == '\0';
+}
+
+/* A leak directory's name: L and 16 hex digits, nothing that walks out of sets/. */
+static int
+valid_dir(const char *s)
+{
+	return s && s[0] == 'L' && is_hex16(s + 1);
+}
+
+static int
+fsync_path(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int r = fsync(fd);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+/*
+ * Removes name under dirfd and, for a directory, what it holds (never
+ * following a link). Best effort: 0 when it is gone, -1 otherwise.
+ */
+static int
+rm_tree(int dirfd, const char *name, int depth)
+{
+	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if ((errno != EISDIR && errno != EPERM) || depth > RM_DEPTH)
+		return -1;
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -1;
+	}
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			rm_tree(fd, e->d_name, depth + 1);
+	closedir(d);
+	return unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+static int
+rm_path(const char *path)
+{
+	return rm_tree(AT_FDCWD, path, 0);
+}
+
+/* --- the catalog ------------------------------------------------------- */
+
+static int
+db_fail(struct library *lib, const char *verb, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "cannot %s '%s/catalog.db': %s", verb, lib->path,
+	         lib->db ? sqlite3_errmsg(lib->db) : "out of memory");
+	return -1;
+}
+
+static sqlite3_stmt *
+prep(struct library *lib, const char *sql, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(lib->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_fail(lib, "read", err, errlen);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+static int
+db_exec(struct library *lib, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(lib->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot update '%s/catalog.db': %s", lib->path,
+		         msg ? msg : sqlite3_errmsg(lib->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+rollback(struct library *lib)
+{
+	if (!sqlite3_get_autocommit(lib->db))
+		sqlite3_exec(lib->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* A text column, xstrdup'ed; NULL stays NULL. */
+static char *
+col_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+/* A count: an integer >= 0 (NULL reads as 0); -1 for anything else. */
+static int
+col_count(sqlite3_stmt *st, int i, uint64_t *out)
+{
+	int t = sqlite3_column_type(st, i);
+	*out = 0;
+	if (t == SQLITE_NULL)
+		return 0;
+	if (t != SQLITE_INTEGER || sqlite3_column_int64(st, i) < 0)
+		return -1;
+	*out = (uint64_t)sqlite3_column_int64(st, i);
+	return 0;
+}
+
+/* A real in [0, max] (NULL reads as 0). */
+static int
+col_real(sqlite3_stmt *st, int i, double max, double *out)
+{
+	int t = sqlite3_column_type(st, i);
+	*out = 0;
+	if (t == SQLITE_NULL)
+		return 0;
+	if (t != SQLITE_INTEGER && t != SQLITE_FLOAT)
+		return -1;
+	double v = sqlite3_column_double(st, i);
+	if (!(v >= 0 && v <= max))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+}
+
+/* Binds a count; SQLite's integers are signed, so counts past 2^63 are refused. */
+static int
+bind_count(sqlite3_stmt *st, int i, uint64_t v)
+{
+	return v > INT64_MAX ? SQLITE_RANGE : sqlite3_bind_int64(st, i, (sqlite3_int64)v);
+}
+
+/* One meta value (xmalloc'ed in *out, NULL when absent); 0 or -1. */
+static int
+meta_get(struct library *lib, const char *key, char **out, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = prep(lib, "SELECT value FROM meta WHERE key = ?1", err, errlen);
+	*out = NULL;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = col_str(st, 0);
+	else if (rc != SQLITE_DONE)
+		db_fail(lib, "read", err, errlen);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+meta_set(struct library *lib, const char *key, const char *value, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(lib->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return db_fail(lib, "update", err, errlen);
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(lib, "update", err, errlen);
+}
+
+/* The catalog's format version: 1.., 0 when absent or not a number, -1 on error. */
+static int
+format_version(struct library *lib, char *err, size_t errlen)
+{
+	char *v, *end;
+	if (meta_get(lib, "format_version", &v, err, errlen) < 0)
+		return -1;
+	long n = v ? strtol(v, &end, 10) : 0;
+	if (!v || *end || end == v || n < 1 || n > INT_MAX)
+		n = 0;
+	free(v);
+	return (int)n;
+}
+
+/* --- leaks and sets read back ------------------------------------------ */
+
+void
+lib_leak_release(struct lib_leak *l)
+{
+	if (!l)
+		return;
+	free(l->name);
+	free(l->title);
+	free(l->domain);
+	free(l->breach_date);
+	free(l->added_date);
+	free(l->description);
+	free(l->data_classes);
+	free(l->dir);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+lib_leaks_free(struct lib_leak *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		lib_leak_release(&l[i]);
+	free(l);
+}
+
+static int
+col_flag(sqlite3_stmt *st, int i, int *out)
+{
+	uint64_t v;
+	if (col_count(st, i, &v) < 0 || v > 1)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/*
+ * Reads a leak row (LEAK_COLS from column 0) into l; -1 with what is
+ * wrong in err, without the leak's name (l is then released).
+ */
+static int
+read_leak(sqlite3_stmt *st, struct lib_leak *l, char *err, size_t errlen)
+{
+	const char *bad = NULL;
+	memset(l, 0, sizeof(*l));
+	if (sqlite3_column_type(st, 0) != SQLITE_INTEGER)
+		bad = "id";
+	l->id = sqlite3_column_int64(st, 0);
+	l->name = col_str(st, 1);
+	l->title = col_str(st, 2);
+	l->domain = col_str(st, 3);
+	l->breach_date = col_str(st, 4);
+	l->added_date = col_str(st, 5);
+	int t = sqlite3_column_type(st, 6);
+	if (t == SQLITE_NULL)
+		l->pwn_count = -1;
+	else if (t != SQLITE_INTEGER || (l->pwn_count = sqlite3_column_int64(st, 6)) < -1)
+		bad = "pwn_count";
+	l->data_classes = col_str(st, 7);
+	l->description = col_str(st, 8);
+	if (col_flag(st, 9, &l->is_verified) < 0)
+		bad = "is_verified";
+	if (col_flag(st, 10, &l->is_fabricated) < 0)
+		bad = "is_fabricated";
+	if (col_flag(st, 11, &l->is_spam_list) < 0)
+		bad = "is_spam_list";
+	if (col_count(st, 12, &l->records) < 0)
+		bad = "records";
+	if (col_count(st, 13, &l->rejected) < 0)
+		bad = "rejected";
+	if (col_count(st, 14, &l->duplicates) < 0)
+		bad = "duplicates";
+	const char *d = (const char *)sqlite3_column_text(st, 15);
+	if (!d || strlen(d) != 16 || !is_hex16(d))
+		bad = "digest";
+	else
+		l->digest = strtoull(d, NULL, 16);
+	if (col_count(st, 16, &l->bytes) < 0)
+		bad = "bytes";
+	l->dir = col_str(st, 17);
+	if (!valid_dir(l->dir))
+		bad = "dir";
+	if (!l->name || !*l->name)
+		bad = "name";
+	if (bad) {
+		snprintf(err, errlen, "bad %s in the catalog", bad);
+		lib_leak_release(l);
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+lib_kind_name(enum lib_kind k)
+{
+	return (unsigned)k < 3 ? kind_names[k] : "unknown";
+}
+
+void
+lib_set_file(struct lib_set *s)
+{
+	if (s->kind == LIB_RECORD)
+		snprintf(s->file, sizeof(s->file), "record.fps");
+	else if (s->kind == LIB_VALUE)
+		snprintf(s->file, sizeof(s->file), "value-%s.fps", types_name(s->type));
+	else
+		snprintf(s->file, sizeof(s->file), "%s-%s-%s.fps", lib_kind_name(s->kind),
+		         types_name(s->type), types_name(s->attr));
+}
+
+/* A type named in the catalog (never DT_NONE); -1 when unknown. */
+static int
+type_named(const unsigned char *s, enum dt_type *out)
+{
+	*out = s ? types_from_name((const char *)s) : DT_NONE;
+	return *out == DT_NONE ? -1 : 0;
+}
+
+/*
+ * Reads a set row (SET_COLS from column c); its file name must be the one
+ * lib_set_file() gives, so no catalog can name a path outside the leak's
+ * directory. -1 with what is wrong in err.
+ */
+static int
+read_set(sqlite3_stmt *st, int c, struct lib_set *s, char *err, size_t errlen)
+{
+	const char *kind = (const char *)sqlite3_column_text(st, c);
+	const char *file = (const char *)sqlite3_column_text(st, c + 3);
+	struct lib_set want;
+
+	memset(s, 0, sizeof(*s));
+	if (!kind || (strcmp(kind, "record") && strcmp(kind, "value") && strcmp(kind, "assoc"))) {
+		snprintf(err, errlen, "set '%s': bad kind '%s' in the catalog", file ? file : "?",
+		         kind ? kind : "NULL");
+		return -1;
+	}
+	s->kind = !strcmp(kind, "record")  ? LIB_RECORD
+	          : !strcmp(kind, "value") ? LIB_VALUE
+	                                   : LIB_ASSOC;
+	if ((s->kind != LIB_RECORD && type_named(sqlite3_column_text(st, c + 1), &s->type) < 0) ||
+	    (s->kind == LIB_ASSOC && type_named(sqlite3_column_text(st, c + 2), &s->attr) < 0)) {
+		snprintf(err, errlen, "set '%s': bad type in the catalog", file ? file : "?");
+		return -1;
+	}
+	want = *s;
+	lib_set_file(&want);
+	if (!file || strcmp(file, want.file)) {
+		snprintf(err, errlen, "set '%.64s': bad file name in the catalog (want '%s')",
+		         file ? file : "NULL", want.file);
+		return -1;
+	}
+	memcpy(s->file, want.file, sizeof(s->file));
+	if (col_count(st, c + 4, &s->keys) < 0 || col_count(st, c + 5, &s->bytes) < 0 ||
+	    col_count(st, c + 6, &s->blocks) < 0) {
+		snprintf(err, errlen, "set '%s': bad counts in the catalog", s->file);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Rewrites fpset's message about path ("corrupt fingerprint set 'PATH':
+ * block 3: checksum mismatch") to name the set by its file only ("set
+ * 'value-email.fps': block 3: checksum mismatch").
+ */
+static void
+set_msg(char *out, size_t outlen, const char *file, const char *path, const char *e)
+{
+	static const char corrupt[] = "corrupt fingerprint set ";
+	char *needle = fmt("'%s': ", path);
+	const char *p = strstr(e, needle);
+
+	if (!p)
+		snprintf(out, outlen, "set '%s': %s", file, e);
+	else if ((size_t)(p - e) == strlen(corrupt) && !strncmp(e, corrupt, strlen(corrupt)))
+		snprintf(out, outlen, "set '%s': %s", file, p + strlen(needle));
+	else
+		snprintf(out, outlen, "set '%s': %.*s: %s", file, (int)(p - e > 0 ? p - e - 1 : 0),
+		         e, p + strlen(needle));
+	free(needle);
+}
+
+/* Opens a set; err names the set but not the leak (the caller adds it). */
+static struct fpset *
+open_set(struct library *lib, const struct lib_leak *leak, const struct lib_set *set, char *err,
+         size_t errlen)
+{
+	char e[512];
+	struct lib_set want = *set;
+
+	lib_set_file(&want);
+	if (!valid_dir(leak->dir) || strcmp(want.file, set->file)) {
+		snprintf(err, errlen, "set '%.64s': bad name", set->file);
+		return NULL;
+	}
+	char *path = fmt("%s/sets/%s/%s", lib->path, leak->dir, set->file);
+	struct fpset *s = fpset_open(path, e, sizeof(e));
+	if (!s)
+		set_msg(err, errlen, set->file, path, e);
+	else if (fpset_count(s) != set->keys || fpset_blocks(s) != set->blocks) {
+		snprintf(err, errlen,
+		         "set '%s': %" PRIu64 " keys in %" PRIu64
+		         " blocks, the catalog says %" PRIu64 " in %" PRIu64,
+		         set->file, fpset_count(s), fpset_blocks(s), set->keys, set->blocks);
+		fpset_close(s);
+		s = NULL;
+	}
+	free(path);
+	return s;
+}
+
+struct fpset *
+library_open_set(struct library *lib, const struct lib_leak *leak, const struct lib_set *set,
+                 char *err, size_t errlen)
+{
+	char e[768];
+	struct fpset *s = open_set(lib, leak, set, e, sizeof(e));
+	if (!s)
+		snprintf(err, errlen, "leak '%s': %s", leak->name ? leak->name : "?", e);
+	return s;
+}
+
+/*
+ * The sets of leak id. A bad row fails the call, unless report is given:
+ * then it is reported (severity 2, counted in *problems) and skipped.
+ */
+static int
+get_sets(struct library *lib, int64_t id, const char *leak, struct lib_set **out, size_t *n,
+         lib_report_fn report, void *ctx, int *problems, char *err, size_t errlen)
+{
+	sqlite3_stmt *st =
+	    prep(lib, "SELECT " SET_COLS " FROM sets s WHERE s.leak_id = ?1 ORDER BY s.rowid", err,
+	         errlen);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct lib_set s;
+		char e[512];
+		if (read_set(st, 0, &s, e, sizeof(e)) < 0) {
+			if (!report) {
+				snprintf(err, errlen, "leak '%s': %s", leak, e);
+				goto fail;
+			}
+			report(ctx, 2, leak, e);
+			(*problems)++;
+			continue;
+		}
+		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+		(*out)[(*n)++] = s;
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(lib, "read", err, errlen);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	return -1;
+}
+
+int
+library_sets(struct library *lib, int64_t leak_id, struct lib_set **out, size_t *n, char *err,
+             size_t errlen)
+{
+	char name[32];
+	snprintf(name, sizeof(name), "#%" PRId64, leak_id);
+	return get_sets(lib, leak_id, name, out, n, NULL, NULL, NULL, err, errlen);
+}
+
+/* --- opening, locks, garbage collection -------------------------------- */
+
+const char *
+library_path(const struct library *lib)
+{
+	return lib->path;
+}
+
+int
+library_locate(const char *opt, char *out, size_t outlen, char *err, size_t errlen)
+{
+	const char *e;
+	int n;
+
+	if (opt && *opt)
+		n = snprintf(out, outlen, "%s", opt);
+	else if ((e = getenv("DUMPTRACE_LIBRARY")) && *e)
+		n = snprintf(out, outlen, "%s", e);
+	else if ((e = getenv("XDG_DATA_HOME")) && *e)
+		n = snprintf(out, outlen, "%s/dumptrace/library", e);
+	else if ((e = getenv("HOME")) && *e)
+		n = snprintf(out, outlen, "%s/.local/share/dumptrace/library", e);
+	else {
+		snprintf(err, errlen, "cannot find the library: HOME is not set (use --library)");
+		return -1;
+	}
+	if (n < 0 || (size_t)n >= outlen) {
+		snprintf(err, errlen, "library path too long: '%.64s...'", out);
+		return -1;
+	}
+	return 0;
+}
+
+/* mkdir -p */
+static int
+make_dirs(const char *path, char *err, size_t errlen)
+{
+	char *p = xstrdup(path);
+	struct stat st;
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST)
+			break;
+		*s = '/';
+	}
+	int r = mkdir(path, 0777) < 0 && errno != EEXIST ? -1 : 0;
+	if (r < 0 || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "cannot create library '%s': %s", path,
+		         r < 0 || errno ? strerror(errno) : "not a directory");
+		free(p);
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
+/* Is the directory empty but for what a library holds (an interrupted create)? */
+static int
+only_library_files(const char *path)
+{
+	static const char *const ours[] = {"catalog.db", "catalog.db-journal", "sets",
+	                                   "tmp",        "writer.lock",        "readers.lock"};
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int ok = 1;
+
+	if (!d)
+		return 0;
+	while (ok && (e = readdir(d))) {
+		int known = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+		for (size_t i = 0; i < sizeof(ours) / sizeof(*ours); i++)
+			known |= !strcmp(e->d_name, ours[i]);
+		ok = known;
+	}
+	closedir(d);
+	return ok;
+}
+
+/* flock() that retries when a signal interrupts it. */
+static int
+xflock(int fd, int op)
+{
+	int r;
+	while ((r = flock(fd, op)) < 0 && errno == EINTR)
+		;
+	return r;
+}
+
+static int
+lock_writer(struct library *lib, const struct lib_open_opts *o, char *err, size_t errlen)
+{
+	char *p = fmt("%s/writer.lock", lib->path);
+	lib->lock_fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	free(p);
+	if (lib->lock_fd < 0) {
+		snprintf(err, errlen, "cannot lock library '%s': %s", lib->path, strerror(errno));
+		return -1;
+	}
+	if (xflock(lib->lock_fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno != EWOULDBLOCK) {
+		snprintf(err, errlen, "cannot lock library '%s': %s", lib->path, strerror(errno));
+		return -1;
+	}
+	if (o->nowait) {
+		snprintf(err, errlen, "library '%s' is locked by another writer", lib->path);
+		return -1;
+	}
+	if (o->waiting)
+		o->waiting(o->ctx, lib->path);
+	if (xflock(lib->lock_fd, LOCK_EX) < 0) {
+		snprintf(err, errlen, "cannot lock library '%s': %s", lib->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Readers hold readers.lock shared. A library on read-only media may lack
+ * the file and cannot have a writer: it is then read without the lock.
+ */
+static int
+lock_reader(struct library *lib, char *err, size_t errlen)
+{
+	char *p = fmt("%s/readers.lock", lib->path);
+	lib->lock_fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (lib->lock_fd < 0 && errno == ENOENT)
+		lib->lock_fd = open(p, O_RDONLY | O_CREAT | O_CLOEXEC, 0666);
+	free(p);
+	if (lib->lock_fd < 0)
+		return 0;
+	if (xflock(lib->lock_fd, LOCK_SH) < 0 && errno != ENOLCK && errno != EOPNOTSUPP) {
+		snprintf(err, errlen, "cannot lock library '%s': %s", lib->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Is dir the directory of a leak in the catalog? 1, 0, -1 on error. */
+static int
+dir_in_catalog(struct library *lib, const char *dir)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(lib->db, "SELECT 1 FROM leaks WHERE dir = ?1", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, dir, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * A writer removes what interrupted writers left: every staging directory
+ * in tmp/ (we hold writer.lock, so none is alive, but for our own ingest)
+ * and every leak directory in sets/ the catalog does not reference, the
+ * latter only while no reader holds readers.lock (a reader may still use
+ * a directory its catalog snapshot named). Best effort: what stays is
+ * removed by the next writer.
+ */
+static void
+lib_gc(struct library *lib)
+{
+	char *p = fmt("%s/tmp", lib->path);
+	DIR *d = opendir(p);
+	struct dirent *e;
+	char **orphans = NULL;
+	size_t n = 0, cap = 0;
+	int unreadable = 0;
+
+	free(p);
+	if (d) {
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+			    !(lib->txn && !strcmp(e->d_name, lib->txn->name)))
+				rm_tree(dirfd(d), e->d_name, 0);
+		closedir(d);
+	}
+	p = fmt("%s/sets", lib->path);
+	d = opendir(p);
+	free(p);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (!valid_dir(e->d_name))
+			continue;
+		int in = dir_in_catalog(lib, e->d_name);
+		if (in < 0) { /* the catalog unreadable: delete nothing */
+			unreadable = 1;
+			break;
+		}
+		if (!in) {
+			orphans = xgrow(orphans, &cap, n + 1, sizeof(*orphans));
+			orphans[n++] = xstrdup(e->d_name);
+		}
+	}
+	if (n && !unreadable) {
+		p = fmt("%s/readers.lock", lib->path);
+		int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+		free(p);
+		if (fd >= 0 && xflock(fd, LOCK_EX | LOCK_NB) == 0)
+			for (size_t i = 0; i < n; i++)
+				rm_tree(dirfd(d), orphans[i], 0);
+		if (fd >= 0)
+			close(fd); /* releases the lock */
+	}
+	closedir(d);
+	for (size_t i = 0; i < n; i++)
+		free(orphans[i]);
+	free(orphans);
+}
+
+/* Opens the catalog connection with the pragmas of the mode. */
+static int
+open_db(struct library *lib, int flags, char *err, size_t errlen)
+{
+	char *p = fmt("%s/catalog.db", lib->path);
+	int rc = sqlite3_open_v2(p, &lib->db, flags, NULL);
+	free(p);
+	if (rc != SQLITE_OK)
+		return db_fail(lib, "open", err, errlen);
+	sqlite3_busy_timeout(lib->db, BUSY_MS);
+	if (flags & SQLITE_OPEN_READWRITE)
+		return db_exec(lib,
+		               "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;"
+		               " PRAGMA foreign_keys = ON;",
+		               err, errlen);
+	return 0;
+}
+
+/*
+ * A writer killed inside COMMIT leaves a hot journal that a read-only
+ * connection cannot roll back (SQLITE_READONLY_ROLLBACK): a read-write
+ * connection, when we may have one, rolls it back; SQLite's own locks
+ * make that safe against a live writer.
+ */
+static int
+recover_hot_journal(struct library *lib, char *err, size_t errlen)
+{
+	sqlite3_close(lib->db);
+	lib->db = NULL;
+	if (open_db(lib, SQLITE_OPEN_READWRITE, err, errlen) < 0 ||
+	    db_exec(lib, "SELECT count(*) FROM sqlite_master", err, errlen) < 0) {
+		snprintf(
+		    err, errlen,
+		    "library '%s' was left by an interrupted write; open it for writing once to "
+		    "recover",
+		    lib->path);
+		return -1;
+	}
+	sqlite3_close(lib->db);
+	lib->db = NULL;
+	return open_db(lib, SQLITE_OPEN_READONLY, err, errlen);
+}
+
+struct library *
+library_open(const char *path, const struct lib_open_opts *o, char *err, size_t errlen)
+{
+	struct library *lib = xcalloc(1, sizeof(*lib));
+	int create = o->mode == LIB_WRITE && o->create;
+	struct stat st;
+	char *p;
+
+	lib->path = xstrdup(path);
+	lib->mode = o->mode;
+	lib->lock_fd = -1;
+	if (create && make_dirs(path, err, errlen) < 0)
+		goto fail;
+	p = fmt("%s/catalog.db", path);
+	int have = stat(p, &st) == 0;
+	int e = errno;
+	free(p);
+	if (!have && (e != ENOENT || !create || !only_library_files(path))) {
+		if (e == ENOENT && create)
+			snprintf(err, errlen, "'%s' is not a dumptrace library (and not empty)",
+			         path);
+		else if (e == ENOENT || e == ENOTDIR)
+			snprintf(err, errlen, "no library at '%s'", path);
+		else
+			snprintf(err, errlen, "cannot open library '%s': %s", path, strerror(e));
+		library_close(lib);
+		errno = e;
+		return NULL;
+	}
+	if (o->mode == LIB_WRITE) {
+		p = fmt("%s/sets", path);
+		mkdir(p, 0777);
+		free(p);
+		p = fmt("%s/tmp", path);
+		mkdir(p, 0777);
+		free(p);
+		if (lock_writer(lib, o, err, errlen) < 0 ||
+		    open_db(lib, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), err,
+		            errlen) < 0)
+			goto fail;
+		if (create) {
+			char *q = fmt("BEGIN IMMEDIATE; %s INSERT OR IGNORE INTO meta (key, value) "
+			              "VALUES ('format_version', '%d'), ('created', "
+			              "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now')); COMMIT;",
+			              schema, LIB_FORMAT_VERSION);
+			int r = db_exec(lib, q, err, errlen);
+			free(q);
+			if (r < 0) {
+				rollback(lib);
+				goto fail;
+			}
+		}
+	} else if (lock_reader(lib, err, errlen) < 0 ||
+	           open_db(lib, SQLITE_OPEN_READONLY, err, errlen) < 0)
+		goto fail;
+	int v = format_version(lib, err, errlen);
+	if (v < 0 && o->mode == LIB_READ &&
+	    sqlite3_extended_errcode(lib->db) == SQLITE_READONLY_ROLLBACK) {
+		if (recover_hot_journal(lib, err, errlen) < 0)
+			goto fail;
+		v = format_version(lib, err, errlen);
+	}
+	if (v < 0)
+		goto fail;
+	if (v == 0) {
+		snprintf(err, errlen, "'%s' is not a dumptrace library (no format version)", path);
+		goto fail;
+	}
+	if (v > LIB_FORMAT_VERSION) {
+		snprintf(err, errlen,
+		         "library '%s' is of format %d, newer than this dumptrace reads (%d)", path,
+		         v, LIB_FORMAT_VERSION);
+		goto fail;
+	}
+	if (o->mode == LIB_WRITE)
+		lib_gc(lib);
+	return lib;
+fail:
+	library_close(lib);
+	return NULL;
+}
+
+void
+library_close(struct library *lib)
+{
+	if (!lib)
+		return;
+	if (lib->db)
+		sqlite3_close(lib->db);
+	if (lib->lock_fd >= 0)
+		close(lib->lock_fd);
+	free(lib->path);
+	free(lib);
+}
+
+int
+library_check_key(struct library *lib, uint64_t id, int set_if_empty, char *err, size_t errlen)
+{
+	char *v, want[17], *end;
+
+	if (meta_get(lib, "fp_key_id", &v, err, errlen) < 0)
+		return -1;
+	snprintf(want, sizeof(want), "%016" PRIx64, id);
+	uint64_t have = v ? strtoull(v, &end, 16) : 0;
+	int valid = v && strlen(v) == 16 && is_hex16(v);
+	free(v);
+	if (valid && have == id)
+		return 0;
+	if (set_if_empty && lib->mode == LIB_WRITE) {
+		sqlite3_stmt *st = prep(lib, "SELECT count(*) FROM leaks", err, errlen);
+		if (!st)
+			return -1;
+		int rc = sqlite3_step(st);
+		int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+		sqlite3_finalize(st);
+		if (n < 0)
+			return db_fail(lib, "read", err, errlen);
+		if (n == 0 || !valid) /* the first ingest decides */
+			return meta_set(lib, "fp_key_id", want, err, errlen);
+	} else if (!valid)
+		return 0; /* no leak yet: any key will do */
+	if (have == 0)
+		snprintf(err, errlen, "library '%s' was built without a key file", lib->path);
+	else if (id == 0)
+		snprintf(err, errlen, "library '%s' was built with a key file (use --key-file)",
+		         lib->path);
+	else
+		snprintf(err, errlen, "library '%s' was built with another --key-file", lib->path);
+	return -1;
+}
+
+/* --- reading leaks and profiles ---------------------------------------- */
+
+/* err = "leak 'NAME': e", the name from the row st is on. */
+static void
+leak_err(sqlite3_stmt *st, const char *e, char *err, size_t errlen)
+{
+	const char *name = (const char *)sqlite3_column_text(st, 1);
+	snprintf(err, errlen, "leak '%s': %s", name ? name : "?", e);
+}
+
+int
+library_leaks(struct library *lib, struct lib_leak **out, size_t *n, char *err, size_t errlen)
+{
+	char e[512];
+	sqlite3_stmt *st =
+	    prep(lib, "SELECT " LEAK_COLS " FROM leaks l ORDER BY l.name", err, errlen);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+		if (read_leak(st, &(*out)[*n], e, sizeof(e)) < 0) {
+			leak_err(st, e, err, errlen);
+			goto fail;
+		}
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(lib, "read", err, errlen);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	lib_leaks_free(*out, *n);
+	*out = NULL;
+	*n = 0;
+	return -1;
+}
+
+int
+library_leak(struct library *lib, const char *name, struct lib_leak *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *st =
+	    prep(lib, "SELECT " LEAK_COLS " FROM leaks l WHERE l.name = ?1", err, errlen);
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st), r;
+	if (rc == SQLITE_ROW) {
+		char e[512];
+		r = 1;
+		if (read_leak(st, out, e, sizeof(e)) < 0) {
+			leak_err(st, e, err, errlen);
+			r = -1;
+		}
+	} else if (rc == SQLITE_DONE)
+		r = 0;
+	else
+		r = db_fail(lib, "read", err, errlen);
+	sqlite3_finalize(st);
+	return r;
+}
+
+void
+lib_profile_release(struct lib_profile *p)
+{
+	if (!p)
+		return;
+	lib_leak_release(&p->leak);
+	for (size_t i = 0; i < p->nsources; i++) {
+		free(p->sources[i].path);
+		free(p->sources[i].format);
+		free(p->sources[i].encoding);
+		free(p->sources[i].table);
+	}
+	free(p->sources);
+	for (size_t i = 0; i < p->ncolumns; i++) {
+		free(p->columns[i].table);
+		free(p->columns[i].name);
+		free(p->columns[i].sketch);
+	}
+	free(p->columns);
+	free(p->sets);
+	for (size_t i = 0; i < p->ndates; i++) {
+		free(p->dates[i].column);
+		for (size_t j = 0; j < p->dates[i].nmonths; j++)
+			free(p->dates[i].months[j].key);
+		free(p->dates[i].months);
+	}
+	free(p->dates);
+	for (size_t i = 0; i < p->nbirth_years; i++)
+		free(p->birth_years[i].key);
+	free(p->birth_years);
+	for (size_t i = 0; i < p->ndomains; i++)
+		free(p->domains[i].key);
+	free(p->domains);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Copies a short text column into a fixed buffer; -1 when it does not fit. */
+static int
+col_fixed(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	buf[0] = '\0';
+	if (!s)
+		return 0;
+	if (strlen(s) >= size)
+		return -1;
+	memcpy(buf, s, strlen(s) + 1);
+	return 0;
+}
+
+static int
+read_sources(struct library *lib, struct lib_profile *p, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = prep(lib,
+	                        "SELECT ord, path, size, sha256, format, encoding, table_name,"
+	                        " records, rejected FROM sources WHERE leak_id = ?1 ORDER BY ord",
+	                        err, errlen);
+	size_t cap = 0;
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, p->leak.id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		p->sources = xgrow(p->sources, &cap, p->nsources + 1, sizeof(*p->sources));
+		struct lib_source *s = &p->sources[p->nsources++];
+		memset(s, 0, sizeof(*s));
+		s->path = col_str(st, 1);
+		s->format = col_str(st, 4);
+		s->encoding = col_str(st, 5);
+		s->table = col_str(st, 6);
+		if (sqlite3_column_int64(st, 0) != (int64_t)p->nsources - 1 ||
+		    col_count(st, 2, &s->size) < 0 || col_fixed(st, 3, s->sha256, 65) < 0 ||
+		    col_count(st, 7, &s->records) < 0 || col_count(st, 8, &s->rejected) < 0) {
+			snprintf(err, errlen, "leak '%s': bad source %zu in the catalog",
+			         p->leak.name, p->nsources - 1);
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(lib, "read", err, errlen);
+}
+
+static int
+read_columns(struct library *lib, struct lib_profile *p, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = prep(lib,
+	                        "SELECT source, table_name, name, position, type, validation_rate,"
+	                        " \"values\", distinct_estimate, sketch FROM columns"
+	                        " WHERE leak_id = ?1 ORDER BY rowid",
+	                        err, errlen);
+	size_t cap = 0;
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, p->leak.id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		p->columns = xgrow(p->columns, &cap, p->ncolumns + 1, sizeof(*p->columns));
+		struct lib_column *c = &p->columns[p->ncolumns++];
+		uint64_t src, pos;
+		memset(c, 0, sizeof(*c));
+		c->table = col_str(st, 1);
+		c->name = col_str(st, 2);
+		const unsigned char *t = sqlite3_column_text(st, 4);
+		c->type = t ? types_from_name((const char *)t) : DT_NONE;
+		int bad = col_count(st, 0, &src) < 0 || src >= p->nsources ||
+		          col_count(st, 3, &pos) < 0 || pos > INT_MAX ||
+		          (c->type == DT_NONE && t && strcmp((const char *)t, "none")) ||
+		          col_real(st, 5, 1, &c->validation_rate) < 0 ||
+		          col_count(st, 6, &c->values) < 0 ||
+		          col_real(st, 7, 1e30, &c->distinct) < 0;
+		c->source = (int)(src < p->nsources ? src : 0);
+		c->position = (int)(pos <= INT_MAX ? pos : 0);
+		int bt = sqlite3_column_type(st, 8);
+		if (bt == SQLITE_BLOB) {
+			c->sketch_len = (size_t)sqlite3_column_bytes(st, 8);
+			c->sketch = xmalloc(c->sketch_len ? c->sketch_len : 1);
+			if (c->sketch_len)
+				memcpy(c->sketch, sqlite3_column_blob(st, 8), c->sketch_len);
+		} else if (bt != SQLITE_NULL)
+			bad = 1;
+		if (bad) {
+			snprintf(err, errlen, "leak '%s': bad column '%s' in the catalog",
+			         p->leak.name, c->name ? c->name : "?");
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(lib, "read", err, errlen);
+}
+
+/* Rows of (key, count) for one query with ?1 = leak id (and ?2 = text when given). */
+static int
+read_counts(struct library *lib, const char *sql, int64_t id, const char *arg2, int numeric_key,
+            struct lib_count **out, size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = prep(lib, sql, err, errlen);
+	size_t cap = 0;
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (arg2)
+		sqlite3_bind_text(st, 2, arg2, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int kt = sqlite3_column_type(st, 0);
+		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+		struct lib_count *c = &(*out)[(*n)++];
+		c->key = col_str(st, 0);
+		if (!c->key || (numeric_key && kt != SQLITE_INTEGER) ||
+		    col_count(st, 1, &c->n) < 0) {
+			snprintf(err, errlen, "bad count '%s' in the catalog",
+			         c->key ? c->key : "NULL");
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(lib, "read", err, errlen);
+}
+
+static int
+read_dates(struct library *lib, struct lib_profile *p, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = prep(lib,
+	                        "SELECT column_name, min, max, count FROM dates WHERE leak_id = ?1"
+	                        " ORDER BY rowid",
+	                        err, errlen);
+	size_t cap = 0;
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, p->leak.id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		p->dates = xgrow(p->dates, &cap, p->ndates + 1, sizeof(*p->dates));
+		struct lib_dates *d = &p->dates[p->ndates++];
+		memset(d, 0, sizeof(*d));
+		d->column = col_str(st, 0);
+		if (!d->column || col_fixed(st, 1, d->min, sizeof(d->min)) < 0 ||
+		    col_fixed(st, 2, d->max, sizeof(d->max)) < 0 ||
+		    col_count(st, 3, &d->count) < 0) {
+			snprintf(err, errlen, "leak '%s': bad date column '%s' in the catalog",
+			         p->leak.name, d->column ? d->column : "NULL");
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(lib, "read", err, errlen);
+	for (size_t i = 0; i < p->ndates; i++) {
+		char e[256];
+		if (read_counts(lib,
+		                "SELECT month, count FROM date_months WHERE leak_id = ?1 AND"
+		                " column_name = ?2 ORDER BY month",
+		                p->leak.id, p->dates[i].column, 0, &p->dates[i].months,
+		                &p->dates[i].nmonths, e, sizeof(e)) < 0) {
+			snprintf(err, errlen, "leak '%s': date column '%s': %s", p->leak.name,
+			         p->dates[i].column, e);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The profile; verify reads it without the sets, which it checks row by row. */
+static int
+read_profile(struct library *lib, const char *name, int with_sets, struct lib_profile *out,
+             char *err, size_t errlen)
+{
+	char e[512];
+	memset(out, 0, sizeof(*out));
+	int r = library_leak(lib, name, &out->leak, err, errlen);
+	if (r <= 0)
+		return r;
+	if (read_sources(lib, out, err, errlen) < 0 || read_columns(lib, out, err, errlen) < 0 ||
+	    (with_sets && get_sets(lib, out->leak.id, name, &out->sets, &out->nsets, NULL, NULL,
+	                           NULL, err, errlen) < 0) ||
+	    read_dates(lib, out, err, errlen) < 0)
+		goto fail;
+	if (read_counts(lib, "SELECT year, count FROM birth_years WHERE leak_id = ?1 ORDER BY year",
+	                out->leak.id, NULL, 1, &out->birth_years, &out->nbirth_years, e,
+	                sizeof(e)) < 0 ||
+	    read_counts(lib,
+	                "SELECT domain, count FROM email_domains WHERE leak_id = ?1"
+	                " ORDER BY count DESC, domain",
+	                out->leak.id, NULL, 0, &out->domains, &out->ndomains, e, sizeof(e)) < 0) {
+		snprintf(err, errlen, "leak '%s': %s", name, e);
+		goto fail;
+	}
+	return 1;
+fail:
+	lib_profile_release(out);
+	return -1;
+}
+
+int
+library_profile(struct library *lib, const char *name, struct lib_profile *out, char *err,
+                size_t errlen)
+{
+	return read_profile(lib, name, 1, out, err, errlen);
+}
+
+/* --- same content, same file ------------------------------------------- */
+
+void
+lib_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static int
+names_of(struct library *lib, sqlite3_stmt *st, char ***names, size_t *n, char *err, size_t errlen)
+{
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char *s = col_str(st, 0);
+		if (!s)
+			continue;
+		*names = xgrow(*names, &cap, *n + 1, sizeof(**names));
+		(*names)[(*n)++] = s;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	lib_names_free(*names, *n);
+	*names = NULL;
+	*n = 0;
+	return db_fail(lib, "read", err, errlen);
+}
+
+int
+library_same_content(struct library *lib, uint64_t digest, char ***names, size_t *n, char *err,
+                     size_t errlen)
+{
+	char d[17];
+	sqlite3_stmt *st =
+	    prep(lib, "SELECT name FROM leaks WHERE digest = ?1 ORDER BY name", err, errlen);
+	*names = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	snprintf(d, sizeof(d), "%016" PRIx64, digest);
+	sqlite3_bind_text(st, 1, d, -1, SQLITE_TRANSIENT);
+	return names_of(lib, st, names, n, err, errlen);
+}
+
+int
+library_same_file(struct library *lib, const char *sha256, char ***names, size_t *n, char *err,
+                  size_t errlen)
+{
+	*names = NULL;
+	*n = 0;
+	if (!sha256 || !*sha256) /* stdin: nothing to compare */
+		return 0;
+	sqlite3_stmt *st =
+	    prep(lib,
+	         "SELECT DISTINCT l.name FROM leaks l JOIN sources s ON s.leak_id = l.id"
+	         " WHERE s.sha256 = ?1 ORDER BY l.name",
+	         err, errlen);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
+	return names_of(lib, st, names, n, err, errlen);
+}
+
+/* --- ingest: staging, commit, abort, remove ---------------------------- */
+
+struct lib_txn *
+library_begin(struct library *lib, char *err, size_t errlen)
+{
+	char hex[17];
+	if (lib->mode != LIB_WRITE) {
+		snprintf(err, errlen, "library '%s' is open for reading only", lib->path);
+		return NULL;
+	}
+	if (lib->txn) {
+		snprintf(err, errlen, "library '%s': an ingest is already under way", lib->path);
+		return NULL;
+	}
+	struct lib_txn *t = xcalloc(1, sizeof(*t));
+	for (int tries = 0;; tries++) {
+		rand_hex(hex);
+		snprintf(t->name, sizeof(t->name), "ingest-%ld-%s", (long)getpid(), hex);
+		free(t->dir);
+		t->dir = fmt("%s/tmp/%s", lib->path, t->name);
+		if (mkdir(t->dir, 0777) == 0)
+			break;
+		if (errno != EEXIST || tries > 8) {
+			snprintf(err, errlen, "cannot create '%s': %s", t->dir, strerror(errno));
+			free(t->dir);
+			free(t);
+			return NULL;
+		}
+	}
+	t->lib = lib;
+	lib->txn = t;
+	return t;
+}
+
+const char *
+lib_txn_dir(const struct lib_txn *t)
+{
+	return t->dir;
+}
+
+static void
+txn_free(struct lib_txn *t)
+{
+	if (t->lib && t->lib->txn == t)
+		t->lib->txn = NULL;
+	free(t->dir);
+	free(t);
+}
+
+void
+lib_txn_abort(struct lib_txn *t)
+{
+	if (!t)
+		return;
+	rm_path(t->dir);
+	txn_free(t);
+}
+
+/* The test hook (see the top of the file): dies at step n when asked. */
+static void
+crash_point(int n)
+{
+	const char *s = getenv("DUMPTRACE_LIB_CRASH_AT");
+	if (s && atoi(s) == n)
+		_exit(99);
+}
+
+/*
+ * Checks the profile's sets against the staging directory and takes their
+ * keys, blocks and bytes from the files, so the catalog says what is on
+ * disk; then fsyncs every file there and the directory itself.
+ */
+static int
+stage_check(struct lib_txn *t, struct lib_profile *p, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < p->nsets; i++) {
+		struct lib_set *s = &p->sets[i], want = *s;
+		struct stat st;
+		char e[512];
+		if ((unsigned)s->kind > LIB_ASSOC || (unsigned)s->type >= DT_TYPE_COUNT ||
+		    (unsigned)s->attr >= DT_TYPE_COUNT ||
+		    (s->kind != LIB_RECORD && s->type == DT_NONE) ||
+		    (s->kind == LIB_ASSOC && s->attr == DT_NONE)) {
+			snprintf(err, errlen, "set '%.64s': bad kind or type", s->file);
+			return -1;
+		}
+		if (s->kind == LIB_RECORD)
+			want.type = want.attr = DT_NONE;
+		else if (s->kind == LIB_VALUE)
+			want.attr = DT_NONE;
+		lib_set_file(&want);
+		if (strcmp(want.file, s->file)) {
+			snprintf(err, errlen, "set '%.64s': should be named '%s'", s->file,
+			         want.file);
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(p->sets[j].file, s->file)) {
+				snprintf(err, errlen, "set '%s' given twice", s->file);
+				return -1;
+			}
+		char *path = fmt("%s/%s", t->dir, s->file);
+		struct fpset *f = NULL;
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+			snprintf(err, errlen, "set '%s' was not written: %s", s->file,
+			         errno ? strerror(errno) : "not a regular file");
+		else if (!(f = fpset_open(path, e, sizeof(e))))
+			set_msg(err, errlen, s->file, path, e);
+		else if (fsync_path(path, O_RDONLY) < 0)
+			snprintf(err, errlen, "cannot sync '%s': %s", path, strerror(errno));
+		else {
+			s->kind = want.kind;
+			s->type = want.type;
+			s->attr = want.attr;
+			s->keys = fpset_count(f);
+			s->blocks = fpset_blocks(f);
+			s->bytes = (uint64_t)st.st_size;
+			fpset_close(f);
+			free(path);
+			continue;
+		}
+		fpset_close(f);
+		free(path);
+		return -1;
+	}
+	if (fsync_path(t->dir, O_RDONLY | O_DIRECTORY) < 0) {
+		snprintf(err, errlen, "cannot sync '%s': %s", t->dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs a prepared insert to completion and resets it for the next row. */
+static int
+step_reset(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+is_sha256(const char *s)
+{
+	size_t i;
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == 64 || i == 0;
+}
+
+/* Inserts the leak's child rows (the leak row is in, p->leak.id set). */
+static int
+insert_children(struct library *lib, struct lib_profile *p, char *err, size_t errlen)
+{
+	static const char *const sql[] = {
+	    "INSERT INTO sources (leak_id, ord, path, size, sha256, format, encoding,"
+	    " table_name, records, rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    "INSERT INTO columns (leak_id, source, table_name, name, position, type,"
+	    " validation_rate, \"values\", distinct_estimate, sketch)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    "INSERT INTO sets (leak_id, kind, type, attr_type, file, keys, bytes, blocks)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    "INSERT INTO dates (leak_id, column_name, min, max, count)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	    "INSERT INTO date_months (leak_id, column_name, month, count) VALUES (?1, ?2, ?3, ?4)",
+	    "INSERT INTO birth_years (leak_id, year, count) VALUES (?1, ?2, ?3)",
+	    "INSERT INTO email_domains (leak_id, domain, count) VALUES (?1, ?2, ?3)",
+	};
+	sqlite3_stmt *st[7] = {0};
+	const char *bad = NULL;
+	int64_t id = p->leak.id;
+	int r = -1;
+
+	for (int i = 0; i < 7; i++)
+		if (sqlite3_prepare_v2(lib->db, sql[i], -1, &st[i], NULL) != SQLITE_OK)
+			goto dbfail;
+	for (size_t i = 0; i < p->nsources; i++) {
+		struct lib_source *s = &p->sources[i];
+		if (!s->path || !is_sha256(s->sha256)) {
+			bad = "source";
+			goto out;
+		}
+		sqlite3_bind_int64(st[0], 1, id);
+		sqlite3_bind_int64(st[0], 2, (int64_t)i);
+		bind_str(st[0], 3, s->path);
+		bind_count(st[0], 4, s->size);
+		bind_str(st[0], 5, *s->sha256 ? s->sha256 : NULL);
+		bind_str(st[0], 6, s->format);
+		bind_str(st[0], 7, s->encoding);
+		bind_str(st[0], 8, s->table);
+		if (bind_count(st[0], 9, s->records) || bind_count(st[0], 10, s->rejected)) {
+			bad = "source counts";
+			goto out;
+		}
+		if (step_reset(st[0]) < 0)
+			goto dbfail;
+	}
+	for (size_t i = 0; i < p->ncolumns; i++) {
+		struct lib_column *c = &p->columns[i];
+		if (c->source < 0 || (size_t)c->source >= p->nsources || c->position < 0 ||
+		    (unsigned)c->type >= DT_TYPE_COUNT || !(c->validation_rate >= 0) ||
+		    c->validation_rate > 1 || !(c->distinct >= 0) || c->distinct > 1e30 ||
+		    bind_count(st[1], 8, c->values)) {
+			bad = "column";
+			goto out;
+		}
+		sqlite3_bind_int64(st[1], 1, id);
+		sqlite3_bind_int(st[1], 2, c->source);
+		bind_str(st[1], 3, c->table);
+		bind_str(st[1], 4, c->name);
+		sqlite3_bind_int(st[1], 5, c->position);
+		bind_str(st[1], 6, types_name(c->type));
+		sqlite3_bind_double(st[1], 7, c->validation_rate);
+		sqlite3_bind_double(st[1], 9, c->distinct);
+		if (c->sketch)
+			sqlite3_bind_blob64(st[1], 10, c->sketch, c->sketch_len, SQLITE_STATIC);
+		if (step_reset(st[1]) < 0)
+			goto dbfail;
+	}
+	for (size_t i = 0; i < p->nsets; i++) {
+		struct lib_set *s = &p->sets[i];
+		sqlite3_bind_int64(st[2], 1, id);
+		bind_str(st[2], 2, lib_kind_name(s->kind));
+		bind_str(st[2], 3, s->kind != LIB_RECORD ? types_name(s->type) : NULL);
+		bind_str(st[2], 4, s->kind == LIB_ASSOC ? types_name(s->attr) : NULL);
+		bind_str(st[2], 5, s->file);
+		if (bind_count(st[2], 6, s->keys) || bind_count(st[2], 7, s->bytes) ||
+		    bind_count(st[2], 8, s->blocks)) {
+			bad = "set counts";
+			goto out;
+		}
+		if (step_reset(st[2]) < 0)
+			goto dbfail;
+	}
+	for (size_t i = 0; i < p->ndates; i++) {
+		struct lib_dates *d = &p->dates[i];
+		if (!d->column || bind_count(st[3], 5, d->count)) {
+			bad = "date column";
+			goto out;
+		}
+		sqlite3_bind_int64(st[3], 1, id);
+		bind_str(st[3], 2, d->column);
+		bind_str(st[3], 3, *d->min ? d->min : NULL);
+		bind_str(st[3], 4, *d->max ? d->max : NULL);
+		if (step_reset(st[3]) < 0)
+			goto dbfail;
+		for (size_t j = 0; j < d->nmonths; j++) {
+			if (!d->months[j].key || bind_count(st[4], 4, d->months[j].n)) {
+				bad = "date month";
+				goto out;
+			}
+			sqlite3_bind_int64(st[4], 1, id);
+			bind_str(st[4], 2, d->column);
+			bind_str(st[4], 3, d->months[j].key);
+			if (step_reset(st[4]) < 0)
+				goto dbfail;
+		}
+	}
+	for (size_t i = 0; i < p->nbirth_years; i++) {
+		char *end;
+		const char *k = p->birth_years[i].key;
+		long y = k ? strtol(k, &end, 10) : 0;
+		if (!k || !*k || *end || y < 0 || y > 9999 ||
+		    bind_count(st[5], 3, p->birth_years[i].n)) {
+			bad = "birth year";
+			goto out;
+		}
+		sqlite3_bind_int64(st[5], 1, id);
+		sqlite3_bind_int64(st[5], 2, y);
+		if (step_reset(st[5]) < 0)
+			goto dbfail;
+	}
+	for (size_t i = 0; i < p->ndomains; i++) {
+		if (!p->domains[i].key || bind_count(st[6], 3, p->domains[i].n)) {
+			bad = "e-mail domain";
+			goto out;
+		}
+		sqlite3_bind_int64(st[6], 1, id);
+		bind_str(st[6], 2, p->domains[i].key);
+		if (step_reset(st[6]) < 0)
+			goto dbfail;
+	}
+	r = 0;
+	goto out;
+dbfail:
+	db_fail(lib, "update", err, errlen);
+out:
+	if (bad)
+		snprintf(err, errlen, "leak '%s': bad %s", p->leak.name, bad);
+	for (int i = 0; i < 7; i++)
+		sqlite3_finalize(st[i]);
+	return r;
+}
+
+/* Inserts the leak row; p->leak.id is set. */
+static int
+insert_leak(struct library *lib, struct lib_profile *p, const char *dir, char *err, size_t errlen)
+{
+	struct lib_leak *l = &p->leak;
+	sqlite3_stmt *st = NULL;
+	char digest[17];
+	uint64_t bytes = 0;
+
+	for (size_t i = 0; i < p->nsets; i++)
+		bytes += p->sets[i].bytes;
+	snprintf(digest, sizeof(digest), "%016" PRIx64, l->digest);
+	if (sqlite3_prepare_v2(
+	        lib->db,
+	        "INSERT INTO leaks (name, title, domain, breach_date, added_date,"
+	        " pwn_count, data_classes, description, is_verified, is_fabricated,"
+	        " is_spam_list, records, rejected, duplicates, digest, bytes, dir)"
+	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	        " ?15, ?16, ?17)",
+	        -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return db_fail(lib, "update", err, errlen);
+	}
+	bind_str(st, 1, l->name);
+	bind_str(st, 2, l->title);
+	bind_str(st, 3, l->domain);
+	bind_str(st, 4, l->breach_date);
+	bind_str(st, 5, l->added_date);
+	bind_str(st, 7, l->data_classes);
+	bind_str(st, 8, l->description);
+	sqlite3_bind_int(st, 9, !!l->is_verified);
+	sqlite3_bind_int(st, 10, !!l->is_fabricated);
+	sqlite3_bind_int(st, 11, !!l->is_spam_list);
+	bind_str(st, 15, digest);
+	bind_str(st, 17, dir);
+	if (bind_count(st, 6, l->pwn_count < 0 ? l->records : (uint64_t)l->pwn_count) ||
+	    bind_count(st, 12, l->records) || bind_count(st, 13, l->rejected) ||
+	    bind_count(st, 14, l->duplicates) || bind_count(st, 16, bytes)) {
+		sqlite3_finalize(st);
+		snprintf(err, errlen, "leak '%s': counts too large", l->name);
+		return -1;
+	}
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(lib, "update", err, errlen);
+	l->id = sqlite3_last_insert_rowid(lib->db);
+	l->bytes = bytes;
+	return 0;
+}
+
+/* A leak's id and dir by name: 1 found, 0 none, -1 error. */
+static int
+find_leak(struct library *lib, const char *name, int64_t *id, char **dir, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = prep(lib, "SELECT id, dir FROM leaks WHERE name = ?1", err, errlen);
+	*dir = NULL;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st), r;
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*dir = col_str(st, 1);
+		r = 1;
+	} else
+		r = rc == SQLITE_DONE ? 0 : db_fail(lib, "read", err, errlen);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+lib_txn_commit(struct lib_txn *t, struct lib_profile *p, int replace, char *err, size_t errlen)
+{
+	struct library *lib = t->lib;
+	char hex[17], *final = NULL, *old_dir = NULL, dir[18];
+	int64_t old_id = 0;
+	int r = -1, renamed = 0;
+
+	if (!p->leak.name || !*p->leak.name) {
+		snprintf(err, errlen, "a leak needs a name");
+		goto fail;
+	}
+	for (const char *c = p->leak.name; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			snprintf(err, errlen, "bad leak name '%s'", p->leak.name);
+			goto fail;
+		}
+	/* 1: the set files and the staging directory are on disk */
+	if (stage_check(t, p, err, errlen) < 0)
+		goto fail;
+	if (!p->leak.added_date) {
+		char today[16];
+		time_t now = time(NULL);
+		struct tm tm;
+		strftime(today, sizeof(today), "%Y-%m-%d", gmtime_r(&now, &tm));
+		p->leak.added_date = xstrdup(today);
+	}
+	crash_point(1);
+	/* 2: the write transaction; the name is free or being replaced */
+	if (db_exec(lib, "BEGIN IMMEDIATE", err, errlen) < 0)
+		goto fail;
+	int found = find_leak(lib, p->leak.name, &old_id, &old_dir, err, errlen);
+	if (found < 0)
+		goto fail;
+	if (found && !replace) {
+		snprintf(err, errlen, "leak '%s' is already in the library (use --replace)",
+		         p->leak.name);
+		r = 1;
+		goto fail;
+	}
+	/* 3: into sets/ under a fresh name; synced, so the catalog never names a lost dir */
+	for (int tries = 0;; tries++) {
+		struct stat st;
+		rand_hex(hex);
+		snprintf(dir, sizeof(dir), "L%s", hex);
+		free(final);
+		final = fmt("%s/sets/%s", lib->path, dir);
+		if (lstat(final, &st) < 0 && errno == ENOENT)
+			break;
+		if (tries > 8) {
+			snprintf(err, errlen, "cannot name a directory in '%s/sets'", lib->path);
+			goto fail;
+		}
+	}
+	if (rename(t->dir, final) < 0) {
+		snprintf(err, errlen, "cannot rename '%s' to '%s': %s", t->dir, final,
+		         strerror(errno));
+		goto fail;
+	}
+	renamed = 1;
+	char *sets = fmt("%s/sets", lib->path), *tmp = fmt("%s/tmp", lib->path);
+	int sync = fsync_path(sets, O_RDONLY | O_DIRECTORY) < 0 ||
+	           fsync_path(tmp, O_RDONLY | O_DIRECTORY) < 0;
+	free(sets);
+	free(tmp);
+	if (sync) {
+		snprintf(err, errlen, "cannot sync '%s/sets': %s", lib->path, strerror(errno));
+		goto fail;
+	}
+	crash_point(2);
+	/* 4: the rows; the replaced leak's go by cascade */
+	if (found) {
+		sqlite3_stmt *st = prep(lib, "DELETE FROM leaks WHERE id = ?1", err, errlen);
+		if (!st)
+			goto fail;
+		sqlite3_bind_int64(st, 1, old_id);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			db_fail(lib, "update", err, errlen);
+			goto fail;
+		}
+	}
+	if (insert_leak(lib, p, dir, err, errlen) < 0 || insert_children(lib, p, err, errlen) < 0)
+		goto fail;
+	crash_point(3);
+	/* 5: the commit point */
+	if (db_exec(lib, "COMMIT", err, errlen) < 0) {
+		/*
+		 * Whether the commit stands is SQLite's to say now (a hot
+		 * journal may undo it): leave the directory to the next
+		 * writer's gc, which asks the catalog.
+		 */
+		rollback(lib);
+		free(p->leak.dir);
+		p->leak.dir = NULL;
+		renamed = 0;
+		goto fail_kept;
+	}
+	free(p->leak.dir);
+	p->leak.dir = xstrdup(dir);
+	crash_point(4);
+	/* 6: the replaced leak's directory, unless a reader still uses it */
+	txn_free(t);
+	if (found)
+		lib_gc(lib);
+	free(final);
+	free(old_dir);
+	return 0;
+fail:
+	rollback(lib);
+	if (renamed)
+		rm_path(final);
+fail_kept:
+	lib_txn_abort(t);
+	free(final);
+	free(old_dir);
+	return r;
+}
+
+int
+library_remove(struct library *lib, const char *name, char *err, size_t errlen)
+{
+	int64_t id;
+	char *dir;
+	if (lib->mode != LIB_WRITE) {
+		snprintf(err, errlen, "library '%s' is open for reading only", lib->path);
+		return -1;
+	}
+	if (db_exec(lib, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	int found = find_leak(lib, name, &id, &dir, err, errlen);
+	free(dir);
+	if (found <= 0) {
+		rollback(lib);
+		return found;
+	}
+	sqlite3_stmt *st = prep(lib, "DELETE FROM leaks WHERE id = ?1", err, errlen);
+	if (!st) {
+		rollback(lib);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(lib, "update", err, errlen);
+		rollback(lib);
+		return -1;
+	}
+	if (db_exec(lib, "COMMIT", err, errlen) < 0) {
+		rollback(lib);
+		return -1;
+	}
+	lib_gc(lib);
+	return 1;
+}
+
+/* --- lookup and verify ------------------------------------------------- */
+
+int
+library_lookup(struct library *lib, enum dt_type t, uint64_t fp, lib_found_fn found,
+               lib_report_fn report, void *ctx, int *problems, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = prep(lib,
+	                        "SELECT " LEAK_COLS ", " SET_COLS " FROM leaks l JOIN sets s ON"
+	                        " s.leak_id = l.id WHERE s.kind = 'value' AND s.type = ?1"
+	                        " ORDER BY l.name",
+	                        err, errlen);
+	int rc, hits = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, types_name(t), -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct lib_leak l;
+		struct lib_set s;
+		char e[768];
+		struct fpset *f = NULL;
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		char *keep = name ? xstrdup(name) : NULL;
+		if (read_leak(st, &l, e, sizeof(e)) < 0) {
+			report(ctx, 2, keep, e);
+			(*problems)++;
+			free(keep);
+			continue;
+		}
+		free(keep);
+		int in = -1;
+		if (read_set(st, LEAK_NCOLS, &s, e, sizeof(e)) == 0 &&
+		    (f = open_set(lib, &l, &s, e, sizeof(e))) && (in = fpset_contains(f, fp)) < 0) {
+			char *path = fmt("%s/sets/%s/%s", lib->path, l.dir, s.file);
+			set_msg(e, sizeof(e), s.file, path, fpset_error(f));
+			free(path);
+		}
+		fpset_close(f);
+		if (in < 0) {
+			report(ctx, 2, l.name, e);
+			(*problems)++;
+		} else if (in) {
+			found(ctx, &l);
+			hits++;
+		}
+		lib_leak_release(&l);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(lib, "read", err, errlen);
+	return hits;
+}
+
+static void
+vreport(lib_report_fn report, void *ctx, int severity, const char *leak, const char *f, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, f);
+	vsnprintf(msg, sizeof(msg), f, ap);
+	va_end(ap);
+	report(ctx, severity, leak, msg);
+}
+
+/* Checks one leak's directory, sets and sketches; returns its problems. */
+static int
+verify_leak(struct library *lib, const struct lib_leak *l, lib_report_fn report, void *ctx)
+{
+	struct lib_set *sets = NULL;
+	size_t n = 0;
+	int problems = 0;
+	char e[768], why[512];
+	struct stat st;
+	struct lib_profile p;
+
+	/* every row of the leak's profile reads back (no bad value anywhere) */
+	if (read_profile(lib, l->name, 0, &p, e, sizeof(e)) < 0) {
+		const char *m = e;
+		if (!strncmp(m, "leak '", 6) && strstr(m, "': ")) /* the leak is named apart */
+			m = strstr(m, "': ") + 3;
+		report(ctx, 2, l->name, m);
+		problems++;
+	} else
+		lib_profile_release(&p);
+	char *dir = fmt("%s/sets/%s", lib->path, l->dir);
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		vreport(report, ctx, 2, l->name, "directory 'sets/%s' is missing", l->dir);
+		free(dir);
+		return problems + 1;
+	}
+	if (get_sets(lib, l->id, l->name, &sets, &n, report, ctx, &problems, e, sizeof(e)) < 0) {
+		report(ctx, 2, l->name, e);
+		problems++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct lib_set *s = &sets[i];
+		uint64_t bad;
+		struct fpset *f = open_set(lib, l, s, e, sizeof(e));
+		if (!f) {
+			report(ctx, 2, l->name, e);
+			problems++;
+			continue;
+		}
+		if (fpset_verify(f, &bad, why, sizeof(why)) < 0) {
+			char *path = fmt("%s/%s", dir, s->file);
+			set_msg(e, sizeof(e), s->file, path, why);
+			free(path);
+			report(ctx, 2, l->name, e);
+			problems++;
+		}
+		fpset_close(f);
+		char *path = fmt("%s/%s", dir, s->file);
+		if (stat(path, &st) == 0 && (uint64_t)st.st_size != s->bytes) {
+			vreport(report, ctx, 2, l->name,
+			        "set '%s': %lld bytes, the catalog says %" PRIu64, s->file,
+			        (long long)st.st_size, s->bytes);
+			problems++;
+		}
+		free(path);
+	}
+	/* files the catalog does not know: harmless */
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		int known = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+		for (size_t i = 0; i < n && !known; i++)
+			known = !strcmp(de->d_name, sets[i].file);
+		if (!known)
+			vreport(report, ctx, 1, l->name, "file 'sets/%s/%s' is not in the catalog",
+			        l->dir, de->d_name);
+	}
+	if (d)
+		closedir(d);
+	free(sets);
+	free(dir);
+	/* the column sketches */
+	sqlite3_stmt *q =
+	    prep(lib, "SELECT name, sketch FROM columns WHERE leak_id = ?1", e, sizeof(e));
+	if (!q) {
+		report(ctx, 2, l->name, e);
+		return problems + 1;
+	}
+	sqlite3_bind_int64(q, 1, l->id);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		struct kmv k;
+		const unsigned char *name = sqlite3_column_text(q, 0);
+		char *cname = xstrdup(name ? (const char *)name : "?");
+		if (sqlite3_column_type(q, 1) == SQLITE_NULL) {
+			free(cname);
+			continue;
+		}
+		const void *blob = sqlite3_column_blob(q, 1);
+		size_t len = (size_t)sqlite3_column_bytes(q, 1);
+		if (kmv_load(&k, blob ? blob : "", len, why, sizeof(why)) < 0) {
+			vreport(report, ctx, 2, l->name, "column '%s': %s", cname, why);
+			problems++;
+		} else
+			kmv_release(&k);
+		free(cname);
+	}
+	sqlite3_finalize(q);
+	return problems;
+}
+
+/* Is a writer at work now? Asked without waiting, and let go at once. */
+static int
+writer_active(struct library *lib)
+{
+	char *p = fmt("%s/writer.lock", lib->path);
+	int fd = open(p, O_RDONLY | O_CLOEXEC), busy = 0;
+	free(p);
+	if (fd < 0)
+		return 0;
+	if (lib->mode == LIB_WRITE)
+		busy = 0; /* that is us */
+	else if (xflock(fd, LOCK_SH | LOCK_NB) < 0)
+		busy = errno == EWOULDBLOCK;
+	close(fd);
+	return busy;
+}
+
+/* Notes for what interrupted writers left in sets/ and tmp/. */
+static int
+verify_leftovers(struct library *lib, lib_report_fn report, void *ctx, char *err, size_t errlen)
+{
+	int live = writer_active(lib);
+	const char *why = live ? "an ingest is under way"
+	                       : "the leftover of an interrupted ingest, removed by the next write";
+	char *p = fmt("%s/sets", lib->path);
+	DIR *d = opendir(p);
+	struct dirent *e;
+	free(p);
+	while (d && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (!valid_dir(e->d_name)) {
+			vreport(report, ctx, 1, NULL, "'sets/%s' is not part of the library",
+			        e->d_name);
+			continue;
+		}
+		int in = dir_in_catalog(lib, e->d_name);
+		if (in < 0) {
+			closedir(d);
+			return db_fail(lib, "read", err, errlen);
+		}
+		if (!in)
+			vreport(report, ctx, 1, NULL,
+			        "directory 'sets/%s' is not in the catalog: %s", e->d_name, why);
+	}
+	if (d)
+		closedir(d);
+	p = fmt("%s/tmp", lib->path);
+	d = opendir(p);
+	free(p);
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		    !(lib->txn && !strcmp(e->d_name, lib->txn->name)))
+			vreport(report, ctx, 1, NULL, "staging directory 'tmp/%s' is %s", e->d_name,
+			        why);
+	if (d)
+		closedir(d);
+	return 0;
+}
+
+int
+library_verify(struct library *lib, lib_report_fn report, void *ctx, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = prep(lib, "PRAGMA integrity_check", err, errlen);
+	int problems = 0, rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+		if (s && strcmp(s, "ok")) {
+			vreport(report, ctx, 2, NULL, "catalog: %s", s);
+			problems++;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(lib, "read", err, errlen);
+	int v = format_version(lib, err, errlen);
+	if (v < 0)
+		return -1;
+	if (v != LIB_FORMAT_VERSION) {
+		vreport(report, ctx, 2, NULL, "catalog: bad format version");
+		problems++;
+	}
+	/* the leaks, one by one: a bad one does not stop the others' check */
+	if (!(st = prep(lib, "SELECT " LEAK_COLS " FROM leaks l ORDER BY l.name", err, errlen)))
+		return -1;
+	struct lib_leak *leaks = NULL;
+	size_t n = 0, cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char e[512];
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		char *keep = xstrdup(name ? name : "?");
+		leaks = xgrow(leaks, &cap, n + 1, sizeof(*leaks));
+		if (read_leak(st, &leaks[n], e, sizeof(e)) < 0) {
+			report(ctx, 2, keep, e);
+			problems++;
+		} else
+			n++;
+		free(keep);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		lib_leaks_free(leaks, n);
+		return db_fail(lib, "read", err, errlen);
+	}
+	for (size_t i = 0; i < n; i++)
+		problems += verify_leak(lib, &leaks[i], report, ctx);
+	lib_leaks_free(leaks, n);
+	if (verify_leftovers(lib, report, ctx, err, errlen) < 0)
+		return -1;
+	return problems;
+}
