@@ -124,9 +124,29 @@ const char *fmt_count(uint64_t v, char buf[32]);
 /* 1536 -> "1.5 KiB". */
 const char *fmt_bytes(uint64_t v, char buf[32]);
 
+struct library;
+/*
+ * Opens the library --library names (or the default one; its path is
+ * copied to path): for reading, or for writing (waiting for another
+ * writer unless nowait). A library that does not exist yet gives NULL
+ * when read; every other failure ends the program.
+ */
+struct library *open_library(const char *opt, int write, int nowait, char *path, size_t pathlen);
+
+struct jsonw;
+struct lib_leak;
+/* A leak's catalog fields as one JSON object (list --json, show --json). */
+void list_leak_json(struct jsonw *jw, const struct lib_leak *l);
+
 /* Subcommands. */
 int cmd_sniff(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_dedup(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_remove(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_lookup(int argc, char **argv);
 
 #endif

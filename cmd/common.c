@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "core/library.h"
 #include "core/status.h"
 #include "core/types.h"
 #include "core/xalloc.h"
@@ -398,4 +399,20 @@ walk_paths(struct common *co, char **paths, int n, const struct walk_cb *cb, str
 	}
 	progress_clear();
 	return t->failed || t->rejected || t->empty || t->bad_sequences ? EXIT_REJECTS : EXIT_CLEAN;
+}
+
+struct library *
+open_library(const char *opt, int write, int nowait, char *path, size_t pathlen)
+{
+	char err[1024];
+	struct lib_open_opts lo = { .mode = write ? LIB_WRITE : LIB_READ, .nowait = nowait };
+	if (library_locate(opt, path, pathlen, err, sizeof(err)) < 0)
+		die("%s", err);
+	errno = 0;
+	struct library *lib = library_open(path, &lo, err, sizeof(err));
+	if (!lib && errno == ENOENT && !write)
+		return NULL;
+	if (!lib)
+		die("%s", err);
+	return lib;
 }

@@ -355,6 +355,7 @@ rm_emit(void *ctx, struct schema *s, const struct record *rec, uint64_t seq)
 		if (!rm->cur) {
 			rm->cur = pipe_batch(rm->pipe);
 			rm->cur->stream = sid;
+			rm->cur->tag = s; /* workers must not index rm->ss.v: it grows */
 			if (!rm->cur->user)
 				rm->cur->user = xmalloc(BATCH_RECORDS * sizeof(struct rseq));
 		}
@@ -424,7 +425,7 @@ rm_work(void *wctx, struct batch *b)
 {
 	struct rm_worker *w = wctx;
 	struct rm *rm = w->rm;
-	struct schema *s = rm->ss.v[b->stream];
+	const struct schema *s = b->tag;
 	const int *use = s->user;
 	struct rseq *out = b->user;
 

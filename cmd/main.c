@@ -20,6 +20,12 @@ static const struct command commands[] = {
 	{ "sniff", cmd_sniff, "say what each input is: container, charset, format, columns, counts" },
 	{ "cat", cmd_cat, "print the records of any dump as JSON Lines or CSV" },
 	{ "dedup", cmd_dedup, "remove repeated lines or records, first occurrence kept" },
+	{ "ingest", cmd_ingest, "add a known leak to the library (fingerprints, no personal data)" },
+	{ "list", cmd_list, "list the known leaks in the library" },
+	{ "show", cmd_show, "show what the library knows of one leak" },
+	{ "remove", cmd_remove, "remove a leak from the library" },
+	{ "verify", cmd_verify, "check the library: every block's checksum, the catalog" },
+	{ "lookup", cmd_lookup, "which known leaks hold this e-mail, phone or IIN" },
 };
 
 static void

@@ -222,6 +222,7 @@ pipe_batch(struct pipe *p)
 					dynbuf_reset(&b->arena);
 					b->nfields = b->nrecs = 0;
 					b->stream = -1;
+					b->tag = NULL;
 					return b;
 				}
 		}

@@ -28,6 +28,7 @@ struct batch {
 	size_t *fld_off;	  /* where each record's fields start */
 	uint64_t first_seq;	  /* sequence number of recs[0] */
 	int stream;		  /* the caller's number for the input stream */
+	const void *tag;	  /* the caller's, e.g. the schema of the records; never moves */
 	void *user;		  /* per-batch results, owned by the caller's code */
 	size_t user_size;
 };

@@ -7,6 +7,8 @@
  * record), types its columns from them, emits them, and from then on
  * emits records as they come.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,0 +1,165 @@
+/*
+ * The facts of a record and their library keys; see facts.h.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/facts.h"
+#include "core/norm.h"
+#include "core/xalloc.h"
+
+int
+facts_init(struct facts *f, const struct fp_key *key, const char *region)
+{
+	memset(f, 0, sizeof(*f));
+	f->key = key;
+	f->norm = norm_ctx_new(region);
+	if (!f->norm)
+		return -1;
+	dynbuf_init(&f->out, 1u << 20);
+	dynbuf_init(&f->name, 1u << 20);
+	return 0;
+}
+
+void
+facts_release(struct facts *f)
+{
+	norm_ctx_free(f->norm);
+	dynbuf_release(&f->out);
+	dynbuf_release(&f->name);
+	free(f->keys);
+	memset(f, 0, sizeof(*f));
+}
+
+int
+facts_has_value_set(enum dt_type t)
+{
+	return t != DT_NONE && t != DT_TEXT && t != DT_NUMBER && !types_is_low_entropy(t);
+}
+
+static int
+is_fact_type(enum dt_type t)
+{
+	return t != DT_NONE && t != DT_TEXT && t != DT_NUMBER && t < DT_TYPE_COUNT;
+}
+
+static int
+is_name_part(enum dt_type t)
+{
+	return t == DT_FIRST_NAME || t == DT_LAST_NAME || t == DT_PATRONYMIC;
+}
+
+static void
+add_fact(struct facts *f, const struct schema *s, size_t col, enum dt_type t, int flags)
+{
+	if (f->n >= FACTS_MAX)
+		return;
+	struct fact *x = &f->v[f->n++];
+	x->fp = fp_value(f->key, t, f->out.buf, f->out.len);
+	x->col = (uint16_t)col;
+	x->type = (uint8_t)t;
+	x->flags = (uint8_t)flags;
+	if (f->seen)
+		f->seen(f->ctx, s, x, f->out.buf, f->out.len);
+}
+
+size_t
+facts_extract(struct facts *f, const struct schema *s, const struct record *rec)
+{
+	/* the name parts, found on the way: [0] last, [1] first, [2] middle */
+	const struct field *part[3] = { NULL, NULL, NULL };
+	size_t part_col[3] = { 0, 0, 0 };
+
+	f->n = 0;
+	for (size_t i = 0; i < rec->nfields; i++) {
+		const struct field *fl = &rec->fields[i];
+		size_t c = schema_col(s, fl, i);
+		if (c == (size_t)-1 || fl->is_null || !fl->len)
+			continue;
+		enum dt_type t = s->types[c];
+		if (!is_fact_type(t))
+			continue;
+		if (is_name_part(t)) {
+			int k = t == DT_LAST_NAME ? 0 : t == DT_FIRST_NAME ? 1 : 2;
+			if (!part[k]) {
+				part[k] = fl;
+				part_col[k] = c;
+			}
+			continue;
+		}
+		if (norm_value(f->norm, t, fl->val, fl->len, &f->out))
+			add_fact(f, s, c, t, 0);
+	}
+	if (part[0] && part[1]) {
+		/* "last first middle": the name key sorts words and drops the patronymic */
+		dynbuf_reset(&f->name);
+		for (int k = 0; k < 3; k++)
+			if (part[k] && (dynbuf_add(&f->name, part[k]->val, part[k]->len) < 0 ||
+					dynbuf_add(&f->name, " ", 1) < 0))
+				break;
+		if (norm_value(f->norm, DT_FULL_NAME, f->name.buf, f->name.len, &f->out))
+			add_fact(f, s, part_col[0], DT_FULL_NAME, FACT_COMPOSED);
+	} else {
+		/* a lone part is a fact of its own type */
+		for (int k = 0; k < 3; k++) {
+			if (!part[k])
+				continue;
+			enum dt_type t = s->types[part_col[k]];
+			if (norm_value(f->norm, t, part[k]->val, part[k]->len, &f->out))
+				add_fact(f, s, part_col[k], t, 0);
+		}
+	}
+	return f->n;
+}
+
+static void
+add_key(struct facts *f, uint64_t key, unsigned set, unsigned a, unsigned b)
+{
+	if (f->nkeys == f->keys_alloc)
+		f->keys = xgrow(f->keys, &f->keys_alloc, f->nkeys + 1, sizeof(*f->keys));
+	struct fact_key *k = &f->keys[f->nkeys++];
+	k->key = key;
+	k->set = (uint16_t)set;
+	k->a = (uint8_t)a;
+	k->b = (uint8_t)b;
+}
+
+/* Is (a, b) the canonical order of a pair of anchors? */
+static int
+anchor_first(const struct fact *a, const struct fact *b)
+{
+	return a->type < b->type || (a->type == b->type && a->fp < b->fp);
+}
+
+size_t
+facts_keys(struct facts *f)
+{
+	f->nkeys = 0;
+	if (!f->n)
+		return 0;
+	for (size_t i = 0; i < f->n; i++)
+		f->scratch[i] = f->v[i].fp;
+	add_key(f, fp_record(f->key, f->scratch, f->n), FACT_SET(FACT_RECORD, 0, 0), 255, 255);
+
+	unsigned anchors = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct fact *a = &f->v[i];
+		if (facts_has_value_set(a->type))
+			add_key(f, a->fp, FACT_SET(FACT_VALUE, a->type, 0), (unsigned)i, (unsigned)i);
+		if (!types_is_identifier(a->type) || anchors >= FACTS_MAX_ANCHORS)
+			continue;
+		anchors++;
+		for (size_t j = 0; j < f->n; j++) {
+			const struct fact *b = &f->v[j];
+			if (j == i || (types_is_identifier(b->type) && !anchor_first(a, b)))
+				continue;
+			if (a->type == b->type && a->fp == b->fp)
+				continue; /* the same value twice */
+			add_key(f, fp_assoc(f->key, a->type, a->fp, b->type, b->fp),
+				FACT_SET(FACT_ASSOC, a->type, b->type), (unsigned)i, (unsigned)j);
+		}
+	}
+	return f->nkeys;
+}

@@ -1,0 +1,94 @@
+/*
+ * The facts of a record and their fingerprints: the "normalize" and
+ * "fingerprint" steps of the pipeline (DESIGN.md, "Fingerprints"), shared
+ * by ingest (which stores the keys in a leak's sets) and analyze (which
+ * looks the same keys up), so both compute them the same way.
+ *
+ * A fact is one typed, normalized value of a record: an e-mail, a phone,
+ * an IIN, a name... Values their type does not accept ("n/a" in a phone
+ * column), text and number columns give no fact: they say nothing about
+ * a person that another leak could confirm. A record with first, last
+ * (and middle) name columns gets one composed full-name fact instead, so
+ * that `Shakenov | Erlan` and `Шәкенов Ерлан Темірланұлы` are one name.
+ *
+ * From the facts come the library keys, each in one set:
+ *   record   over all the record's facts (order and column names do not
+ *            matter): "this very record is in leak X";
+ *   value    one per fact whose type means something alone (not dates,
+ *            cities, first names: types_is_low_entropy());
+ *   assoc    one per pair (anchor, other fact), anchors being the
+ *            identifiers (types_is_identifier()); a pair of two anchors
+ *            once, the smaller type (then fingerprint) as the anchor.
+ */
+#ifndef DT_FACTS_H
+#define DT_FACTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/dynbuf.h"
+#include "core/fp.h"
+#include "core/record.h"
+#include "core/schema.h"
+
+#define FACTS_MAX 64	     /* facts of one record past this are dropped */
+#define FACTS_MAX_ANCHORS 8  /* anchors that make associations */
+#define FACT_COMPOSED 0x1    /* a full name made of the name-part columns */
+
+enum fact_kind { FACT_RECORD = 0, FACT_VALUE = 1, FACT_ASSOC = 2 };
+
+/* The set a key goes to, as one small number: kind, type, attribute's type. */
+#define FACT_SET(kind, t, attr) ((unsigned)(kind) << 10 | (unsigned)(t) << 5 | (unsigned)(attr))
+#define FACT_SET_KIND(s) ((s) >> 10)
+#define FACT_SET_TYPE(s) (((s) >> 5) & 31)
+#define FACT_SET_ATTR(s) ((s)&31)
+#define FACT_SETS (3u << 10)
+
+struct fact {
+	uint64_t fp;
+	uint16_t col;  /* its schema column (a composed name: the last-name column) */
+	uint8_t type;  /* enum dt_type */
+	uint8_t flags; /* FACT_COMPOSED */
+};
+
+struct fact_key {
+	uint64_t key;
+	uint16_t set;  /* FACT_SET() */
+	uint8_t a, b;  /* the facts it is made of: a == b for a value, 255 for the record */
+};
+
+/* Called for each fact as it is made, with its normalized value (for profiles). */
+typedef void (*facts_seen_fn)(void *ctx, const struct schema *s, const struct fact *f,
+			      const char *norm, size_t len);
+
+/* Per-thread scratch and results. */
+struct facts {
+	const struct fp_key *key;
+	struct norm_ctx *norm;
+	struct dynbuf out, name;
+	facts_seen_fn seen;
+	void *ctx;
+	struct fact v[FACTS_MAX];
+	size_t n;
+	struct fact_key *keys;
+	size_t nkeys, keys_alloc;
+	uint64_t scratch[FACTS_MAX];
+};
+
+/* 0, or -1 for a region norm_ctx_new() does not know. */
+int facts_init(struct facts *f, const struct fp_key *key, const char *region);
+void facts_release(struct facts *f);
+
+/* The facts of rec under its schema s into f->v[0..f->n); returns f->n. */
+size_t facts_extract(struct facts *f, const struct schema *s, const struct record *rec);
+
+/*
+ * The library keys of the facts last extracted into f->keys[0..f->nkeys)
+ * (none for a record without facts); returns f->nkeys.
+ */
+size_t facts_keys(struct facts *f);
+
+/* Does a fact of type t have a value set (means something alone)? */
+int facts_has_value_set(enum dt_type t);
+
+#endif

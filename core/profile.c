@@ -1,0 +1,226 @@
+/*
+ * The profile of a dump; see profile.h.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "core/iin.h"
+#include "core/profile.h"
+#include "core/xalloc.h"
+
+#define DOM_SLOTS (2 * PROFILE_DOMAINS_MAX)
+
+void
+profile_init(struct profile *p, unsigned kmv_k)
+{
+	memset(p, 0, sizeof(*p));
+	p->kmv_k = kmv_k;
+}
+
+void
+profile_release(struct profile *p)
+{
+	for (size_t s = 0; s < p->nschemas; s++) {
+		for (size_t c = 0; c < p->ncols[s]; c++) {
+			if (p->cols[s][c].sketch.v)
+				kmv_release(&p->cols[s][c].sketch);
+			free(p->cols[s][c].months);
+		}
+		free(p->cols[s]);
+	}
+	free(p->cols);
+	free(p->ncols);
+	if (p->dom)
+		for (size_t i = 0; i < DOM_SLOTS; i++)
+			free(p->dom[i].name);
+	free(p->dom);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The stats of column col of schema s, made on first use. */
+static struct profile_col *
+col_get(struct profile *p, int schema, size_t col)
+{
+	size_t s = (size_t)schema;
+	if (s >= p->nschemas) {
+		size_t n = s + 1;
+		p->cols = xrealloc(p->cols, n * sizeof(*p->cols));
+		p->ncols = xrealloc(p->ncols, n * sizeof(*p->ncols));
+		for (size_t i = p->nschemas; i < n; i++) {
+			p->cols[i] = NULL;
+			p->ncols[i] = 0;
+		}
+		p->nschemas = n;
+	}
+	if (col >= p->ncols[s]) {
+		size_t n = col + 1;
+		p->cols[s] = xrealloc(p->cols[s], n * sizeof(**p->cols));
+		memset(&p->cols[s][p->ncols[s]], 0, (n - p->ncols[s]) * sizeof(**p->cols));
+		p->ncols[s] = n;
+	}
+	struct profile_col *c = &p->cols[s][col];
+	if (!c->sketch.v)
+		kmv_init(&c->sketch, p->kmv_k);
+	return c;
+}
+
+struct profile_col *
+profile_col(const struct profile *p, int schema, size_t col)
+{
+	if (schema < 0 || (size_t)schema >= p->nschemas || col >= p->ncols[schema])
+		return NULL;
+	struct profile_col *c = &p->cols[schema][col];
+	return c->values ? c : NULL;
+}
+
+static void
+date_add(struct profile_col *c, int y, int m, int d, uint64_t n)
+{
+	if (y < PROFILE_YEAR_MIN || y > PROFILE_YEAR_MAX || m < 1 || m > 12)
+		return;
+	if (!c->months)
+		c->months = xcalloc(PROFILE_YEARS * 12, sizeof(*c->months));
+	c->months[(y - PROFILE_YEAR_MIN) * 12 + m - 1] += (uint32_t)n;
+	c->dates += n;
+	int ymd = y * 10000 + m * 100 + d;
+	if (!c->min || ymd < c->min)
+		c->min = ymd;
+	if (ymd > c->max)
+		c->max = ymd;
+}
+
+static void
+dom_add(struct profile *p, const char *d, size_t n, uint64_t count)
+{
+	if (!p->dom)
+		p->dom = xcalloc(DOM_SLOTS, sizeof(*p->dom));
+	size_t i = XXH3_64bits(d, n) & (DOM_SLOTS - 1);
+	for (;; i = (i + 1) & (DOM_SLOTS - 1)) {
+		struct profile_dom *e = &p->dom[i];
+		if (!e->name) {
+			if (p->ndom >= PROFILE_DOMAINS_MAX) {
+				p->dom_dropped += count;
+				return;
+			}
+			e->name = xstrndup(d, n);
+			e->n = count;
+			p->ndom++;
+			return;
+		}
+		if (!strncmp(e->name, d, n) && !e->name[n]) {
+			e->n += count;
+			return;
+		}
+	}
+}
+
+static int
+num(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+void
+profile_seen(void *ctx, const struct schema *s, const struct fact *f, const char *norm, size_t len)
+{
+	struct profile *p = ctx;
+	struct profile_col *c = col_get(p, s->id, f->col);
+	c->values++;
+	kmv_add(&c->sketch, f->fp);
+	switch (f->type) {
+	case DT_DATE:
+	case DT_BIRTH_DATE:
+		/* normalized dates are YYYY-MM-DD */
+		if (len == 10)
+			date_add(c, num(norm, 4), num(norm + 5, 2), num(norm + 8, 2), 1);
+		break;
+	case DT_NATIONAL_ID: {
+		int y;
+		if (iin_birth(norm, len, &y, NULL, NULL, NULL) && y >= PROFILE_YEAR_MIN &&
+		    y <= PROFILE_YEAR_MAX) {
+			p->years[y - PROFILE_YEAR_MIN]++;
+			p->iins++;
+		}
+		break;
+	}
+	case DT_EMAIL: {
+		const char *at = memrchr(norm, '@', len);
+		if (at && at + 1 < norm + len)
+			dom_add(p, at + 1, (size_t)(norm + len - at - 1), 1);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+void
+profile_merge(struct profile *dst, const struct profile *src)
+{
+	for (size_t s = 0; s < src->nschemas; s++)
+		for (size_t c = 0; c < src->ncols[s]; c++) {
+			const struct profile_col *a = &src->cols[s][c];
+			if (!a->values)
+				continue;
+			struct profile_col *b = col_get(dst, (int)s, c);
+			b->values += a->values;
+			for (size_t i = 0; i < a->sketch.n; i++)
+				kmv_add(&b->sketch, a->sketch.v[i]);
+			if (a->months)
+				for (int k = 0; k < PROFILE_YEARS * 12; k++)
+					if (a->months[k]) {
+						if (!b->months)
+							b->months = xcalloc(PROFILE_YEARS * 12,
+									    sizeof(*b->months));
+						b->months[k] += a->months[k];
+					}
+			b->dates += a->dates;
+			if (a->min && (!b->min || a->min < b->min))
+				b->min = a->min;
+			if (a->max > b->max)
+				b->max = a->max;
+		}
+	for (int y = 0; y < PROFILE_YEARS; y++)
+		dst->years[y] += src->years[y];
+	dst->iins += src->iins;
+	if (src->dom)
+		for (size_t i = 0; i < DOM_SLOTS; i++)
+			if (src->dom[i].name)
+				dom_add(dst, src->dom[i].name, strlen(src->dom[i].name), src->dom[i].n);
+	dst->dom_dropped += src->dom_dropped;
+}
+
+static int
+dom_cmp(const void *a, const void *b)
+{
+	const struct profile_dom *x = *(const struct profile_dom *const *)a;
+	const struct profile_dom *y = *(const struct profile_dom *const *)b;
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+size_t
+profile_top_domains(const struct profile *p, const struct profile_dom **out, size_t max)
+{
+	if (!p->dom || !max)
+		return 0;
+	const struct profile_dom **all = xmalloc((p->ndom ? p->ndom : 1) * sizeof(*all));
+	size_t n = 0;
+	for (size_t i = 0; i < DOM_SLOTS; i++)
+		if (p->dom[i].name)
+			all[n++] = &p->dom[i];
+	qsort(all, n, sizeof(*all), dom_cmp);
+	if (n > max)
+		n = max;
+	memcpy(out, all, n * sizeof(*all));
+	free(all);
+	return n;
+}

@@ -1,0 +1,132 @@
+#!/bin/sh
+# The library commands on the sample leak family: ingest (metadata, one
+# leak from several inputs, refusal and --replace, same content under
+# another name reported), list, show, lookup (found, normalized, not
+# found, types without value sets refused), remove, verify, and the
+# library's location ($DUMPTRACE_LIBRARY, $XDG_DATA_HOME).
+. "$TOP_SRCDIR/tests/lib.sh"
+
+F="$TOP_SRCDIR/samples/family"
+L="$T_TMP/lib"
+lib() { dt "$@" --library "$L"; }
+
+lib ingest -q --name voters_2019 --title "Voters 2019" --breach-date 2019-06-01 \
+	--domain cec.example.kz --data-classes "Names, National IDs,Addresses" --verified \
+	"$F/voters_2019.csv"
+ok $? "ingest a CP1251 CSV leak"
+for x in shop_2020.sql clinic_2021.jsonl telecom_2022.sql combo_2022.txt; do
+	lib ingest -q --name "${x%.*}" "$F/$x" || echo "ingest $x failed"
+done >out 2>&1
+is "$(cat out)" "" "ingest a mysqldump, JSON Lines, a pg_dump and a combo list"
+
+lib list >list.txt
+is "$(awk 'NR > 1 { print $1 }' list.txt | tr '\n' ' ')" \
+	"clinic_2021 combo_2022 shop_2020 telecom_2022 voters_2019 " "list: the five leaks by name"
+lib list --json >list.json
+is "$(jq -r '.[] | select(.name == "voters_2019") | [.title, .breach_date, .domain, .is_verified, (.data_classes | join("|")), .records] | @tsv' list.json)" \
+	"$(printf 'Voters 2019\t2019-06-01\tcec.example.kz\ttrue\tNames|National IDs|Addresses\t3295')" \
+	"list --json: HIBP fields as given"
+is "$(jq -r '.[] | select(.name == "shop_2020") | .pwn_count' list.json)" "1789" \
+	"pwn_count defaults to the records read"
+
+lib show --json telecom_2022 >show.json
+ok $? "show --json"
+is "$(jq -r '[.columns[] | select(.name == "msisdn" or .name == "iin" or .name == "full_name") | .type] | join(" ")' show.json)" \
+	"phone national_id full_name" "show: the columns' types"
+is "$(jq -r '.sources[0] | [.format, .encoding, (.sha256 | length)] | @tsv' show.json)" \
+	"$(printf 'sql\tutf-8\t64')" "show: the source's format, encoding and SHA-256"
+is "$(jq -r '.sources[0].sha256' show.json)" "$(sha256sum "$F/telecom_2022.sql" | cut -d' ' -f1)" \
+	"the SHA-256 is the file's"
+is "$(jq -r '[.sets[] | select(.kind == "assoc" and .type == "phone" and .attr_type == "national_id")] | length' show.json)" \
+	"1" "show: an association set (phone, national_id)"
+is "$(jq -r '.dates[0] | [.column, .min, .max] | @tsv' show.json)" \
+	"$(printf 'subscribers.contract_date\t2008-01-01\t2022-08-23')" "show: the date profile"
+is "$(jq -r '[.birth_years[]] | add' show.json)" "2388" "show: one birth year per IIN"
+lib show --json shop_2020 | jq -r '.email_domains[0] | "\(.count) \(.domain)"' >dom.txt
+want=$(grep -o "@[a-z0-9.-]*'" "$F/shop_2020.sql" | tr -d "@'" | sort | uniq -c | sort -rn | head -1)
+is "$(cat dom.txt)" "$(echo $want)" "show: the top e-mail domain and its count, as counted in the file"
+lib show voters_2019 >show.txt
+ok $? "show as text"
+grep -q 'Voters 2019' show.txt && grep -q 'by decade' show.txt
+ok $? "show text has the title and the birth decades"
+
+# lookup: normalized as ingest normalized it
+lib lookup --json --email ' Erlan.Shakenov5112@GMAIL.com ' >l1.json
+is "$(jq -r '.found | join(" ")' l1.json)" "combo_2022 shop_2020" "lookup an e-mail in any case"
+lib lookup --json --phone '+7 778 570 7224' >l2.json
+is "$(jq -r '.found | join(" ")' l2.json)" "shop_2020 telecom_2022" "lookup a phone in another format"
+lib lookup --json --iin 600514373322 >l3.json
+is "$(jq -r '.found | join(" ")' l3.json)" "telecom_2022 voters_2019" "lookup an IIN"
+lib lookup --json --value 'full_name=ШАКЕНОВ ЕРЛАН' >l4.json
+ok $? "lookup a name in Cyrillic capitals"
+jq -e '.found | index("shop_2020")' l4.json >/dev/null
+ok $? "... found in the leak that spells it in Latin"
+lib lookup --email nobody@example.org >l5.txt
+is "$?" "1" "lookup of an unknown e-mail: exit code 1"
+grep -q 'in no known leak' l5.txt
+ok $? "... and says so"
+lib lookup --value birth_date=1990-01-01 2>err.txt
+is "$?" "2" "lookup of a type kept only in associations is refused"
+lib lookup --email not-an-email 2>err.txt
+is "$?" "2" "lookup of an invalid e-mail is refused"
+
+# the same name again: refused, then replaced
+lib ingest -q --name shop_2020 "$F/shop_2020.sql" 2>err.txt
+is "$?" "2" "re-ingest under the same name is refused"
+grep -q "already in library" err.txt
+ok $? "... with a message"
+lib ingest -q --name shop_2020 --title "Shop, again" --replace "$F/shop_2020.sql"
+ok $? "--replace replaces it"
+is "$(lib list --json | jq -r '[.[] | select(.name == "shop_2020")] | length')" "1" \
+	"one shop_2020 remains"
+is "$(lib list --json | jq -r '.[] | select(.name == "shop_2020") | .title')" "Shop, again" \
+	"... with the new metadata"
+
+# the same content under another name: allowed and reported
+lib ingest --name shop_copy "$F/shop_2020.sql" 2>err.txt
+ok $? "the same files under another name are allowed"
+grep -q "same records as the known leak 'shop_2020'" err.txt
+ok $? "... and reported"
+lib remove shop_copy 2>/dev/null
+ok $? "remove"
+lib remove shop_copy 2>err.txt
+is "$?" "1" "removing an absent leak: exit code 1"
+is "$(lib list --json | jq length)" "5" "five leaks again"
+is "$(ls "$L/sets" | wc -l)" "5" "the removed leak's files are gone"
+
+lib verify 2>verify.txt
+ok $? "verify: the library is sound"
+grep -q "0 problems: ok" verify.txt
+ok $? "... and says so"
+
+# one leak from several inputs, archives included
+zip -q -j both.zip "$F/voters_2019.csv" "$F/combo_2022.txt"
+lib ingest -q --name bundle both.zip "$F/clinic_2021.jsonl"
+ok $? "one leak from a zip and a file"
+is "$(lib show --json bundle | jq -r '[.sources[].path | sub(".*/"; "")] | join(" ")')" \
+	"both.zip:voters_2019.csv both.zip:combo_2022.txt clinic_2021.jsonl" "its sources, members named"
+is "$(lib show --json bundle | jq -r '.leak.records')" "$((3295 + 1773 + 1543))" "its records, all inputs"
+
+# where the library is
+mkdir -p xdg
+XDG_DATA_HOME="$T_TMP/xdg" dt ingest -q --name c "$F/combo_2022.txt"
+ok $? "ingest into the default library"
+test -f xdg/dumptrace/library/catalog.db
+ok $? "... which is \$XDG_DATA_HOME/dumptrace/library"
+DUMPTRACE_LIBRARY="$T_TMP/env-lib" dt ingest -q --name c "$F/combo_2022.txt" &&
+	DUMPTRACE_LIBRARY="$T_TMP/env-lib" dt list --json | jq -e 'length == 1' >/dev/null
+ok $? "\$DUMPTRACE_LIBRARY names the library"
+dt list --library "$T_TMP/nowhere" 2>err.txt
+ok $? "list of a library that does not exist yet is no error"
+grep -q "no known leaks" err.txt
+ok $? "... and says it is empty"
+
+# bad usage
+lib ingest "$F/combo_2022.txt" 2>/dev/null
+is "$?" "2" "ingest without --name"
+lib ingest --name x --breach-date 2019-13-45 "$F/combo_2022.txt" 2>/dev/null
+is "$?" "2" "ingest with a bad date"
+lib show nosuch 2>/dev/null
+is "$?" "2" "show of an unknown leak"
+
+done_testing
