@@ -40,6 +40,13 @@
 #include "core/xsort.h"
 
 #define KEYS_READ 65536 /* keys taken from the sort at once */
+/*
+ * The most a worker's sorter takes, whatever the budget: on these virtual
+ * machines a page is costly the first time it is touched (a 1 GiB buffer
+ * cost 2 s of system time), and with small run blocks the merge reads
+ * hundreds of runs at once, so more runs cost little.
+ */
+#define SORT_MEMORY_MAX (128ull << 20)
 
 struct ingest_opts {
 	struct common co;
@@ -74,6 +81,7 @@ struct ing {
 	struct batch *cur;
 	struct worker *w;
 	unsigned nw;
+	struct sorter *sorters;
 	struct fp_key key;
 	uint64_t seq;
 	char **paths;
@@ -84,13 +92,28 @@ struct ing {
 	size_t schema_alloc;
 };
 
-/* A worker thread's own: its scratch, its profile, its sorter (the sets need no input order). */
+/*
+ * The sorters: as many as workers, each behind a lock, fed a batch at a
+ * time in turn by every worker (the sets need no input order). Equal
+ * shares matter at the end, when each sorter's merge runs on a thread of
+ * its own.
+ */
+struct sorter {
+	pthread_mutex_t mu;
+	struct xsort *xs;
+	atomic_int failed; /* a spill failed: the reason comes from xsort_finish() */
+};
+
+/* A worker thread's own: its scratch, its profile, its keys of a batch. */
 struct worker {
 	struct facts f;
 	struct profile prof;
-	struct xsort *xs;
 	uint64_t with_facts;
-	atomic_int failed; /* a spill failed: the reason comes from xsort_finish() */
+	uint64_t *kv; /* key, set, key, set... */
+	size_t nkv, kv_alloc;
+	unsigned turn; /* the sorter its next batch goes to */
+	struct sorter *sorters;
+	unsigned nsorters;
 };
 
 
@@ -227,30 +250,38 @@ ing_record(void *ctx, struct reader *r, const struct record *rec)
 	if (interrupted)
 		return -1;
 	for (unsigned i = 0; i < g->nw; i++)
-		if (atomic_load_explicit(&g->w[i].failed, memory_order_relaxed))
+		if (atomic_load_explicit(&g->sorters[i].failed, memory_order_relaxed))
 			return -1; /* a spill failed: no use reading on */
 	schemas_record(&g->ss, rec, g->seq++);
 	return 0;
 }
 
-/* Worker: the facts and keys of every record of a batch, into its sorter. */
+/* Worker: the facts and keys of every record of a batch, then into a sorter. */
 static void
 ing_work(void *wctx, struct batch *b)
 {
 	struct worker *w = wctx;
 	const struct schema *s = b->tag;
 
-	for (size_t r = 0; r < b->nrecs && !w->failed; r++) {
+	w->nkv = 0;
+	for (size_t r = 0; r < b->nrecs; r++) {
 		if (!facts_extract(&w->f, s, &b->recs[r]))
 			continue;
 		w->with_facts++;
 		size_t n = facts_keys(&w->f);
-		for (size_t i = 0; i < n; i++)
-			if (xsort_add(w->xs, w->f.keys[i].key, w->f.keys[i].set) < 0) {
-				w->failed = 1;
-				break;
-			}
+		if (w->nkv + 2 * n > w->kv_alloc)
+			w->kv = xgrow(w->kv, &w->kv_alloc, w->nkv + 2 * n, sizeof(*w->kv));
+		for (size_t i = 0; i < n; i++) {
+			w->kv[w->nkv++] = w->f.keys[i].key;
+			w->kv[w->nkv++] = w->f.keys[i].set;
+		}
 	}
+	struct sorter *so = &w->sorters[w->turn++ % w->nsorters];
+	pthread_mutex_lock(&so->mu);
+	for (size_t i = 0; i < w->nkv && !so->failed; i += 2)
+		if (xsort_add(so->xs, w->kv[i], w->kv[i + 1]) < 0)
+			atomic_store(&so->failed, 1);
+	pthread_mutex_unlock(&so->mu);
 }
 
 static void
@@ -401,7 +432,7 @@ write_sets(struct ing *g, const char *dir, struct sets_out *so, char *err, size_
 	so->digest = XXH3_createState();
 	XXH3_64bits_reset(so->digest);
 	for (unsigned i = 0; i < g->nw; i++) {
-		f[i].xs = g->w[i].xs;
+		f[i].xs = g->sorters[i].xs;
 		pthread_mutex_init(&f[i].mu, NULL);
 		pthread_cond_init(&f[i].cv, NULL);
 		for (int k = 0; k < 2; k++) {
@@ -679,17 +710,25 @@ run(struct ingest_opts *o, char **paths, int npaths)
 	 * the parsing instead of on the reader's thread. Seven eighths of the
 	 * budget go to the sorters; the rest is batches, sketches, buffers.
 	 */
-	struct xsort_opts xo = { .memory = o->memory / 8 * 7 / nthreads, .tmpdir = o->tmpdir,
-				 .with_values = 1, .threads = 1 };
+	uint64_t per = o->memory / 8 * 7 / nthreads;
+	if (per > SORT_MEMORY_MAX)
+		per = SORT_MEMORY_MAX;
+	struct xsort_opts xo = { .memory = per, .tmpdir = o->tmpdir, .with_values = 1,
+				 .threads = 1 };
 	struct worker *w = xcalloc(nthreads, sizeof(*w));
 	void **wctx = xcalloc(nthreads, sizeof(*wctx));
 	g.w = w;
 	g.nw = nthreads;
+	g.sorters = xcalloc(nthreads, sizeof(*g.sorters));
 	for (unsigned i = 0; i < nthreads; i++) {
-		if (!(w[i].xs = xsort_new(&xo, err, sizeof(err)))) {
+		pthread_mutex_init(&g.sorters[i].mu, NULL);
+		if (!(g.sorters[i].xs = xsort_new(&xo, err, sizeof(err)))) {
 			lib_txn_abort(txn);
 			die("%s", err);
 		}
+		w[i].sorters = g.sorters;
+		w[i].nsorters = nthreads;
+		w[i].turn = i;
 		if (facts_init(&w[i].f, &g.key, o->region) < 0)
 			die_usage("ingest", "unknown --region '%s'", o->region);
 		profile_init(&w[i].prof, 0);
@@ -786,7 +825,7 @@ run(struct ingest_opts *o, char **paths, int npaths)
 	struct xsort_stats xst = { 0, 0, 0, 0 };
 	for (unsigned i = 0; i < g.nw; i++) {
 		struct xsort_stats x1;
-		xsort_stats(g.w[i].xs, &x1);
+		xsort_stats(g.sorters[i].xs, &x1);
 		xst.keys += x1.keys;
 		xst.runs += x1.runs;
 		xst.spilled_bytes += x1.spilled_bytes;
@@ -847,8 +886,12 @@ run(struct ingest_opts *o, char **paths, int npaths)
 	free(g.schema_stream);
 	free(h.hex);
 	free(h.size);
-	for (unsigned i = 0; i < g.nw; i++)
-		xsort_free(g.w[i].xs);
+	for (unsigned i = 0; i < g.nw; i++) {
+		xsort_free(g.sorters[i].xs);
+		pthread_mutex_destroy(&g.sorters[i].mu);
+		free(w[i].kv);
+	}
+	free(g.sorters);
 	free(g.w);
 	library_close(lib);
 	fp_key_release(&g.key);

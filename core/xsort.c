@@ -32,7 +32,7 @@
 #define RADIX (1u << RBITS)
 #define RDIGITS 8
 #define MSD_MIN 65536 /* fewer entries fit in cache: LSD only */
-#define BLOCK_MAX 65536
+#define BLOCK_MAX 8192 /* entries a run block: small, so that a merge reads hundreds of runs at once */
 #define PAR_MIN 65536 /* fewer entries are not worth a thread */
 #define FANIN_MIN 4
 #define MEM_MIN (1u << 20)
