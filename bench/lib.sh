@@ -28,7 +28,9 @@ measure() {
 		if [ $rc -gt 1 ]; then
 			echo "bench: '$label' failed (exit $rc):" >&2; tail -3 "$BENCH_DIR/err.out" >&2
 		fi
-		read -r t m <"$BENCH_DIR/time.out"
+		# GNU time puts "Command exited with non-zero status N" first when it failed
+		tail -n 1 "$BENCH_DIR/time.out" >"$BENCH_DIR/time.last"
+		read -r t m <"$BENCH_DIR/time.last"
 		times="$times $t"
 		[ "$m" -gt "$rss" ] && rss=$m
 		i=$((i + 1))
