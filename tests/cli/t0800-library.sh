@@ -121,6 +121,19 @@ ok $? "list of a library that does not exist yet is no error"
 grep -q "no known leaks" err.txt
 ok $? "... and says it is empty"
 
+# a keyed library: nothing can be checked against it without the key
+printf 'a secret of more than sixteen bytes\n' >key
+dt ingest -q --library keyed --key-file key --name combo "$F/combo_2022.txt"
+ok $? "ingest with --key-file"
+dt lookup --library keyed --email erlan.shakenov5112@gmail.com 2>err.txt
+is "$?" "2" "lookup without the key is refused"
+grep -q "another --key-file" err.txt
+ok $? "... saying why"
+is "$(dt lookup --library keyed --key-file key --json --email erlan.shakenov5112@gmail.com | jq -r '.found[0]')" \
+	"combo" "lookup with the key finds it"
+lib ingest -q --key-file key --name x "$F/combo_2022.txt" 2>/dev/null
+is "$?" "2" "a keyed ingest into an unkeyed library is refused"
+
 # bad usage
 lib ingest "$F/combo_2022.txt" 2>/dev/null
 is "$?" "2" "ingest without --name"
