@@ -196,12 +196,14 @@ static void
 ing_end(void *ctx, struct source *src, struct reader *r, int failed)
 {
 	struct ing *g = ctx;
-	(void)src;
 	(void)failed;
 	schemas_end_stream(&g->ss);
 	struct stream *s = &g->streams[g->nstreams - 1];
+	struct source_info si;
+	source_info(src, &si);
 	s->src.records = r->parsed + r->rejected;
 	s->src.rejected = r->rejected;
+	s->src.size = si.bytes_in; /* the file's own size replaces it when it is hashed */
 }
 
 static void
@@ -789,6 +791,10 @@ run(struct ingest_opts *o, char **paths, int npaths)
 		ls->keys = sets.keys[code];
 		ls->bytes = bytes > 0 ? (uint64_t)bytes : 0;
 		ls->blocks = (ls->keys + FPSET_BLOCK_DEFAULT - 1) / FPSET_BLOCK_DEFAULT;
+	}
+	if (!failed && !t.parsed) {
+		snprintf(err, sizeof(err), "no record could be read from the input%s", npaths > 1 ? "s" : "");
+		failed = 1;
 	}
 	if (failed) {
 		lib_txn_abort(txn);

@@ -134,6 +134,23 @@ is "$(dt lookup --library keyed --key-file key --json --email erlan.shakenov5112
 lib ingest -q --key-file key --name x "$F/combo_2022.txt" 2>/dev/null
 is "$?" "2" "a keyed ingest into an unkeyed library is refused"
 
+# inputs that give nothing, standard input, a truncated input
+lib ingest -q --name none "$T_TMP/nonexistent.csv" 2>err.txt
+is "$?" "2" "nothing readable: the ingest is abandoned"
+is "$(lib list --json | jq '[.[] | select(.name == "none")] | length')" "0" "... and the library unchanged"
+printf 'email,phone\nx@y.kz,87011234567\n' | lib ingest -q --name piped -
+ok $? "ingest from standard input"
+is "$(lib show --json piped | jq -r '.sources[0] | "\(.path) \(.size) \(.records)"')" "- 31 1" \
+	"its source: '-', the bytes read, the records"
+head -c 150000 "$F/voters_2019.csv" | gzip >cut.csv.gz
+head -c 30000 cut.csv.gz >truncated.csv.gz
+lib ingest -q --name cut truncated.csv.gz 2>err.txt
+is "$?" "1" "a truncated input: what could be read is ingested, exit code 1"
+grep -q "truncated.csv.gz" err.txt
+ok $? "... and the input is named"
+lib show --json cut | jq -e '.leak.records > 0' >/dev/null
+ok $? "... with its records"
+
 # bad usage
 lib ingest "$F/combo_2022.txt" 2>/dev/null
 is "$?" "2" "ingest without --name"
