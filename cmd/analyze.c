@@ -1,0 +1,1541 @@
+/*
+ * dumptrace analyze: is this dump new, or a recompilation of known leaks?
+ * (DESIGN.md, "The analysis".)
+ *
+ * 1. The dump is read as ingest reads a leak: typed, normalized, turned
+ *    into facts and keys (core/facts.h) by worker threads. Each row's
+ *    summary (its schema, facts, non-empty columns) goes in input order
+ *    to a spill file; each key, with its row and facts, to a sorter.
+ * 2. The sorted keys are split by set into spill files (and repeated
+ *    record keys counted: the dump's own duplicates).
+ * 3. Each known leak, set by set, is joined with the dump's keys of that
+ *    set, block by block (fpset_join): every hit, (row, facts, leak), goes
+ *    to a second sorter, keyed by row.
+ * 4. The rows are read back in order beside their hits and classified
+ *    (core/analysis.h); counts, sources per field, segments and the
+ *    per-row records come out of that one pass.
+ * Memory stays bounded: everything that grows with the dump is sorted
+ * with spill or streamed from a file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "cmd/cmd.h"
+#include "core/analysis.h"
+#include "core/facts.h"
+#include "core/iin.h"
+#include "core/fpset.h"
+#include "core/jsonw.h"
+#include "core/kmv.h"
+#include "core/library.h"
+#include "core/norm.h"
+#include "core/pipe.h"
+#include "core/profile.h"
+#include "core/schema.h"
+#include "core/xalloc.h"
+#include "core/xio.h"
+#include "core/xsort.h"
+
+#define SET_RAW (3u << 10) /* the raw record's hash: exact duplicates, never joined */
+#define JOIN_CHUNK 65536
+#define ROW_BITS 48
+#define SLOT_BITS 14
+
+struct aopts {
+	struct common co;
+	const char *library, *key_file, *region, *tmpdir;
+	const char *json_path, *records_path, *fail_on;
+	int records_csv;
+	uint64_t memory;
+	unsigned threads;
+	struct verdict_opts v;
+	uint64_t segment_min;
+};
+
+/* A worker's output for one batch: per record its summary, then its keys. One allocation. */
+struct abuf {
+	size_t len, cap; /* bytes of data */
+	uint8_t data[];
+};
+
+struct aworker {
+	struct facts f;
+	struct profile prof;
+	int iin_ymd;
+	int birth_ymd[FACTS_MAX];
+	uint8_t derived[FACTS_MAX];
+};
+
+struct an {
+	struct aopts *o;
+	struct schemas ss;
+	struct pipe *pipe;
+	struct batch *cur;
+	struct xsort *xs;
+	struct fp_key key;
+	uint64_t rows; /* rows numbered so far */
+	int rows_fd;
+	uint8_t *rbuf; /* buffered writes to rows_fd */
+	size_t rlen;
+	int failed;
+	char err[512];
+};
+
+static int
+put_bytes(struct an *a, const void *p, size_t n)
+{
+	if (a->rlen + n > (1u << 20)) {
+		if (xio_write_all(a->rows_fd, a->rbuf, a->rlen) < 0)
+			return -1;
+		a->rlen = 0;
+	}
+	memcpy(a->rbuf + a->rlen, p, n);
+	a->rlen += n;
+	return 0;
+}
+
+static struct abuf *
+abuf_room(struct abuf *b, size_t more)
+{
+	if (b && b->len + more <= b->cap)
+		return b;
+	size_t cap = b ? b->cap : 1u << 16;
+	while (cap < (b ? b->len : 0) + more)
+		cap *= 2;
+	struct abuf *n = xrealloc(b, sizeof(*n) + cap);
+	if (!b)
+		n->len = 0;
+	n->cap = cap;
+	return n;
+}
+
+static int
+ymd_of(const char *v, size_t n)
+{
+	if (n != 10)
+		return 0;
+	return atoi(v) * 10000 + atoi(v + 5) * 100 + atoi(v + 8);
+}
+
+/* Facts as they are made: what a birth date needs to be told derived from the IIN. */
+static void
+an_seen(void *ctx, const struct schema *s, const struct fact *f, const char *norm, size_t len)
+{
+	struct aworker *w = ctx;
+	size_t i = w->f.n - 1;
+	profile_seen(&w->prof, s, f, norm, len);
+	if (f->type == DT_NATIONAL_ID) {
+		int y, m, d;
+		if (iin_birth(norm, len, &y, &m, &d, NULL))
+			w->iin_ymd = y * 10000 + m * 100 + d;
+	} else if (f->type == DT_BIRTH_DATE && i < FACTS_MAX)
+		w->birth_ymd[i] = ymd_of(norm, len);
+}
+
+/*
+ * Worker: per record, its summary and keys into the batch's buffer:
+ *   nfacts u8, then per fact type u8, flags u8, col u16;
+ *   ncells u16, then the non-empty columns u16 each;
+ *   nkeys u16, then per key: key u64, set u16, a u8, b u8.
+ */
+static void
+an_work(void *wctx, struct batch *b)
+{
+	struct aworker *w = wctx;
+	const struct schema *s = b->tag;
+	struct abuf *ab = b->user;
+
+	if (ab)
+		ab->len = 0;
+	for (size_t r = 0; r < b->nrecs; r++) {
+		const struct record *rec = &b->recs[r];
+		w->iin_ymd = 0;
+		memset(w->birth_ymd, 0, sizeof(w->birth_ymd));
+		size_t nf = facts_extract(&w->f, s, rec);
+		size_t nk = facts_keys(&w->f);
+		ab = abuf_room(ab, 4 + nf * 4 + 2 + 2 * rec->nfields + 2 + nk * 12 + 8 + 12);
+		uint8_t *p = ab->data + ab->len;
+		*p++ = (uint8_t)nf;
+		for (size_t i = 0; i < nf; i++) {
+			const struct fact *f = &w->f.v[i];
+			int derived = f->type == DT_BIRTH_DATE && w->iin_ymd && w->birth_ymd[i] == w->iin_ymd;
+			*p++ = f->type;
+			*p++ = (uint8_t)(f->flags | (derived ? AF_DERIVED : 0));
+			memcpy(p, &f->col, 2);
+			p += 2;
+		}
+		uint8_t *cnt = p;
+		uint16_t ncells = 0;
+		p += 2;
+		uint64_t raw = 0x72617721ull;
+		for (size_t i = 0; i < rec->nfields; i++) {
+			const struct field *fl = &rec->fields[i];
+			size_t c = schema_col(s, fl, i);
+			raw = XXH3_64bits_withSeed(fl->val, fl->is_null ? 0 : fl->len, raw + fl->is_null);
+			if (c == (size_t)-1 || fl->is_null || !fl->len)
+				continue;
+			uint16_t c16 = (uint16_t)c;
+			memcpy(p, &c16, 2);
+			p += 2;
+			ncells++;
+		}
+		memcpy(cnt, &ncells, 2);
+		uint16_t nk16 = (uint16_t)(nk + 1);
+		memcpy(p, &nk16, 2);
+		p += 2;
+		for (size_t i = 0; i <= nk; i++) {
+			uint64_t key = i < nk ? w->f.keys[i].key : raw;
+			uint16_t set = i < nk ? w->f.keys[i].set : (uint16_t)SET_RAW;
+			memcpy(p, &key, 8);
+			memcpy(p + 8, &set, 2);
+			p[10] = i < nk ? w->f.keys[i].a : 255;
+			p[11] = i < nk ? w->f.keys[i].b : 255;
+			p += 12;
+		}
+		ab->len = (size_t)(p - ab->data);
+	}
+	b->user = ab;
+}
+
+/* Consumer, in input order: rows numbered and written, keys into the sorter. */
+static void
+an_done(void *ctx, struct batch *b)
+{
+	struct an *a = ctx;
+	const struct schema *s = b->tag;
+	struct abuf *ab = b->user;
+	const uint8_t *p = ab ? ab->data : NULL, *end = ab ? ab->data + ab->len : NULL;
+
+	for (size_t r = 0; r < b->nrecs && p < end; r++) {
+		uint64_t row = ++a->rows;
+		const uint8_t *start = p;
+		uint32_t sid = (uint32_t)s->id;
+		size_t nf = *p++;
+		p += 4 * nf;
+		uint16_t ncells, nk;
+		memcpy(&ncells, p, 2);
+		p += 2 + 2 * (size_t)ncells;
+		/* the summary: schema id, then the facts and cells as the worker wrote them */
+		if (!a->failed && (put_bytes(a, &sid, 4) < 0 || put_bytes(a, start, (size_t)(p - start)) < 0)) {
+			a->failed = 1;
+			snprintf(a->err, sizeof(a->err), "cannot write a spill file: %s", strerror(errno));
+		}
+		memcpy(&nk, p, 2);
+		p += 2;
+		for (size_t i = 0; i < nk; i++, p += 12) {
+			uint64_t key;
+			uint16_t set;
+			memcpy(&key, p, 8);
+			memcpy(&set, p + 8, 2);
+			uint64_t val = row << 24 | (uint64_t)set << 12 | (uint64_t)(p[10] & 63) << 6 |
+				       (p[11] & 63);
+			if (!a->failed && xsort_add(a->xs, key, val) < 0)
+				a->failed = 1;
+		}
+	}
+}
+
+static void
+an_emit(void *ctx, struct schema *s, const struct record *rec, uint64_t seq)
+{
+	struct an *a = ctx;
+	(void)seq;
+	if (a->cur && a->cur->stream != s->id) {
+		pipe_submit(a->pipe, a->cur);
+		a->cur = NULL;
+	}
+	for (;;) {
+		if (!a->cur) {
+			a->cur = pipe_batch(a->pipe);
+			a->cur->stream = s->id;
+			a->cur->tag = s;
+		}
+		if (batch_add(a->cur, rec) == 0)
+			return;
+		pipe_submit(a->pipe, a->cur);
+		a->cur = NULL;
+	}
+}
+
+static enum dt_type
+an_forced(void *ctx, const char *name, size_t len)
+{
+	struct an *a = ctx;
+	return (enum dt_type)common_forced_type(&a->o->co, name, len);
+}
+
+static void
+an_begin(void *ctx, struct source *src, struct reader *r)
+{
+	struct an *a = ctx;
+	(void)src;
+	(void)r;
+	schemas_stream(&a->ss);
+}
+
+static int
+an_record(void *ctx, struct reader *r, const struct record *rec)
+{
+	struct an *a = ctx;
+	(void)r;
+	if (a->failed)
+		return -1;
+	schemas_record(&a->ss, rec, 0);
+	return 0;
+}
+
+static void
+an_end(void *ctx, struct source *src, struct reader *r, int failed)
+{
+	struct an *a = ctx;
+	(void)src;
+	(void)r;
+	(void)failed;
+	schemas_end_stream(&a->ss);
+}
+
+/* The dump's keys of one set, sorted, in a spill file. */
+struct setfile {
+	int fd;
+	uint64_t n;
+	uint64_t *buf; /* key, payload pairs waiting */
+	size_t len;
+};
+
+#define SETBUF 8192
+
+static int
+setfile_add(struct setfile *f, const char *tmpdir, uint64_t key, uint64_t val)
+{
+	if (f->fd < 0) {
+		f->fd = xio_tmpfile(tmpdir, "join", NULL, 0);
+		if (f->fd < 0)
+			return -1;
+		f->buf = xmalloc(2 * SETBUF * sizeof(*f->buf));
+	}
+	f->buf[f->len++] = key;
+	f->buf[f->len++] = val;
+	f->n++;
+	if (f->len == 2 * SETBUF) {
+		if (xio_write_all(f->fd, f->buf, f->len * sizeof(*f->buf)) < 0)
+			return -1;
+		f->len = 0;
+	}
+	return 0;
+}
+
+static int
+setfile_flush(struct setfile *f)
+{
+	if (f->fd < 0 || !f->len)
+		return 0;
+	int r = xio_write_all(f->fd, f->buf, f->len * sizeof(*f->buf));
+	f->len = 0;
+	return r;
+}
+
+/* What the report needs of each known leak. */
+struct aleak {
+	struct lib_leak l;
+	struct lib_set *sets;
+	size_t nsets;
+	uint64_t rows;			  /* rows with a fact found in it */
+	uint64_t ids[DT_TYPE_COUNT];	  /* identifiers found in it, by type */
+	uint64_t assocs, records;	  /* association and record keys found */
+	uint64_t dominant;		  /* rows it is the dominant source of */
+	int unreadable;
+};
+
+/* Per column of the dump (schema, column): values and where they were found. */
+struct acol {
+	uint64_t values;
+	uint64_t *found; /* per leak */
+	uint64_t found_any;
+};
+
+struct report {
+	uint64_t total, parsed, rejected;
+	uint64_t dup_exact, dup_norm;
+	uint64_t status[RC_COUNT];
+	struct segments seg;
+	struct acol **cols; /* [schema][column] */
+	int problems;
+};
+
+/*
+ * Splits the sorted (key, payload) stream into per-set files, counting the
+ * repeated record keys (rows equal after normalization) and raw keys
+ * (rows equal byte for byte) on the way.
+ */
+static int
+split_sets(struct an *a, struct setfile *sf, struct report *rep, char *err, size_t errlen)
+{
+	uint64_t *keys = xmalloc(JOIN_CHUNK * sizeof(*keys)), *vals = xmalloc(JOIN_CHUNK * sizeof(*vals));
+	uint64_t last_rec = 0, last_raw = 0;
+	int have_rec = 0, have_raw = 0, rc = 0;
+	int64_t n;
+
+	while ((n = xsort_read(a->xs, keys, vals, JOIN_CHUNK)) > 0 && rc == 0)
+		for (int64_t i = 0; i < n; i++) {
+			unsigned set = (unsigned)(vals[i] >> 12) & 4095;
+			if (set == SET_RAW) {
+				rep->dup_exact += have_raw && keys[i] == last_raw;
+				last_raw = keys[i];
+				have_raw = 1;
+				continue;
+			}
+			if (set == FACT_SET(FACT_RECORD, 0, 0)) {
+				rep->dup_norm += have_rec && keys[i] == last_rec;
+				last_rec = keys[i];
+				have_rec = 1;
+			}
+			if (set >= FACT_SETS)
+				continue;
+			if (setfile_add(&sf[set], a->o->tmpdir, keys[i], vals[i]) < 0) {
+				snprintf(err, errlen, "cannot write a spill file in '%s': %s", a->o->tmpdir,
+					 strerror(errno));
+				rc = -1;
+				break;
+			}
+		}
+	if (rc == 0 && n < 0) {
+		snprintf(err, errlen, "%s", xsort_error(a->xs));
+		rc = -1;
+	}
+	for (unsigned s = 0; s < FACT_SETS && rc == 0; s++)
+		if (setfile_flush(&sf[s]) < 0) {
+			snprintf(err, errlen, "cannot write a spill file: %s", strerror(errno));
+			rc = -1;
+		}
+	free(keys);
+	free(vals);
+	return rc;
+}
+
+static unsigned
+set_code(const struct lib_set *s)
+{
+	return FACT_SET(s->kind, s->kind == LIB_RECORD ? 0 : s->type, s->kind == LIB_ASSOC ? s->attr : 0);
+}
+
+/* Joins one leak's set with the dump's keys of that set; hits into hs. */
+static int
+join_set(struct library *lib, struct aleak *L, unsigned li, const struct lib_set *ls,
+	 struct setfile *f, struct xsort *hs, char *err, size_t errlen)
+{
+	struct fpset *set = library_open_set(lib, &L->l, ls, err, errlen);
+	if (!set)
+		return -1;
+	uint64_t *kv = xmalloc(2 * JOIN_CHUNK * sizeof(*kv)), *q = xmalloc(JOIN_CHUNK * sizeof(*q));
+	uint8_t *hit = xmalloc(JOIN_CHUNK);
+	uint64_t off = 0;
+	int rc = 0;
+	while (rc == 0 && off < f->n) {
+		size_t n = f->n - off < JOIN_CHUNK ? (size_t)(f->n - off) : JOIN_CHUNK;
+		if (xio_pread_all(f->fd, kv, 2 * n * sizeof(*kv), off * 2 * sizeof(*kv)) < 0) {
+			snprintf(err, errlen, "cannot read a spill file: %s", strerror(errno));
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < n; i++)
+			q[i] = kv[2 * i];
+		memset(hit, 0, n);
+		if (fpset_join(set, q, n, hit, err, errlen) < 0) {
+			char *e2 = xstrdup(err);
+			snprintf(err, errlen, "set '%s': %s", ls->file, e2);
+			free(e2);
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (!hit[i])
+				continue;
+			uint64_t v = kv[2 * i + 1];
+			uint64_t row = v >> 24, slot = v & ((1u << 12) - 1);
+			unsigned kind = (unsigned)(v >> 22) & 3;
+			if (kind == FACT_ASSOC)
+				L->assocs++;
+			else if (kind == FACT_RECORD)
+				L->records++;
+			if (xsort_add(hs, row << SLOT_BITS | (uint64_t)kind << 12 | slot, li) < 0) {
+				snprintf(err, errlen, "%s", xsort_error(hs));
+				rc = -1;
+				break;
+			}
+		}
+		off += n;
+	}
+	free(kv);
+	free(q);
+	free(hit);
+	fpset_close(set);
+	return rc;
+}
+
+/* Reads the rows file sequentially. */
+struct rowin {
+	int fd;
+	uint8_t *buf;
+	size_t pos, len;
+	uint64_t off;
+};
+
+static int
+rowin_get(struct rowin *ri, void *out, size_t n)
+{
+	uint8_t *o = out;
+	while (n) {
+		if (ri->pos == ri->len) {
+			ssize_t r = pread(ri->fd, ri->buf, 1u << 20, (off_t)ri->off);
+			if (r <= 0)
+				return -1;
+			ri->off += (uint64_t)r;
+			ri->len = (size_t)r;
+			ri->pos = 0;
+		}
+		size_t c = ri->len - ri->pos < n ? ri->len - ri->pos : n;
+		memcpy(o, ri->buf + ri->pos, c);
+		ri->pos += c;
+		o += c;
+		n -= c;
+	}
+	return 0;
+}
+
+struct pass2 {
+	struct an *a;
+	struct aleak *leaks;
+	size_t nleaks, words;
+	struct report *rep;
+	FILE *records;
+	int records_csv;
+	struct dynbuf line;
+	int prev; /* the previous row's dominant source */
+};
+
+static void
+leak_list_json(struct jsonw *jw, const struct pass2 *p2, const uint64_t *m)
+{
+	jsonw_arr_open(jw);
+	for (size_t k = 0; k < p2->nleaks; k++)
+		if (m[k / 64] >> (k % 64) & 1)
+			jsonw_str(jw, p2->leaks[k].l.name);
+	jsonw_arr_close(jw);
+}
+
+/* A CSV cell, quoted when it must be. */
+static void
+csv_cell(struct dynbuf *b, const char *v, size_t n)
+{
+	if (!memchr(v, ',', n) && !memchr(v, '"', n) && !memchr(v, '\n', n) && !memchr(v, '\r', n)) {
+		dynbuf_add(b, v, n);
+		return;
+	}
+	dynbuf_addc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == '"')
+			dynbuf_addc(b, '"');
+		dynbuf_addc(b, v[i]);
+	}
+	dynbuf_addc(b, '"');
+}
+
+/* Leak names separated by '|', as one CSV cell. */
+static void
+leak_list_csv(struct dynbuf *b, const struct pass2 *p2, const uint64_t *m)
+{
+	struct dynbuf tmp;
+	int n = 0;
+	dynbuf_init(&tmp, 1u << 20);
+	for (size_t k = 0; k < p2->nleaks; k++)
+		if (m[k / 64] >> (k % 64) & 1) {
+			if (n++)
+				dynbuf_addc(&tmp, '|');
+			dynbuf_add(&tmp, p2->leaks[k].l.name, strlen(p2->leaks[k].l.name));
+		}
+	csv_cell(b, tmp.buf ? tmp.buf : "", tmp.len);
+	dynbuf_release(&tmp);
+}
+
+/* The columns of every schema, by name, for the wide CSV of --records. */
+struct colnames {
+	char **name;
+	size_t n, alloc;
+	size_t **map; /* [schema][column] -> index in name */
+};
+
+static void
+colnames_build(struct colnames *cn, const struct schemas *ss)
+{
+	memset(cn, 0, sizeof(*cn));
+	cn->map = xcalloc(ss->n ? ss->n : 1, sizeof(*cn->map));
+	for (size_t i = 0; i < ss->n; i++) {
+		const struct schema *s = ss->v[i];
+		cn->map[i] = xcalloc(s->ncols ? s->ncols : 1, sizeof(**cn->map));
+		for (size_t c = 0; c < s->ncols; c++) {
+			size_t k;
+			for (k = 0; k < cn->n; k++)
+				if (!strcmp(cn->name[k], s->names[c]))
+					break;
+			if (k == cn->n) {
+				cn->name = xgrow(cn->name, &cn->alloc, cn->n + 1, sizeof(*cn->name));
+				cn->name[cn->n++] = s->names[c];
+			}
+			cn->map[i][c] = k;
+		}
+	}
+}
+
+/*
+ * Pass two: each row beside its hits, in row order: classified, counted,
+ * its record written.
+ */
+static int
+pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, size_t errlen)
+{
+	struct an *a = p2->a;
+	struct report *rep = p2->rep;
+	size_t w = p2->words;
+	struct rowin ri = { a->rows_fd, xmalloc(1u << 20), 0, 0, 0 };
+	uint64_t *bits = xcalloc((FACTS_MAX + 3) * w, sizeof(*bits));
+	uint64_t *scratch = bits + FACTS_MAX * w, *rowleaks = scratch + w, *cellbits = rowleaks + w;
+	struct arow_fact f[FACTS_MAX];
+	uint64_t hk = 0, hv = 0;
+	int hrc = xsort_next(hs, &hk, &hv);
+	uint16_t *cells = xmalloc(65536 * sizeof(*cells));
+	const struct fp_key *unused = NULL;
+	(void)unused;
+
+	for (uint64_t row = 1; row <= a->rows; row++) {
+		uint32_t sid;
+		uint8_t nf, fb[4];
+		uint16_t ncells;
+		if (rowin_get(&ri, &sid, 4) < 0 || rowin_get(&ri, &nf, 1) < 0 || sid >= a->ss.n) {
+			snprintf(err, errlen, "cannot read a spill file back");
+			goto fail;
+		}
+		memset(bits, 0, FACTS_MAX * w * sizeof(*bits));
+		struct arow r = { row, nf, f, scratch + 0, w };
+		uint64_t *record = xcalloc(w, sizeof(*record));
+		r.record = record;
+		for (size_t i = 0; i < nf; i++) {
+			if (rowin_get(&ri, fb, 4) < 0)
+				goto fail_read;
+			f[i].type = fb[0];
+			f[i].flags = fb[1];
+			memcpy(&f[i].col, fb + 2, 2);
+			f[i].src = bits + i * w;
+		}
+		if (rowin_get(&ri, &ncells, 2) < 0 || rowin_get(&ri, cells, 2 * (size_t)ncells) < 0)
+			goto fail_read;
+		/* this row's hits */
+		while (hrc > 0 && hk >> SLOT_BITS == row) {
+			unsigned kind = (unsigned)(hk >> 12) & 3, fa = (unsigned)(hk >> 6) & 63,
+				 fbi = (unsigned)hk & 63;
+			uint64_t bit = 1ull << (hv % 64);
+			size_t word = (size_t)(hv / 64);
+			if (kind == FACT_RECORD)
+				record[word] |= bit;
+			else if (kind == FACT_VALUE && fa < nf)
+				f[fa].src[word] |= bit;
+			else if (kind == FACT_ASSOC && fa < nf && fbi < nf) {
+				f[fbi].src[word] |= bit;
+				if (types_is_identifier(f[fbi].type))
+					f[fa].src[word] |= bit;
+			}
+			hrc = xsort_next(hs, &hk, &hv);
+		}
+		if (hrc < 0) {
+			free(record);
+			snprintf(err, errlen, "%s", xsort_error(hs));
+			goto fail;
+		}
+		int dom;
+		uint64_t *all = xcalloc(w, sizeof(*all));
+		enum row_class rc = analysis_classify(&r, all, &dom, p2->prev);
+		free(all);
+		rep->status[rc]++;
+		int has_src = rc != RC_UNATTRIBUTED;
+		segments_add(&rep->seg, row, dom, has_src);
+		if (dom >= 0) {
+			p2->leaks[dom].dominant++;
+			p2->prev = dom;
+		}
+
+		/* per leak and column: what was found */
+		memset(rowleaks, 0, w * sizeof(*rowleaks));
+		const struct schema *s = a->ss.v[sid];
+		for (size_t i = 0; i < nf; i++) {
+			for (size_t k = 0; k < w; k++)
+				rowleaks[k] |= f[i].src[k];
+			struct acol *ac = f[i].col < s->ncols ? &rep->cols[sid][f[i].col] : NULL;
+			if (ac) {
+				ac->values++;
+				int any = 0;
+				for (size_t k = 0; k < p2->nleaks; k++)
+					if (f[i].src[k / 64] >> (k % 64) & 1) {
+						ac->found[k]++;
+						any = 1;
+						if (types_is_identifier(f[i].type))
+							p2->leaks[k].ids[f[i].type]++;
+					}
+				ac->found_any += any;
+			}
+		}
+		for (size_t k = 0; k < p2->nleaks; k++)
+			p2->leaks[k].rows += rowleaks[k / 64] >> (k % 64) & 1;
+
+		if (p2->records) {
+			struct dynbuf *b = &p2->line;
+			struct jsonw jw;
+			dynbuf_reset(b);
+			if (p2->records_csv) {
+				dynbuf_printf(b, "%llu,%s,", (unsigned long long)row, analysis_class_name(rc));
+				leak_list_csv(b, p2, rowleaks);
+			} else {
+				jsonw_init(&jw, b);
+				jsonw_obj_open(&jw);
+				jsonw_key(&jw, "row");
+				jsonw_u64(&jw, row);
+				jsonw_key(&jw, "status");
+				jsonw_str(&jw, analysis_class_name(rc));
+				jsonw_key(&jw, "leaks");
+				leak_list_json(&jw, p2, rowleaks);
+				jsonw_key(&jw, "fields");
+				jsonw_obj_open(&jw);
+			}
+			/* each column: null when empty, else the leaks of its fact(s) */
+			for (size_t c = 0; c < s->ncols; c++) {
+				int filled = 0, facts = 0;
+				for (size_t k = 0; k < ncells; k++)
+					filled |= cells[k] == c;
+				memset(cellbits, 0, w * sizeof(*cellbits));
+				int part = s->types[c] == DT_FIRST_NAME || s->types[c] == DT_LAST_NAME ||
+					   s->types[c] == DT_PATRONYMIC;
+				for (size_t i = 0; i < nf; i++)
+					if (f[i].col == c || (part && (f[i].flags & FACT_COMPOSED))) {
+						facts++;
+						for (size_t k = 0; k < w; k++)
+							cellbits[k] |= f[i].src[k];
+					}
+				if (p2->records_csv) {
+					(void)facts;
+					continue;
+				}
+				jsonw_keyn(&jw, s->names[c], s->name_len[c]);
+				if (!filled)
+					jsonw_null(&jw);
+				else
+					leak_list_json(&jw, p2, cellbits);
+			}
+			if (p2->records_csv) {
+				/* wide: every column of every table, in the order first seen */
+				for (size_t g = 0; g < cn->n; g++) {
+					dynbuf_addc(b, ',');
+					size_t c;
+					for (c = 0; c < s->ncols; c++)
+						if (cn->map[sid][c] == g)
+							break;
+					if (c == s->ncols)
+						continue;
+					int filled = 0;
+					for (size_t k = 0; k < ncells; k++)
+						filled |= cells[k] == c;
+					if (!filled)
+						continue;
+					memset(cellbits, 0, w * sizeof(*cellbits));
+					int part = s->types[c] == DT_FIRST_NAME || s->types[c] == DT_LAST_NAME ||
+						   s->types[c] == DT_PATRONYMIC;
+					for (size_t i = 0; i < nf; i++)
+						if (f[i].col == c || (part && (f[i].flags & FACT_COMPOSED)))
+							for (size_t k = 0; k < w; k++)
+								cellbits[k] |= f[i].src[k];
+					leak_list_csv(b, p2, cellbits);
+				}
+			} else {
+				jsonw_obj_close(&jw);
+				jsonw_obj_close(&jw);
+			}
+			dynbuf_addc(b, '\n');
+			if (fwrite(b->buf, 1, b->len, p2->records) != b->len) {
+				free(record);
+				snprintf(err, errlen, "cannot write the records: %s", strerror(errno));
+				goto fail;
+			}
+		}
+		free(record);
+		continue;
+	fail_read:
+		free(record);
+		snprintf(err, errlen, "cannot read a spill file back");
+		goto fail;
+	}
+	free(ri.buf);
+	free(bits);
+	free(cells);
+	return 0;
+fail:
+	free(ri.buf);
+	free(bits);
+	free(cells);
+	return -1;
+}
+
+/* The best known column for a dump column: the leak, its column, the estimated containment. */
+struct lineage {
+	int leak;
+	const char *column;
+	double containment;
+};
+
+static void
+lineage_find(struct kmv *col, enum dt_type t, struct lib_profile *lp, size_t nleaks,
+	     struct lineage *out)
+{
+	out->leak = -1;
+	out->column = NULL;
+	out->containment = 0;
+	for (size_t k = 0; k < nleaks; k++)
+		for (size_t c = 0; c < lp[k].ncolumns; c++) {
+			struct lib_column *lc = &lp[k].columns[c];
+			struct kmv other;
+			char e[128];
+			if (lc->type != t || !lc->sketch || kmv_load(&other, lc->sketch, lc->sketch_len, e, sizeof(e)) < 0)
+				continue;
+			double x = kmv_containment(col, &other);
+			kmv_release(&other);
+			if (x > out->containment) {
+				out->containment = x;
+				out->leak = (int)k;
+				out->column = lc->name;
+			}
+		}
+}
+
+static double
+frac(uint64_t a, uint64_t b)
+{
+	return b ? (double)a / (double)b : 0;
+}
+
+static int
+leak_order(const void *x, const void *y, void *ctx)
+{
+	const struct aleak *L = ctx;
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	if (L[a].rows != L[b].rows)
+		return L[a].rows > L[b].rows ? -1 : 1;
+	return strcmp(L[a].l.name, L[b].l.name);
+}
+
+static void
+ymd_text(int ymd, char out[16])
+{
+	if (!ymd)
+		snprintf(out, 16, "-");
+	else
+		snprintf(out, 16, "%04d-%02d-%02d", ymd / 10000 % 10000, ymd / 100 % 100, ymd % 100);
+}
+
+struct findings {
+	struct an *a;
+	struct report *rep;
+	struct aleak *leaks;
+	size_t nleaks;
+	size_t *order; /* leaks by rows matched */
+	struct profile *prof;
+	struct lib_profile *lp;
+	const char *label;
+	double known;
+	uint64_t with_id;
+	char evidence[8][256];
+	int nevidence;
+	int latest;
+};
+
+static void
+findings_json(struct findings *F, struct dynbuf *b)
+{
+	struct jsonw jw;
+	struct report *rep = F->rep;
+	struct an *a = F->a;
+	jsonw_init(&jw, b);
+	jsonw_obj_open(&jw);
+	jsonw_key(&jw, "records");
+	jsonw_obj_open(&jw);
+	jsonw_key(&jw, "total");
+	jsonw_u64(&jw, rep->total);
+	jsonw_key(&jw, "parsed");
+	jsonw_u64(&jw, rep->parsed);
+	jsonw_key(&jw, "rejected");
+	jsonw_u64(&jw, rep->rejected);
+	jsonw_key(&jw, "duplicates");
+	jsonw_u64(&jw, rep->dup_norm);
+	jsonw_key(&jw, "duplicates_exact");
+	jsonw_u64(&jw, rep->dup_exact);
+	jsonw_obj_close(&jw);
+
+	jsonw_key(&jw, "verdict");
+	jsonw_obj_open(&jw);
+	jsonw_key(&jw, "label");
+	jsonw_str(&jw, F->label);
+	jsonw_key(&jw, "known_fraction");
+	jsonw_dbl(&jw, F->known);
+	jsonw_key(&jw, "thresholds");
+	jsonw_obj_open(&jw);
+	jsonw_key(&jw, "recompilation");
+	jsonw_dbl(&jw, a->o->v.recompilation);
+	jsonw_key(&jw, "partial");
+	jsonw_dbl(&jw, a->o->v.partial);
+	jsonw_obj_close(&jw);
+	jsonw_key(&jw, "evidence");
+	jsonw_arr_open(&jw);
+	for (int i = 0; i < F->nevidence; i++)
+		jsonw_str(&jw, F->evidence[i]);
+	jsonw_arr_close(&jw);
+	jsonw_obj_close(&jw);
+
+	jsonw_key(&jw, "status_counts");
+	jsonw_obj_open(&jw);
+	for (int c = 0; c < RC_COUNT; c++) {
+		jsonw_key(&jw, analysis_class_name((enum row_class)c));
+		jsonw_u64(&jw, rep->status[c]);
+	}
+	jsonw_obj_close(&jw);
+
+	jsonw_key(&jw, "leaks");
+	jsonw_arr_open(&jw);
+	for (size_t i = 0; i < F->nleaks; i++) {
+		struct aleak *L = &F->leaks[F->order[i]];
+		jsonw_obj_open(&jw);
+		jsonw_key(&jw, "name");
+		jsonw_str(&jw, L->l.name);
+		jsonw_key(&jw, "records_matched");
+		jsonw_u64(&jw, L->rows);
+		jsonw_key(&jw, "fraction");
+		jsonw_dbl(&jw, frac(L->rows, a->rows));
+		jsonw_key(&jw, "dominant_rows");
+		jsonw_u64(&jw, L->dominant);
+		jsonw_key(&jw, "identifiers");
+		jsonw_obj_open(&jw);
+		for (int t = 0; t < DT_TYPE_COUNT; t++)
+			if (L->ids[t]) {
+				jsonw_key(&jw, types_name((enum dt_type)t));
+				jsonw_u64(&jw, L->ids[t]);
+			}
+		jsonw_obj_close(&jw);
+		jsonw_key(&jw, "associations");
+		jsonw_u64(&jw, L->assocs);
+		jsonw_key(&jw, "records_identical");
+		jsonw_u64(&jw, L->records);
+		jsonw_key(&jw, "unreadable");
+		jsonw_bool(&jw, L->unreadable);
+		jsonw_obj_close(&jw);
+	}
+	jsonw_arr_close(&jw);
+
+	jsonw_key(&jw, "columns");
+	jsonw_arr_open(&jw);
+	for (size_t s = 0; s < a->ss.n; s++) {
+		const struct schema *sc = a->ss.v[s];
+		for (size_t c = 0; c < sc->ncols; c++) {
+			struct acol *ac = &rep->cols[s][c];
+			jsonw_obj_open(&jw);
+			jsonw_key(&jw, "name");
+			jsonw_strn(&jw, sc->names[c], sc->name_len[c]);
+			jsonw_key(&jw, "table");
+			if (sc->table)
+				jsonw_str(&jw, sc->table);
+			else
+				jsonw_null(&jw);
+			jsonw_key(&jw, "type");
+			jsonw_str(&jw, types_name(sc->types[c]));
+			jsonw_key(&jw, "values");
+			jsonw_u64(&jw, ac->values);
+			jsonw_key(&jw, "known_fraction");
+			jsonw_dbl(&jw, frac(ac->found_any, ac->values));
+			jsonw_key(&jw, "leaks");
+			jsonw_obj_open(&jw);
+			for (size_t k = 0; k < F->nleaks; k++)
+				if (ac->found[k]) {
+					jsonw_key(&jw, F->leaks[k].l.name);
+					jsonw_dbl(&jw, frac(ac->found[k], ac->values));
+				}
+			jsonw_obj_close(&jw);
+			jsonw_key(&jw, "lineage");
+			struct profile_col *pc = profile_col(F->prof, (int)s, c);
+			struct lineage lin = { -1, NULL, 0 };
+			if (pc)
+				lineage_find(&pc->sketch, sc->types[c], F->lp, F->nleaks, &lin);
+			if (lin.leak >= 0 && lin.containment > 0) {
+				jsonw_obj_open(&jw);
+				jsonw_key(&jw, "leak");
+				jsonw_str(&jw, F->leaks[lin.leak].l.name);
+				jsonw_key(&jw, "column");
+				jsonw_str(&jw, lin.column ? lin.column : "");
+				jsonw_key(&jw, "containment");
+				jsonw_dbl(&jw, lin.containment);
+				jsonw_obj_close(&jw);
+			} else
+				jsonw_null(&jw);
+			jsonw_obj_close(&jw);
+		}
+	}
+	jsonw_arr_close(&jw);
+
+	jsonw_key(&jw, "segments");
+	jsonw_arr_open(&jw);
+	for (size_t i = 0; i < rep->seg.n; i++) {
+		struct segment *g = &rep->seg.v[i];
+		jsonw_obj_open(&jw);
+		jsonw_key(&jw, "from");
+		jsonw_u64(&jw, g->from);
+		jsonw_key(&jw, "to");
+		jsonw_u64(&jw, g->to);
+		jsonw_key(&jw, "source");
+		jsonw_str(&jw, g->source >= 0 ? F->leaks[g->source].l.name : "new");
+		jsonw_key(&jw, "share");
+		jsonw_dbl(&jw, frac(g->agreeing, g->rows));
+		jsonw_obj_close(&jw);
+	}
+	jsonw_arr_close(&jw);
+
+	jsonw_key(&jw, "freshness");
+	jsonw_obj_open(&jw);
+	char d[16];
+	ymd_text(F->latest, d);
+	jsonw_key(&jw, "latest_date");
+	if (F->latest)
+		jsonw_str(&jw, d);
+	else
+		jsonw_null(&jw);
+	jsonw_key(&jw, "dates");
+	jsonw_arr_open(&jw);
+	for (size_t s = 0; s < a->ss.n; s++) {
+		const struct schema *sc = a->ss.v[s];
+		for (size_t c = 0; c < sc->ncols; c++) {
+			struct profile_col *pc = profile_col(F->prof, (int)s, c);
+			if (!pc || !pc->dates)
+				continue;
+			jsonw_obj_open(&jw);
+			jsonw_key(&jw, "column");
+			jsonw_strn(&jw, sc->names[c], sc->name_len[c]);
+			ymd_text(pc->min, d);
+			jsonw_key(&jw, "min");
+			jsonw_str(&jw, d);
+			ymd_text(pc->max, d);
+			jsonw_key(&jw, "max");
+			jsonw_str(&jw, d);
+			jsonw_key(&jw, "count");
+			jsonw_u64(&jw, pc->dates);
+			jsonw_key(&jw, "by_year");
+			jsonw_obj_open(&jw);
+			for (int y = 0; y < PROFILE_YEARS; y++) {
+				uint64_t n = 0;
+				for (int m = 0; m < 12; m++)
+					n += pc->months[y * 12 + m];
+				if (n) {
+					char ys[8];
+					snprintf(ys, sizeof(ys), "%d", PROFILE_YEAR_MIN + y);
+					jsonw_key(&jw, ys);
+					jsonw_u64(&jw, n);
+				}
+			}
+			jsonw_obj_close(&jw);
+			jsonw_obj_close(&jw);
+		}
+	}
+	jsonw_arr_close(&jw);
+	jsonw_key(&jw, "birth_years");
+	jsonw_obj_open(&jw);
+	for (int y = 0; y < PROFILE_YEARS; y++)
+		if (F->prof->years[y]) {
+			char ys[8];
+			snprintf(ys, sizeof(ys), "%d", PROFILE_YEAR_MIN + y);
+			jsonw_key(&jw, ys);
+			jsonw_u64(&jw, F->prof->years[y]);
+		}
+	jsonw_obj_close(&jw);
+	jsonw_obj_close(&jw);
+	jsonw_obj_close(&jw);
+}
+
+static void
+findings_text(struct findings *F, FILE *out)
+{
+	struct report *rep = F->rep;
+	char a1[32], a2[32], a3[32];
+	fprintf(out, "verdict: %s (%.1f%% of the %s rows with an identifier are in known leaks)\n",
+		F->label, 100 * F->known, fmt_count(F->with_id, a1));
+	for (int i = 0; i < F->nevidence; i++)
+		fprintf(out, "  - %s\n", F->evidence[i]);
+	char a4[32];
+	fprintf(out, "\nrecords: %s read, %s rejected, %s duplicates (%s byte for byte)\n",
+		fmt_count(rep->total, a1), fmt_count(rep->rejected, a2), fmt_count(rep->dup_norm, a3),
+		fmt_count(rep->dup_exact, a4));
+	fprintf(out, "rows:");
+	for (int c = 0; c < RC_COUNT; c++)
+		fprintf(out, " %s %s (%.1f%%)%s", analysis_class_name((enum row_class)c),
+			fmt_count(rep->status[c], a1), 100 * frac(rep->status[c], F->a->rows),
+			c + 1 < RC_COUNT ? "," : "\n");
+	if (F->nleaks) {
+		fprintf(out, "\n%-24s %12s %7s %12s\n", "known leak", "rows", "share", "main source");
+		for (size_t i = 0; i < F->nleaks; i++) {
+			struct aleak *L = &F->leaks[F->order[i]];
+			if (!L->rows)
+				continue;
+			fprintf(out, "%-24s %12s %6.1f%% %12s%s\n", L->l.name, fmt_count(L->rows, a1),
+				100 * frac(L->rows, F->a->rows), fmt_count(L->dominant, a2),
+				L->unreadable ? "  (partly unreadable)" : "");
+		}
+	}
+	if (rep->seg.n) {
+		fprintf(out, "\nsegments:\n");
+		size_t shown = rep->seg.n < 12 ? rep->seg.n : 12;
+		for (size_t i = 0; i < shown; i++) {
+			struct segment *g = &rep->seg.v[i];
+			fprintf(out, "  rows %s-%s: %s (%.1f%%)\n", fmt_count(g->from, a1), fmt_count(g->to, a2),
+				g->source >= 0 ? F->leaks[g->source].l.name : "new",
+				100 * frac(g->agreeing, g->rows));
+		}
+		if (rep->seg.n > shown)
+			fprintf(out, "  ... %zu more (--json lists them)\n", rep->seg.n - shown);
+	}
+	char d[16];
+	ymd_text(F->latest, d);
+	fprintf(out, "\nlatest date seen: %s\n", d);
+}
+
+static int
+run(struct aopts *o, char **paths, int npaths)
+{
+	char err[1024], libpath[4096];
+	struct an a;
+	struct report rep;
+	memset(&a, 0, sizeof(a));
+	memset(&rep, 0, sizeof(rep));
+	a.o = o;
+
+	if (o->key_file) {
+		if (fp_key_from_file(&a.key, o->key_file, err, sizeof(err)) < 0)
+			die("%s", err);
+	} else
+		fp_key_default(&a.key);
+	struct library *lib = open_library(o->library, 0, 0, libpath, sizeof(libpath));
+	if (lib && library_check_key(lib, a.key.id, 0, err, sizeof(err)) < 0)
+		die("%s", err);
+	struct lib_leak *ll = NULL;
+	size_t nleaks = 0;
+	if (lib && library_leaks(lib, &ll, &nleaks, err, sizeof(err)) < 0)
+		die("%s", err);
+	if (!nleaks)
+		warnx("note: the library '%s' holds no known leak: every row will be new", libpath);
+	struct aleak *leaks = xcalloc(nleaks ? nleaks : 1, sizeof(*leaks));
+	struct lib_profile *lp = xcalloc(nleaks ? nleaks : 1, sizeof(*lp));
+	for (size_t i = 0; i < nleaks; i++) {
+		leaks[i].l = ll[i];
+		if (library_sets(lib, ll[i].id, &leaks[i].sets, &leaks[i].nsets, err, sizeof(err)) < 0 ||
+		    library_profile(lib, ll[i].name, &lp[i], err, sizeof(err)) < 0) {
+			warnx("error: leak '%s': %s", ll[i].name, err);
+			leaks[i].unreadable = 1;
+			rep.problems++;
+		}
+	}
+
+	struct xsort_opts xo = { .memory = o->memory / 2, .tmpdir = o->tmpdir, .with_values = 1,
+				 .threads = o->threads == 1 ? 1 : 2 };
+	if (!(a.xs = xsort_new(&xo, err, sizeof(err))))
+		die("%s", err);
+	a.rows_fd = xio_tmpfile(o->tmpdir, "rows", NULL, 0);
+	if (a.rows_fd < 0)
+		die("cannot create a temporary file in '%s': %s", o->tmpdir, strerror(errno));
+	a.rbuf = xmalloc(1u << 20);
+	struct schemas_opts so = { .region = o->region, .emit = an_emit, .forced = an_forced, .ctx = &a };
+	schemas_init(&a.ss, &so);
+
+	unsigned nthreads = o->threads;
+	if (!nthreads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		nthreads = n > 0 ? (unsigned)n : 1;
+	}
+	struct aworker *w = xcalloc(nthreads, sizeof(*w));
+	void **wctx = xcalloc(nthreads, sizeof(*wctx));
+	for (unsigned i = 0; i < nthreads; i++) {
+		if (facts_init(&w[i].f, &a.key, o->region) < 0)
+			die_usage("analyze", "unknown --region '%s'", o->region);
+		profile_init(&w[i].prof, 0);
+		w[i].f.seen = an_seen;
+		w[i].f.ctx = &w[i];
+		wctx[i] = &w[i];
+	}
+	a.pipe = pipe_new(nthreads, an_work, wctx, an_done, &a);
+	struct walk_cb cb = { .ctx = &a, .begin = an_begin, .record = an_record, .end = an_end };
+	struct walk_totals t;
+	int rc = walk_paths(&o->co, paths, npaths, &cb, &t);
+	if (a.cur)
+		pipe_submit(a.pipe, a.cur);
+	pipe_free(a.pipe);
+	if (a.failed)
+		die("%s", a.err[0] ? a.err : xsort_error(a.xs));
+	if (a.rlen && xio_write_all(a.rows_fd, a.rbuf, a.rlen) < 0)
+		die("cannot write a spill file: %s", strerror(errno));
+	struct profile prof;
+	profile_init(&prof, 0);
+	for (unsigned i = 0; i < nthreads; i++) {
+		profile_merge(&prof, &w[i].prof);
+		profile_release(&w[i].prof);
+		facts_release(&w[i].f);
+	}
+	free(w);
+	free(wctx);
+	rep.total = t.parsed + t.rejected;
+	rep.parsed = t.parsed;
+	rep.rejected = t.rejected;
+
+	/* 2. the dump's keys, sorted, split by set */
+	if (xsort_finish(a.xs, 0, err, sizeof(err)) < 0)
+		die("%s", err);
+	struct setfile *sf = xcalloc(FACT_SETS, sizeof(*sf));
+	for (unsigned s = 0; s < FACT_SETS; s++)
+		sf[s].fd = -1;
+	if (split_sets(&a, sf, &rep, err, sizeof(err)) < 0)
+		die("%s", err);
+	xsort_free(a.xs);
+	a.xs = NULL;
+
+	/* 3. each leak, set by set, joined with the dump's keys of that set */
+	struct xsort_opts ho = { .memory = o->memory / 2, .tmpdir = o->tmpdir, .with_values = 1,
+				 .threads = xo.threads };
+	struct xsort *hs = xsort_new(&ho, err, sizeof(err));
+	if (!hs)
+		die("%s", err);
+	for (size_t i = 0; i < nleaks; i++) {
+		if (leaks[i].unreadable)
+			continue;
+		for (size_t k = 0; k < leaks[i].nsets; k++) {
+			unsigned code = set_code(&leaks[i].sets[k]);
+			if (code >= FACT_SETS || sf[code].fd < 0)
+				continue;
+			if (join_set(lib, &leaks[i], (unsigned)i, &leaks[i].sets[k], &sf[code], hs, err,
+				     sizeof(err)) < 0) {
+				/* a damaged set: named, and the analysis goes on without it */
+				warnx("error: leak '%s': %s", leaks[i].l.name, err);
+				leaks[i].unreadable = 1;
+				rep.problems++;
+			}
+		}
+	}
+	for (unsigned s = 0; s < FACT_SETS; s++)
+		if (sf[s].fd >= 0) {
+			close(sf[s].fd);
+			free(sf[s].buf);
+		}
+	free(sf);
+	if (xsort_finish(hs, 0, err, sizeof(err)) < 0)
+		die("%s", err);
+
+	/* 4. the rows, in order, beside their hits */
+	rep.cols = xcalloc(a.ss.n ? a.ss.n : 1, sizeof(*rep.cols));
+	for (size_t s = 0; s < a.ss.n; s++) {
+		rep.cols[s] = xcalloc(a.ss.v[s]->ncols ? a.ss.v[s]->ncols : 1, sizeof(**rep.cols));
+		for (size_t c = 0; c < a.ss.v[s]->ncols; c++)
+			rep.cols[s][c].found = xcalloc(nleaks ? nleaks : 1, sizeof(uint64_t));
+	}
+	struct pass2 p2 = { &a, leaks, nleaks, (nleaks + 63) / 64 ? (nleaks + 63) / 64 : 1, &rep,
+			    NULL, o->records_csv, { 0 }, -1 };
+	dynbuf_init(&p2.line, 1u << 26);
+	struct colnames cn;
+	colnames_build(&cn, &a.ss);
+	if (o->records_path) {
+		p2.records = !strcmp(o->records_path, "-") ? stdout : fopen(o->records_path, "w");
+		if (!p2.records)
+			die("cannot open '%s' for writing: %s", o->records_path, strerror(errno));
+		if (o->records_csv) {
+			fputs("row,status,leaks", p2.records);
+			for (size_t g = 0; g < cn.n; g++) {
+				struct dynbuf cell;
+				dynbuf_init(&cell, 1u << 20);
+				dynbuf_addc(&cell, ',');
+				csv_cell(&cell, cn.name[g], strlen(cn.name[g]));
+				fwrite(cell.buf, 1, cell.len, p2.records);
+				dynbuf_release(&cell);
+			}
+			fputc('\n', p2.records);
+		}
+	}
+	if (pass2_run(&p2, hs, &cn, err, sizeof(err)) < 0)
+		die("%s", err);
+	if (p2.records && p2.records != stdout && fclose(p2.records) != 0)
+		die("cannot write '%s': %s", o->records_path, strerror(errno));
+	xsort_free(hs);
+	close(a.rows_fd);
+	segments_smooth(&rep.seg, o->segment_min ? o->segment_min
+						 : (a.rows / 10000 > 8 ? a.rows / 10000 : 8));
+
+	/* 5. the findings */
+	struct findings F;
+	memset(&F, 0, sizeof(F));
+	F.a = &a;
+	F.rep = &rep;
+	F.leaks = leaks;
+	F.nleaks = nleaks;
+	F.prof = &prof;
+	F.lp = lp;
+	F.order = xcalloc(nleaks ? nleaks : 1, sizeof(*F.order));
+	for (size_t i = 0; i < nleaks; i++)
+		F.order[i] = i;
+	qsort_r(F.order, nleaks, sizeof(*F.order), leak_order, leaks);
+	uint64_t known = rep.status[RC_COPIED] + rep.status[RC_MERGED] + rep.status[RC_UPDATED];
+	F.with_id = known + rep.status[RC_NEW];
+	F.known = frac(known, F.with_id);
+	F.label = analysis_verdict(&o->v, F.known);
+	for (size_t s = 0; s < a.ss.n; s++)
+		for (size_t c = 0; c < a.ss.v[s]->ncols; c++) {
+			struct profile_col *pc = profile_col(&prof, (int)s, c);
+			if (pc && pc->max > F.latest)
+				F.latest = pc->max;
+		}
+	char a1[32], a2[32];
+#define EVIDENCE(...) \
+	if (F.nevidence < 8) \
+		snprintf(F.evidence[F.nevidence++], sizeof(F.evidence[0]), __VA_ARGS__)
+	EVIDENCE("%s of %s rows with an identifier are in known leaks (%.1f%%; %s at least %.0f%%, %s at least %.0f%%)",
+		 fmt_count(known, a1), fmt_count(F.with_id, a2), 100 * F.known, "recompilation",
+		 100 * o->v.recompilation, "partial", 100 * o->v.partial);
+	EVIDENCE("copied from one leak: %.1f%%, merged from several: %.1f%%, known with a changed or added field: %.1f%%, in no known leak: %.1f%%",
+		 100 * frac(rep.status[RC_COPIED], F.with_id), 100 * frac(rep.status[RC_MERGED], F.with_id),
+		 100 * frac(rep.status[RC_UPDATED], F.with_id), 100 * frac(rep.status[RC_NEW], F.with_id));
+	if (nleaks && leaks[F.order[0]].rows) {
+		int shown = 0;
+		char list[200] = "";
+		for (size_t i = 0; i < nleaks && shown < 4; i++) {
+			struct aleak *L = &leaks[F.order[i]];
+			if (!L->rows)
+				break;
+			size_t n = strlen(list);
+			snprintf(list + n, sizeof(list) - n, "%s%s %.0f%%", shown ? ", " : "", L->l.name,
+				 100 * frac(L->rows, a.rows));
+			shown++;
+		}
+		EVIDENCE("rows found per known leak: %s", list);
+	}
+	if (rep.seg.n)
+		EVIDENCE("%zu segments by dominant source: the file reads as blocks taken from earlier dumps when they are few and long", rep.seg.n);
+	if (F.latest) {
+		char d[16];
+		ymd_text(F.latest, d);
+		EVIDENCE("latest date in the dump: %s", d);
+	}
+	if (rep.dup_norm)
+		EVIDENCE("%s rows repeat an earlier row (%s byte for byte)", fmt_count(rep.dup_norm, a1),
+			 fmt_count(rep.dup_exact, a2));
+	if (rep.problems)
+		EVIDENCE("%d part%s of the library could not be read: the figures may be too low", rep.problems,
+			 rep.problems == 1 ? "" : "s");
+#undef EVIDENCE
+
+	if (o->json_path) {
+		struct dynbuf b;
+		dynbuf_init(&b, (size_t)1 << 32);
+		findings_json(&F, &b);
+		FILE *jf = !strcmp(o->json_path, "-") ? stdout : fopen(o->json_path, "w");
+		if (!jf)
+			die("cannot open '%s' for writing: %s", o->json_path, strerror(errno));
+		fprintf(jf, "%s\n", dynbuf_str(&b));
+		if (jf != stdout && fclose(jf) != 0)
+			die("cannot write '%s': %s", o->json_path, strerror(errno));
+		dynbuf_release(&b);
+	}
+	if (!o->json_path || strcmp(o->json_path, "-"))
+		if (!o->co.quiet || !o->json_path)
+			findings_text(&F, o->records_path && !strcmp(o->records_path, "-") ? stderr : stdout);
+
+	int fail = 0;
+	if (o->fail_on)
+		fail = !strcmp(F.label, "recompilation") ||
+		       (!strcmp(o->fail_on, "partial") && !strcmp(F.label, "partial"));
+
+	for (size_t s = 0; s < a.ss.n; s++) {
+		for (size_t c = 0; c < a.ss.v[s]->ncols; c++)
+			free(rep.cols[s][c].found);
+		free(rep.cols[s]);
+		free(cn.map[s]);
+	}
+	free(cn.map);
+	free(cn.name);
+	free(rep.cols);
+	segments_release(&rep.seg);
+	for (size_t i = 0; i < nleaks; i++) {
+		free(leaks[i].sets);
+		lib_profile_release(&lp[i]);
+	}
+	lib_leaks_free(ll, nleaks);
+	free(leaks);
+	free(lp);
+	free(F.order);
+	dynbuf_release(&p2.line);
+	profile_release(&prof);
+	schemas_release(&a.ss);
+	free(a.rbuf);
+	fp_key_release(&a.key);
+	if (lib)
+		library_close(lib);
+	if (fail)
+		return 3;
+	return rep.problems ? EXIT_REJECTS : rc;
+}
+
+static void
+help(void)
+{
+	printf("usage: dumptrace analyze [OPTIONS] FILE...\n"
+	       "\n"
+	       "Says whether a dump is new or a recompilation of the known leaks in the\n"
+	       "library: which share of its rows and fields come from which leak, which\n"
+	       "are in none, how the file was stitched together, how fresh it is, with a\n"
+	       "verdict and the evidence behind it. No personal data is printed.\n"
+	       "\n"
+	       "  --library PATH         the library (default $DUMPTRACE_LIBRARY, else\n"
+	       "                         $XDG_DATA_HOME/dumptrace/library)\n"
+	       "  --json FILE            the findings as JSON (- for standard output)\n"
+	       "  --records FILE         one line per input row: its class, leaks and the\n"
+	       "                         leaks of each field (JSON Lines, or CSV)\n"
+	       "  --records-format F     jsonl (default) or csv\n"
+	       "  --fail-on LABEL        exit code 3 when the verdict is recompilation, or\n"
+	       "                         (--fail-on partial) recompilation or partial\n"
+	       "  --recompilation-threshold X  share of known rows for \"recompilation\" (0.8)\n"
+	       "  --partial-threshold X  share of known rows for \"partial\" (0.2)\n"
+	       "  --segment-min N        shortest run of rows kept as a segment (default\n"
+	       "                         one row in 10,000, at least 8)\n"
+	       "  --region CC            phone region for normalization (default KZ)\n"
+	       "  --key-file FILE        the library's secret key, if it was built with one\n"
+	       "  --memory SIZE          memory budget for the sorts (default 1G)\n"
+	       "  --tmpdir DIR           where spill files go (default $TMPDIR or /tmp)\n"
+	       "  -j, --threads N        worker threads (default: all cores)\n"
+	       "\n" COMMON_HELP);
+}
+
+static double
+parse_share(const char *opt, const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (*end || !(v >= 0 && v <= 1))
+		die_usage("analyze", "bad share '%s' for %s (0 to 1)", s, opt);
+	return v;
+}
+
+int
+cmd_analyze(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		COMMON_LONG_OPTIONS,
+		{ "library", required_argument, NULL, 'l' },
+		{ "json", required_argument, NULL, 'J' },
+		{ "records", required_argument, NULL, 'r' },
+		{ "records-format", required_argument, NULL, 'F' },
+		{ "fail-on", required_argument, NULL, 'f' },
+		{ "recompilation-threshold", required_argument, NULL, 'X' },
+		{ "partial-threshold", required_argument, NULL, 'P' },
+		{ "segment-min", required_argument, NULL, 'S' },
+		{ "region", required_argument, NULL, 'R' },
+		{ "key-file", required_argument, NULL, 'k' },
+		{ "memory", required_argument, NULL, 'M' },
+		{ "tmpdir", required_argument, NULL, 'T' },
+		{ "threads", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct aopts o;
+	int opt;
+	int64_t v;
+
+	memset(&o, 0, sizeof(o));
+	common_init(&o.co);
+	o.memory = 1ull << 30;
+	o.v.recompilation = 0.8;
+	o.v.partial = 0.2;
+	o.tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "qhj:", opts, NULL)) != -1) {
+		if (common_option(&o.co, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'l':
+			o.library = optarg;
+			break;
+		case 'J':
+			o.json_path = optarg;
+			break;
+		case 'r':
+			o.records_path = optarg;
+			break;
+		case 'F':
+			if (!strcmp(optarg, "csv"))
+				o.records_csv = 1;
+			else if (strcmp(optarg, "jsonl") && strcmp(optarg, "json"))
+				die_usage("analyze", "unknown records format '%s' (jsonl, csv)", optarg);
+			break;
+		case 'f':
+			if (strcmp(optarg, "recompilation") && strcmp(optarg, "partial"))
+				die_usage("analyze", "bad --fail-on '%s' (recompilation, partial)", optarg);
+			o.fail_on = optarg;
+			break;
+		case 'X':
+			o.v.recompilation = parse_share("--recompilation-threshold", optarg);
+			break;
+		case 'P':
+			o.v.partial = parse_share("--partial-threshold", optarg);
+			break;
+		case 'S':
+			if ((v = parse_size(optarg)) < 1)
+				die_usage("analyze", "bad --segment-min '%s'", optarg);
+			o.segment_min = (uint64_t)v;
+			break;
+		case 'R':
+			if (!norm_region_known(optarg))
+				die_usage("analyze", "unknown --region '%s'", optarg);
+			o.region = optarg;
+			break;
+		case 'k':
+			o.key_file = optarg;
+			break;
+		case 'M':
+			if ((v = parse_size(optarg)) < (4 << 20))
+				die_usage("analyze", "bad size '%s' for --memory (at least 4M)", optarg);
+			o.memory = (uint64_t)v;
+			break;
+		case 'T':
+			o.tmpdir = optarg;
+			break;
+		case 'j':
+			v = atoi(optarg);
+			if (v < 1 || v > 64)
+				die_usage("analyze", "bad thread count '%s' (1 to 64)", optarg);
+			o.threads = (unsigned)v;
+			break;
+		case 'h':
+			help();
+			return EXIT_CLEAN;
+		default:
+			die_usage("analyze", "bad option");
+		}
+	}
+	if (o.v.partial > o.v.recompilation)
+		die_usage("analyze", "--partial-threshold is above --recompilation-threshold");
+	if (optind >= argc)
+		die_usage("analyze", "no input given (use - for standard input)");
+	common_start(&o.co);
+	int rc = run(&o, argv + optind, argc - optind);
+	common_finish(&o.co);
+	return rc;
+}

@@ -1,0 +1,125 @@
+#!/bin/sh
+# analyze against ground truth: the sample family's five leaks are
+# ingested, then the claimed dump (a recompilation) and the control dump
+# (mostly new persons) are analyzed and compared row by row with the
+# generator's truth files: row classes, the sources of the identifier
+# fields, duplicates, segments, the verdict. Then the other variant of
+# the family (other formats, charsets, headers), the output formats, the
+# exit codes, and no personal data in any output.
+. "$TOP_SRCDIR/tests/lib.sh"
+
+F="$TOP_SRCDIR/samples/family"
+T="$F/truth"
+L="$T_TMP/lib"
+for x in voters_2019.csv shop_2020.sql clinic_2021.jsonl telecom_2022.sql combo_2022.txt; do
+	dt ingest -q --library "$L" --name "${x%.*}" "$F/$x" || echo "ingest $x failed"
+done >out 2>&1
+is "$(cat out)" "" "ingest the five leaks"
+
+# agree TRUTH.jsonl MINE.jsonl: the share of rows whose status is the same
+agree() {
+	jq -r .status "$1" >a.st; jq -r .status "$2" >b.st
+	paste a.st b.st | awk '$1 == $2 { n++ } END { printf "%d", 1000 * n / NR }'
+}
+# field_agree TRUTH MINE FIELD: the share of rows where FIELD's leaks are the same set
+field_agree() {
+	jq -r --arg f "$3" '.fields[$f] | if . == null then "-" else (sort | join(",")) end' "$1" >a.f
+	jq -r --arg f "$3" '.fields[$f] | if . == null then "-" else (sort | join(",")) end' "$2" >b.f
+	paste a.f b.f | awk '$1 == $2 { n++ } END { printf "%d", 1000 * n / NR }'
+}
+# per_row SUMMARY.json: each row's segment source, one a line
+per_row() { jq -r '.segments[] | . as $s | range(.from; .to + 1) | $s.source' "$1"; }
+
+dt analyze -q --library "$L" --json claimed.json --records claimed.jsonl "$F/claimed_2025.csv"
+ok $? "analyze the claimed dump"
+is "$(jq -r .verdict.label claimed.json)" "recompilation" "verdict: recompilation"
+is "$(wc -l <claimed.jsonl)" "$(jq .rows "$T/claimed_2025.truth.json")" "one record line per input row"
+is "$(jq -c '[.[] | .row] | . == [range(1; length + 1)]' -s claimed.jsonl)" "true" "rows numbered from 1 in input order"
+a=$(agree "$T/claimed_2025.truth.jsonl" claimed.jsonl)
+[ "$a" -ge 950 ]
+ok $? "row classes agree with the truth for $a per mille of the rows (at least 950)"
+for c in copied merged updated new unattributed; do
+	want=$(jq ".status.$c" "$T/claimed_2025.truth.json")
+	got=$(jq ".status_counts.$c" claimed.json)
+	d=$((got > want ? got - want : want - got))
+	[ $((d * 100)) -le $((want * 3 + 100)) ]
+	ok $? "$c rows: $got, truth $want (within 3%, or 1)"
+done
+for f in iin phone email passport; do
+	a=$(field_agree "$T/claimed_2025.truth.jsonl" claimed.jsonl $f)
+	[ "$a" -ge 980 ]
+	ok $? "the leaks of field $f agree for $a per mille of the rows (at least 980)"
+done
+is "$(jq .records.duplicates_exact claimed.json)" "$(jq .duplicates.exact "$T/claimed_2025.truth.json")" \
+	"exact duplicates as in the truth"
+is "$(jq .records.duplicates claimed.json)" \
+	"$(jq '.duplicates.exact + .duplicates.reformatted' "$T/claimed_2025.truth.json")" \
+	"duplicates after normalization as in the truth"
+per_row "$T/claimed_2025.truth.json" >seg.t
+per_row claimed.json >seg.m
+a=$(paste seg.t seg.m | awk '$1 == $2 { n++ } END { printf "%d", 1000 * n / NR }')
+[ "$a" -ge 900 ]
+ok $? "segments give each row the truth's source for $a per mille of the rows (at least 900)"
+is "$(jq -r '.leaks[0].name' claimed.json)" "voters_2019" "the leak with most rows first"
+is "$(jq -r '[.columns[] | select(.name == "email") | .lineage.leak] | .[0]' claimed.json)" "shop_2020" \
+	"column lineage: the e-mails come from shop_2020"
+is "$(jq -r '.freshness.latest_date' claimed.json)" "$(jq -r .latest_date "$T/claimed_2025.truth.json")" \
+	"the latest date as in the truth"
+
+dt analyze -q --library "$L" --json control.json --records control.jsonl "$F/control_2025.csv"
+is "$(jq -r .verdict.label control.json)" "new" "the control dump: new"
+is "$(jq -c .status_counts control.json)" "$(jq -c .status "$T/control_2025.truth.json")" \
+	"control: the status counts of the truth"
+
+# the keys the README promises
+is "$(jq -c '[(.records | has("total"), has("parsed"), has("rejected"), has("duplicates")),
+	(.verdict | has("label"), has("known_fraction"), has("evidence")),
+	(.leaks[0] | has("name"), has("records_matched"), has("fraction"), has("identifiers")),
+	(.status_counts | has("copied"), has("merged"), has("updated"), has("new"), has("unattributed")),
+	has("columns"), has("segments"), has("freshness")] | all' claimed.json)" "true" "the documented JSON keys"
+
+# outputs: text, CSV records, exit codes
+dt analyze --library "$L" "$F/claimed_2025.csv" >text.txt
+ok $? "text report"
+grep -q '^verdict: recompilation' text.txt
+ok $? "... opens with the verdict"
+dt analyze -q --library "$L" --records claimed.csv --records-format csv "$F/claimed_2025.csv" >/dev/null
+is "$(head -1 claimed.csv)" "row,status,leaks,iin,full_name,birth_date,phone,email,address,passport" \
+	"CSV records: the header"
+is "$(wc -l <claimed.csv)" "$(($(jq .rows "$T/claimed_2025.truth.json") + 1))" "CSV records: a line per row"
+dt analyze -q --library "$L" --fail-on recompilation "$F/claimed_2025.csv" >/dev/null
+is "$?" "3" "--fail-on recompilation: exit code 3"
+dt analyze -q --library "$L" --fail-on partial "$F/control_2025.csv" >/dev/null
+is "$?" "0" "--fail-on partial on a new dump: exit code 0"
+dt analyze -q --library "$L" --recompilation-threshold 0.99 --json - "$F/claimed_2025.csv" >t.json
+is "$(jq -r .verdict.label t.json)" "partial" "the thresholds can be changed"
+
+# no personal data in any output
+LC_ALL=C grep -aoE '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[a-z]{2,}' "$F/claimed_2025.csv" | sort -u >needles
+LC_ALL=C grep -aoE '(^|,)[0-9]{11,12}(,|$)' "$F/claimed_2025.csv" | tr -d , | sort -u >>needles
+[ "$(wc -l <needles)" -gt 1000 ]
+ok $? "$(wc -l <needles) e-mails, phones and IINs to look for"
+cat claimed.json claimed.jsonl claimed.csv text.txt | LC_ALL=C grep -c -F -f needles >found
+is "$(cat found)" "0" "none of them in the JSON, the records or the text"
+
+# the other variant of the family: other formats, charsets, headers, order
+GEN="$TOP_BUILDDIR/samples/gen"
+if [ -x "$GEN" ]; then
+	"$GEN" -q --variant b --seed 7 --persons 3000 --out fam
+	for f in fam/*; do
+		case $f in *claimed* | *control* | */family.json | */truth) continue ;; esac
+		n=$(basename "$f"); n=${n%%.*}
+		dt ingest -q --library lib-b --name "$n" "$f" || echo "ingest $f failed"
+	done >out 2>&1
+	is "$(cat out)" "" "variant b: ingest its leaks"
+	claimed=$(ls fam/claimed_2025.*)
+	dt analyze -q --library lib-b --json b.json --records b.jsonl "$claimed"
+	is "$(jq -r .verdict.label b.json)" "recompilation" "variant b: recompilation"
+	a=$(agree fam/truth/claimed_2025.truth.jsonl b.jsonl)
+	[ "$a" -ge 900 ]
+	ok $? "variant b: row classes agree for $a per mille of the rows (at least 900)"
+else
+	skip "samples/gen is not built"
+fi
+
+done_testing
