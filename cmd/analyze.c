@@ -118,12 +118,20 @@ abuf_room(struct abuf *b, size_t more)
 	return n;
 }
 
+/* yyyymmdd of a normalized date "YYYY-MM-DD" (not NUL-terminated), or 0. */
 static int
 ymd_of(const char *v, size_t n)
 {
+	int x = 0;
 	if (n != 10)
 		return 0;
-	return atoi(v) * 10000 + atoi(v + 5) * 100 + atoi(v + 8);
+	for (size_t i = 0; i < n; i++)
+		if (i != 4 && i != 7) {
+			if (v[i] < '0' || v[i] > '9')
+				return 0;
+			x = x * 10 + (v[i] - '0');
+		}
+	return x;
 }
 
 /* Facts as they are made: what a birth date needs to be told derived from the IIN. */
@@ -606,8 +614,9 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 	struct report *rep = p2->rep;
 	size_t w = p2->words;
 	struct rowin ri = { a->rows_fd, xmalloc(1u << 20), 0, 0, 0 };
-	uint64_t *bits = xcalloc((FACTS_MAX + 3) * w, sizeof(*bits));
-	uint64_t *scratch = bits + FACTS_MAX * w, *rowleaks = scratch + w, *cellbits = rowleaks + w;
+	uint64_t *bits = xcalloc((2 * FACTS_MAX + 3) * w, sizeof(*bits));
+	uint64_t *vbits = bits + FACTS_MAX * w; /* value hits of facts that are no identifier */
+	uint64_t *scratch = vbits + FACTS_MAX * w, *rowleaks = scratch + w, *cellbits = rowleaks + w;
 	struct arow_fact f[FACTS_MAX];
 	uint64_t hk = 0, hv = 0;
 	int hrc = xsort_next(hs, &hk, &hv);
@@ -623,7 +632,7 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 			snprintf(err, errlen, "cannot read a spill file back");
 			goto fail;
 		}
-		memset(bits, 0, FACTS_MAX * w * sizeof(*bits));
+		memset(bits, 0, 2 * FACTS_MAX * w * sizeof(*bits));
 		struct arow r = { row, nf, f, scratch + 0, w };
 		uint64_t *record = xcalloc(w, sizeof(*record));
 		r.record = record;
@@ -645,8 +654,10 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 			size_t word = (size_t)(hv / 64);
 			if (kind == FACT_RECORD)
 				record[word] |= bit;
-			else if (kind == FACT_VALUE && fa < nf)
+			else if (kind == FACT_VALUE && fa < nf && types_is_identifier(f[fa].type))
 				f[fa].src[word] |= bit;
+			else if (kind == FACT_VALUE && fa < nf)
+				vbits[fa * w + word] |= bit;
 			else if (kind == FACT_ASSOC && fa < nf && fbi < nf) {
 				f[fbi].src[word] |= bit;
 				if (types_is_identifier(f[fbi].type))
@@ -658,6 +669,24 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 			free(record);
 			snprintf(err, errlen, "%s", xsort_error(hs));
 			goto fail;
+		}
+		/*
+		 * A name or an address alone is no person: its value found in a
+		 * leak counts only for a row whose person is known, and only
+		 * when no association confirmed it (the leak may hold it under
+		 * identifiers this row lacks).
+		 */
+		int person_known = 0;
+		for (size_t i = 0; i < nf && !person_known; i++)
+			if (types_is_identifier(f[i].type))
+				for (size_t k = 0; k < w; k++)
+					person_known |= f[i].src[k] != 0;
+		for (size_t i = 0; i < nf && person_known; i++) {
+			int none = 1;
+			for (size_t k = 0; k < w; k++)
+				none &= f[i].src[k] == 0;
+			if (none)
+				memcpy(f[i].src, vbits + i * w, w * sizeof(*vbits));
 		}
 		int dom;
 		uint64_t *all = xcalloc(w, sizeof(*all));
@@ -1329,7 +1358,8 @@ run(struct aopts *o, char **paths, int npaths)
 		EVIDENCE("rows found per known leak: %s", list);
 	}
 	if (rep.seg.n)
-		EVIDENCE("%zu segments by dominant source: the file reads as blocks taken from earlier dumps when they are few and long", rep.seg.n);
+		EVIDENCE("%zu segment%s by dominant source (blocks of rows taken from one earlier dump read as few, long segments)",
+			 rep.seg.n, rep.seg.n == 1 ? "" : "s");
 	if (F.latest) {
 		char d[16];
 		ymd_text(F.latest, d);

@@ -1,0 +1,23 @@
+#!/bin/sh
+# The main job on the bundled samples: the five earlier leaks of the
+# synthetic family go into a fresh library (build/sample-library), then
+# the "new" dump claimed_2025.csv is analyzed against it, and the control
+# dump after it. Run from the top of the tree after scripts/setup.sh.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+dt=${DUMPTRACE:-$top/build/dumptrace}
+lib=${DUMPTRACE_LIBRARY:-$top/build/sample-library}
+fam=$top/samples/family
+[ -x "$dt" ] || { echo "demo: build dumptrace first (sh scripts/setup.sh)" >&2; exit 2; }
+rm -rf "$lib"
+for leak in voters_2019.csv shop_2020.sql clinic_2021.jsonl telecom_2022.sql combo_2022.txt; do
+	"$dt" ingest --library "$lib" --name "${leak%.*}" "$fam/$leak"
+done
+echo
+"$dt" list --library "$lib"
+echo
+echo "== dumptrace analyze samples/family/claimed_2025.csv"
+"$dt" analyze --library "$lib" "$fam/claimed_2025.csv"
+echo
+echo "== dumptrace analyze samples/family/control_2025.csv"
+"$dt" analyze --library "$lib" "$fam/control_2025.csv"
