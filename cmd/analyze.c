@@ -1073,7 +1073,7 @@ findings_json(struct findings *F, struct dynbuf *b)
 				for (int m = 0; m < 12; m++)
 					n += pc->months[y * 12 + m];
 				if (n) {
-					char ys[8];
+					char ys[16];
 					snprintf(ys, sizeof(ys), "%d", PROFILE_YEAR_MIN + y);
 					jsonw_key(&jw, ys);
 					jsonw_u64(&jw, n);
@@ -1088,7 +1088,7 @@ findings_json(struct findings *F, struct dynbuf *b)
 	jsonw_obj_open(&jw);
 	for (int y = 0; y < PROFILE_YEARS; y++)
 		if (F->prof->years[y]) {
-			char ys[8];
+			char ys[16];
 			snprintf(ys, sizeof(ys), "%d", PROFILE_YEAR_MIN + y);
 			jsonw_key(&jw, ys);
 			jsonw_u64(&jw, F->prof->years[y]);

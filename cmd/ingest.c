@@ -597,7 +597,7 @@ build_profile(struct ing *g, struct profile *prof, struct lib_profile *p)
 	p->birth_years = xcalloc(p->nbirth_years ? p->nbirth_years : 1, sizeof(*p->birth_years));
 	for (int y = 0, k = 0; y < PROFILE_YEARS; y++)
 		if (prof->years[y]) {
-			char key[8];
+			char key[16];
 			snprintf(key, sizeof(key), "%d", PROFILE_YEAR_MIN + y);
 			p->birth_years[k].key = xstrdup(key);
 			p->birth_years[k++].n = prof->years[y];
@@ -879,7 +879,11 @@ run(struct ingest_opts *o, char **paths, int npaths)
 			fmt_bytes(bytes, e));
 	}
 
-	p.leak = (struct lib_leak){ 0 }; /* the options' strings */
+	/* the commit made these two; the other strings are the options' */
+	if (p.leak.added_date != o->meta.added_date)
+		free(p.leak.added_date);
+	free(p.leak.dir);
+	p.leak = (struct lib_leak){ 0 };
 	lib_profile_release(&p);
 	profile_release(&prof);
 	schemas_release(&g.ss);
