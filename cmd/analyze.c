@@ -676,16 +676,27 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 		 * when no association confirmed it (the leak may hold it under
 		 * identifiers this row lacks).
 		 */
-		int person_known = 0;
-		for (size_t i = 0; i < nf && !person_known; i++)
-			if (types_is_identifier(f[i].type))
-				for (size_t k = 0; k < w; k++)
+		int person_known = 0, ids = 0;
+		uint64_t *person = cellbits; /* the leaks that hold one of the row's identifiers */
+		memset(person, 0, w * sizeof(*person));
+		for (size_t i = 0; i < nf; i++)
+			if (types_is_identifier(f[i].type)) {
+				ids++;
+				for (size_t k = 0; k < w; k++) {
+					person[k] |= f[i].src[k];
 					person_known |= f[i].src[k] != 0;
-		for (size_t i = 0; i < nf && person_known; i++) {
+				}
+			}
+		for (size_t i = 0; i < nf; i++) {
+			if (types_is_identifier(f[i].type))
+				continue;
+			/* a value in a leak that holds the person is the person's */
 			int none = 1;
-			for (size_t k = 0; k < w; k++)
+			for (size_t k = 0; k < w; k++) {
+				f[i].src[k] |= vbits[i * w + k] & person[k];
 				none &= f[i].src[k] == 0;
-			if (none)
+			}
+			if (none && (person_known || !ids))
 				memcpy(f[i].src, vbits + i * w, w * sizeof(*vbits));
 		}
 		int dom;
