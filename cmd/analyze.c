@@ -70,6 +70,7 @@ struct abuf {
 struct aworker {
 	struct facts f;
 	struct profile prof;
+	uint64_t hex; /* passwords in a cracker's $HEX[] notation */
 	int iin_ymd;
 	int birth_ymd[FACTS_MAX];
 	uint8_t derived[FACTS_MAX];
@@ -149,6 +150,13 @@ an_seen(void *ctx, const struct schema *s, const struct fact *f, const char *nor
 		w->birth_ymd[i] = ymd_of(norm, len);
 }
 
+static void
+an_bad(void *ctx, const struct schema *s, size_t col)
+{
+	struct aworker *w = ctx;
+	profile_bad(&w->prof, s, col);
+}
+
 /*
  * Worker: per record, its summary and keys into the batch's buffer:
  *   nfacts u8, then per fact type u8, flags u8, col u16;
@@ -191,6 +199,11 @@ an_work(void *wctx, struct batch *b)
 			raw = XXH3_64bits_withSeed(fl->val, fl->is_null ? 0 : fl->len, raw + fl->is_null);
 			if (c == (size_t)-1 || fl->is_null || !fl->len)
 				continue;
+			/* $HEX[...] as crackers write it; the combo reader decodes it and says so in "hex" */
+			if ((s->types[c] == DT_PASSWORD && fl->len > 6 && !memcmp(fl->val, "$HEX[", 5)) ||
+			    (fl->name_len == 3 && !memcmp(fl->name, "hex", 3) && fl->len == 7 &&
+			     !memcmp(fl->val, "decoded", 7)))
+				w->hex++;
 			uint16_t c16 = (uint16_t)c;
 			memcpy(p, &c16, 2);
 			p += 2;
@@ -897,10 +910,63 @@ struct findings {
 	const char *label;
 	double known;
 	uint64_t with_id;
-	char evidence[8][256];
+	char evidence[10][256];
 	int nevidence;
 	int latest;
+	/* plausibility */
+	uint64_t values, invalid;	/* non-empty typed values, and those their type rejects */
+	uint64_t ids12, checksum;	/* twelve-digit national ids, and those failing the IIN checksum */
+	uint64_t dates, future, ancient;
+	uint64_t hex;
+	double domain_skew; /* total variation distance of the e-mail domains, -1 when unknown */
 };
+
+/* Sums the plausibility counters over the dump's columns; the domain skew against the library. */
+static void
+plausibility(struct findings *F)
+{
+	struct an *a = F->a;
+	for (size_t s = 0; s < a->ss.n; s++)
+		for (size_t c = 0; c < a->ss.v[s]->ncols; c++) {
+			struct profile_col *pc = profile_col(F->prof, (int)s, c);
+			if (!pc)
+				continue;
+			F->values += pc->values + pc->invalid;
+			F->invalid += pc->invalid;
+			if (a->ss.v[s]->types[c] == DT_NATIONAL_ID) {
+				F->ids12 += pc->values;
+				F->checksum += pc->checksum;
+			}
+			F->dates += pc->dates;
+			F->future += pc->future;
+			F->ancient += pc->ancient;
+		}
+	/* the dump's domain shares against the known leaks' (their top 50 each) */
+	const struct profile_dom *top[50];
+	size_t n = profile_top_domains(F->prof, top, 50);
+	uint64_t dtotal = 0, ltotal = 0;
+	for (size_t i = 0; i < n; i++)
+		dtotal += top[i]->n;
+	for (size_t k = 0; k < F->nleaks; k++)
+		for (size_t i = 0; i < F->lp[k].ndomains; i++)
+			ltotal += F->lp[k].domains[i].n;
+	F->domain_skew = -1;
+	if (!dtotal || !ltotal)
+		return;
+	double tvd = 0, dseen = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t ln = 0;
+		for (size_t k = 0; k < F->nleaks; k++)
+			for (size_t j = 0; j < F->lp[k].ndomains; j++)
+				if (!strcmp(F->lp[k].domains[j].key, top[i]->name))
+					ln += F->lp[k].domains[j].n;
+		double dp = (double)top[i]->n / (double)dtotal, lpct = (double)ln / (double)ltotal;
+		tvd += fabs(dp - lpct);
+		dseen += lpct;
+	}
+	tvd += 1 - dseen; /* the leaks' domains the dump does not have */
+	F->domain_skew = tvd / 2;
+}
 
 static void
 findings_json(struct findings *F, struct dynbuf *b)
@@ -1049,6 +1115,46 @@ findings_json(struct findings *F, struct dynbuf *b)
 	}
 	jsonw_arr_close(&jw);
 
+	jsonw_key(&jw, "plausibility");
+	jsonw_obj_open(&jw);
+	jsonw_key(&jw, "rejected_fraction");
+	jsonw_dbl(&jw, frac(rep->rejected, rep->total));
+	jsonw_key(&jw, "invalid_values_fraction");
+	jsonw_dbl(&jw, frac(F->invalid, F->values));
+	jsonw_key(&jw, "iin_checksum_failures");
+	jsonw_u64(&jw, F->checksum);
+	jsonw_key(&jw, "iin_checksum_failure_fraction");
+	jsonw_dbl(&jw, frac(F->checksum, F->ids12));
+	jsonw_key(&jw, "future_dates");
+	jsonw_u64(&jw, F->future);
+	jsonw_key(&jw, "birth_dates_before_1900");
+	jsonw_u64(&jw, F->ancient);
+	jsonw_key(&jw, "cracker_artefacts");
+	jsonw_u64(&jw, F->hex);
+	jsonw_key(&jw, "email_domain_skew");
+	if (F->domain_skew >= 0)
+		jsonw_dbl(&jw, F->domain_skew);
+	else
+		jsonw_null(&jw);
+	jsonw_key(&jw, "columns");
+	jsonw_arr_open(&jw);
+	for (size_t s = 0; s < a->ss.n; s++)
+		for (size_t c = 0; c < a->ss.v[s]->ncols; c++) {
+			struct profile_col *pc = profile_col(F->prof, (int)s, c);
+			if (!pc || !pc->invalid)
+				continue;
+			jsonw_obj_open(&jw);
+			jsonw_key(&jw, "name");
+			jsonw_strn(&jw, a->ss.v[s]->names[c], a->ss.v[s]->name_len[c]);
+			jsonw_key(&jw, "type");
+			jsonw_str(&jw, types_name(a->ss.v[s]->types[c]));
+			jsonw_key(&jw, "invalid_fraction");
+			jsonw_dbl(&jw, frac(pc->invalid, pc->invalid + pc->values));
+			jsonw_obj_close(&jw);
+		}
+	jsonw_arr_close(&jw);
+	jsonw_obj_close(&jw);
+
 	jsonw_key(&jw, "freshness");
 	jsonw_obj_open(&jw);
 	char d[16];
@@ -1153,6 +1259,13 @@ findings_text(struct findings *F, FILE *out)
 	char d[16];
 	ymd_text(F->latest, d);
 	fprintf(out, "\nlatest date seen: %s\n", d);
+	fprintf(out, "plausibility: %.2f%% of values fail their type, %.2f%% of IINs fail the checksum, "
+		     "%s future dates, %s birth dates before 1900, %s $HEX[] passwords",
+		100 * frac(F->invalid, F->values), 100 * frac(F->checksum, F->ids12),
+		fmt_count(F->future, a1), fmt_count(F->ancient, a2), fmt_count(F->hex, a3));
+	if (F->domain_skew >= 0)
+		fprintf(out, ", e-mail domain skew %.2f against the known leaks", F->domain_skew);
+	fputc('\n', out);
 }
 
 static int
@@ -1214,6 +1327,7 @@ run(struct aopts *o, char **paths, int npaths)
 			die_usage("analyze", "unknown --region '%s'", o->region);
 		profile_init(&w[i].prof, 0);
 		w[i].f.seen = an_seen;
+		w[i].f.bad = an_bad;
 		w[i].f.ctx = &w[i];
 		wctx[i] = &w[i];
 	}
@@ -1229,11 +1343,13 @@ run(struct aopts *o, char **paths, int npaths)
 	if (a.rlen && xio_write_all(a.rows_fd, a.rbuf, a.rlen) < 0)
 		die("cannot write a spill file: %s", strerror(errno));
 	struct profile prof;
+	uint64_t hex = 0;
 	profile_init(&prof, 0);
 	for (unsigned i = 0; i < nthreads; i++) {
 		profile_merge(&prof, &w[i].prof);
 		profile_release(&w[i].prof);
 		facts_release(&w[i].f);
+		hex += w[i].hex;
 	}
 	free(w);
 	free(wctx);
@@ -1334,6 +1450,8 @@ run(struct aopts *o, char **paths, int npaths)
 	for (size_t i = 0; i < nleaks; i++)
 		F.order[i] = i;
 	qsort_r(F.order, nleaks, sizeof(*F.order), leak_order, leaks);
+	plausibility(&F);
+	F.hex += hex;
 	uint64_t known = rep.status[RC_COPIED] + rep.status[RC_MERGED] + rep.status[RC_UPDATED];
 	F.with_id = known + rep.status[RC_NEW];
 	F.known = frac(known, F.with_id);
@@ -1346,7 +1464,7 @@ run(struct aopts *o, char **paths, int npaths)
 		}
 	char a1[32], a2[32];
 #define EVIDENCE(...) \
-	if (F.nevidence < 8) \
+	if (F.nevidence < 10) \
 		snprintf(F.evidence[F.nevidence++], sizeof(F.evidence[0]), __VA_ARGS__)
 	EVIDENCE("%s of %s rows with an identifier are in known leaks (%.1f%%; %s at least %.0f%%, %s at least %.0f%%)",
 		 fmt_count(known, a1), fmt_count(F.with_id, a2), 100 * F.known, "recompilation",
@@ -1379,6 +1497,17 @@ run(struct aopts *o, char **paths, int npaths)
 	if (rep.dup_norm)
 		EVIDENCE("%s rows repeat an earlier row (%s byte for byte)", fmt_count(rep.dup_norm, a1),
 			 fmt_count(rep.dup_exact, a2));
+	if (F.checksum && frac(F.checksum, F.ids12) >= 0.01)
+		EVIDENCE("%.1f%% of the IINs fail their checksum: typed by hand or made up",
+			 100 * frac(F.checksum, F.ids12));
+	if (F.future || F.ancient)
+		EVIDENCE("impossible dates: %s in the future, %s birth dates before 1900", fmt_count(F.future, a1),
+			 fmt_count(F.ancient, a2));
+	if (F.hex)
+		EVIDENCE("%s passwords in $HEX[] notation: a password cracker's output was merged in",
+			 fmt_count(F.hex, a1));
+	if (F.domain_skew >= 0.3)
+		EVIDENCE("the e-mail domains are mixed unlike the known leaks' (skew %.2f of 1)", F.domain_skew);
 	if (rep.problems)
 		EVIDENCE("%d part%s of the library could not be read: the figures may be too low", rep.problems,
 			 rep.problems == 1 ? "" : "s");
@@ -1430,9 +1559,10 @@ run(struct aopts *o, char **paths, int npaths)
 	fp_key_release(&a.key);
 	if (lib)
 		library_close(lib);
+	(void)rc; /* rejected records are counted in the report: the analysis itself succeeded */
 	if (fail)
 		return 3;
-	return rep.problems ? EXIT_REJECTS : rc;
+	return rep.problems ? EXIT_REJECTS : EXIT_CLEAN;
 }
 
 static void

@@ -91,6 +91,8 @@ facts_extract(struct facts *f, const struct schema *s, const struct record *rec)
 		}
 		if (norm_value(f->norm, t, fl->val, fl->len, &f->out))
 			add_fact(f, s, c, t, 0);
+		else if (f->bad)
+			f->bad(f->ctx, s, c);
 	}
 	if (part[0] && part[1]) {
 		/* "last first middle": the name key sorts words and drops the patronymic */

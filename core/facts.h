@@ -61,12 +61,16 @@ struct fact_key {
 typedef void (*facts_seen_fn)(void *ctx, const struct schema *s, const struct fact *f,
 			      const char *norm, size_t len);
 
+/* Called for each non-empty value its column's type does not accept (plausibility). */
+typedef void (*facts_bad_fn)(void *ctx, const struct schema *s, size_t col);
+
 /* Per-thread scratch and results. */
 struct facts {
 	const struct fp_key *key;
 	struct norm_ctx *norm;
 	struct dynbuf out, name;
 	facts_seen_fn seen;
+	facts_bad_fn bad; /* may be NULL */
 	void *ctx;
 	struct fact v[FACTS_MAX];
 	size_t n;

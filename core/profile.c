@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <xxhash.h>
 
@@ -17,8 +18,12 @@
 void
 profile_init(struct profile *p, unsigned kmv_k)
 {
+	time_t now = time(NULL);
+	struct tm tm;
 	memset(p, 0, sizeof(*p));
 	p->kmv_k = kmv_k;
+	if (gmtime_r(&now, &tm))
+		p->today = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
 void
@@ -74,7 +79,7 @@ profile_col(const struct profile *p, int schema, size_t col)
 	if (schema < 0 || (size_t)schema >= p->nschemas || col >= p->ncols[schema])
 		return NULL;
 	struct profile_col *c = &p->cols[schema][col];
-	return c->values ? c : NULL;
+	return c->values || c->invalid ? c : NULL;
 }
 
 static void
@@ -127,6 +132,15 @@ num(const char *s, int n)
 	return v;
 }
 
+static int
+all_digits(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return 0;
+	return 1;
+}
+
 void
 profile_seen(void *ctx, const struct schema *s, const struct fact *f, const char *norm, size_t len)
 {
@@ -138,11 +152,19 @@ profile_seen(void *ctx, const struct schema *s, const struct fact *f, const char
 	case DT_DATE:
 	case DT_BIRTH_DATE:
 		/* normalized dates are YYYY-MM-DD */
-		if (len == 10)
-			date_add(c, num(norm, 4), num(norm + 5, 2), num(norm + 8, 2), 1);
+		if (len == 10) {
+			int y = num(norm, 4), m = num(norm + 5, 2), d = num(norm + 8, 2);
+			date_add(c, y, m, d, 1);
+			if (p->today && y * 10000 + m * 100 + d > p->today)
+				c->future++;
+			if (f->type == DT_BIRTH_DATE && y < 1900)
+				c->ancient++;
+		}
 		break;
 	case DT_NATIONAL_ID: {
 		int y;
+		if (len == 12 && all_digits(norm, len) && !iin_valid(norm, 12))
+			c->checksum++;
 		if (iin_birth(norm, len, &y, NULL, NULL, NULL) && y >= PROFILE_YEAR_MIN &&
 		    y <= PROFILE_YEAR_MAX) {
 			p->years[y - PROFILE_YEAR_MIN]++;
@@ -162,15 +184,25 @@ profile_seen(void *ctx, const struct schema *s, const struct fact *f, const char
 }
 
 void
+profile_bad(void *ctx, const struct schema *s, size_t col)
+{
+	col_get(ctx, s->id, col)->invalid++;
+}
+
+void
 profile_merge(struct profile *dst, const struct profile *src)
 {
 	for (size_t s = 0; s < src->nschemas; s++)
 		for (size_t c = 0; c < src->ncols[s]; c++) {
 			const struct profile_col *a = &src->cols[s][c];
-			if (!a->values)
+			if (!a->values && !a->invalid)
 				continue;
 			struct profile_col *b = col_get(dst, (int)s, c);
 			b->values += a->values;
+			b->invalid += a->invalid;
+			b->checksum += a->checksum;
+			b->future += a->future;
+			b->ancient += a->ancient;
 			for (size_t i = 0; i < a->sketch.n; i++)
 				kmv_add(&b->sketch, a->sketch.v[i]);
 			if (a->months)

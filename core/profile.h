@@ -31,6 +31,11 @@ struct profile_col {
 	uint64_t dates;	  /* values that were dates */
 	uint32_t *months; /* PROFILE_YEARS * 12, allocated at the first date */
 	int min, max;	  /* yyyymmdd of the dates; 0 when none */
+	/* plausibility */
+	uint64_t invalid;  /* non-empty values the column's type rejects */
+	uint64_t checksum; /* twelve-digit national ids that fail the IIN checksum */
+	uint64_t future;   /* dates after today */
+	uint64_t ancient;  /* birth dates before 1900 */
 };
 
 struct profile_dom {
@@ -48,6 +53,7 @@ struct profile {
 	size_t ndom;
 	uint64_t dom_dropped; /* e-mails whose domain found no room */
 	unsigned kmv_k;
+	int today; /* yyyymmdd, for future dates */
 };
 
 void profile_init(struct profile *p, unsigned kmv_k);
@@ -56,6 +62,9 @@ void profile_release(struct profile *p);
 /* Counts one fact (a facts_seen_fn with ctx = the profile). */
 void profile_seen(void *ctx, const struct schema *s, const struct fact *f, const char *norm,
 		  size_t len);
+
+/* Counts a value its column's type rejects (a facts_bad_fn with ctx = the profile). */
+void profile_bad(void *ctx, const struct schema *s, size_t col);
 
 /* Adds src into dst (src is left as it was). */
 void profile_merge(struct profile *dst, const struct profile *src);

@@ -102,6 +102,25 @@ ok $? "$(wc -l <needles) e-mails, phones and IINs to look for"
 cat claimed.json claimed.jsonl claimed.csv text.txt | LC_ALL=C grep -c -F -f needles >found
 is "$(cat found)" "0" "none of them in the JSON, the records or the text"
 
+# plausibility: 20 IINs with a wrong check digit, 10 birth dates in the future,
+# 10 phones that are no phone; a combo list with 5 passwords in $HEX[]
+head -201 "$F/claimed_2025.csv" | awk -F, 'BEGIN { OFS = "," }
+	NR > 1 && NR <= 21 && length($1) == 12 { d = substr($1, 12, 1); $1 = substr($1, 1, 11) ((d + 1) % 10) }
+	NR > 21 && NR <= 31 { $3 = "2031-05-05" }
+	NR > 31 && NR <= 41 { $4 = "unknown" }
+	{ print }' >tampered.csv
+dt analyze -q --library "$L" --json tampered.json tampered.csv
+is "$(jq -c '.plausibility | [.iin_checksum_failures, .future_dates, (.columns[] | select(.name == "phone") | .invalid_fraction * 1000 | floor)]' tampered.json)" \
+	"[20,10,51]" "plausibility: bad IIN checksums, future dates, values that fail their type"
+jq -e '.verdict.evidence | map(select(test("fail their checksum"))) | length == 1' tampered.json >/dev/null
+ok $? "... and the checksum failures are evidence"
+{ i=0; while [ $i -lt 30 ]; do echo "user$i@mail.ru:pass$i"; i=$((i + 1)); done
+  for i in 1 2 3 4 5; do echo "hx$i@mail.ru:\$HEX[4142434$i]"; done; } >combo.txt
+dt analyze -q --library "$L" --json combo.json combo.txt
+is "$(jq .plausibility.cracker_artefacts combo.json)" "5" "plausibility: \$HEX[] passwords, a cracker's output"
+jq -e '.plausibility.email_domain_skew > 0.5' combo.json >/dev/null
+ok $? "plausibility: a domain mix unlike the known leaks' (all mail.ru) shows as skew"
+
 # the other variant of the family: other formats, charsets, headers, order
 GEN="$TOP_BUILDDIR/samples/gen"
 if [ -x "$GEN" ]; then
