@@ -54,7 +54,7 @@ struct aopts {
 	struct common co;
 	const char *library, *key_file, *region, *tmpdir;
 	const char *json_path, *records_path, *fail_on;
-	int records_csv;
+	int records_csv, show_values;
 	uint64_t memory;
 	unsigned threads;
 	struct verdict_opts v;
@@ -71,6 +71,7 @@ struct aworker {
 	struct facts f;
 	struct profile prof;
 	uint64_t hex; /* passwords in a cracker's $HEX[] notation */
+	int show_values; /* the cells' values go along (--show-values) */
 	int iin_ymd;
 	int birth_ymd[FACTS_MAX];
 	uint8_t derived[FACTS_MAX];
@@ -160,7 +161,8 @@ an_bad(void *ctx, const struct schema *s, size_t col)
 /*
  * Worker: per record, its summary and keys into the batch's buffer:
  *   nfacts u8, then per fact type u8, flags u8, col u16;
- *   ncells u16, then the non-empty columns u16 each;
+ *   ncells u16, then the non-empty columns u16 each (with --show-values,
+ *   each followed by its value: length u32, bytes);
  *   nkeys u16, then per key: key u64, set u16, a u8, b u8.
  */
 static void
@@ -178,7 +180,11 @@ an_work(void *wctx, struct batch *b)
 		memset(w->birth_ymd, 0, sizeof(w->birth_ymd));
 		size_t nf = facts_extract(&w->f, s, rec);
 		size_t nk = facts_keys(&w->f);
-		ab = abuf_room(ab, 4 + nf * 4 + 2 + 2 * rec->nfields + 2 + nk * 12 + 8 + 12);
+		size_t vbytes = 0;
+		if (w->show_values)
+			for (size_t i = 0; i < rec->nfields; i++)
+				vbytes += 4 + rec->fields[i].len;
+		ab = abuf_room(ab, 4 + nf * 4 + 2 + 2 * rec->nfields + vbytes + 2 + nk * 12 + 8 + 12);
 		uint8_t *p = ab->data + ab->len;
 		*p++ = (uint8_t)nf;
 		for (size_t i = 0; i < nf; i++) {
@@ -207,6 +213,12 @@ an_work(void *wctx, struct batch *b)
 			uint16_t c16 = (uint16_t)c;
 			memcpy(p, &c16, 2);
 			p += 2;
+			if (w->show_values) {
+				uint32_t n32 = (uint32_t)fl->len;
+				memcpy(p, &n32, 4);
+				memcpy(p + 4, fl->val, fl->len);
+				p += 4 + fl->len;
+			}
 			ncells++;
 		}
 		memcpy(cnt, &ncells, 2);
@@ -244,7 +256,15 @@ an_done(void *ctx, struct batch *b)
 		p += 4 * nf;
 		uint16_t ncells, nk;
 		memcpy(&ncells, p, 2);
-		p += 2 + 2 * (size_t)ncells;
+		p += 2;
+		for (size_t k = 0; k < ncells; k++) {
+			p += 2;
+			if (a->o->show_values) {
+				uint32_t n32;
+				memcpy(&n32, p, 4);
+				p += 4 + n32;
+			}
+		}
 		/* the summary: schema id, then the facts and cells as the worker wrote them */
 		if (!a->failed && (put_bytes(a, &sid, 4) < 0 || put_bytes(a, start, (size_t)(p - start)) < 0)) {
 			a->failed = 1;
@@ -540,6 +560,7 @@ struct pass2 {
 	FILE *records;
 	int records_csv;
 	struct dynbuf line;
+	struct dynbuf values; /* the row's cell values, --show-values */
 	int prev; /* the previous row's dominant source */
 };
 
@@ -634,6 +655,7 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 	uint64_t hk = 0, hv = 0;
 	int hrc = xsort_next(hs, &hk, &hv);
 	uint16_t *cells = xmalloc(65536 * sizeof(*cells));
+	struct { size_t off, len; } *vals = xmalloc(65536 * sizeof(*vals));
 	const struct fp_key *unused = NULL;
 	(void)unused;
 
@@ -657,8 +679,23 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 			memcpy(&f[i].col, fb + 2, 2);
 			f[i].src = bits + i * w;
 		}
-		if (rowin_get(&ri, &ncells, 2) < 0 || rowin_get(&ri, cells, 2 * (size_t)ncells) < 0)
+		if (rowin_get(&ri, &ncells, 2) < 0)
 			goto fail_read;
+		dynbuf_reset(&p2->values);
+		for (size_t k = 0; k < ncells; k++) {
+			if (rowin_get(&ri, &cells[k], 2) < 0)
+				goto fail_read;
+			if (p2->a->o->show_values) {
+				uint32_t n32;
+				char *dst;
+				if (rowin_get(&ri, &n32, 4) < 0 || !(dst = dynbuf_reserve(&p2->values, n32)) ||
+				    rowin_get(&ri, dst, n32) < 0)
+					goto fail_read;
+				vals[k].off = p2->values.len;
+				vals[k].len = n32;
+				p2->values.len += n32;
+			}
+		}
 		/* this row's hits */
 		while (hrc > 0 && hk >> SLOT_BITS == row) {
 			unsigned kind = (unsigned)(hk >> 12) & 3, fa = (unsigned)(hk >> 6) & 63,
@@ -816,6 +853,17 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 				}
 			} else {
 				jsonw_obj_close(&jw);
+				if (p2->a->o->show_values) {
+					/* asked for: the personal data itself */
+					jsonw_key(&jw, "values");
+					jsonw_obj_open(&jw);
+					for (size_t k = 0; k < ncells; k++)
+						if (cells[k] < s->ncols) {
+							jsonw_keyn(&jw, s->names[cells[k]], s->name_len[cells[k]]);
+							jsonw_strn(&jw, p2->values.buf + vals[k].off, vals[k].len);
+						}
+					jsonw_obj_close(&jw);
+				}
 				jsonw_obj_close(&jw);
 			}
 			dynbuf_addc(b, '\n');
@@ -835,11 +883,13 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 	free(ri.buf);
 	free(bits);
 	free(cells);
+	free(vals);
 	return 0;
 fail:
 	free(ri.buf);
 	free(bits);
 	free(cells);
+	free(vals);
 	return -1;
 }
 
@@ -1328,6 +1378,7 @@ run(struct aopts *o, char **paths, int npaths)
 		profile_init(&w[i].prof, 0);
 		w[i].f.seen = an_seen;
 		w[i].f.bad = an_bad;
+		w[i].show_values = o->show_values;
 		w[i].f.ctx = &w[i];
 		wctx[i] = &w[i];
 	}
@@ -1407,8 +1458,9 @@ run(struct aopts *o, char **paths, int npaths)
 			rep.cols[s][c].found = xcalloc(nleaks ? nleaks : 1, sizeof(uint64_t));
 	}
 	struct pass2 p2 = { &a, leaks, nleaks, (nleaks + 63) / 64 ? (nleaks + 63) / 64 : 1, &rep,
-			    NULL, o->records_csv, { 0 }, -1 };
+			    NULL, o->records_csv, { 0 }, { 0 }, -1 };
 	dynbuf_init(&p2.line, 1u << 26);
+	dynbuf_init(&p2.values, (size_t)1 << 30);
 	struct colnames cn;
 	colnames_build(&cn, &a.ss);
 	if (o->records_path) {
@@ -1553,6 +1605,7 @@ run(struct aopts *o, char **paths, int npaths)
 	free(lp);
 	free(F.order);
 	dynbuf_release(&p2.line);
+	dynbuf_release(&p2.values);
 	profile_release(&prof);
 	schemas_release(&a.ss);
 	free(a.rbuf);
@@ -1581,6 +1634,8 @@ help(void)
 	       "  --records FILE         one line per input row: its class, leaks and the\n"
 	       "                         leaks of each field (JSON Lines, or CSV)\n"
 	       "  --records-format F     jsonl (default) or csv\n"
+	       "  --show-values          add each row's values to the JSON Lines records: PERSONAL\n"
+	       "                         DATA, off by default (nothing else ever prints a value)\n"
 	       "  --fail-on LABEL        exit code 3 when the verdict is recompilation, or\n"
 	       "                         (--fail-on partial) recompilation or partial\n"
 	       "  --recompilation-threshold X  share of known rows for \"recompilation\" (0.8)\n"
@@ -1614,6 +1669,7 @@ cmd_analyze(int argc, char **argv)
 		{ "json", required_argument, NULL, 'J' },
 		{ "records", required_argument, NULL, 'r' },
 		{ "records-format", required_argument, NULL, 'F' },
+		{ "show-values", no_argument, NULL, 'V' },
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "recompilation-threshold", required_argument, NULL, 'X' },
 		{ "partial-threshold", required_argument, NULL, 'P' },
@@ -1655,6 +1711,9 @@ cmd_analyze(int argc, char **argv)
 				o.records_csv = 1;
 			else if (strcmp(optarg, "jsonl") && strcmp(optarg, "json"))
 				die_usage("analyze", "unknown records format '%s' (jsonl, csv)", optarg);
+			break;
+		case 'V':
+			o.show_values = 1;
 			break;
 		case 'f':
 			if (strcmp(optarg, "recompilation") && strcmp(optarg, "partial"))
@@ -1705,6 +1764,11 @@ cmd_analyze(int argc, char **argv)
 		die_usage("analyze", "--partial-threshold is above --recompilation-threshold");
 	if (optind >= argc)
 		die_usage("analyze", "no input given (use - for standard input)");
+	if (o.show_values && (!o.records_path || o.records_csv))
+		die_usage("analyze", "--show-values puts the values in the JSON Lines of --records: give --records FILE");
+	if (o.show_values)
+		warnx("warning: --show-values: '%s' will hold personal data; handle it as the dump itself",
+		      o.records_path);
 	common_start(&o.co);
 	int rc = run(&o, argv + optind, argc - optind);
 	common_finish(&o.co);

@@ -102,6 +102,16 @@ ok $? "$(wc -l <needles) e-mails, phones and IINs to look for"
 cat claimed.json claimed.jsonl claimed.csv text.txt | LC_ALL=C grep -c -F -f needles >found
 is "$(cat found)" "0" "none of them in the JSON, the records or the text"
 
+# --show-values: the values, only when asked, only in the JSON Lines records
+dt analyze -q --library "$L" --show-values --records values.jsonl "$F/claimed_2025.csv" >/dev/null 2>err.txt
+ok $? "--show-values"
+grep -q "personal data" err.txt
+ok $? "... warns that the records hold personal data"
+is "$(head -1 values.jsonl | jq -r .values.iin)" "$(sed -n 2p "$F/claimed_2025.csv" | cut -d, -f1)" \
+	"... and the records hold the row's values"
+dt analyze -q --library "$L" --show-values "$F/claimed_2025.csv" >/dev/null 2>&1
+is "$?" "2" "--show-values without --records is refused"
+
 # plausibility: 20 IINs with a wrong check digit, 10 birth dates in the future,
 # 10 phones that are no phone; a combo list with 5 passwords in $HEX[]
 head -201 "$F/claimed_2025.csv" | awk -F, 'BEGIN { OFS = "," }
