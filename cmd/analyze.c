@@ -40,6 +40,7 @@
 #include "core/norm.h"
 #include "core/pipe.h"
 #include "core/profile.h"
+#include "core/psort.h"
 #include "core/schema.h"
 #include "core/xalloc.h"
 #include "core/xio.h"
@@ -72,6 +73,10 @@ struct aworker {
 	struct profile prof;
 	uint64_t hex; /* passwords in a cracker's $HEX[] notation */
 	int show_values; /* the cells' values go along (--show-values) */
+	struct psort *ps;
+	unsigned turn;
+	uint64_t *kv; /* a batch's (key, payload) pairs */
+	size_t nkv, kv_alloc;
 	int iin_ymd;
 	int birth_ymd[FACTS_MAX];
 	uint8_t derived[FACTS_MAX];
@@ -82,9 +87,10 @@ struct an {
 	struct schemas ss;
 	struct pipe *pipe;
 	struct batch *cur;
-	struct xsort *xs;
+	struct psort *ps;
 	struct fp_key key;
-	uint64_t rows; /* rows numbered so far */
+	uint64_t emitted; /* records handed to the workers so far */
+	uint64_t rows;	  /* rows written to the rows file so far */
 	int rows_fd;
 	uint8_t *rbuf; /* buffered writes to rows_fd */
 	size_t rlen;
@@ -163,7 +169,8 @@ an_bad(void *ctx, const struct schema *s, size_t col)
  *   nfacts u8, then per fact type u8, flags u8, col u16;
  *   ncells u16, then the non-empty columns u16 each (with --show-values,
  *   each followed by its value: length u32, bytes);
- *   nkeys u16, then per key: key u64, set u16, a u8, b u8.
+ * and its keys, with its row number (from the batch's first), straight
+ * into a sorter.
  */
 static void
 an_work(void *wctx, struct batch *b)
@@ -174,8 +181,10 @@ an_work(void *wctx, struct batch *b)
 
 	if (ab)
 		ab->len = 0;
+	w->nkv = 0;
 	for (size_t r = 0; r < b->nrecs; r++) {
 		const struct record *rec = &b->recs[r];
+		uint64_t row = b->first_seq + r + 1;
 		w->iin_ymd = 0;
 		memset(w->birth_ymd, 0, sizeof(w->birth_ymd));
 		size_t nf = facts_extract(&w->f, s, rec);
@@ -184,7 +193,7 @@ an_work(void *wctx, struct batch *b)
 		if (w->show_values)
 			for (size_t i = 0; i < rec->nfields; i++)
 				vbytes += 4 + rec->fields[i].len;
-		ab = abuf_room(ab, 4 + nf * 4 + 2 + 2 * rec->nfields + vbytes + 2 + nk * 12 + 8 + 12);
+		ab = abuf_room(ab, 4 + nf * 4 + 2 + 2 * rec->nfields + vbytes);
 		uint8_t *p = ab->data + ab->len;
 		*p++ = (uint8_t)nf;
 		for (size_t i = 0; i < nf; i++) {
@@ -222,24 +231,21 @@ an_work(void *wctx, struct batch *b)
 			ncells++;
 		}
 		memcpy(cnt, &ncells, 2);
-		uint16_t nk16 = (uint16_t)(nk + 1);
-		memcpy(p, &nk16, 2);
-		p += 2;
+		if (w->nkv + 2 * (nk + 1) > w->kv_alloc)
+			w->kv = xgrow(w->kv, &w->kv_alloc, w->nkv + 2 * (nk + 1), sizeof(*w->kv));
 		for (size_t i = 0; i <= nk; i++) {
-			uint64_t key = i < nk ? w->f.keys[i].key : raw;
-			uint16_t set = i < nk ? w->f.keys[i].set : (uint16_t)SET_RAW;
-			memcpy(p, &key, 8);
-			memcpy(p + 8, &set, 2);
-			p[10] = i < nk ? w->f.keys[i].a : 255;
-			p[11] = i < nk ? w->f.keys[i].b : 255;
-			p += 12;
+			uint64_t set = i < nk ? w->f.keys[i].set : SET_RAW;
+			unsigned fa = i < nk ? w->f.keys[i].a : 255, fb = i < nk ? w->f.keys[i].b : 255;
+			w->kv[w->nkv++] = i < nk ? w->f.keys[i].key : raw;
+			w->kv[w->nkv++] = row << 24 | set << 12 | (uint64_t)(fa & 63) << 6 | (fb & 63);
 		}
 		ab->len = (size_t)(p - ab->data);
 	}
 	b->user = ab;
+	psort_add(w->ps, w->turn++, w->kv, w->nkv / 2); /* a failure is seen by psort_failed() */
 }
 
-/* Consumer, in input order: rows numbered and written, keys into the sorter. */
+/* Consumer, in input order: the rows' summaries into the rows file. */
 static void
 an_done(void *ctx, struct batch *b)
 {
@@ -249,12 +255,12 @@ an_done(void *ctx, struct batch *b)
 	const uint8_t *p = ab ? ab->data : NULL, *end = ab ? ab->data + ab->len : NULL;
 
 	for (size_t r = 0; r < b->nrecs && p < end; r++) {
-		uint64_t row = ++a->rows;
 		const uint8_t *start = p;
 		uint32_t sid = (uint32_t)s->id;
+		a->rows++;
 		size_t nf = *p++;
 		p += 4 * nf;
-		uint16_t ncells, nk;
+		uint16_t ncells;
 		memcpy(&ncells, p, 2);
 		p += 2;
 		for (size_t k = 0; k < ncells; k++) {
@@ -269,18 +275,6 @@ an_done(void *ctx, struct batch *b)
 		if (!a->failed && (put_bytes(a, &sid, 4) < 0 || put_bytes(a, start, (size_t)(p - start)) < 0)) {
 			a->failed = 1;
 			snprintf(a->err, sizeof(a->err), "cannot write a spill file: %s", strerror(errno));
-		}
-		memcpy(&nk, p, 2);
-		p += 2;
-		for (size_t i = 0; i < nk; i++, p += 12) {
-			uint64_t key;
-			uint16_t set;
-			memcpy(&key, p, 8);
-			memcpy(&set, p + 8, 2);
-			uint64_t val = row << 24 | (uint64_t)set << 12 | (uint64_t)(p[10] & 63) << 6 |
-				       (p[11] & 63);
-			if (!a->failed && xsort_add(a->xs, key, val) < 0)
-				a->failed = 1;
 		}
 	}
 }
@@ -299,9 +293,12 @@ an_emit(void *ctx, struct schema *s, const struct record *rec, uint64_t seq)
 			a->cur = pipe_batch(a->pipe);
 			a->cur->stream = s->id;
 			a->cur->tag = s;
+			a->cur->first_seq = a->emitted; /* rows are numbered as they are handed on */
 		}
-		if (batch_add(a->cur, rec) == 0)
+		if (batch_add(a->cur, rec) == 0) {
+			a->emitted++;
 			return;
+		}
 		pipe_submit(a->pipe, a->cur);
 		a->cur = NULL;
 	}
@@ -328,7 +325,7 @@ an_record(void *ctx, struct reader *r, const struct record *rec)
 {
 	struct an *a = ctx;
 	(void)r;
-	if (a->failed)
+	if (a->failed || psort_failed(a->ps))
 		return -1;
 	schemas_record(&a->ss, rec, 0);
 	return 0;
@@ -420,36 +417,34 @@ struct report {
 static int
 split_sets(struct an *a, struct setfile *sf, struct report *rep, char *err, size_t errlen)
 {
-	uint64_t *keys = xmalloc(JOIN_CHUNK * sizeof(*keys)), *vals = xmalloc(JOIN_CHUNK * sizeof(*vals));
-	uint64_t last_rec = 0, last_raw = 0;
-	int have_rec = 0, have_raw = 0, rc = 0;
-	int64_t n;
+	uint64_t last_rec = 0, last_raw = 0, key, val;
+	int have_rec = 0, have_raw = 0, rc = 0, n;
 
-	while ((n = xsort_read(a->xs, keys, vals, JOIN_CHUNK)) > 0 && rc == 0)
-		for (int64_t i = 0; i < n; i++) {
-			unsigned set = (unsigned)(vals[i] >> 12) & 4095;
-			if (set == SET_RAW) {
-				rep->dup_exact += have_raw && keys[i] == last_raw;
-				last_raw = keys[i];
-				have_raw = 1;
-				continue;
-			}
-			if (set == FACT_SET(FACT_RECORD, 0, 0)) {
-				rep->dup_norm += have_rec && keys[i] == last_rec;
-				last_rec = keys[i];
-				have_rec = 1;
-			}
-			if (set >= FACT_SETS)
-				continue;
-			if (setfile_add(&sf[set], a->o->tmpdir, keys[i], vals[i]) < 0) {
-				snprintf(err, errlen, "cannot write a spill file in '%s': %s", a->o->tmpdir,
-					 strerror(errno));
-				rc = -1;
-				break;
-			}
+	if (psort_finish(a->ps, err, errlen) < 0)
+		return -1;
+	while (rc == 0 && (n = psort_next(a->ps, &key, &val)) > 0) {
+		unsigned set = (unsigned)(val >> 12) & 4095;
+		if (set == SET_RAW) {
+			rep->dup_exact += have_raw && key == last_raw;
+			last_raw = key;
+			have_raw = 1;
+			continue;
 		}
+		if (set == FACT_SET(FACT_RECORD, 0, 0)) {
+			rep->dup_norm += have_rec && key == last_rec;
+			last_rec = key;
+			have_rec = 1;
+		}
+		if (set >= FACT_SETS)
+			continue;
+		if (setfile_add(&sf[set], a->o->tmpdir, key, val) < 0) {
+			snprintf(err, errlen, "cannot write a spill file in '%s': %s", a->o->tmpdir,
+				 strerror(errno));
+			rc = -1;
+		}
+	}
 	if (rc == 0 && n < 0) {
-		snprintf(err, errlen, "%s", xsort_error(a->xs));
+		snprintf(err, errlen, "%s", psort_error(a->ps));
 		rc = -1;
 	}
 	for (unsigned s = 0; s < FACT_SETS && rc == 0; s++)
@@ -457,8 +452,6 @@ split_sets(struct an *a, struct setfile *sf, struct report *rep, char *err, size
 			snprintf(err, errlen, "cannot write a spill file: %s", strerror(errno));
 			rc = -1;
 		}
-	free(keys);
-	free(vals);
 	return rc;
 }
 
@@ -1354,10 +1347,6 @@ run(struct aopts *o, char **paths, int npaths)
 		}
 	}
 
-	struct xsort_opts xo = { .memory = o->memory / 2, .tmpdir = o->tmpdir, .with_values = 1,
-				 .threads = o->threads == 1 ? 1 : 2 };
-	if (!(a.xs = xsort_new(&xo, err, sizeof(err))))
-		die("%s", err);
 	a.rows_fd = xio_tmpfile(o->tmpdir, "rows", NULL, 0);
 	if (a.rows_fd < 0)
 		die("cannot create a temporary file in '%s': %s", o->tmpdir, strerror(errno));
@@ -1370,9 +1359,21 @@ run(struct aopts *o, char **paths, int npaths)
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		nthreads = n > 0 ? (unsigned)n : 1;
 	}
+	/*
+	 * One sorter a worker, fed in turn; capped like ingest's (first touches
+	 * of memory are costly here, and more runs cost little).
+	 */
+	uint64_t per = o->memory / 2 / nthreads;
+	if (per > (128ull << 20))
+		per = 128ull << 20;
+	struct xsort_opts xo = { .memory = per, .tmpdir = o->tmpdir, .with_values = 1, .threads = 1 };
+	if (!(a.ps = psort_new(nthreads, &xo, err, sizeof(err))))
+		die("%s", err);
 	struct aworker *w = xcalloc(nthreads, sizeof(*w));
 	void **wctx = xcalloc(nthreads, sizeof(*wctx));
 	for (unsigned i = 0; i < nthreads; i++) {
+		w[i].ps = a.ps;
+		w[i].turn = i;
 		if (facts_init(&w[i].f, &a.key, o->region) < 0)
 			die_usage("analyze", "unknown --region '%s'", o->region);
 		profile_init(&w[i].prof, 0);
@@ -1390,7 +1391,7 @@ run(struct aopts *o, char **paths, int npaths)
 		pipe_submit(a.pipe, a.cur);
 	pipe_free(a.pipe);
 	if (a.failed)
-		die("%s", a.err[0] ? a.err : xsort_error(a.xs));
+		die("%s", a.err);
 	if (a.rlen && xio_write_all(a.rows_fd, a.rbuf, a.rlen) < 0)
 		die("cannot write a spill file: %s", strerror(errno));
 	struct profile prof;
@@ -1401,6 +1402,7 @@ run(struct aopts *o, char **paths, int npaths)
 		profile_release(&w[i].prof);
 		facts_release(&w[i].f);
 		hex += w[i].hex;
+		free(w[i].kv);
 	}
 	free(w);
 	free(wctx);
@@ -1409,19 +1411,17 @@ run(struct aopts *o, char **paths, int npaths)
 	rep.rejected = t.rejected;
 
 	/* 2. the dump's keys, sorted, split by set */
-	if (xsort_finish(a.xs, 0, err, sizeof(err)) < 0)
-		die("%s", err);
 	struct setfile *sf = xcalloc(FACT_SETS, sizeof(*sf));
 	for (unsigned s = 0; s < FACT_SETS; s++)
 		sf[s].fd = -1;
 	if (split_sets(&a, sf, &rep, err, sizeof(err)) < 0)
 		die("%s", err);
-	xsort_free(a.xs);
-	a.xs = NULL;
+	psort_free(a.ps);
+	a.ps = NULL;
 
 	/* 3. each leak, set by set, joined with the dump's keys of that set */
-	struct xsort_opts ho = { .memory = o->memory / 2, .tmpdir = o->tmpdir, .with_values = 1,
-				 .threads = xo.threads };
+	struct xsort_opts ho = { .memory = o->memory / 2 < (256ull << 20) ? o->memory / 2 : 256ull << 20,
+				 .tmpdir = o->tmpdir, .with_values = 1, .threads = o->threads == 1 ? 1 : 2 };
 	struct xsort *hs = xsort_new(&ho, err, sizeof(err));
 	if (!hs)
 		die("%s", err);

@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,11 +34,11 @@
 #include "core/norm.h"
 #include "core/pipe.h"
 #include "core/profile.h"
+#include "core/psort.h"
 #include "core/schema.h"
 #include "core/xalloc.h"
 #include "core/xsort.h"
 
-#define KEYS_READ 65536 /* keys taken from the sort at once */
 /*
  * The most a worker's sorter takes, whatever the budget: on these virtual
  * machines a page is costly the first time it is touched (a 1 GiB buffer
@@ -81,7 +80,7 @@ struct ing {
 	struct batch *cur;
 	struct worker *w;
 	unsigned nw;
-	struct sorter *sorters;
+	struct psort *ps;
 	struct fp_key key;
 	uint64_t seq;
 	char **paths;
@@ -92,18 +91,6 @@ struct ing {
 	size_t schema_alloc;
 };
 
-/*
- * The sorters: as many as workers, each behind a lock, fed a batch at a
- * time in turn by every worker (the sets need no input order). Equal
- * shares matter at the end, when each sorter's merge runs on a thread of
- * its own.
- */
-struct sorter {
-	pthread_mutex_t mu;
-	struct xsort *xs;
-	atomic_int failed; /* a spill failed: the reason comes from xsort_finish() */
-};
-
 /* A worker thread's own: its scratch, its profile, its keys of a batch. */
 struct worker {
 	struct facts f;
@@ -112,8 +99,7 @@ struct worker {
 	uint64_t *kv; /* key, set, key, set... */
 	size_t nkv, kv_alloc;
 	unsigned turn; /* the sorter its next batch goes to */
-	struct sorter *sorters;
-	unsigned nsorters;
+	struct psort *ps;
 };
 
 
@@ -251,9 +237,8 @@ ing_record(void *ctx, struct reader *r, const struct record *rec)
 	(void)r;
 	if (interrupted)
 		return -1;
-	for (unsigned i = 0; i < g->nw; i++)
-		if (atomic_load_explicit(&g->sorters[i].failed, memory_order_relaxed))
-			return -1; /* a spill failed: no use reading on */
+	if (psort_failed(g->ps))
+		return -1; /* a spill failed: no use reading on */
 	schemas_record(&g->ss, rec, g->seq++);
 	return 0;
 }
@@ -278,12 +263,7 @@ ing_work(void *wctx, struct batch *b)
 			w->kv[w->nkv++] = w->f.keys[i].set;
 		}
 	}
-	struct sorter *so = &w->sorters[w->turn++ % w->nsorters];
-	pthread_mutex_lock(&so->mu);
-	for (size_t i = 0; i < w->nkv && !so->failed; i += 2)
-		if (xsort_add(so->xs, w->kv[i], w->kv[i + 1]) < 0)
-			atomic_store(&so->failed, 1);
-	pthread_mutex_unlock(&so->mu);
+	psort_add(w->ps, w->turn++, w->kv, w->nkv / 2); /* a failure is seen by psort_failed() */
 }
 
 static void
@@ -291,86 +271,6 @@ ing_done(void *ctx, struct batch *b)
 {
 	(void)ctx;
 	(void)b;
-}
-
-/*
- * The sorted output of one worker's sorter, read ahead by a thread of its
- * own (the k-way merge of its runs is the costly part), in chunks.
- */
-struct feed {
-	struct xsort *xs;
-	pthread_t tid;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	uint64_t *keys[2], *vals[2];
-	size_t n[2];
-	int full[2], eof, err;
-	unsigned put, get; /* the next slot to fill, to read */
-	size_t pos, have;  /* in the slot being read, and its entries (0: none held) */
-	int finish_rc;
-	char finish_err[512];
-};
-
-static void *
-feed_run(void *arg)
-{
-	struct feed *f = arg;
-	if (xsort_finish(f->xs, 0, f->finish_err, sizeof(f->finish_err)) < 0) {
-		pthread_mutex_lock(&f->mu);
-		f->finish_rc = -1;
-		f->eof = f->err = 1;
-		pthread_cond_broadcast(&f->cv);
-		pthread_mutex_unlock(&f->mu);
-		return NULL;
-	}
-	for (;;) {
-		unsigned k = f->put;
-		pthread_mutex_lock(&f->mu);
-		while (f->full[k] && !interrupted)
-			pthread_cond_wait(&f->cv, &f->mu);
-		pthread_mutex_unlock(&f->mu);
-		int64_t n = interrupted ? -1 : xsort_read(f->xs, f->keys[k], f->vals[k], KEYS_READ);
-		pthread_mutex_lock(&f->mu);
-		if (n <= 0) {
-			f->eof = 1;
-			f->err = n < 0;
-		} else {
-			f->n[k] = (size_t)n;
-			f->full[k] = 1;
-			f->put = k ^ 1;
-		}
-		pthread_cond_broadcast(&f->cv);
-		pthread_mutex_unlock(&f->mu);
-		if (n <= 0)
-			return NULL;
-	}
-}
-
-/* The feed's next entry, left in place (feed_pop() takes it): 1, 0 at its end, -1 on error. */
-static inline int
-feed_peek(struct feed *f, uint64_t *key, uint64_t *val)
-{
-	if (f->pos == f->have) {
-		unsigned k = f->get;
-		pthread_mutex_lock(&f->mu);
-		if (f->have) { /* hand the slot read back */
-			f->full[k] = 0;
-			f->get = k ^= 1;
-			pthread_cond_broadcast(&f->cv);
-		}
-		f->have = f->pos = 0;
-		while (!f->full[k] && !f->eof)
-			pthread_cond_wait(&f->cv, &f->mu);
-		if (f->full[k])
-			f->have = f->n[k];
-		int err = f->err;
-		pthread_mutex_unlock(&f->mu);
-		if (!f->have)
-			return err ? -1 : 0;
-	}
-	*key = f->keys[f->get][f->pos];
-	*val = f->vals[f->get][f->pos];
-	return 1;
 }
 
 /* The sets being written, by set number, opened as their first key comes. */
@@ -420,89 +320,32 @@ sets_add(struct sets_out *so, const char *dir, uint64_t key, unsigned code, char
 }
 
 /*
- * Merges the workers' sorted outputs and splits the (key, set) stream into
- * the sets' files under dir. Each sorter is finished and read by a thread
- * of its own. Returns 0, or -1 with the reason in err.
+ * Splits the sorted (key, set) stream into the sets' files under dir.
+ * Returns 0, or -1 with the reason in err.
  */
 static int
 write_sets(struct ing *g, const char *dir, struct sets_out *so, char *err, size_t errlen)
 {
-	struct feed *f = xcalloc(g->nw, sizeof(*f));
-	unsigned started = 0;
-	int rc = 0;
+	uint64_t key, val;
+	int r;
 
 	so->digest = XXH3_createState();
 	XXH3_64bits_reset(so->digest);
-	for (unsigned i = 0; i < g->nw; i++) {
-		f[i].xs = g->sorters[i].xs;
-		pthread_mutex_init(&f[i].mu, NULL);
-		pthread_cond_init(&f[i].cv, NULL);
-		for (int k = 0; k < 2; k++) {
-			f[i].keys[k] = xmalloc(KEYS_READ * sizeof(uint64_t));
-			f[i].vals[k] = xmalloc(KEYS_READ * sizeof(uint64_t));
-		}
-		if (pthread_create(&f[i].tid, NULL, feed_run, &f[i]) != 0) {
-			snprintf(err, errlen, "cannot start a thread: %s", strerror(errno));
-			rc = -1;
-			break;
-		}
-		started++;
-	}
-	/* the merge: few feeds (one per worker), so the smallest is found by a scan */
-	uint64_t *key = xcalloc(g->nw, sizeof(*key)), *val = xcalloc(g->nw, sizeof(*val));
-	int *live = xcalloc(g->nw, sizeof(*live));
-	for (unsigned i = 0; i < started && rc == 0; i++)
-		if ((live[i] = feed_peek(&f[i], &key[i], &val[i])) < 0)
-			rc = -1;
-	while (rc == 0) {
-		int m = -1;
-		for (unsigned i = 0; i < started; i++)
-			if (live[i] > 0 && (m < 0 || key[i] < key[m]))
-				m = (int)i;
-		if (m < 0)
-			break;
-		if (sets_add(so, dir, key[m], (unsigned)val[m], err, errlen) < 0) {
-			rc = -1;
-			break;
-		}
-		f[m].pos++;
-		if ((live[m] = feed_peek(&f[m], &key[m], &val[m])) < 0)
-			rc = -1;
+	if (psort_finish(g->ps, err, errlen) < 0)
+		return -1;
+	while ((r = psort_next(g->ps, &key, &val)) > 0) {
+		if (sets_add(so, dir, key, (unsigned)val, err, errlen) < 0)
+			return -1;
 		if (interrupted) {
 			snprintf(err, errlen, "interrupted");
-			rc = -1;
+			return -1;
 		}
 	}
-	for (unsigned i = 0; i < started; i++) {
-		if (rc < 0) { /* unblock a feed that waits for room */
-			pthread_mutex_lock(&f[i].mu);
-			f[i].full[0] = f[i].full[1] = 0;
-			f[i].eof = 1;
-			pthread_cond_broadcast(&f[i].cv);
-			pthread_mutex_unlock(&f[i].mu);
-		}
+	if (r < 0) {
+		snprintf(err, errlen, "%s", psort_error(g->ps));
+		return -1;
 	}
-	for (unsigned i = 0; i < started; i++) {
-		pthread_join(f[i].tid, NULL);
-		if (rc == 0 && (f[i].finish_rc < 0 || f[i].err)) {
-			snprintf(err, errlen, "%s",
-				 f[i].finish_rc < 0 ? f[i].finish_err : xsort_error(f[i].xs));
-			rc = -1;
-		}
-	}
-	for (unsigned i = 0; i < g->nw; i++) {
-		for (int k = 0; k < 2; k++) {
-			free(f[i].keys[k]);
-			free(f[i].vals[k]);
-		}
-		pthread_mutex_destroy(&f[i].mu);
-		pthread_cond_destroy(&f[i].cv);
-	}
-	free(f);
-	free(key);
-	free(val);
-	free(live);
-	return rc;
+	return 0;
 }
 
 static char *
@@ -721,15 +564,12 @@ run(struct ingest_opts *o, char **paths, int npaths)
 	void **wctx = xcalloc(nthreads, sizeof(*wctx));
 	g.w = w;
 	g.nw = nthreads;
-	g.sorters = xcalloc(nthreads, sizeof(*g.sorters));
+	if (!(g.ps = psort_new(nthreads, &xo, err, sizeof(err)))) {
+		lib_txn_abort(txn);
+		die("%s", err);
+	}
 	for (unsigned i = 0; i < nthreads; i++) {
-		pthread_mutex_init(&g.sorters[i].mu, NULL);
-		if (!(g.sorters[i].xs = xsort_new(&xo, err, sizeof(err)))) {
-			lib_txn_abort(txn);
-			die("%s", err);
-		}
-		w[i].sorters = g.sorters;
-		w[i].nsorters = nthreads;
+		w[i].ps = g.ps;
 		w[i].turn = i;
 		if (facts_init(&w[i].f, &g.key, o->region) < 0)
 			die_usage("ingest", "unknown --region '%s'", o->region);
@@ -828,14 +668,8 @@ run(struct ingest_opts *o, char **paths, int npaths)
 		keys += p.sets[i].keys;
 		bytes += p.sets[i].bytes;
 	}
-	struct xsort_stats xst = { 0, 0, 0, 0 };
-	for (unsigned i = 0; i < g.nw; i++) {
-		struct xsort_stats x1;
-		xsort_stats(g.sorters[i].xs, &x1);
-		xst.keys += x1.keys;
-		xst.runs += x1.runs;
-		xst.spilled_bytes += x1.spilled_bytes;
-	}
+	struct xsort_stats xst;
+	psort_stats(g.ps, &xst);
 	if (o->json) {
 		struct dynbuf b;
 		struct jsonw jw;
@@ -896,12 +730,9 @@ run(struct ingest_opts *o, char **paths, int npaths)
 	free(g.schema_stream);
 	free(h.hex);
 	free(h.size);
-	for (unsigned i = 0; i < g.nw; i++) {
-		xsort_free(g.sorters[i].xs);
-		pthread_mutex_destroy(&g.sorters[i].mu);
+	for (unsigned i = 0; i < g.nw; i++)
 		free(w[i].kv);
-	}
-	free(g.sorters);
+	psort_free(g.ps);
 	free(g.w);
 	library_close(lib);
 	fp_key_release(&g.key);
