@@ -400,6 +400,15 @@ struct acol {
 	uint64_t found_any;
 };
 
+#define STRIP_BINS 500  /* the row-order strip: the file in this many bands at most */
+#define COMBOS_MAX 4096 /* distinct combinations of leaks counted; later ones go to "other" */
+
+/* Rows by the set of leaks their facts come from (for an UpSet-style chart). */
+struct combo {
+	uint64_t *m; /* words bits; NULL for a free slot */
+	uint64_t rows;
+};
+
 struct report {
 	uint64_t total, parsed, rejected;
 	uint64_t dup_exact, dup_norm;
@@ -407,7 +416,37 @@ struct report {
 	struct segments seg;
 	struct acol **cols; /* [schema][column] */
 	int problems;
+	/* the strip: per bin, rows by main source (the leaks, then "new", then no identifier) */
+	size_t bins;
+	uint64_t *strip;
+	struct combo *combos; /* 2 * COMBOS_MAX slots, open addressing */
+	size_t ncombos;
+	uint64_t combos_other;
 };
+
+static void
+combo_add(struct report *rep, const uint64_t *m, size_t w)
+{
+	uint64_t h = XXH3_64bits(m, w * sizeof(*m));
+	for (size_t i = h & (2 * COMBOS_MAX - 1);; i = (i + 1) & (2 * COMBOS_MAX - 1)) {
+		struct combo *c = &rep->combos[i];
+		if (!c->m) {
+			if (rep->ncombos >= COMBOS_MAX) {
+				rep->combos_other++;
+				return;
+			}
+			c->m = xmalloc(w * sizeof(*m));
+			memcpy(c->m, m, w * sizeof(*m));
+			c->rows = 1;
+			rep->ncombos++;
+			return;
+		}
+		if (!memcmp(c->m, m, w * sizeof(*m))) {
+			c->rows++;
+			return;
+		}
+	}
+}
 
 /*
  * Splits the sorted (key, payload) stream into per-set files, counting the
@@ -749,6 +788,11 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 		rep->status[rc]++;
 		int has_src = rc != RC_UNATTRIBUTED;
 		segments_add(&rep->seg, row, dom, has_src);
+		{
+			size_t bin = (size_t)((row - 1) * rep->bins / a->rows);
+			size_t src = dom >= 0 ? (size_t)dom : rc == RC_UNATTRIBUTED ? p2->nleaks + 1 : p2->nleaks;
+			rep->strip[bin * (p2->nleaks + 2) + src]++;
+		}
 		if (dom >= 0) {
 			p2->leaks[dom].dominant++;
 			p2->prev = dom;
@@ -776,6 +820,8 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 		}
 		for (size_t k = 0; k < p2->nleaks; k++)
 			p2->leaks[k].rows += rowleaks[k / 64] >> (k % 64) & 1;
+		if (rc != RC_UNATTRIBUTED)
+			combo_add(rep, rowleaks, w);
 
 		if (p2->records) {
 			struct dynbuf *b = &p2->line;
@@ -1158,6 +1204,62 @@ findings_json(struct findings *F, struct dynbuf *b)
 	}
 	jsonw_arr_close(&jw);
 
+	/* the row-order strip, pre-binned: a page stays small whatever the dump */
+	jsonw_key(&jw, "strip");
+	jsonw_obj_open(&jw);
+	jsonw_key(&jw, "bins");
+	jsonw_u64(&jw, rep->bins);
+	jsonw_key(&jw, "rows");
+	jsonw_u64(&jw, a->rows);
+	jsonw_key(&jw, "sources");
+	jsonw_arr_open(&jw);
+	for (size_t k = 0; k < F->nleaks; k++)
+		jsonw_str(&jw, F->leaks[k].l.name);
+	jsonw_str(&jw, "new");
+	jsonw_str(&jw, "unattributed");
+	jsonw_arr_close(&jw);
+	jsonw_key(&jw, "counts");
+	jsonw_arr_open(&jw);
+	for (size_t bi = 0; bi < rep->bins; bi++) {
+		jsonw_arr_open(&jw);
+		for (size_t k = 0; k < F->nleaks + 2; k++)
+			jsonw_u64(&jw, rep->strip[bi * (F->nleaks + 2) + k]);
+		jsonw_arr_close(&jw);
+	}
+	jsonw_arr_close(&jw);
+	jsonw_obj_close(&jw);
+
+	/* rows by the combination of leaks their facts come from, most first */
+	jsonw_key(&jw, "combinations");
+	jsonw_arr_open(&jw);
+	{
+		struct combo **v = xmalloc((rep->ncombos ? rep->ncombos : 1) * sizeof(*v));
+		size_t n = 0, words = (F->nleaks + 63) / 64 ? (F->nleaks + 63) / 64 : 1;
+		for (size_t i = 0; i < 2 * COMBOS_MAX; i++)
+			if (rep->combos[i].m)
+				v[n++] = &rep->combos[i];
+		for (size_t i = 1; i < n; i++) /* insertion sort: a few thousand at most */
+			for (size_t j = i; j > 0 && v[j]->rows > v[j - 1]->rows; j--) {
+				struct combo *t = v[j];
+				v[j] = v[j - 1];
+				v[j - 1] = t;
+			}
+		for (size_t i = 0; i < n && i < 32; i++) {
+			jsonw_obj_open(&jw);
+			jsonw_key(&jw, "leaks");
+			jsonw_arr_open(&jw);
+			for (size_t k = 0; k < F->nleaks && k < words * 64; k++)
+				if (v[i]->m[k / 64] >> (k % 64) & 1)
+					jsonw_str(&jw, F->leaks[k].l.name);
+			jsonw_arr_close(&jw);
+			jsonw_key(&jw, "rows");
+			jsonw_u64(&jw, v[i]->rows);
+			jsonw_obj_close(&jw);
+		}
+		free(v);
+	}
+	jsonw_arr_close(&jw);
+
 	jsonw_key(&jw, "plausibility");
 	jsonw_obj_open(&jw);
 	jsonw_key(&jw, "rejected_fraction");
@@ -1226,6 +1328,16 @@ findings_json(struct findings *F, struct dynbuf *b)
 			jsonw_str(&jw, d);
 			jsonw_key(&jw, "count");
 			jsonw_u64(&jw, pc->dates);
+			jsonw_key(&jw, "by_month");
+			jsonw_obj_open(&jw);
+			for (int k = 0; k < PROFILE_YEARS * 12; k++)
+				if (pc->months[k]) {
+					char ms[16];
+					snprintf(ms, sizeof(ms), "%04d-%02d", PROFILE_YEAR_MIN + k / 12, k % 12 + 1);
+					jsonw_key(&jw, ms);
+					jsonw_u64(&jw, pc->months[k]);
+				}
+			jsonw_obj_close(&jw);
 			jsonw_key(&jw, "by_year");
 			jsonw_obj_open(&jw);
 			for (int y = 0; y < PROFILE_YEARS; y++) {
@@ -1460,6 +1572,9 @@ run(struct aopts *o, char **paths, int npaths)
 	struct pass2 p2 = { &a, leaks, nleaks, (nleaks + 63) / 64 ? (nleaks + 63) / 64 : 1, &rep,
 			    NULL, o->records_csv, { 0 }, { 0 }, -1 };
 	dynbuf_init(&p2.line, 1u << 26);
+	rep.bins = a.rows < STRIP_BINS ? (size_t)a.rows : STRIP_BINS;
+	rep.strip = xcalloc(rep.bins ? rep.bins * (nleaks + 2) : 1, sizeof(*rep.strip));
+	rep.combos = xcalloc(2 * COMBOS_MAX, sizeof(*rep.combos));
 	dynbuf_init(&p2.values, (size_t)1 << 30);
 	struct colnames cn;
 	colnames_build(&cn, &a.ss);
@@ -1596,6 +1711,10 @@ run(struct aopts *o, char **paths, int npaths)
 	free(cn.name);
 	free(rep.cols);
 	segments_release(&rep.seg);
+	free(rep.strip);
+	for (size_t i = 0; i < 2 * COMBOS_MAX; i++)
+		free(rep.combos[i].m);
+	free(rep.combos);
 	for (size_t i = 0; i < nleaks; i++) {
 		free(leaks[i].sets);
 		lib_profile_release(&lp[i]);
