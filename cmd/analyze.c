@@ -1134,6 +1134,32 @@ findings_json(struct findings *F, struct dynbuf *b)
 		jsonw_u64(&jw, L->records);
 		jsonw_key(&jw, "unreadable");
 		jsonw_bool(&jw, L->unreadable);
+		/* what the library says of the leak itself */
+		jsonw_key(&jw, "known");
+		jsonw_obj_open(&jw);
+		jsonw_key(&jw, "title");
+		if (L->l.title)
+			jsonw_str(&jw, L->l.title);
+		else
+			jsonw_null(&jw);
+		jsonw_key(&jw, "domain");
+		if (L->l.domain)
+			jsonw_str(&jw, L->l.domain);
+		else
+			jsonw_null(&jw);
+		jsonw_key(&jw, "breach_date");
+		if (L->l.breach_date)
+			jsonw_str(&jw, L->l.breach_date);
+		else
+			jsonw_null(&jw);
+		jsonw_key(&jw, "added_date");
+		if (L->l.added_date)
+			jsonw_str(&jw, L->l.added_date);
+		else
+			jsonw_null(&jw);
+		jsonw_key(&jw, "records");
+		jsonw_u64(&jw, L->l.records);
+		jsonw_obj_close(&jw);
 		jsonw_obj_close(&jw);
 	}
 	jsonw_arr_close(&jw);
