@@ -47,7 +47,7 @@
 #include "core/xsort.h"
 
 #define SET_RAW (3u << 10) /* the raw record's hash: exact duplicates, never joined */
-#define JOIN_CHUNK 65536
+#define JOIN_CHUNK 65536 /* pairs of one set joined at once */
 #define ROW_BITS 48
 #define SLOT_BITS 14
 
@@ -341,46 +341,6 @@ an_end(void *ctx, struct source *src, struct reader *r, int failed)
 	schemas_end_stream(&a->ss);
 }
 
-/* The dump's keys of one set, sorted, in a spill file. */
-struct setfile {
-	int fd;
-	uint64_t n;
-	uint64_t *buf; /* key, payload pairs waiting */
-	size_t len;
-};
-
-#define SETBUF 8192
-
-static int
-setfile_add(struct setfile *f, const char *tmpdir, uint64_t key, uint64_t val)
-{
-	if (f->fd < 0) {
-		f->fd = xio_tmpfile(tmpdir, "join", NULL, 0);
-		if (f->fd < 0)
-			return -1;
-		f->buf = xmalloc(2 * SETBUF * sizeof(*f->buf));
-	}
-	f->buf[f->len++] = key;
-	f->buf[f->len++] = val;
-	f->n++;
-	if (f->len == 2 * SETBUF) {
-		if (xio_write_all(f->fd, f->buf, f->len * sizeof(*f->buf)) < 0)
-			return -1;
-		f->len = 0;
-	}
-	return 0;
-}
-
-static int
-setfile_flush(struct setfile *f)
-{
-	if (f->fd < 0 || !f->len)
-		return 0;
-	int r = xio_write_all(f->fd, f->buf, f->len * sizeof(*f->buf));
-	f->len = 0;
-	return r;
-}
-
 /* What the report needs of each known leak. */
 struct aleak {
 	struct lib_leak l;
@@ -448,20 +408,122 @@ combo_add(struct report *rep, const uint64_t *m, size_t w)
 	}
 }
 
+/* Which leaks have a set of each code, and the sets opened so far. */
+struct joiner {
+	struct library *lib;
+	struct aleak *leaks;
+	size_t nleaks;
+	struct xsort *hs;	 /* the hits, by row */
+	struct report *rep;
+	uint64_t *chunk[FACT_SETS]; /* per set: pairs waiting to be joined */
+	size_t n[FACT_SETS];
+	struct fpset **open; /* [leak * nsets + set index], opened on first use */
+	size_t *nsets, *base;
+	size_t nopen;
+	uint64_t *q;
+	uint8_t *hit;
+};
+
+#define OPEN_MAX 512 /* set files open at once; past it they are closed and opened again */
+
+static struct fpset *
+joiner_set(struct joiner *j, size_t li, size_t si)
+{
+	struct fpset **slot = &j->open[j->base[li] + si];
+	char err[1024];
+	if (*slot)
+		return *slot;
+	if (j->nopen >= OPEN_MAX) {
+		for (size_t i = 0; i < j->base[j->nleaks]; i++)
+			if (j->open[i]) {
+				fpset_close(j->open[i]);
+				j->open[i] = NULL;
+			}
+		j->nopen = 0;
+	}
+	if (!(*slot = library_open_set(j->lib, &j->leaks[li].l, &j->leaks[li].sets[si], err, sizeof(err)))) {
+		warnx("error: leak '%s': %s", j->leaks[li].l.name, err);
+		j->leaks[li].unreadable = 1;
+		j->rep->problems++;
+		return NULL;
+	}
+	j->nopen++;
+	return *slot;
+}
+
+static unsigned
+set_code(const struct lib_set *s)
+{
+	return FACT_SET(s->kind, s->kind == LIB_RECORD ? 0 : s->type, s->kind == LIB_ASSOC ? s->attr : 0);
+}
+
+/* Joins the waiting pairs of set code with every leak that has that set; hits into j->hs. */
+static int
+joiner_flush(struct joiner *j, unsigned code, char *err, size_t errlen)
+{
+	uint64_t *kv = j->chunk[code];
+	size_t n = j->n[code];
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		j->q[i] = kv[2 * i];
+	for (size_t li = 0; li < j->nleaks; li++) {
+		struct aleak *L = &j->leaks[li];
+		if (L->unreadable)
+			continue;
+		for (size_t si = 0; si < L->nsets; si++) {
+			if (set_code(&L->sets[si]) != code)
+				continue;
+			struct fpset *set = joiner_set(j, li, si);
+			char e[1024];
+			if (!set)
+				break;
+			memset(j->hit, 0, n);
+			if (fpset_join(set, j->q, n, j->hit, e, sizeof(e)) < 0) {
+				/* a damaged set: named, and the analysis goes on without this leak */
+				warnx("error: leak '%s': set '%s': %s", L->l.name, L->sets[si].file, e);
+				L->unreadable = 1;
+				j->rep->problems++;
+				break;
+			}
+			for (size_t i = 0; i < n; i++) {
+				if (!j->hit[i])
+					continue;
+				uint64_t v = kv[2 * i + 1];
+				uint64_t row = v >> 24, slot = v & ((1u << 12) - 1);
+				unsigned kind = (unsigned)(v >> 22) & 3;
+				if (kind == FACT_ASSOC)
+					L->assocs++;
+				else if (kind == FACT_RECORD)
+					L->records++;
+				if (xsort_add(j->hs, row << SLOT_BITS | (uint64_t)kind << 12 | slot, li) < 0) {
+					snprintf(err, errlen, "%s", xsort_error(j->hs));
+					return -1;
+				}
+			}
+		}
+	}
+	j->n[code] = 0;
+	return 0;
+}
+
 /*
- * Splits the sorted (key, payload) stream into per-set files, counting the
- * repeated record keys (rows equal after normalization) and raw keys
- * (rows equal byte for byte) on the way.
+ * Reads the dump's sorted (key, payload) pairs and joins them, set by set
+ * in chunks of ascending keys, with each known leak's set of that kind
+ * (fpset_join decodes only the blocks the chunk falls in); counts the
+ * repeated record keys (rows equal after normalization) and raw keys (rows
+ * equal byte for byte) on the way.
  */
 static int
-split_sets(struct an *a, struct setfile *sf, struct report *rep, char *err, size_t errlen)
+join_all(struct an *a, struct joiner *j, char *err, size_t errlen)
 {
 	uint64_t last_rec = 0, last_raw = 0, key, val;
-	int have_rec = 0, have_raw = 0, rc = 0, n;
+	int have_rec = 0, have_raw = 0, n;
+	struct report *rep = j->rep;
 
 	if (psort_finish(a->ps, err, errlen) < 0)
 		return -1;
-	while (rc == 0 && (n = psort_next(a->ps, &key, &val)) > 0) {
+	while ((n = psort_next(a->ps, &key, &val)) > 0) {
 		unsigned set = (unsigned)(val >> 12) & 4095;
 		if (set == SET_RAW) {
 			rep->dup_exact += have_raw && key == last_raw;
@@ -476,82 +538,21 @@ split_sets(struct an *a, struct setfile *sf, struct report *rep, char *err, size
 		}
 		if (set >= FACT_SETS)
 			continue;
-		if (setfile_add(&sf[set], a->o->tmpdir, key, val) < 0) {
-			snprintf(err, errlen, "cannot write a spill file in '%s': %s", a->o->tmpdir,
-				 strerror(errno));
-			rc = -1;
-		}
+		if (!j->chunk[set])
+			j->chunk[set] = xmalloc(2 * JOIN_CHUNK * sizeof(uint64_t));
+		j->chunk[set][2 * j->n[set]] = key;
+		j->chunk[set][2 * j->n[set] + 1] = val;
+		if (++j->n[set] == JOIN_CHUNK && joiner_flush(j, set, err, errlen) < 0)
+			return -1;
 	}
-	if (rc == 0 && n < 0) {
+	if (n < 0) {
 		snprintf(err, errlen, "%s", psort_error(a->ps));
-		rc = -1;
-	}
-	for (unsigned s = 0; s < FACT_SETS && rc == 0; s++)
-		if (setfile_flush(&sf[s]) < 0) {
-			snprintf(err, errlen, "cannot write a spill file: %s", strerror(errno));
-			rc = -1;
-		}
-	return rc;
-}
-
-static unsigned
-set_code(const struct lib_set *s)
-{
-	return FACT_SET(s->kind, s->kind == LIB_RECORD ? 0 : s->type, s->kind == LIB_ASSOC ? s->attr : 0);
-}
-
-/* Joins one leak's set with the dump's keys of that set; hits into hs. */
-static int
-join_set(struct library *lib, struct aleak *L, unsigned li, const struct lib_set *ls,
-	 struct setfile *f, struct xsort *hs, char *err, size_t errlen)
-{
-	struct fpset *set = library_open_set(lib, &L->l, ls, err, errlen);
-	if (!set)
 		return -1;
-	uint64_t *kv = xmalloc(2 * JOIN_CHUNK * sizeof(*kv)), *q = xmalloc(JOIN_CHUNK * sizeof(*q));
-	uint8_t *hit = xmalloc(JOIN_CHUNK);
-	uint64_t off = 0;
-	int rc = 0;
-	while (rc == 0 && off < f->n) {
-		size_t n = f->n - off < JOIN_CHUNK ? (size_t)(f->n - off) : JOIN_CHUNK;
-		if (xio_pread_all(f->fd, kv, 2 * n * sizeof(*kv), off * 2 * sizeof(*kv)) < 0) {
-			snprintf(err, errlen, "cannot read a spill file: %s", strerror(errno));
-			rc = -1;
-			break;
-		}
-		for (size_t i = 0; i < n; i++)
-			q[i] = kv[2 * i];
-		memset(hit, 0, n);
-		if (fpset_join(set, q, n, hit, err, errlen) < 0) {
-			char *e2 = xstrdup(err);
-			snprintf(err, errlen, "set '%s': %s", ls->file, e2);
-			free(e2);
-			rc = -1;
-			break;
-		}
-		for (size_t i = 0; i < n; i++) {
-			if (!hit[i])
-				continue;
-			uint64_t v = kv[2 * i + 1];
-			uint64_t row = v >> 24, slot = v & ((1u << 12) - 1);
-			unsigned kind = (unsigned)(v >> 22) & 3;
-			if (kind == FACT_ASSOC)
-				L->assocs++;
-			else if (kind == FACT_RECORD)
-				L->records++;
-			if (xsort_add(hs, row << SLOT_BITS | (uint64_t)kind << 12 | slot, li) < 0) {
-				snprintf(err, errlen, "%s", xsort_error(hs));
-				rc = -1;
-				break;
-			}
-		}
-		off += n;
 	}
-	free(kv);
-	free(q);
-	free(hit);
-	fpset_close(set);
-	return rc;
+	for (unsigned c = 0; c < FACT_SETS; c++)
+		if (joiner_flush(j, c, err, errlen) < 0)
+			return -1;
+	return 0;
 }
 
 /* Reads the rows file sequentially. */
@@ -1548,43 +1549,38 @@ run(struct aopts *o, char **paths, int npaths)
 	rep.parsed = t.parsed;
 	rep.rejected = t.rejected;
 
-	/* 2. the dump's keys, sorted, split by set */
-	struct setfile *sf = xcalloc(FACT_SETS, sizeof(*sf));
-	for (unsigned s = 0; s < FACT_SETS; s++)
-		sf[s].fd = -1;
-	if (split_sets(&a, sf, &rep, err, sizeof(err)) < 0)
-		die("%s", err);
-	psort_free(a.ps);
-	a.ps = NULL;
-
-	/* 3. each leak, set by set, joined with the dump's keys of that set */
+	/* 2-3. the dump's keys, sorted, joined set by set with each known leak */
 	struct xsort_opts ho = { .memory = o->memory / 2 < (256ull << 20) ? o->memory / 2 : 256ull << 20,
 				 .tmpdir = o->tmpdir, .with_values = 1, .threads = o->threads == 1 ? 1 : 2 };
 	struct xsort *hs = xsort_new(&ho, err, sizeof(err));
 	if (!hs)
 		die("%s", err);
-	for (size_t i = 0; i < nleaks; i++) {
-		if (leaks[i].unreadable)
-			continue;
-		for (size_t k = 0; k < leaks[i].nsets; k++) {
-			unsigned code = set_code(&leaks[i].sets[k]);
-			if (code >= FACT_SETS || sf[code].fd < 0)
-				continue;
-			if (join_set(lib, &leaks[i], (unsigned)i, &leaks[i].sets[k], &sf[code], hs, err,
-				     sizeof(err)) < 0) {
-				/* a damaged set: named, and the analysis goes on without it */
-				warnx("error: leak '%s': %s", leaks[i].l.name, err);
-				leaks[i].unreadable = 1;
-				rep.problems++;
-			}
-		}
-	}
-	for (unsigned s = 0; s < FACT_SETS; s++)
-		if (sf[s].fd >= 0) {
-			close(sf[s].fd);
-			free(sf[s].buf);
-		}
-	free(sf);
+	struct joiner j;
+	memset(&j, 0, sizeof(j));
+	j.lib = lib;
+	j.leaks = leaks;
+	j.nleaks = nleaks;
+	j.hs = hs;
+	j.rep = &rep;
+	j.base = xcalloc(nleaks + 1, sizeof(*j.base));
+	for (size_t i = 0; i < nleaks; i++)
+		j.base[i + 1] = j.base[i] + leaks[i].nsets;
+	j.open = xcalloc(j.base[nleaks] ? j.base[nleaks] : 1, sizeof(*j.open));
+	j.q = xmalloc(JOIN_CHUNK * sizeof(*j.q));
+	j.hit = xmalloc(JOIN_CHUNK);
+	if (join_all(&a, &j, err, sizeof(err)) < 0)
+		die("%s", err);
+	psort_free(a.ps);
+	a.ps = NULL;
+	for (size_t i = 0; i < j.base[nleaks]; i++)
+		if (j.open[i])
+			fpset_close(j.open[i]);
+	for (unsigned c = 0; c < FACT_SETS; c++)
+		free(j.chunk[c]);
+	free(j.open);
+	free(j.base);
+	free(j.q);
+	free(j.hit);
 	if (xsort_finish(hs, 0, err, sizeof(err)) < 0)
 		die("%s", err);
 
