@@ -19,7 +19,8 @@ done
 PKGS="build-essential autoconf automake libtool pkg-config git
 libcsv-dev libarchive-dev libxxhash-dev libzstd-dev libpcre2-dev libutf8proc-dev
 libsqlite3-dev libyajl-dev nettle-dev
-jq zstd xz-utils lz4 bzip2 gzip zip p7zip-full libarchive-tools sqlite3 miller time"
+jq zstd xz-utils lz4 bzip2 gzip zip p7zip-full libarchive-tools sqlite3 miller time
+groff-base"
 
 missing=""
 for p in $PKGS; do
