@@ -185,6 +185,7 @@ cmd_lookup(int argc, char **argv)
 			c.jw = &jw;
 		} else
 			printf("%s '%s':\n", types_name(q[i].type), q[i].value);
+		int before = problems;
 		if (lib && library_lookup(lib, q[i].type, fp, found, report, &c, &problems, err,
 					  sizeof(err)) < 0)
 			die("%s", err);
@@ -194,7 +195,8 @@ cmd_lookup(int argc, char **argv)
 			printf("%s\n", dynbuf_str(&jb));
 			dynbuf_release(&jb);
 		} else if (!c.found)
-			printf("  in no known leak\n");
+			printf(problems > before ? "  in none of the known leaks that could be read\n"
+						 : "  in no known leak\n");
 		any += c.found > 0;
 	}
 	dynbuf_release(&out);

@@ -1016,6 +1016,8 @@ library_open(const char *path, const struct lib_open_opts *o, char *err, size_t 
 	return lib;
 fail:
 	library_close(lib);
+	/* a library that is there but unreadable is not a missing one (SQLite leaves ENOENT behind) */
+	errno = EIO;
 	return NULL;
 }
 
@@ -2159,7 +2161,7 @@ static int
 verify_leftovers(struct library *lib, lib_report_fn report, void *ctx, char *err, size_t errlen)
 {
 	int live = writer_active(lib);
-	const char *why = live ? "an ingest is under way"
+	const char *why = live ? "in use by an ingest under way"
 	                       : "the leftover of an interrupted ingest, removed by the next write";
 	char *p = fmt("%s/sets", lib->path);
 	DIR *d = opendir(p);
