@@ -41,6 +41,7 @@
 #include "core/pipe.h"
 #include "core/profile.h"
 #include "core/psort.h"
+#include "core/report_html.h"
 #include "core/schema.h"
 #include "core/xalloc.h"
 #include "core/xio.h"
@@ -54,8 +55,10 @@
 struct aopts {
 	struct common co;
 	const char *library, *key_file, *region, *tmpdir;
-	const char *json_path, *records_path, *fail_on;
+	const char *json_path, *records_path, *fail_on, *html_path;
 	int records_csv, show_values;
+	int argc; /* the command line, for the HTML report's "how to reproduce" */
+	char **argv;
 	uint64_t memory;
 	unsigned threads;
 	struct verdict_opts v;
@@ -1714,8 +1717,53 @@ run(struct aopts *o, char **paths, int npaths)
 			die("cannot write '%s': %s", o->json_path, strerror(errno));
 		dynbuf_release(&b);
 	}
+	if (o->html_path) {
+		struct dynbuf b, page, cmd, in;
+		char id[24], now[32];
+		time_t now_t = time(NULL);
+		struct tm tm;
+		dynbuf_init(&b, (size_t)1 << 32);
+		dynbuf_init(&page, (size_t)1 << 30);
+		dynbuf_init(&cmd, (size_t)1 << 24);
+		dynbuf_init(&in, (size_t)1 << 24);
+		findings_json(&F, &b);
+		/* "dumptrace analyze ...", each word quoted for the shell when it needs it */
+		dynbuf_printf(&cmd, "dumptrace");
+		for (int i = 0; i < o->argc; i++) {
+			const char *word = o->argv[i];
+			static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,+@%-";
+			if (*word && strspn(word, plain) == strlen(word)) {
+				dynbuf_printf(&cmd, " %s", word);
+				continue;
+			}
+			dynbuf_printf(&cmd, " '");
+			for (; *word; word++)
+				if (*word == '\'')
+					dynbuf_add(&cmd, "'\\''", 4);
+				else
+					dynbuf_addc(&cmd, *word);
+			dynbuf_printf(&cmd, "'");
+		}
+		for (int i = 0; i < npaths; i++)
+			dynbuf_printf(&in, "%s%s", i ? " " : "", paths[i]);
+		snprintf(id, sizeof(id), "%016llx", (unsigned long long)a.key.id);
+		strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now_t, &tm));
+		struct html_meta m = { dynbuf_str(&in), dynbuf_str(&cmd), PACKAGE_VERSION, libpath, id, now,
+				       o->show_values };
+		if (report_html(b.buf, b.len, &m, &page, err, sizeof(err)) < 0)
+			die("cannot write the report '%s': %s", o->html_path, err);
+		FILE *hf = fopen(o->html_path, "w");
+		if (!hf)
+			die("cannot open '%s' for writing: %s", o->html_path, strerror(errno));
+		if (fwrite(page.buf, 1, page.len, hf) != page.len || fclose(hf) != 0)
+			die("cannot write '%s': %s", o->html_path, strerror(errno));
+		dynbuf_release(&b);
+		dynbuf_release(&page);
+		dynbuf_release(&cmd);
+		dynbuf_release(&in);
+	}
 	if (!o->json_path || strcmp(o->json_path, "-"))
-		if (!o->co.quiet || !o->json_path)
+		if (!o->co.quiet || (!o->json_path && !o->html_path))
 			findings_text(&F, o->records_path && !strcmp(o->records_path, "-") ? stderr : stdout);
 
 	int fail = 0;
@@ -1753,10 +1801,11 @@ run(struct aopts *o, char **paths, int npaths)
 	fp_key_release(&a.key);
 	if (lib)
 		library_close(lib);
-	(void)rc; /* rejected records are counted in the report: the analysis itself succeeded */
+	/* rejected records are counted in the report; a lost input or library part is an error */
+	(void)rc;
 	if (fail)
 		return 3;
-	return rep.problems ? EXIT_REJECTS : EXIT_CLEAN;
+	return rep.problems || t.failed ? EXIT_REJECTS : EXIT_CLEAN;
 }
 
 static void
@@ -1772,6 +1821,7 @@ help(void)
 	       "  --library PATH         the library (default $DUMPTRACE_LIBRARY, else\n"
 	       "                         $XDG_DATA_HOME/dumptrace/library)\n"
 	       "  --json FILE            the findings as JSON (- for standard output)\n"
+	       "  --html FILE            a self-contained HTML report (charts, no personal data)\n"
 	       "  --records FILE         one line per input row: its class, leaks and the\n"
 	       "                         leaks of each field (JSON Lines, or CSV)\n"
 	       "  --records-format F     jsonl (default) or csv\n"
@@ -1808,6 +1858,7 @@ cmd_analyze(int argc, char **argv)
 		COMMON_LONG_OPTIONS,
 		{ "library", required_argument, NULL, 'l' },
 		{ "json", required_argument, NULL, 'J' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "records", required_argument, NULL, 'r' },
 		{ "records-format", required_argument, NULL, 'F' },
 		{ "show-values", no_argument, NULL, 'V' },
@@ -1833,6 +1884,8 @@ cmd_analyze(int argc, char **argv)
 	o.v.recompilation = 0.8;
 	o.v.partial = 0.2;
 	o.tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	o.argc = argc;
+	o.argv = argv;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "qhj:", opts, NULL)) != -1) {
 		if (common_option(&o.co, opt, optarg))
@@ -1843,6 +1896,9 @@ cmd_analyze(int argc, char **argv)
 			break;
 		case 'J':
 			o.json_path = optarg;
+			break;
+		case 'H':
+			o.html_path = optarg;
 			break;
 		case 'r':
 			o.records_path = optarg;

@@ -7,11 +7,13 @@ cd "$(dirname "$0")/.."
 
 variant=build
 confopts=""
+tests=0
 for arg in "$@"; do
 	case "$arg" in
 	--sanitizers) variant=build-asan; confopts="--enable-sanitizers" ;;
+	--tests) tests=1 ;;
 	--quiet) ;;
-	*) echo "usage: scripts/setup.sh [--sanitizers]" >&2; exit 2 ;;
+	*) echo "usage: scripts/setup.sh [--sanitizers] [--tests]" >&2; exit 2 ;;
 	esac
 done
 
@@ -27,12 +29,28 @@ for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"
 done
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
 if [ -n "$missing" ]; then
-	SUDO=""
-	[ "$(id -u)" -eq 0 ] || SUDO=sudo
 	echo "setup: installing$missing" >&2
 	$SUDO apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# --tests: what only some tests use (the HTML report in a real browser, an
+# HTML checker); best effort: without them those checks skip with a message
+if [ "$tests" -eq 1 ]; then
+	missing=""
+	for p in chromium libxml2-utils; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		echo "setup: installing$missing (for the tests)" >&2
+		{ $SUDO apt-get update -qq &&
+			DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null; } ||
+			echo "setup: could not install$missing: the tests that need them will skip" >&2
+	fi
 fi
 
 if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then

@@ -5,7 +5,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-sh scripts/setup.sh || exit 2
+sh scripts/setup.sh --tests || exit 2
 sh scripts/setup.sh --sanitizers || exit 2
 
 status=0
