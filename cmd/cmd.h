@@ -144,6 +144,7 @@ int cmd_cat(int argc, char **argv);
 int cmd_dedup(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_remove(int argc, char **argv);

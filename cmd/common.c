@@ -200,6 +200,11 @@ common_finish(struct common *co)
 	if (co->rejects && fclose(co->rejects) != 0)
 		die("cannot write '%s': %s", co->rejects_path, strerror(errno));
 	co->rejects = NULL;
+	for (size_t i = 0; i < co->ntypes; i++)
+		free(co->types[i].column);
+	free(co->types);
+	co->types = NULL;
+	co->ntypes = 0;
 }
 
 const char *

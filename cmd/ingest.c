@@ -528,12 +528,14 @@ run(struct ingest_opts *o, char **paths, int npaths)
 	if (!txn)
 		die("%s", err);
 
-	struct sigaction sa;
+	/* a signal stops the ingest at the next record, or at once when a read waits for input */
+	struct sigaction sa, old_int, old_term, old_hup;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	o->co.src.stop = &interrupted;
 
 	struct hasher h = { .paths = paths, .npaths = npaths };
 	h.hex = xcalloc((size_t)npaths, sizeof(*h.hex));
@@ -718,6 +720,9 @@ run(struct ingest_opts *o, char **paths, int npaths)
 		free(p.leak.added_date);
 	free(p.leak.dir);
 	p.leak = (struct lib_leak){ 0 };
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	lib_profile_release(&p);
 	profile_release(&prof);
 	schemas_release(&g.ss);

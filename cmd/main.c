@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "cat", cmd_cat, "print the records of any dump as JSON Lines or CSV" },
 	{ "dedup", cmd_dedup, "remove repeated lines or records, first occurrence kept" },
 	{ "analyze", cmd_analyze, "is this dump new or a recompilation of known leaks? which row from where" },
+	{ "compare", cmd_compare, "the analysis of B against A alone, without a library" },
 	{ "ingest", cmd_ingest, "add a known leak to the library (fingerprints, no personal data)" },
 	{ "list", cmd_list, "list the known leaks in the library" },
 	{ "show", cmd_show, "show what the library knows of one leak" },

@@ -193,7 +193,11 @@ raw_read(struct input *in, struct rawstream *rs, char *dst, size_t n, char *err,
 	} else if (rs->kind == RS_FD) {
 		do
 			r = read(rs->fd, dst, n);
-		while (r < 0 && errno == EINTR);
+		while (r < 0 && errno == EINTR && !(in->o.stop && *in->o.stop));
+		if (r < 0 && errno == EINTR) {
+			seterr(err, errlen, "reading '%s' interrupted", name);
+			return -1;
+		}
 		if (r < 0) {
 			seterr(err, errlen, "cannot read '%s': %s", name, strerror(errno));
 			return -1;

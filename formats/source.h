@@ -13,6 +13,7 @@
 #ifndef DT_SOURCE_H
 #define DT_SOURCE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -25,6 +26,8 @@ struct source_opts {
 	size_t chunk;		  /* testing: the most bytes one fill adds (0: no limit) */
 	size_t bufsize;		  /* read size; the window starts at four times it */
 	int binary;		  /* bytes as they are: no charset detection or conversion */
+	/* when set and non-zero, a read that a signal interrupts ends the input */
+	volatile sig_atomic_t *stop;
 };
 
 /* Fills o with the defaults (256 GiB, 500:1, 64 MiB window, 1 MiB reads). */
