@@ -30,6 +30,7 @@
 #include <xxhash.h>
 
 #include "cmd/cmd.h"
+#include "cmd/recout.h"
 #include "core/analysis.h"
 #include "core/facts.h"
 #include "core/iin.h"
@@ -610,23 +611,6 @@ leak_list_json(struct jsonw *jw, const struct pass2 *p2, const uint64_t *m)
 	jsonw_arr_close(jw);
 }
 
-/* A CSV cell, quoted when it must be. */
-static void
-csv_cell(struct dynbuf *b, const char *v, size_t n)
-{
-	if (!memchr(v, ',', n) && !memchr(v, '"', n) && !memchr(v, '\n', n) && !memchr(v, '\r', n)) {
-		dynbuf_add(b, v, n);
-		return;
-	}
-	dynbuf_addc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (v[i] == '"')
-			dynbuf_addc(b, '"');
-		dynbuf_addc(b, v[i]);
-	}
-	dynbuf_addc(b, '"');
-}
-
 /* Leak names separated by '|', as one CSV cell. */
 static void
 leak_list_csv(struct dynbuf *b, const struct pass2 *p2, const uint64_t *m)
@@ -640,7 +624,7 @@ leak_list_csv(struct dynbuf *b, const struct pass2 *p2, const uint64_t *m)
 				dynbuf_addc(&tmp, '|');
 			dynbuf_add(&tmp, p2->leaks[k].l.name, strlen(p2->leaks[k].l.name));
 		}
-	csv_cell(b, tmp.buf ? tmp.buf : "", tmp.len);
+	recout_csv_cell(b, tmp.buf ? tmp.buf : "", tmp.len);
 	dynbuf_release(&tmp);
 }
 
@@ -1613,7 +1597,7 @@ run(struct aopts *o, char **paths, int npaths)
 				struct dynbuf cell;
 				dynbuf_init(&cell, 1u << 20);
 				dynbuf_addc(&cell, ',');
-				csv_cell(&cell, cn.name[g], strlen(cn.name[g]));
+				recout_csv_cell(&cell, cn.name[g], strlen(cn.name[g]));
 				fwrite(cell.buf, 1, cell.len, p2.records);
 				dynbuf_release(&cell);
 			}

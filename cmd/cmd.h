@@ -133,6 +133,13 @@ struct library;
  */
 struct library *open_library(const char *opt, int write, int nowait, char *path, size_t pathlen);
 
+/*
+ * Parses the options of list and show: --library, --json, --help (which
+ * calls help and returns -1). Returns the index of the first operand.
+ */
+int library_cmd_options(int argc, char **argv, const char *cmd, void (*help)(void),
+			const char **libopt, int *json);
+
 struct jsonw;
 struct lib_leak;
 /* A leak's catalog fields as one JSON object (list --json, show --json). */

@@ -421,3 +421,34 @@ open_library(const char *opt, int write, int nowait, char *path, size_t pathlen)
 		die("%s", err);
 	return lib;
 }
+
+int
+library_cmd_options(int argc, char **argv, const char *cmd, void (*help)(void), const char **libopt,
+		    int *json)
+{
+	static const struct option opts[] = {
+		{ "library", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'l':
+			*libopt = optarg;
+			break;
+		case 'J':
+			*json = 1;
+			break;
+		case 'h':
+			help();
+			return -1;
+		default:
+			die_usage(cmd, "bad option");
+		}
+	}
+	return optind;
+}

@@ -77,34 +77,15 @@ list_leak_json(struct jsonw *jw, const struct lib_leak *l)
 int
 cmd_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "library", required_argument, NULL, 'l' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *libopt = NULL;
-	int json = 0, opt;
+	int json = 0;
 	char path[4096], err[1024];
+	int first = library_cmd_options(argc, argv, "list", help, &libopt, &json);
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'l':
-			libopt = optarg;
-			break;
-		case 'J':
-			json = 1;
-			break;
-		case 'h':
-			help();
-			return EXIT_CLEAN;
-		default:
-			die_usage("list", "bad option");
-		}
-	}
-	if (optind < argc)
-		die_usage("list", "unexpected argument '%s'", argv[optind]);
+	if (first < 0)
+		return EXIT_CLEAN;
+	if (first < argc)
+		die_usage("list", "unexpected argument '%s'", argv[first]);
 	struct library *lib = open_library(libopt, 0, 0, path, sizeof(path));
 	struct lib_leak *leaks = NULL;
 	size_t n = 0;

@@ -10,8 +10,8 @@
 #include "cmd/recout.h"
 #include "core/jsonw.h"
 
-static void
-csv_cell(struct dynbuf *b, const char *v, size_t n)
+void
+recout_csv_cell(struct dynbuf *b, const char *v, size_t n)
 {
 	/* quoted when a reader would otherwise see something else */
 	int quote = n > 0 && (v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' || v[n - 1] == '\t');
@@ -58,7 +58,7 @@ recout_write(struct recout *o, const char *input, const struct record *rec)
 		for (size_t i = 0; i < rec->nfields; i++) {
 			if (i)
 				dynbuf_addc(&o->h, ',');
-			csv_cell(&o->h, rec->fields[i].name, rec->fields[i].name_len);
+			recout_csv_cell(&o->h, rec->fields[i].name, rec->fields[i].name_len);
 		}
 		if (!o->wrote_header || o->h.len != o->header.len ||
 		    memcmp(o->h.buf, o->header.buf, o->h.len)) {
@@ -74,7 +74,7 @@ recout_write(struct recout *o, const char *input, const struct record *rec)
 			if (i)
 				dynbuf_addc(&o->buf, ',');
 			if (!rec->fields[i].is_null)
-				csv_cell(&o->buf, rec->fields[i].val, rec->fields[i].len);
+				recout_csv_cell(&o->buf, rec->fields[i].val, rec->fields[i].len);
 		}
 		dynbuf_addc(&o->buf, '\n');
 	} else {

@@ -272,35 +272,16 @@ show_text(const struct lib_profile *p)
 int
 cmd_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "library", required_argument, NULL, 'l' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *libopt = NULL;
-	int json = 0, opt;
+	int json = 0;
 	char path[4096], err[1024];
+	int first = library_cmd_options(argc, argv, "show", help, &libopt, &json);
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'l':
-			libopt = optarg;
-			break;
-		case 'J':
-			json = 1;
-			break;
-		case 'h':
-			help();
-			return EXIT_CLEAN;
-		default:
-			die_usage("show", "bad option");
-		}
-	}
-	if (optind != argc - 1)
+	if (first < 0)
+		return EXIT_CLEAN;
+	if (first != argc - 1)
 		die_usage("show", "give one leak name");
-	const char *name = argv[optind];
+	const char *name = argv[first];
 	struct library *lib = open_library(libopt, 0, 0, path, sizeof(path));
 	if (!lib)
 		die("no leak '%s': there is no library at '%s' yet", name, path);
