@@ -420,11 +420,12 @@ cmd_sniff(int argc, char **argv)
 	};
 	struct walk_totals t;
 	int rc = walk_paths(&co, argv + optind, argc - optind, &cb, &t);
-	common_finish(&co);
+	progress_clear();
 	if (sn.json)
 		print_json(&sn, &t);
 	else
 		print_text(&sn, &t);
+	common_finish(&co); /* after the printing: it frees the --type list the summary reads */
 	for (size_t i = 0; i < sn.n; i++) {
 		struct stream *s = &sn.s[i];
 		for (size_t k = 0; k < s->ntables; k++) {
