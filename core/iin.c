@@ -70,3 +70,9 @@ iin_birth(const char *v, size_t n, int *year, int *month, int *day, int *sex)
 		*sex = cs % 2 ? 1 : 2;
 	return 1;
 }
+
+int
+iin_checksum_fails(const char *v, size_t n)
+{
+	return n == 12 && all_digits(v, n) && !iin_valid(v, n);
+}

@@ -32,6 +32,12 @@ int iin_check_digit(const char *d);
 int iin_valid(const char *v, size_t n);
 
 /*
+ * Is v[0..n) twelve ASCII digits whose check digit is wrong (a number
+ * typed by hand or made up)? For the analysis's plausibility checks.
+ */
+int iin_checksum_fails(const char *v, size_t n);
+
+/*
  * An individual's birth date and sex from a valid IIN: returns 1 and sets
  * *year (four digits), *month, *day and *sex (1 man, 2 woman; ISO 5218),
  * or returns 0 and sets nothing when v[0..n) is not a valid IIN, its

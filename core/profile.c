@@ -132,15 +132,6 @@ num(const char *s, int n)
 	return v;
 }
 
-static int
-all_digits(const char *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] < '0' || v[i] > '9')
-			return 0;
-	return 1;
-}
-
 void
 profile_seen(void *ctx, const struct schema *s, const struct fact *f, const char *norm, size_t len)
 {
@@ -163,7 +154,7 @@ profile_seen(void *ctx, const struct schema *s, const struct fact *f, const char
 		break;
 	case DT_NATIONAL_ID: {
 		int y;
-		if (len == 12 && all_digits(norm, len) && !iin_valid(norm, 12))
+		if (iin_checksum_fails(norm, len))
 			c->checksum++;
 		if (iin_birth(norm, len, &y, NULL, NULL, NULL) && y >= PROFILE_YEAR_MIN &&
 		    y <= PROFILE_YEAR_MAX) {

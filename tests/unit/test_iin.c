@@ -100,5 +100,13 @@ main(void)
 	make_iin("0002293", buf);
 	ok(iin_valid(buf, 12) && !iin_birth(buf, 12, NULL, NULL, NULL, NULL),
 	   "29 February 1900 (not leap): %s", buf);
+
+	/* the plausibility check: twelve digits with a wrong check digit, nothing else */
+	make_iin("8304213", buf);
+	ok(!iin_checksum_fails(buf, 12), "a valid IIN does not fail its checksum");
+	buf[11] = (char)('0' + (buf[11] - '0' + 1) % 10);
+	ok(iin_checksum_fails(buf, 12), "one wrong check digit fails: %s", buf);
+	ok(!iin_checksum_fails("83042130123", 11) && !iin_checksum_fails("83042130123x", 12),
+	   "eleven digits, or a letter, are no IIN to check");
 	return done_testing();
 }
