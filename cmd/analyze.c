@@ -1840,6 +1840,7 @@ cmd_analyze(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		COMMON_LONG_OPTIONS,
+		WORK_LONG_OPTIONS,
 		{ "library", required_argument, NULL, 'l' },
 		{ "json", required_argument, NULL, 'J' },
 		{ "html", required_argument, NULL, 'H' },
@@ -1850,11 +1851,6 @@ cmd_analyze(int argc, char **argv)
 		{ "recompilation-threshold", required_argument, NULL, 'X' },
 		{ "partial-threshold", required_argument, NULL, 'P' },
 		{ "segment-min", required_argument, NULL, 'S' },
-		{ "region", required_argument, NULL, 'R' },
-		{ "key-file", required_argument, NULL, 'k' },
-		{ "memory", required_argument, NULL, 'M' },
-		{ "tmpdir", required_argument, NULL, 'T' },
-		{ "threads", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1870,9 +1866,13 @@ cmd_analyze(int argc, char **argv)
 	o.tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	o.argc = argc;
 	o.argv = argv;
+	struct work_opts work = { &o.region, &o.key_file, &o.tmpdir, &o.memory, &o.threads,
+				  4 << 20 };
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "qhj:", opts, NULL)) != -1) {
 		if (common_option(&o.co, opt, optarg))
+			continue;
+		if (work_option(&work, "analyze", opt, optarg))
 			continue;
 		switch (opt) {
 		case 'l':
@@ -1911,28 +1911,6 @@ cmd_analyze(int argc, char **argv)
 			if ((v = parse_size(optarg)) < 1)
 				die_usage("analyze", "bad --segment-min '%s'", optarg);
 			o.segment_min = (uint64_t)v;
-			break;
-		case 'R':
-			if (!norm_region_known(optarg))
-				die_usage("analyze", "unknown --region '%s'", optarg);
-			o.region = optarg;
-			break;
-		case 'k':
-			o.key_file = optarg;
-			break;
-		case 'M':
-			if ((v = parse_size(optarg)) < (4 << 20))
-				die_usage("analyze", "bad size '%s' for --memory (at least 4M)", optarg);
-			o.memory = (uint64_t)v;
-			break;
-		case 'T':
-			o.tmpdir = optarg;
-			break;
-		case 'j':
-			v = atoi(optarg);
-			if (v < 1 || v > 64)
-				die_usage("analyze", "bad thread count '%s' (1 to 64)", optarg);
-			o.threads = (unsigned)v;
 			break;
 		case 'h':
 			help();

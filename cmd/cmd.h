@@ -69,6 +69,27 @@ struct common {
 	"  --max-ratio N          stop members that decompress more than N:1 (default 500)\n" \
 	"  -q, --quiet            no progress line, no per-record warnings\n"
 
+/*
+ * The options of the commands that fingerprint and sort (dedup, ingest,
+ * analyze), handled in one place: each command points at its own fields.
+ */
+struct work_opts {
+	const char **region, **key_file, **tmpdir;
+	uint64_t *memory;
+	unsigned *threads;
+	uint64_t memory_min;
+};
+
+#define WORK_LONG_OPTIONS                                   \
+	{ "region", required_argument, NULL, 0x1100 },     \
+	{ "key-file", required_argument, NULL, 0x1101 },   \
+	{ "memory", required_argument, NULL, 0x1102 },     \
+	{ "tmpdir", required_argument, NULL, 0x1103 },     \
+	{ "threads", required_argument, NULL, 'j' }
+
+/* Handles a work option of cmd; 1 if it was one, 0 if not; exits on a bad value. */
+int work_option(const struct work_opts *w, const char *cmd, int c, const char *arg);
+
 void common_init(struct common *co);
 /* Handles a common option; 1 if it was one, 0 if not, exits on a bad value. */
 int common_option(struct common *co, int c, const char *arg);

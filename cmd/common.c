@@ -16,6 +16,7 @@
 
 #include "cmd/cmd.h"
 #include "core/library.h"
+#include "core/norm.h"
 #include "core/status.h"
 #include "core/types.h"
 #include "core/xalloc.h"
@@ -451,4 +452,39 @@ library_cmd_options(int argc, char **argv, const char *cmd, void (*help)(void), 
 		}
 	}
 	return optind;
+}
+
+int
+work_option(const struct work_opts *w, const char *cmd, int c, const char *arg)
+{
+	int64_t v;
+	char min[32];
+
+	switch (c) {
+	case 0x1100:
+		if (!norm_region_known(arg))
+			die_usage(cmd, "unknown --region '%s'", arg);
+		*w->region = arg;
+		return 1;
+	case 0x1101:
+		*w->key_file = arg;
+		return 1;
+	case 0x1102:
+		if ((v = parse_size(arg)) < 0 || (uint64_t)v < w->memory_min)
+			die_usage(cmd, "bad size '%s' for --memory (at least %s)", arg,
+				  fmt_bytes(w->memory_min, min));
+		*w->memory = (uint64_t)v;
+		return 1;
+	case 0x1103:
+		*w->tmpdir = arg;
+		return 1;
+	case 'j':
+		v = atoi(arg);
+		if (v < 1 || v > 64)
+			die_usage(cmd, "bad thread count '%s' (1 to 64)", arg);
+		*w->threads = (unsigned)v;
+		return 1;
+	default:
+		return 0;
+	}
 }

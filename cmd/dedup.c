@@ -687,23 +687,18 @@ cmd_dedup(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		COMMON_LONG_OPTIONS,
+		WORK_LONG_OPTIONS,
 		{ "lines", no_argument, NULL, 'L' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "dups", required_argument, NULL, 'D' },
-		{ "memory", required_argument, NULL, 'M' },
-		{ "tmpdir", required_argument, NULL, 'T' },
-		{ "threads", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "key", required_argument, NULL, 'K' },
 		{ "output-format", required_argument, NULL, 'F' },
-		{ "region", required_argument, NULL, 'R' },
-		{ "key-file", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dd d;
 	int opt;
-	int64_t v;
 
 	memset(&d, 0, sizeof(d));
 	d.out_csv = -1;
@@ -711,9 +706,13 @@ cmd_dedup(int argc, char **argv)
 	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
 	d.memory = pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz / 4 : 1ull << 30;
 	d.tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	struct work_opts work = { &d.region, &d.key_file, &d.tmpdir, &d.memory, &d.threads,
+				  1 << 20 };
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "qho:j:", opts, NULL)) != -1) {
 		if (common_option(&d.co, opt, optarg))
+			continue;
+		if (work_option(&work, "dedup", opt, optarg))
 			continue;
 		switch (opt) {
 		case 'L':
@@ -724,20 +723,6 @@ cmd_dedup(int argc, char **argv)
 			break;
 		case 'D':
 			d.dups_path = optarg;
-			break;
-		case 'M':
-			if ((v = parse_size(optarg)) < (1 << 20))
-				die_usage("dedup", "bad size '%s' for --memory (at least 1M)", optarg);
-			d.memory = (uint64_t)v;
-			break;
-		case 'T':
-			d.tmpdir = optarg;
-			break;
-		case 'j':
-			v = atoi(optarg);
-			if (v < 1 || v > 64)
-				die_usage("dedup", "bad thread count '%s' (1 to 64)", optarg);
-			d.threads = (unsigned)v;
 			break;
 		case 'J':
 			d.json = 1;
@@ -758,14 +743,6 @@ cmd_dedup(int argc, char **argv)
 				d.out_csv = 0;
 			else
 				die_usage("dedup", "unknown output format '%s' (csv, jsonl)", optarg);
-			break;
-		case 'R':
-			if (!norm_region_known(optarg))
-				die_usage("dedup", "unknown --region '%s'", optarg);
-			d.region = optarg;
-			break;
-		case 'k':
-			d.key_file = optarg;
 			break;
 		case 'h':
 			help();

@@ -819,6 +819,7 @@ cmd_ingest(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		COMMON_LONG_OPTIONS,
+		WORK_LONG_OPTIONS,
 		{ "name", required_argument, NULL, 'n' },
 		{ "title", required_argument, NULL, 't' },
 		{ "domain", required_argument, NULL, 'd' },
@@ -833,18 +834,12 @@ cmd_ingest(int argc, char **argv)
 		{ "library", required_argument, NULL, 'l' },
 		{ "replace", no_argument, NULL, 'r' },
 		{ "no-wait", no_argument, NULL, 'W' },
-		{ "region", required_argument, NULL, 'R' },
-		{ "key-file", required_argument, NULL, 'k' },
-		{ "memory", required_argument, NULL, 'M' },
-		{ "tmpdir", required_argument, NULL, 'T' },
-		{ "threads", required_argument, NULL, 'j' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ingest_opts o;
 	int opt;
-	int64_t v;
 	char *classes = NULL;
 
 	memset(&o, 0, sizeof(o));
@@ -852,9 +847,13 @@ cmd_ingest(int argc, char **argv)
 	o.meta.pwn_count = -1;
 	o.memory = 1ull << 30;
 	o.tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	struct work_opts work = { &o.region, &o.key_file, &o.tmpdir, &o.memory, &o.threads,
+				  1 << 20 };
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "qhj:", opts, NULL)) != -1) {
 		if (common_option(&o.co, opt, optarg))
+			continue;
+		if (work_option(&work, "ingest", opt, optarg))
 			continue;
 		switch (opt) {
 		case 'n':
@@ -906,28 +905,6 @@ cmd_ingest(int argc, char **argv)
 			break;
 		case 'W':
 			o.nowait = 1;
-			break;
-		case 'R':
-			if (!norm_region_known(optarg))
-				die_usage("ingest", "unknown --region '%s'", optarg);
-			o.region = optarg;
-			break;
-		case 'k':
-			o.key_file = optarg;
-			break;
-		case 'M':
-			if ((v = parse_size(optarg)) < (1 << 20))
-				die_usage("ingest", "bad size '%s' for --memory (at least 1M)", optarg);
-			o.memory = (uint64_t)v;
-			break;
-		case 'T':
-			o.tmpdir = optarg;
-			break;
-		case 'j':
-			v = atoi(optarg);
-			if (v < 1 || v > 64)
-				die_usage("ingest", "bad thread count '%s' (1 to 64)", optarg);
-			o.threads = (unsigned)v;
 			break;
 		case 'J':
 			o.json = 1;
