@@ -1645,6 +1645,9 @@ run(struct aopts *o, char **paths, int npaths)
 	EVIDENCE("%s of %s rows with an identifier are in known leaks (%.1f%%; %s at least %.0f%%, %s at least %.0f%%)",
 		 fmt_count(known, a1), fmt_count(F.with_id, a2), 100 * F.known, "recompilation",
 		 100 * o->v.recompilation, "partial", 100 * o->v.partial);
+	if (!F.with_id)
+		EVIDENCE("no row has an identifier (IIN, e-mail, phone, passport, user name): nothing could be "
+			 "traced, and \"new\" means only that no known leak was found");
 	EVIDENCE("copied from one leak: %.1f%%, merged from several: %.1f%%, known with a changed or added field: %.1f%%, in no known leak: %.1f%%",
 		 100 * frac(rep.status[RC_COPIED], F.with_id), 100 * frac(rep.status[RC_MERGED], F.with_id),
 		 100 * frac(rep.status[RC_UPDATED], F.with_id), 100 * frac(rep.status[RC_NEW], F.with_id));

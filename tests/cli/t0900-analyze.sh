@@ -131,6 +131,12 @@ is "$(jq .plausibility.cracker_artefacts combo.json)" "5" "plausibility: \$HEX[]
 jq -e '.plausibility.email_domain_skew > 0.5' combo.json >/dev/null
 ok $? "plausibility: a domain mix unlike the known leaks' (all mail.ru) shows as skew"
 
+# a dump without any identifier: nothing can be traced, and the evidence says so
+printf 'a,b\n1,2\n3,4\n' >noid.csv
+dt analyze -q --library "$L" --json noid.json noid.csv
+is "$(jq -c '[.status_counts.unattributed, (.verdict.evidence | map(select(test("nothing could be traced"))) | length)]' noid.json)" \
+	"[2,1]" "no identifier at all: unattributed rows, and an evidence line that nothing could be traced"
+
 # the other variant of the family: other formats, charsets, headers, order
 GEN="$TOP_BUILDDIR/samples/gen"
 if [ -x "$GEN" ]; then
