@@ -668,9 +668,11 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 	struct report *rep = p2->rep;
 	size_t w = p2->words;
 	struct rowin ri = { a->rows_fd, xmalloc(1u << 20), 0, 0, 0 };
-	uint64_t *bits = xcalloc((2 * FACTS_MAX + 3) * w, sizeof(*bits));
+	/* every per-row bit set in one allocation, reused row after row */
+	uint64_t *bits = xcalloc((2 * FACTS_MAX + 4) * w, sizeof(*bits));
 	uint64_t *vbits = bits + FACTS_MAX * w; /* value hits of facts that are no identifier */
-	uint64_t *scratch = vbits + FACTS_MAX * w, *rowleaks = scratch + w, *cellbits = rowleaks + w;
+	uint64_t *record = vbits + FACTS_MAX * w, *all = record + w, *rowleaks = all + w,
+		 *cellbits = rowleaks + w;
 	struct arow_fact f[FACTS_MAX];
 	uint64_t hk = 0, hv = 0;
 	int hrc = xsort_next(hs, &hk, &hv);
@@ -688,9 +690,8 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 			goto fail;
 		}
 		memset(bits, 0, 2 * FACTS_MAX * w * sizeof(*bits));
-		struct arow r = { row, nf, f, scratch + 0, w };
-		uint64_t *record = xcalloc(w, sizeof(*record));
-		r.record = record;
+		memset(record, 0, w * sizeof(*record));
+		struct arow r = { row, nf, f, record, w };
 		for (size_t i = 0; i < nf; i++) {
 			if (rowin_get(&ri, fb, 4) < 0)
 				goto fail_read;
@@ -736,7 +737,6 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 			hrc = xsort_next(hs, &hk, &hv);
 		}
 		if (hrc < 0) {
-			free(record);
 			snprintf(err, errlen, "%s", xsort_error(hs));
 			goto fail;
 		}
@@ -770,9 +770,7 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 				memcpy(f[i].src, vbits + i * w, w * sizeof(*vbits));
 		}
 		int dom;
-		uint64_t *all = xcalloc(w, sizeof(*all));
 		enum row_class rc = analysis_classify(&r, all, &dom, p2->prev);
-		free(all);
 		rep->status[rc]++;
 		int has_src = rc != RC_UNATTRIBUTED;
 		segments_add(&rep->seg, row, dom, has_src);
@@ -895,15 +893,12 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 			}
 			dynbuf_addc(b, '\n');
 			if (fwrite(b->buf, 1, b->len, p2->records) != b->len) {
-				free(record);
-				snprintf(err, errlen, "cannot write the records: %s", strerror(errno));
+					snprintf(err, errlen, "cannot write the records: %s", strerror(errno));
 				goto fail;
 			}
 		}
-		free(record);
 		continue;
 	fail_read:
-		free(record);
 		snprintf(err, errlen, "cannot read a spill file back");
 		goto fail;
 	}
@@ -1828,16 +1823,6 @@ help(void)
 	       "\n" COMMON_HELP);
 }
 
-static double
-parse_share(const char *opt, const char *s)
-{
-	char *end;
-	double v = strtod(s, &end);
-	if (*end || !(v >= 0 && v <= 1))
-		die_usage("analyze", "bad share '%s' for %s (0 to 1)", s, opt);
-	return v;
-}
-
 int
 cmd_analyze(int argc, char **argv)
 {
@@ -1905,10 +1890,10 @@ cmd_analyze(int argc, char **argv)
 			o.fail_on = optarg;
 			break;
 		case 'X':
-			o.v.recompilation = parse_share("--recompilation-threshold", optarg);
+			o.v.recompilation = parse_share("analyze", "--recompilation-threshold", optarg);
 			break;
 		case 'P':
-			o.v.partial = parse_share("--partial-threshold", optarg);
+			o.v.partial = parse_share("analyze", "--partial-threshold", optarg);
 			break;
 		case 'S':
 			if ((v = parse_size(optarg)) < 1)

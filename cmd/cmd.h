@@ -100,6 +100,9 @@ void common_finish(struct common *co);
 /* The type forced on a column by --type, or 0 (DT_NONE). */
 int common_forced_type(const struct common *co, const char *name, size_t len);
 
+/* A share in [0, 1] for option opt of cmd; exits on anything else (an empty string too). */
+double parse_share(const char *cmd, const char *opt, const char *s);
+
 /* "16M", "1G", "4096": bytes; -1 when malformed. */
 int64_t parse_size(const char *s);
 

@@ -488,3 +488,13 @@ work_option(const struct work_opts *w, const char *cmd, int c, const char *arg)
 		return 0;
 	}
 }
+
+double
+parse_share(const char *cmd, const char *opt, const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (!*s || *end || !(v >= 0 && v <= 1))
+		die_usage(cmd, "bad share '%s' for %s (0 to 1)", s, opt);
+	return v;
+}

@@ -81,19 +81,9 @@ help(void)
 	       "  -j, --threads N        worker threads (default: all cores)\n"
 	       "\n"
 	       "The input options apply to both A and B, except --rejects: B's only.\n"
-	       "Exit status as analyze's: 0, 1 when records of A or B or inputs could not\n"
-	       "be read, 2 on bad usage or a fatal error, 3 with --fail-on.\n"
+	       "Exit status as analyze's: 0, 1 when records of A, or an input of A or B,\n"
+	       "could not be read, 2 on bad usage or a fatal error, 3 with --fail-on.\n"
 	       "\n" COMMON_HELP);
-}
-
-static double
-parse_share(const char *opt, const char *s)
-{
-	char *end;
-	double v = strtod(s, &end);
-	if (!*s || *end || !(v >= 0 && v <= 1))
-		die_usage("compare", "bad share '%s' for %s (0 to 1)", s, opt);
-	return v;
 }
 
 static void
@@ -292,10 +282,10 @@ cmd_compare(int argc, char **argv)
 					die_usage("compare", "bad --fail-on '%s' (recompilation, partial)", optarg);
 				break;
 			case 'X':
-				recompilation = parse_share("--recompilation-threshold", optarg);
+				recompilation = parse_share("compare", "--recompilation-threshold", optarg);
 				break;
 			case 'P':
-				partial = parse_share("--partial-threshold", optarg);
+				partial = parse_share("compare", "--partial-threshold", optarg);
 				break;
 			case 'S':
 				if (parse_size(optarg) < 1)
