@@ -741,34 +741,17 @@ pass2_run(struct pass2 *p2, struct xsort *hs, struct colnames *cn, char *err, si
 			goto fail;
 		}
 		/*
-		 * A name or an address alone is no person: its value found in a
-		 * leak counts only for a row whose person is known, and only
-		 * when no association confirmed it (the leak may hold it under
-		 * identifiers this row lacks).
+		 * A name or an address is this person's in a leak only with one
+		 * of the row's identifiers (an association): the same value
+		 * there may be anyone's. A row without any identifier has
+		 * nothing but its values.
 		 */
-		int person_known = 0, ids = 0;
-		uint64_t *person = cellbits; /* the leaks that hold one of the row's identifiers */
-		memset(person, 0, w * sizeof(*person));
+		int ids = 0;
 		for (size_t i = 0; i < nf; i++)
-			if (types_is_identifier(f[i].type)) {
-				ids++;
-				for (size_t k = 0; k < w; k++) {
-					person[k] |= f[i].src[k];
-					person_known |= f[i].src[k] != 0;
-				}
-			}
-		for (size_t i = 0; i < nf; i++) {
-			if (types_is_identifier(f[i].type))
-				continue;
-			/* a value in a leak that holds the person is the person's */
-			int none = 1;
-			for (size_t k = 0; k < w; k++) {
-				f[i].src[k] |= vbits[i * w + k] & person[k];
-				none &= f[i].src[k] == 0;
-			}
-			if (none && (person_known || !ids))
+			ids += types_is_identifier(f[i].type);
+		if (!ids)
+			for (size_t i = 0; i < nf; i++)
 				memcpy(f[i].src, vbits + i * w, w * sizeof(*vbits));
-		}
 		int dom;
 		enum row_class rc = analysis_classify(&r, all, &dom, p2->prev);
 		rep->status[rc]++;

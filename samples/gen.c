@@ -25,7 +25,8 @@
  * per field but takes no part in the row's status. For each cell "fields"
  * lists every leak that holds this person's same value after normalization
  * (another spelling, case, transliteration or phone format is the same
- * value; a typo or a changed value is not).
+ * value; a typo or a changed value is not) and, for a name, address or
+ * birth date, holds it with one of the row's identifiers.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -2004,6 +2005,7 @@ struct crow {
 	int source;      /* the block's leak, SRC_NEW, or the control's */
 	signed char var[NCOL];
 	unsigned char fields[NCOL]; /* leaks holding the same value */
+	unsigned char person_leaks; /* leaks holding some fact of the person's */
 	unsigned char drawn;        /* leaks the values were taken from */
 	unsigned char leaks;
 	int status;
@@ -2021,7 +2023,7 @@ struct dumpw {
 	struct out csv, truth;
 	uint64_t rows;
 	uint64_t status[NSTATUS], dup_exact, dup_reformat;
-	uint64_t leak_rows[NLEAK], leak_cols[NLEAK][NCOL];
+	uint64_t leak_rows[NLEAK], leak_cols[NLEAK][NCOL], leak_person_rows[NLEAK];
 	struct seg *segs;
 	size_t nsegs;
 	int latest; /* yyyymmdd of the latest date in the data */
@@ -2158,7 +2160,9 @@ static void
 row_truth(const struct gen *g, const struct person *p, struct crow *row)
 {
 	unsigned facts = 0, inter = 0xff, uni = 0, known_id = 0, unknown = 0;
+	unsigned anchors = 0, ids = 0;
 
+	row->person_leaks = 0;
 	for (int c = 0; c < NCOL; c++) {
 		row->fields[c] = 0;
 		if (row->var[c] == VAR_NONE)
@@ -2167,6 +2171,32 @@ row_truth(const struct gen *g, const struct person *p, struct crow *row)
 			for (int L = 0; L < NLEAK; L++)
 				if (holds(g, L, p, c) && fact_var(g, L, p, c) == row->var[c])
 					row->fields[c] |= (unsigned char)(1u << L);
+		if (c != C_BIRTH)
+			row->person_leaks |= row->fields[c];
+		if (IDENT_COLS & (1u << c)) {
+			ids = 1;
+			anchors |= row->fields[c];
+		}
+	}
+	/*
+	 * A name, address or birth date comes from leak L when L holds it
+	 * with one of the row's identifiers (the association DESIGN.md
+	 * names): the same name elsewhere, with none of the row's
+	 * identifiers, cannot be told from another person's. Without any
+	 * identifier the name or address is all there is; a date alone is
+	 * no one's (DESIGN.md: low-entropy values count only in
+	 * associations).
+	 */
+	if (ids) {
+		for (int c = 0; c < NCOL; c++)
+			if (!(IDENT_COLS & (1u << c)))
+				row->fields[c] &= (unsigned char)anchors;
+	} else {
+		row->fields[C_BIRTH] = 0; /* a date alone means nothing */
+	}
+	for (int c = 0; c < NCOL; c++) {
+		if (row->var[c] == VAR_NONE)
+			continue;
 		if (c == C_BIRTH)
 			continue; /* derived from the IIN: not a fact of its own */
 		facts |= 1u << c;
@@ -2387,6 +2417,7 @@ dump_emit(const struct gen *g, struct dumpw *d, struct crow *row)
 			any |= c != C_BIRTH;
 		}
 		d->leak_rows[L] += (uint64_t)any;
+		d->leak_person_rows[L] += (row->person_leaks >> L) & 1u;
 	}
 	/* about f_dup of the rows come back later, half of them reformatted */
 	if (!row->dup_of && rng_unit(&d->r) < g->f_dup && d->nheap < HEAP_CAP) {
@@ -2480,6 +2511,8 @@ dump_close(const struct gen *g, struct dumpw *d)
 			bput(b, "\": ");
 			bputu(b, d->leak_cols[L][c]);
 		}
+		bput(b, ", \"person_rows\": ");
+		bputu(b, d->leak_person_rows[L]);
 		bputc(b, '}');
 		if (d->drawn_all & (1u << L))
 			asof = leakdefs[L].breach; /* breach dates grow with L */
