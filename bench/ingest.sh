@@ -119,7 +119,7 @@ if [ -f "$DB" ]; then
 	echo "check: sqlite3 rows $n: $([ "$n" = "$ROWS" ] && echo OK || echo DIFFERENT)"
 fi
 jq -r '"last dumptrace run: read \(.read_seconds * 100 | round / 100) s, write \(.write_seconds * 100 | round / 100) s, " +
-	"\(.spill_runs) spill runs (\(.spilled_bytes / 1e6 | round) MB), \(.keys) keys in \(.sets) sets, \(.sort_keys) keys sorted"' "$JSON"
+	"\(.spill_blocks) spilled blocks (\(.spilled_bytes / 1e6 | round) MB), \(.keys) keys in \(.sets) sets, \(.sort_keys) keys sorted"' "$JSON"
 
 # ---------------------------------------------------------------- library
 echo

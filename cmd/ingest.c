@@ -2,9 +2,10 @@
  * dumptrace ingest: adds a known leak to the library (DESIGN.md, "The
  * library"). Its records are parsed, typed, normalized and turned into
  * facts and keys (core/facts.h) by worker threads; the keys go, tagged with
- * their set, through one external sort (core/xsort.h) whose output, in key
- * order, is split into the leak's fingerprint sets (core/fpset.h), all
- * written at once in the library's staging directory. The profile (schema,
+ * their set, into a bucketed sort (core/bsort.h) that gives each set's keys
+ * back in order, bucket by bucket, to the leak's fingerprint sets
+ * (core/fpset.h), several written at once in the library's staging
+ * directory. The profile (schema,
  * sketches, dates, domains) is gathered on the way, the source files are
  * hashed (SHA-256) by a thread of their own, and everything is committed
  * in one step (core/library.h): killed at any instant, the library is as
@@ -34,18 +35,10 @@
 #include "core/norm.h"
 #include "core/pipe.h"
 #include "core/profile.h"
-#include "core/psort.h"
+#include "core/bsort.h"
 #include "core/schema.h"
 #include "core/xalloc.h"
-#include "core/xsort.h"
 
-/*
- * The most a worker's sorter takes, whatever the budget: on these virtual
- * machines a page is costly the first time it is touched (a 1 GiB buffer
- * cost 2 s of system time), and with small run blocks the merge reads
- * hundreds of runs at once, so more runs cost little.
- */
-#define SORT_MEMORY_MAX (128ull << 20)
 
 struct ingest_opts {
 	struct common co;
@@ -80,7 +73,7 @@ struct ing {
 	struct batch *cur;
 	struct worker *w;
 	unsigned nw;
-	struct psort *ps;
+	struct bsort *bs;
 	struct fp_key key;
 	uint64_t seq;
 	char **paths;
@@ -98,8 +91,8 @@ struct worker {
 	uint64_t with_facts;
 	uint64_t *kv; /* key, set, key, set... */
 	size_t nkv, kv_alloc;
-	unsigned turn; /* the sorter its next batch goes to */
-	struct psort *ps;
+	unsigned index; /* its producer index in the sort */
+	struct bsort *bs;
 };
 
 
@@ -237,13 +230,13 @@ ing_record(void *ctx, struct reader *r, const struct record *rec)
 	(void)r;
 	if (interrupted)
 		return -1;
-	if (psort_failed(g->ps))
+	if (bsort_failed(g->bs))
 		return -1; /* a spill failed: no use reading on */
 	schemas_record(&g->ss, rec, g->seq++);
 	return 0;
 }
 
-/* Worker: the facts and keys of every record of a batch, then into a sorter. */
+/* Worker: the facts and keys of every record of a batch, then into the sort. */
 static void
 ing_work(void *wctx, struct batch *b)
 {
@@ -263,7 +256,7 @@ ing_work(void *wctx, struct batch *b)
 			w->kv[w->nkv++] = w->f.keys[i].set;
 		}
 	}
-	psort_add(w->ps, w->turn++, w->kv, w->nkv / 2); /* a failure is seen by psort_failed() */
+	bsort_add(w->bs, w->index, w->kv, w->nkv / 2); /* a failure is seen by bsort_failed() */
 }
 
 static void
@@ -273,12 +266,14 @@ ing_done(void *ctx, struct batch *b)
 	(void)b;
 }
 
-/* The sets being written, by set number, opened as their first key comes. */
+/* The sets being written, by set number, opened as their first keys come. */
 struct sets_out {
+	const char *dir;
 	struct fpset_writer *w[FACT_SETS];
 	uint64_t keys[FACT_SETS];
-	uint64_t last[FACT_SETS];
 	XXH3_state_t *digest; /* over the record set's keys */
+	pthread_mutex_t mu;   /* err */
+	char err[512];
 };
 
 static void
@@ -291,61 +286,65 @@ set_of(unsigned code, struct lib_set *ls)
 	lib_set_file(ls);
 }
 
-/* Adds one key to its set's file, opening the file at the set's first key. */
 static int
-sets_add(struct sets_out *so, const char *dir, uint64_t key, unsigned code, char *err,
-	 size_t errlen)
+sets_fail(struct sets_out *so, const char *msg)
 {
-	if (code >= FACT_SETS)
-		return 0;
+	pthread_mutex_lock(&so->mu);
+	if (!so->err[0])
+		snprintf(so->err, sizeof(so->err), "%s", msg);
+	pthread_mutex_unlock(&so->mu);
+	return -1;
+}
+
+/*
+ * The sort's sink: keys of one set, ascending, above the set's earlier
+ * ones, into its file (opened at the set's first keys). Two sets may come
+ * at once from two threads, one set never.
+ */
+static int
+sets_emit(void *ctx, unsigned code, const uint64_t *keys, size_t n)
+{
+	struct sets_out *so = ctx;
+	char err[512];
+
+	if (interrupted)
+		return sets_fail(so, "interrupted");
 	if (!so->w[code]) {
 		struct lib_set ls;
 		char path[4096];
 		set_of(code, &ls);
-		snprintf(path, sizeof(path), "%s/%s", dir, ls.file);
-		if (!(so->w[code] = fpset_writer_open(path, 0, err, errlen)))
-			return -1;
-	} else if (so->last[code] == key)
-		return 0; /* the same key again */
-	so->last[code] = key;
-	so->keys[code]++;
-	if (code == FACT_SET(FACT_RECORD, 0, 0))
-		XXH3_64bits_update(so->digest, &key, sizeof(key));
-	if (fpset_writer_add(so->w[code], key) < 0) {
-		fpset_writer_close(so->w[code], err, errlen); /* it has the reason */
-		so->w[code] = NULL;
-		return -1;
+		snprintf(path, sizeof(path), "%s/%s", so->dir, ls.file);
+		if (!(so->w[code] = fpset_writer_open(path, 0, err, sizeof(err))))
+			return sets_fail(so, err);
 	}
+	so->keys[code] += n;
+	if (code == FACT_SET(FACT_RECORD, 0, 0))
+		XXH3_64bits_update(so->digest, keys, n * sizeof(*keys));
+	for (size_t i = 0; i < n; i++)
+		if (fpset_writer_add(so->w[code], keys[i]) < 0) {
+			fpset_writer_close(so->w[code], err, sizeof(err)); /* it has the reason */
+			so->w[code] = NULL;
+			return sets_fail(so, err);
+		}
 	return 0;
 }
 
 /*
- * Splits the sorted (key, set) stream into the sets' files under dir.
- * Returns 0, or -1 with the reason in err.
+ * Sorts the (key, set) pairs into the sets' files under dir. Returns 0,
+ * or -1 with the reason in err.
  */
 static int
 write_sets(struct ing *g, const char *dir, struct sets_out *so, char *err, size_t errlen)
 {
-	uint64_t key, val;
-	int r;
-
+	so->dir = dir;
 	so->digest = XXH3_createState();
 	XXH3_64bits_reset(so->digest);
-	if (psort_finish(g->ps, err, errlen) < 0)
-		return -1;
-	while ((r = psort_next(g->ps, &key, &val)) > 0) {
-		if (sets_add(so, dir, key, (unsigned)val, err, errlen) < 0)
-			return -1;
-		if (interrupted) {
-			snprintf(err, errlen, "interrupted");
-			return -1;
-		}
-	}
-	if (r < 0) {
-		snprintf(err, errlen, "%s", psort_error(g->ps));
-		return -1;
-	}
-	return 0;
+	pthread_mutex_init(&so->mu, NULL);
+	int rc = bsort_finish(g->bs, g->nw, sets_emit, so, err, errlen);
+	if (rc < 0 && !err[0])
+		snprintf(err, errlen, "%s", so->err);
+	pthread_mutex_destroy(&so->mu);
+	return rc;
 }
 
 static char *
@@ -553,26 +552,23 @@ run(struct ingest_opts *o, char **paths, int npaths)
 		nthreads = n > 0 ? (unsigned)n : 1;
 	}
 	/*
-	 * Each worker sorts its own keys: the sort and its spills run beside
-	 * the parsing instead of on the reader's thread. Seven eighths of the
-	 * budget go to the sorters; the rest is batches, sketches, buffers.
+	 * The workers hand their keys to the sort, each as a producer of its
+	 * own (no lock); seven eighths of the budget go to the sort, the rest
+	 * is batches, sketches, buffers.
 	 */
-	uint64_t per = o->memory / 8 * 7 / nthreads;
-	if (per > SORT_MEMORY_MAX)
-		per = SORT_MEMORY_MAX;
-	struct xsort_opts xo = { .memory = per, .tmpdir = o->tmpdir, .with_values = 1,
-				 .threads = 1 };
+	struct bsort_opts bo = { .memory = o->memory / 8 * 7, .tmpdir = o->tmpdir,
+				 .producers = nthreads, .nsets = FACT_SETS };
 	struct worker *w = xcalloc(nthreads, sizeof(*w));
 	void **wctx = xcalloc(nthreads, sizeof(*wctx));
 	g.w = w;
 	g.nw = nthreads;
-	if (!(g.ps = psort_new(nthreads, &xo, err, sizeof(err)))) {
+	if (!(g.bs = bsort_new(&bo, err, sizeof(err)))) {
 		lib_txn_abort(txn);
 		die("%s", err);
 	}
 	for (unsigned i = 0; i < nthreads; i++) {
-		w[i].ps = g.ps;
-		w[i].turn = i;
+		w[i].bs = g.bs;
+		w[i].index = i;
 		if (facts_init(&w[i].f, &g.key, o->region) < 0)
 			die_usage("ingest", "unknown --region '%s'", o->region);
 		profile_init(&w[i].prof, 0);
@@ -670,8 +666,8 @@ run(struct ingest_opts *o, char **paths, int npaths)
 		keys += p.sets[i].keys;
 		bytes += p.sets[i].bytes;
 	}
-	struct xsort_stats xst;
-	psort_stats(g.ps, &xst);
+	struct bsort_stats bst;
+	bsort_stats(g.bs, &bst);
 	if (o->json) {
 		struct dynbuf b;
 		struct jsonw jw;
@@ -693,11 +689,11 @@ run(struct ingest_opts *o, char **paths, int npaths)
 		jsonw_key(&jw, "bytes");
 		jsonw_u64(&jw, bytes);
 		jsonw_key(&jw, "sort_keys");
-		jsonw_u64(&jw, xst.keys);
-		jsonw_key(&jw, "spill_runs");
-		jsonw_u64(&jw, xst.runs);
+		jsonw_u64(&jw, bst.pairs);
+		jsonw_key(&jw, "spill_blocks");
+		jsonw_u64(&jw, bst.spilled_blocks);
 		jsonw_key(&jw, "spilled_bytes");
-		jsonw_u64(&jw, xst.spilled_bytes);
+		jsonw_u64(&jw, bst.spilled_bytes);
 		/* where the time went: reading (parse, type, fingerprint, sort runs), then writing the sets */
 		jsonw_key(&jw, "read_seconds");
 		jsonw_dbl(&jw, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -737,7 +733,7 @@ run(struct ingest_opts *o, char **paths, int npaths)
 	free(h.size);
 	for (unsigned i = 0; i < g.nw; i++)
 		free(w[i].kv);
-	psort_free(g.ps);
+	bsort_free(g.bs);
 	free(g.w);
 	library_close(lib);
 	fp_key_release(&g.key);

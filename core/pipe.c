@@ -40,8 +40,10 @@ batch_add(struct batch *b, const struct record *rec)
 {
 	if (b->nrecs >= BATCH_RECORDS || (b->arena.len >= BATCH_BYTES && b->nrecs > 0))
 		return -1;
-	b->recs = xgrow(b->recs, &b->recs_alloc, b->nrecs + 1, sizeof(*b->recs));
-	b->fld_off = xrealloc(b->fld_off, b->recs_alloc * sizeof(*b->fld_off));
+	if (b->nrecs + 1 > b->recs_alloc) {
+		b->recs = xgrow(b->recs, &b->recs_alloc, b->nrecs + 1, sizeof(*b->recs));
+		b->fld_off = xrealloc(b->fld_off, b->recs_alloc * sizeof(*b->fld_off));
+	}
 	b->fields = xgrow(b->fields, &b->fields_alloc, b->nfields + rec->nfields + 1, sizeof(*b->fields));
 
 	struct record *r = &b->recs[b->nrecs];

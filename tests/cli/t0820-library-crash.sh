@@ -139,8 +139,8 @@ exec 3>&-
 wait "$pid"
 ok $? "the last ingest succeeds"
 sed 's/^/# /' last.err
-jq -e '.spill_runs > 0' last.json >/dev/null
-ok $? "... and it spilled ($(jq .spill_runs last.json) runs)"
+jq -e '.spill_blocks > 0' last.json >/dev/null
+ok $? "... and it spilled ($(jq .spill_blocks last.json) blocks)"
 
 is "$(ls -A "$L/tmp")" "" "no staging directory is left in tmp/"
 is "$(ls "$L/sets" | wc -l)" "$(lib list --json | jq length)" "one directory in sets/ per leak"

@@ -121,9 +121,9 @@ dt ingest --json --library m1 --name all --memory 1M "$@" >m1.json
 ok $? "ingest with --memory 1M"
 dt ingest --json --library m0 --name all "$@" >m0.json
 ok $? "ingest with the default memory"
-jq -e '.spill_runs > 0' m1.json >/dev/null
-ok $? "--memory 1M spills ($(jq .spill_runs m1.json) runs)"
-is "$(jq .spill_runs m0.json)" 0 "the default does not"
+jq -e '.spill_blocks > 0' m1.json >/dev/null
+ok $? "--memory 1M spills ($(jq .spill_blocks m1.json) blocks)"
+is "$(jq .spill_blocks m0.json)" 0 "the default does not"
 sets() { dt show --json --library "$1" all | jq -c '[.sets[] | [.kind, .type, .attr_type, .keys, .bytes, .blocks]] | sort'; }
 sets m1 >s1
 sets m0 >s0
