@@ -17,8 +17,8 @@
 #include "core/xsort.h"
 
 #define NBUCKET 256    /* by the key's highest byte */
-#define ENTRY 10       /* a pair in a block: the key, then the set in 16 bits */
-#define BLOCK_MAX 6553 /* pairs in a block: 64 KiB */
+#define ENTRY 9        /* a pair in a block: see put() */
+#define BLOCK_MAX 7281 /* pairs in a block: 64 KiB */
 #define BLOCK_MIN 64
 #define UNIT_MIN 4096 /* pairs a finishing thread holds at least */
 #define UNIT_BYTES (ENTRY + 2 * sizeof(uint64_t)) /* a pair, its key, the radix scratch */
@@ -69,28 +69,36 @@ struct bsort {
 	char err[256];
 };
 
+/*
+ * A pair in 9 bytes: the key's low 56 bits (its highest byte is the
+ * bucket's) and the set's low byte in one native word, the set's high
+ * byte after it. The file is this process's own: native order is fine.
+ */
+#define LOW56 0x00ffffffffffffffull
+
 static inline void
 put(uint8_t *d, uint64_t key, unsigned set)
 {
-	uint16_t s = (uint16_t)set;
-	memcpy(d, &key, 8);
-	memcpy(d + 8, &s, 2);
+	uint64_t w = (key & LOW56) | (uint64_t)(set & 0xff) << 56;
+	memcpy(d, &w, 8);
+	d[8] = (uint8_t)(set >> 8);
 }
 
+/* The key, given its bucket k. */
 static inline uint64_t
-get_key(const uint8_t *d)
+get_key(const uint8_t *d, unsigned k)
 {
-	uint64_t k;
-	memcpy(&k, d, 8);
-	return k;
+	uint64_t w;
+	memcpy(&w, d, 8);
+	return (w & LOW56) | (uint64_t)k << 56;
 }
 
 static inline unsigned
 get_set(const uint8_t *d)
 {
-	uint16_t s;
-	memcpy(&s, d + 8, 2);
-	return s;
+	uint64_t w;
+	memcpy(&w, d, 8);
+	return (unsigned)(w >> 56) | (unsigned)d[8] << 8;
 }
 
 struct bsort *
@@ -189,23 +197,33 @@ int
 bsort_add(struct bsort *b, unsigned pi, const uint64_t *kv, size_t n)
 {
 	struct producer *p = &b->p[pi % b->o.producers];
+	const uint64_t nsets = b->o.nsets;
+	const uint32_t block = b->block;
+	uint64_t added = 0;
+	int rc = 0;
 
 	if (atomic_load_explicit(&b->failed, memory_order_relaxed))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t key = kv[2 * i], set = kv[2 * i + 1];
 		unsigned k = (unsigned)(key >> 56);
-		if (set >= b->o.nsets)
+		if (set >= nsets)
 			continue;
-		if (!p->stage[k])
-			p->stage[k] = xmalloc((size_t)b->block * ENTRY);
-		put(p->stage[k] + (size_t)p->fill[k] * ENTRY, key, (unsigned)set);
+		uint8_t *stage = p->stage[k];
+		if (!stage)
+			stage = p->stage[k] = xmalloc((size_t)block * ENTRY);
+		uint32_t fill = p->fill[k];
+		put(stage + (size_t)fill * ENTRY, key, (unsigned)set);
 		p->seen[set] = 1;
-		p->pairs++;
-		if (++p->fill[k] == b->block && flush(b, p, k, 0) < 0)
-			return -1;
+		added++;
+		p->fill[k] = ++fill;
+		if (fill == block && flush(b, p, k, 0) < 0) {
+			rc = -1;
+			break;
+		}
 	}
-	return 0;
+	p->pairs += added;
+	return rc;
 }
 
 int
@@ -242,7 +260,8 @@ struct fin {
 
 /* A finishing thread's buffers. */
 struct work {
-	uint8_t *e; /* the unit's pairs */
+	unsigned bucket; /* the unit's */
+	uint8_t *e;      /* its pairs */
 	size_t n, cap;
 	uint64_t *keys, *tmp; /* by set, sorted */
 	size_t kcap;
@@ -284,7 +303,7 @@ sort_unit(struct fin *f, struct work *w)
 		off[s + 1] += off[s];
 	for (size_t i = 0; i < w->n; i++) {
 		const uint8_t *d = w->e + i * ENTRY;
-		w->tmp[off[f->dense[get_set(d)]]++] = get_key(d);
+		w->tmp[off[f->dense[get_set(d)]]++] = get_key(d, w->bucket);
 	}
 	/* off[s] is now the end of group s; sort each, drop repeats */
 	size_t start = 0, out = 0;
@@ -333,6 +352,7 @@ gather(struct fin *f, struct work *w, const struct unit *u)
 	const struct bucket *bk = &b->bk[u->bucket];
 
 	w->n = 0;
+	w->bucket = u->bucket;
 	for (size_t i = 0; i < bk->n; i++) {
 		const struct block *blk = &bk->v[i];
 		const uint8_t *src = blk->mem;
@@ -352,7 +372,7 @@ gather(struct fin *f, struct work *w, const struct unit *u)
 			const uint8_t *d = src + (size_t)j * ENTRY;
 			/* the part: a range of the key's next 24 bits */
 			if (u->parts > 1 &&
-			    ((get_key(d) << 8 >> 40) * u->parts >> 24) != u->part)
+			    ((get_key(d, u->bucket) << 8 >> 40) * u->parts >> 24) != u->part)
 				continue;
 			take_pair(f, w, d);
 		}
