@@ -5,12 +5,14 @@
  * 1. The dump is read as ingest reads a leak: typed, normalized, turned
  *    into facts and keys (core/facts.h) by worker threads. Each row's
  *    summary (its schema, facts, non-empty columns) goes in input order
- *    to a spill file; each key, with its row and facts, to a sorter.
- * 2. The sorted keys are split by set into spill files (and repeated
- *    record keys counted: the dump's own duplicates).
- * 3. Each known leak, set by set, is joined with the dump's keys of that
- *    set, block by block (fpset_join): every hit, (row, facts, leak), goes
- *    to a second sorter, keyed by row.
+ *    to a spill file; each key, with its set, row and facts, to the
+ *    bucketed sort of core/bsort.h.
+ * 2. The sort gives each set's keys back in ascending order, bucket by
+ *    bucket, on both threads (repeated record keys are counted on the
+ *    way: the dump's own duplicates).
+ * 3. Each chunk of a set's keys is joined with every known leak's set of
+ *    that kind, block by block (fpset_join): every hit, (row, facts,
+ *    leak), goes to a second sorter, keyed by row.
  * 4. The rows are read back in order beside their hits and classified
  *    (core/analysis.h); counts, sources per field, segments and the
  *    per-row records come out of that one pass.
@@ -41,7 +43,7 @@
 #include "core/norm.h"
 #include "core/pipe.h"
 #include "core/profile.h"
-#include "core/psort.h"
+#include "core/bsort.h"
 #include "core/report_html.h"
 #include "core/schema.h"
 #include "core/xalloc.h"
@@ -77,9 +79,9 @@ struct aworker {
 	struct profile prof;
 	uint64_t hex; /* passwords in a cracker's $HEX[] notation */
 	int show_values; /* the cells' values go along (--show-values) */
-	struct psort *ps;
-	unsigned turn;
-	uint64_t *kv; /* a batch's (key, payload) pairs */
+	struct bsort *bs;
+	unsigned index; /* its producer index in the sort */
+	uint64_t *kv; /* a batch's (key, set, payload) triples */
 	size_t nkv, kv_alloc;
 	int iin_ymd;
 	int birth_ymd[FACTS_MAX];
@@ -91,7 +93,7 @@ struct an {
 	struct schemas ss;
 	struct pipe *pipe;
 	struct batch *cur;
-	struct psort *ps;
+	struct bsort *bs;
 	struct fp_key key;
 	uint64_t emitted; /* records handed to the workers so far */
 	uint64_t rows;	  /* rows written to the rows file so far */
@@ -235,18 +237,19 @@ an_work(void *wctx, struct batch *b)
 			ncells++;
 		}
 		memcpy(cnt, &ncells, 2);
-		if (w->nkv + 2 * (nk + 1) > w->kv_alloc)
-			w->kv = xgrow(w->kv, &w->kv_alloc, w->nkv + 2 * (nk + 1), sizeof(*w->kv));
+		if (w->nkv + 3 * (nk + 1) > w->kv_alloc)
+			w->kv = xgrow(w->kv, &w->kv_alloc, w->nkv + 3 * (nk + 1), sizeof(*w->kv));
 		for (size_t i = 0; i <= nk; i++) {
 			uint64_t set = i < nk ? w->f.keys[i].set : SET_RAW;
 			unsigned fa = i < nk ? w->f.keys[i].a : 255, fb = i < nk ? w->f.keys[i].b : 255;
 			w->kv[w->nkv++] = i < nk ? w->f.keys[i].key : raw;
+			w->kv[w->nkv++] = set;
 			w->kv[w->nkv++] = row << 24 | set << 12 | (uint64_t)(fa & 63) << 6 | (fb & 63);
 		}
 		ab->len = (size_t)(p - ab->data);
 	}
 	b->user = ab;
-	psort_add(w->ps, w->turn++, w->kv, w->nkv / 2); /* a failure is seen by psort_failed() */
+	bsort_add(w->bs, w->index, w->kv, w->nkv / 3); /* a failure is seen by bsort_failed() */
 }
 
 /* Consumer, in input order: the rows' summaries into the rows file. */
@@ -329,7 +332,7 @@ an_record(void *ctx, struct reader *r, const struct record *rec)
 {
 	struct an *a = ctx;
 	(void)r;
-	if (a->failed || psort_failed(a->ps))
+	if (a->failed || bsort_failed(a->bs))
 		return -1;
 	schemas_record(&a->ss, rec, 0);
 	return 0;
@@ -412,47 +415,63 @@ combo_add(struct report *rep, const uint64_t *m, size_t w)
 	}
 }
 
-/* Which leaks have a set of each code, and the sets opened so far. */
+/*
+ * Which leaks have a set of each code, and the sets opened so far. The
+ * sort hands out two sets at once on two threads: what is per set (its
+ * chunk, its hit flags) needs no lock; what is shared (the open sets,
+ * the hits sorter, the per-leak counts, the report's problems) is under mu.
+ */
 struct joiner {
 	struct library *lib;
 	struct aleak *leaks;
 	size_t nleaks;
 	struct xsort *hs;	 /* the hits, by row */
 	struct report *rep;
-	uint64_t *chunk[FACT_SETS]; /* per set: pairs waiting to be joined */
+	uint64_t *ck[FACT_SETS], *cv[FACT_SETS]; /* per set: keys and payloads waiting */
+	uint8_t *hit[FACT_SETS];
 	size_t n[FACT_SETS];
 	struct fpset **open; /* [leak * nsets + set index], opened on first use */
 	size_t *nsets, *base;
 	size_t nopen;
-	uint64_t *q;
-	uint8_t *hit;
+	uint64_t last_rec, last_raw; /* the previous record and raw keys: duplicates */
+	int have_rec, have_raw;
+	pthread_mutex_t mu;
+	char err[512];
 };
 
-#define OPEN_MAX 512 /* set files open at once; past it they are closed and opened again */
+#define OPEN_MAX 512 /* set files kept open at once; past it, opened for one use */
 
+/* Leak li's set si, or NULL (then the leak is unreadable); *temp: close it after use. */
 static struct fpset *
-joiner_set(struct joiner *j, size_t li, size_t si)
+joiner_set(struct joiner *j, size_t li, size_t si, int *temp)
 {
 	struct fpset **slot = &j->open[j->base[li] + si];
+	struct fpset *set;
 	char err[1024];
-	if (*slot)
-		return *slot;
-	if (j->nopen >= OPEN_MAX) {
-		for (size_t i = 0; i < j->base[j->nleaks]; i++)
-			if (j->open[i]) {
-				fpset_close(j->open[i]);
-				j->open[i] = NULL;
-			}
-		j->nopen = 0;
-	}
-	if (!(*slot = library_open_set(j->lib, &j->leaks[li].l, &j->leaks[li].sets[si], err, sizeof(err)))) {
+
+	*temp = 0;
+	pthread_mutex_lock(&j->mu);
+	set = *slot;
+	pthread_mutex_unlock(&j->mu);
+	if (set)
+		return set;
+	if (!(set = library_open_set(j->lib, &j->leaks[li].l, &j->leaks[li].sets[si], err, sizeof(err)))) {
+		pthread_mutex_lock(&j->mu);
 		warnx("error: leak '%s': %s", j->leaks[li].l.name, err);
 		j->leaks[li].unreadable = 1;
 		j->rep->problems++;
+		pthread_mutex_unlock(&j->mu);
 		return NULL;
 	}
-	j->nopen++;
-	return *slot;
+	pthread_mutex_lock(&j->mu);
+	if (j->nopen < OPEN_MAX) {
+		*slot = set;
+		j->nopen++;
+	} else {
+		*temp = 1;
+	}
+	pthread_mutex_unlock(&j->mu);
+	return set;
 }
 
 static unsigned
@@ -461,16 +480,18 @@ set_code(const struct lib_set *s)
 	return FACT_SET(s->kind, s->kind == LIB_RECORD ? 0 : s->type, s->kind == LIB_ASSOC ? s->attr : 0);
 }
 
-/* Joins the waiting pairs of set code with every leak that has that set; hits into j->hs. */
+/*
+ * Joins the waiting pairs of set code with every leak that has that set;
+ * hits into j->hs. 0, or -1 with the reason in j->err.
+ */
 static int
-joiner_flush(struct joiner *j, unsigned code, char *err, size_t errlen)
+joiner_flush(struct joiner *j, unsigned code)
 {
-	uint64_t *kv = j->chunk[code];
+	const uint64_t *q = j->ck[code], *pv = j->cv[code];
 	size_t n = j->n[code];
+	uint8_t *hit = j->hit[code];
 	if (!n)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		j->q[i] = kv[2 * i];
 	for (size_t li = 0; li < j->nleaks; li++) {
 		struct aleak *L = &j->leaks[li];
 		if (L->unreadable)
@@ -478,33 +499,45 @@ joiner_flush(struct joiner *j, unsigned code, char *err, size_t errlen)
 		for (size_t si = 0; si < L->nsets; si++) {
 			if (set_code(&L->sets[si]) != code)
 				continue;
-			struct fpset *set = joiner_set(j, li, si);
+			int temp;
+			struct fpset *set = joiner_set(j, li, si, &temp);
 			char e[1024];
 			if (!set)
 				break;
-			memset(j->hit, 0, n);
-			if (fpset_join(set, j->q, n, j->hit, e, sizeof(e)) < 0) {
+			memset(hit, 0, n);
+			int jr = fpset_join(set, q, n, hit, e, sizeof(e));
+			if (temp)
+				fpset_close(set);
+			if (jr < 0) {
 				/* a damaged set: named, and the analysis goes on without this leak */
+				pthread_mutex_lock(&j->mu);
 				warnx("error: leak '%s': set '%s': %s", L->l.name, L->sets[si].file, e);
 				L->unreadable = 1;
 				j->rep->problems++;
+				pthread_mutex_unlock(&j->mu);
 				break;
 			}
-			for (size_t i = 0; i < n; i++) {
-				if (!j->hit[i])
+			uint64_t assocs = 0, records = 0;
+			int rc = 0;
+			pthread_mutex_lock(&j->mu);
+			for (size_t i = 0; i < n && !rc; i++) {
+				if (!hit[i])
 					continue;
-				uint64_t v = kv[2 * i + 1];
+				uint64_t v = pv[i];
 				uint64_t row = v >> 24, slot = v & ((1u << 12) - 1);
 				unsigned kind = (unsigned)(v >> 22) & 3;
-				if (kind == FACT_ASSOC)
-					L->assocs++;
-				else if (kind == FACT_RECORD)
-					L->records++;
+				assocs += kind == FACT_ASSOC;
+				records += kind == FACT_RECORD;
 				if (xsort_add(j->hs, row << SLOT_BITS | (uint64_t)kind << 12 | slot, li) < 0) {
-					snprintf(err, errlen, "%s", xsort_error(j->hs));
-					return -1;
+					snprintf(j->err, sizeof(j->err), "%s", xsort_error(j->hs));
+					rc = -1;
 				}
 			}
+			L->assocs += assocs;
+			L->records += records;
+			pthread_mutex_unlock(&j->mu);
+			if (rc < 0)
+				return -1;
 		}
 	}
 	j->n[code] = 0;
@@ -512,51 +545,58 @@ joiner_flush(struct joiner *j, unsigned code, char *err, size_t errlen)
 }
 
 /*
- * Reads the dump's sorted (key, payload) pairs and joins them, set by set
- * in chunks of ascending keys, with each known leak's set of that kind
- * (fpset_join decodes only the blocks the chunk falls in); counts the
- * repeated record keys (rows equal after normalization) and raw keys (rows
- * equal byte for byte) on the way.
+ * The sort's sink: a set's (key, payload) pairs in ascending key order,
+ * gathered in chunks and joined with each known leak's set of that kind
+ * (fpset_join decodes only the blocks a chunk falls in); the repeated
+ * record keys (rows equal after normalization) and raw keys (rows equal
+ * byte for byte) counted on the way. Two sets may come at once.
  */
 static int
-join_all(struct an *a, struct joiner *j, char *err, size_t errlen)
+join_emit(void *ctx, unsigned set, const uint64_t *kv, size_t n)
 {
-	uint64_t last_rec = 0, last_raw = 0, key, val;
-	int have_rec = 0, have_raw = 0, n;
-	struct report *rep = j->rep;
+	struct joiner *j = ctx;
 
-	if (psort_finish(a->ps, err, errlen) < 0)
-		return -1;
-	while ((n = psort_next(a->ps, &key, &val)) > 0) {
-		unsigned set = (unsigned)(val >> 12) & 4095;
-		if (set == SET_RAW) {
-			rep->dup_exact += have_raw && key == last_raw;
-			last_raw = key;
-			have_raw = 1;
-			continue;
+	if (set == SET_RAW || set == FACT_SET(FACT_RECORD, 0, 0)) {
+		int raw = set == SET_RAW;
+		uint64_t *last = raw ? &j->last_raw : &j->last_rec, *dup = raw ? &j->rep->dup_exact : &j->rep->dup_norm;
+		int *have = raw ? &j->have_raw : &j->have_rec;
+		for (size_t i = 0; i < n; i++) {
+			*dup += *have && kv[2 * i] == *last;
+			*last = kv[2 * i];
+			*have = 1;
 		}
-		if (set == FACT_SET(FACT_RECORD, 0, 0)) {
-			rep->dup_norm += have_rec && key == last_rec;
-			last_rec = key;
-			have_rec = 1;
-		}
-		if (set >= FACT_SETS)
-			continue;
-		if (!j->chunk[set])
-			j->chunk[set] = xmalloc(2 * JOIN_CHUNK * sizeof(uint64_t));
-		j->chunk[set][2 * j->n[set]] = key;
-		j->chunk[set][2 * j->n[set] + 1] = val;
-		if (++j->n[set] == JOIN_CHUNK && joiner_flush(j, set, err, errlen) < 0)
+	}
+	if (set >= FACT_SETS)
+		return 0;
+	if (!j->ck[set]) {
+		j->ck[set] = xmalloc(JOIN_CHUNK * sizeof(uint64_t));
+		j->cv[set] = xmalloc(JOIN_CHUNK * sizeof(uint64_t));
+		j->hit[set] = xmalloc(JOIN_CHUNK);
+	}
+	for (size_t i = 0; i < n; i++) {
+		j->ck[set][j->n[set]] = kv[2 * i];
+		j->cv[set][j->n[set]] = kv[2 * i + 1];
+		if (++j->n[set] == JOIN_CHUNK && joiner_flush(j, set) < 0)
 			return -1;
 	}
-	if (n < 0) {
-		snprintf(err, errlen, "%s", psort_error(a->ps));
-		return -1;
-	}
-	for (unsigned c = 0; c < FACT_SETS; c++)
-		if (joiner_flush(j, c, err, errlen) < 0)
-			return -1;
 	return 0;
+}
+
+/* The dump's keys, sorted, joined set by set with each known leak. */
+static int
+join_all(struct an *a, struct joiner *j, unsigned threads, char *err, size_t errlen)
+{
+	pthread_mutex_init(&j->mu, NULL);
+	int rc = bsort_finish(a->bs, threads, join_emit, j, err, errlen);
+	if (rc < 0 && !err[0])
+		snprintf(err, errlen, "%s", j->err);
+	for (unsigned c = 0; c < FACT_SETS && !rc; c++)
+		if (joiner_flush(j, c) < 0) {
+			snprintf(err, errlen, "%s", j->err);
+			rc = -1;
+		}
+	pthread_mutex_destroy(&j->mu);
+	return rc;
 }
 
 /* Reads the rows file sequentially. */
@@ -1464,20 +1504,19 @@ run(struct aopts *o, char **paths, int npaths)
 		nthreads = n > 0 ? (unsigned)n : 1;
 	}
 	/*
-	 * One sorter a worker, fed in turn; capped like ingest's (first touches
-	 * of memory are costly here, and more runs cost little).
+	 * The workers hand their keys to the sort (core/bsort.h), each as a
+	 * producer of its own; half the budget goes to it, the rest to the
+	 * hits' sort and the buffers.
 	 */
-	uint64_t per = o->memory / 2 / nthreads;
-	if (per > (128ull << 20))
-		per = 128ull << 20;
-	struct xsort_opts xo = { .memory = per, .tmpdir = o->tmpdir, .with_values = 1, .threads = 1 };
-	if (!(a.ps = psort_new(nthreads, &xo, err, sizeof(err))))
+	struct bsort_opts bo = { .memory = o->memory / 2, .tmpdir = o->tmpdir, .producers = nthreads,
+				 .nsets = SET_RAW + 1, .with_values = 1 };
+	if (!(a.bs = bsort_new(&bo, err, sizeof(err))))
 		die("%s", err);
 	struct aworker *w = xcalloc(nthreads, sizeof(*w));
 	void **wctx = xcalloc(nthreads, sizeof(*wctx));
 	for (unsigned i = 0; i < nthreads; i++) {
-		w[i].ps = a.ps;
-		w[i].turn = i;
+		w[i].bs = a.bs;
+		w[i].index = i;
 		if (facts_init(&w[i].f, &a.key, o->region) < 0)
 			die_usage("analyze", "unknown --region '%s'", o->region);
 		profile_init(&w[i].prof, 0);
@@ -1531,21 +1570,20 @@ run(struct aopts *o, char **paths, int npaths)
 	for (size_t i = 0; i < nleaks; i++)
 		j.base[i + 1] = j.base[i] + leaks[i].nsets;
 	j.open = xcalloc(j.base[nleaks] ? j.base[nleaks] : 1, sizeof(*j.open));
-	j.q = xmalloc(JOIN_CHUNK * sizeof(*j.q));
-	j.hit = xmalloc(JOIN_CHUNK);
-	if (join_all(&a, &j, err, sizeof(err)) < 0)
+	if (join_all(&a, &j, nthreads, err, sizeof(err)) < 0)
 		die("%s", err);
-	psort_free(a.ps);
-	a.ps = NULL;
+	bsort_free(a.bs);
+	a.bs = NULL;
 	for (size_t i = 0; i < j.base[nleaks]; i++)
 		if (j.open[i])
 			fpset_close(j.open[i]);
-	for (unsigned c = 0; c < FACT_SETS; c++)
-		free(j.chunk[c]);
+	for (unsigned c = 0; c < FACT_SETS; c++) {
+		free(j.ck[c]);
+		free(j.cv[c]);
+		free(j.hit[c]);
+	}
 	free(j.open);
 	free(j.base);
-	free(j.q);
-	free(j.hit);
 	if (xsort_finish(hs, 0, err, sizeof(err)) < 0)
 		die("%s", err);
 

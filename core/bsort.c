@@ -17,11 +17,10 @@
 #include "core/xsort.h"
 
 #define NBUCKET 256    /* by the key's highest byte */
-#define ENTRY 9        /* a pair in a block: see put() */
+#define ENTRY 9        /* a pair in a block, without payload: see put() */
 #define BLOCK_MAX 7281 /* pairs in a block: 64 KiB */
 #define BLOCK_MIN 64
 #define UNIT_MIN 4096 /* pairs a finishing thread holds at least */
-#define UNIT_BYTES (ENTRY + 2 * sizeof(uint64_t)) /* a pair, its key, the radix scratch */
 /*
  * Full blocks kept in memory at most, whatever the budget: enough for a
  * small input to need no file, no more, as writing a block to the page
@@ -54,9 +53,12 @@ struct producer {
 
 struct bsort {
 	struct bsort_opts o;
+	size_t esz;        /* bytes a pair: ENTRY, and 8 with a payload */
+	unsigned words;    /* words a pair when sorted: 1, or 2 with a payload */
 	uint32_t block;    /* pairs a block */
 	uint64_t keep_max; /* bytes of full blocks kept in memory */
 	uint64_t unit_max; /* pairs a finishing thread holds */
+	uint64_t unit_bytes; /* the budget those take */
 	pthread_mutex_t mu; /* the buckets' lists, kept, the file */
 	struct bucket bk[NBUCKET];
 	struct producer *p;
@@ -65,6 +67,7 @@ struct bsort {
 	uint64_t end; /* of the file */
 	uint64_t spilled_blocks;
 	uint64_t passes;
+	atomic_uint_fast64_t external; /* units sorted by xsort (too many equal keys) */
 	atomic_int failed;
 	char err[256];
 };
@@ -115,21 +118,24 @@ bsort_new(const struct bsort_opts *o, char *err, size_t errlen)
 	b = xcalloc(1, sizeof(*b));
 	b->o = *o;
 	b->o.producers = np;
+	b->esz = ENTRY + (o->with_values ? 8 : 0);
+	b->words = o->with_values ? 2 : 1;
 	b->fd = -1;
 	pthread_mutex_init(&b->mu, NULL);
 	/*
 	 * An eighth of the budget for the blocks in the making, half of
 	 * the rest for full blocks kept in memory (at most KEEP_MAX), the
 	 * other half for the end's buffers (shared by its threads: see
-	 * bsort_finish()).
+	 * bsort_finish()): a pair, its key (and payload), the radix scratch.
 	 */
-	uint64_t block = mem / 8 / ((uint64_t)np * NBUCKET * ENTRY);
+	uint64_t block = mem / 8 / ((uint64_t)np * NBUCKET * b->esz);
 	b->block = (uint32_t)(block < BLOCK_MIN ? BLOCK_MIN : block > BLOCK_MAX ? BLOCK_MAX : block);
-	uint64_t staging = (uint64_t)np * NBUCKET * b->block * ENTRY;
+	uint64_t staging = (uint64_t)np * NBUCKET * b->block * b->esz;
 	b->keep_max = mem / 2 > staging ? mem / 2 - staging : 0;
 	if (b->keep_max > KEEP_MAX)
 		b->keep_max = KEEP_MAX;
-	b->unit_max = mem / 2 / UNIT_BYTES;
+	b->unit_bytes = b->esz + 2 * b->words * sizeof(uint64_t);
+	b->unit_max = mem / 2 / b->unit_bytes;
 	b->p = xcalloc(np, sizeof(*b->p));
 	for (unsigned i = 0; i < np; i++)
 		b->p[i].seen = xcalloc(o->nsets, 1);
@@ -156,15 +162,15 @@ flush(struct bsort *b, struct producer *p, unsigned k, int last)
 {
 	struct bucket *bk = &b->bk[k];
 	struct block blk = { .n = p->fill[k] };
-	size_t bytes = (size_t)blk.n * ENTRY;
+	size_t bytes = (size_t)blk.n * b->esz;
 	int keep, e = 0;
 
 	if (!blk.n)
 		return 0;
 	pthread_mutex_lock(&b->mu);
-	keep = b->kept + (uint64_t)b->block * ENTRY <= b->keep_max;
+	keep = b->kept + (uint64_t)b->block * b->esz <= b->keep_max;
 	if (keep) {
-		b->kept += (uint64_t)b->block * ENTRY;
+		b->kept += (uint64_t)b->block * b->esz;
 		blk.mem = p->stage[k];
 	} else {
 		if (b->fd < 0 && (b->fd = xio_tmpfile(b->o.tmpdir, "bsort", NULL, 0)) < 0)
@@ -185,7 +191,7 @@ flush(struct bsort *b, struct producer *p, unsigned k, int last)
 	}
 	p->fill[k] = 0;
 	if (keep) {
-		p->stage[k] = last ? NULL : xmalloc((size_t)b->block * ENTRY);
+		p->stage[k] = last ? NULL : xmalloc((size_t)b->block * b->esz);
 	} else if (xio_pwrite_all(b->fd, p->stage[k], bytes, blk.off) < 0) {
 		fail(b, "cannot write the temporary file", errno);
 		return -1;
@@ -199,21 +205,26 @@ bsort_add(struct bsort *b, unsigned pi, const uint64_t *kv, size_t n)
 	struct producer *p = &b->p[pi % b->o.producers];
 	const uint64_t nsets = b->o.nsets;
 	const uint32_t block = b->block;
+	const size_t esz = b->esz, stride = b->o.with_values ? 3 : 2;
 	uint64_t added = 0;
 	int rc = 0;
 
 	if (atomic_load_explicit(&b->failed, memory_order_relaxed))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		uint64_t key = kv[2 * i], set = kv[2 * i + 1];
+		const uint64_t *t = kv + i * stride;
+		uint64_t key = t[0], set = t[1];
 		unsigned k = (unsigned)(key >> 56);
 		if (set >= nsets)
 			continue;
 		uint8_t *stage = p->stage[k];
 		if (!stage)
-			stage = p->stage[k] = xmalloc((size_t)block * ENTRY);
+			stage = p->stage[k] = xmalloc((size_t)block * esz);
 		uint32_t fill = p->fill[k];
-		put(stage + (size_t)fill * ENTRY, key, (unsigned)set);
+		uint8_t *d = stage + (size_t)fill * esz;
+		put(d, key, (unsigned)set);
+		if (stride == 3)
+			memcpy(d + ENTRY, &t[2], 8);
 		p->seen[set] = 1;
 		added++;
 		p->fill[k] = ++fill;
@@ -258,17 +269,6 @@ struct fin {
 	char err[256];
 };
 
-/* A finishing thread's buffers. */
-struct work {
-	unsigned bucket; /* the unit's */
-	uint8_t *e;      /* its pairs */
-	size_t n, cap;
-	uint64_t *keys, *tmp; /* by set, sorted */
-	size_t kcap;
-	size_t *off; /* per set index: its keys' start; off[nsets] = the end */
-	uint8_t *bounce; /* a block read from the file */
-};
-
 static void
 stop(struct fin *f, const char *msg)
 {
@@ -280,48 +280,97 @@ stop(struct fin *f, const char *msg)
 	pthread_mutex_unlock(&f->mu);
 }
 
+/* A finishing thread's buffers. */
+struct work {
+	unsigned bucket; /* the unit's */
+	uint8_t *e;      /* its pairs */
+	size_t n, cap, hard; /* pairs, room, the most before the unit goes to xsort */
+	uint64_t *keys, *tmp; /* by set, sorted: keys, or (key, payload) */
+	size_t kcap;
+	size_t *off; /* per set index: its pairs' start; off[nsets] = the end */
+	uint8_t *bounce; /* a block read from the file */
+};
+
+/* Unit u's blocks one by one (read back from the file when spilled). */
+static const uint8_t *
+block_data(struct fin *f, struct work *w, const struct block *blk)
+{
+	struct bsort *b = f->b;
+	if (blk->mem)
+		return blk->mem;
+	if (!w->bounce)
+		w->bounce = xmalloc((size_t)b->block * b->esz);
+	if (xio_pread_all(b->fd, w->bounce, (size_t)blk->n * b->esz, blk->off) < 0) {
+		char msg[256];
+		snprintf(msg, sizeof(msg), "cannot read the temporary file back: %s", strerror(errno));
+		stop(f, msg);
+		return NULL;
+	}
+	return w->bounce;
+}
+
+/* Is the pair at d in unit u? (The part: a range of the key's next 24 bits.) */
+static inline int
+in_unit(const struct unit *u, const uint8_t *d)
+{
+	return u->parts == 1 || ((get_key(d, u->bucket) << 8 >> 40) * u->parts >> 24) == u->part;
+}
+
 /*
- * w->e[0..n) into w->keys grouped by set, each group sorted and without
- * repeats (w->off gives the groups).
+ * w->e[0..n) into w->keys grouped by set (w->off gives the groups), each
+ * group sorted by key: without a payload each key once, with one every
+ * pair, as (key, payload).
  */
 static void
 sort_unit(struct fin *f, struct work *w)
 {
-	size_t *off = w->off, ns = f->nsets;
+	struct bsort *b = f->b;
+	size_t *off = w->off, ns = f->nsets, wd = b->words;
 
 	if (w->n > w->kcap) {
 		w->kcap = w->n;
 		free(w->keys);
 		free(w->tmp);
-		w->keys = xmalloc(w->kcap * sizeof(*w->keys));
-		w->tmp = xmalloc(w->kcap * sizeof(*w->tmp));
+		w->keys = xmalloc(w->kcap * wd * sizeof(*w->keys));
+		w->tmp = xmalloc(w->kcap * wd * sizeof(*w->tmp));
 	}
 	memset(off, 0, (ns + 1) * sizeof(*off));
 	for (size_t i = 0; i < w->n; i++)
-		off[f->dense[get_set(w->e + i * ENTRY)] + 1]++;
+		off[f->dense[get_set(w->e + i * b->esz)] + 1]++;
 	for (size_t s = 0; s < ns; s++)
 		off[s + 1] += off[s];
 	for (size_t i = 0; i < w->n; i++) {
-		const uint8_t *d = w->e + i * ENTRY;
-		w->tmp[off[f->dense[get_set(d)]]++] = get_key(d, w->bucket);
+		const uint8_t *d = w->e + i * b->esz;
+		size_t at = off[f->dense[get_set(d)]]++;
+		w->tmp[at * wd] = get_key(d, w->bucket);
+		if (wd == 2)
+			memcpy(&w->tmp[at * 2 + 1], d + ENTRY, 8);
 	}
-	/* off[s] is now the end of group s; sort each, drop repeats */
+	/* off[s] is now the end of group s; sort each, drop repeats without payload */
 	size_t start = 0, out = 0;
 	for (size_t s = 0; s < ns; s++) {
 		size_t end = off[s], m = end - start;
-		uint64_t *g = w->tmp + start;
+		uint64_t *g = w->tmp + start * wd;
 		off[s] = out;
-		if (m > 1)
-			xsort_radix(g, w->keys + start, m);
-		for (size_t i = 0; i < m; i++)
-			if (i == 0 || g[i] != g[i - 1])
-				w->keys[out++] = g[i];
+		if (wd == 2) {
+			if (m > 1)
+				xsort_radix_pairs(g, w->keys + start * 2, m);
+			if (m)
+				memcpy(w->keys + out * 2, g, m * 2 * sizeof(*g));
+			out += m;
+		} else {
+			if (m > 1)
+				xsort_radix(g, w->keys + start, m);
+			for (size_t i = 0; i < m; i++)
+				if (i == 0 || g[i] != g[i - 1])
+					w->keys[out++] = g[i];
+		}
 		start = end;
 	}
 	off[ns] = out;
 }
 
-/* Back from groups to pairs: what is left after repeats went (a full buffer). */
+/* Back from groups to pairs: what is left after repeats went (no payload). */
 static void
 compact(struct fin *f, struct work *w)
 {
@@ -332,90 +381,172 @@ compact(struct fin *f, struct work *w)
 			put(w->e + w->n++ * ENTRY, w->keys[i], f->sets[s]);
 }
 
-/* Adds a pair to the unit's, making room (repeats out first, else more memory). */
-static inline void
-take_pair(struct fin *f, struct work *w, const uint8_t *d)
-{
-	if (w->n == w->cap) {
-		compact(f, w);
-		if (w->n > w->cap / 2) /* few repeats: the keys are many, grow */
-			w->e = xgrow(w->e, &w->cap, w->cap + 1, ENTRY);
-	}
-	memcpy(w->e + w->n++ * ENTRY, d, ENTRY);
-}
-
-/* Reads unit u's pairs into w->e. 0, or -1 with the reason given to stop(). */
+/*
+ * Reads unit u's pairs into w->e: 0; 1 when they are too many for the
+ * thread's share even without repeats (many equal keys: the caller sorts
+ * the unit externally); -1 with the reason given to stop().
+ */
 static int
 gather(struct fin *f, struct work *w, const struct unit *u)
 {
 	struct bsort *b = f->b;
 	const struct bucket *bk = &b->bk[u->bucket];
+	const size_t esz = b->esz;
 
 	w->n = 0;
 	w->bucket = u->bucket;
 	for (size_t i = 0; i < bk->n; i++) {
 		const struct block *blk = &bk->v[i];
-		const uint8_t *src = blk->mem;
-		if (!src) {
-			if (!w->bounce)
-				w->bounce = xmalloc((size_t)b->block * ENTRY);
-			if (xio_pread_all(b->fd, w->bounce, (size_t)blk->n * ENTRY, blk->off) < 0) {
-				char msg[256];
-				snprintf(msg, sizeof(msg), "cannot read the temporary file back: %s",
-					 strerror(errno));
-				stop(f, msg);
-				return -1;
-			}
-			src = w->bounce;
-		}
+		const uint8_t *src = block_data(f, w, blk);
+		if (!src)
+			return -1;
 		for (uint32_t j = 0; j < blk->n; j++) {
-			const uint8_t *d = src + (size_t)j * ENTRY;
-			/* the part: a range of the key's next 24 bits */
-			if (u->parts > 1 &&
-			    ((get_key(d, u->bucket) << 8 >> 40) * u->parts >> 24) != u->part)
+			const uint8_t *d = src + (size_t)j * esz;
+			if (!in_unit(u, d))
 				continue;
-			take_pair(f, w, d);
+			if (w->n == w->cap) {
+				if (!b->o.with_values)
+					compact(f, w); /* repeats out first */
+				if (w->n > w->cap / 2) {
+					if (w->cap >= w->hard)
+						return 1;
+					w->e = xgrow(w->e, &w->cap, w->cap + 1, esz);
+				}
+			}
+			memcpy(w->e + w->n++ * esz, d, esz);
 		}
 	}
 	return 0;
+}
+
+/* Waits for set index s's turn at unit u: 0, or -1 when the end was stopped. */
+static int
+turn_wait(struct fin *f, size_t s, size_t u)
+{
+	pthread_mutex_lock(&f->mu);
+	while (f->next[s] != u && !f->stop)
+		pthread_cond_wait(&f->cv, &f->mu);
+	int stopped = f->stop;
+	pthread_mutex_unlock(&f->mu);
+	return stopped ? -1 : 0;
+}
+
+static void
+turn_pass(struct fin *f, size_t s, size_t u)
+{
+	pthread_mutex_lock(&f->mu);
+	f->next[s] = u + 1;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+/*
+ * A unit with too many equal keys for memory (a dump of one row repeated
+ * millions of times): each set's pairs of it through an external sort
+ * (core/xsort.h), which handles any number within its budget. Slow, and
+ * only for such input. 0, or -1 (stop() has the reason).
+ */
+static int
+unit_external(struct fin *f, struct work *w, size_t ui)
+{
+	struct bsort *b = f->b;
+	const struct unit *u = &f->u[ui];
+	const struct bucket *bk = &b->bk[u->bucket];
+	const size_t wd = b->words, chunk = 65536;
+	uint64_t *keys = xmalloc(chunk * sizeof(*keys)), *vals = xmalloc(chunk * sizeof(*vals));
+	uint64_t *kv = xmalloc(chunk * wd * sizeof(*kv));
+	char err[256];
+	int rc = 0;
+
+	atomic_fetch_add(&b->external, 1);
+	for (size_t s = 0; s < f->nsets && !rc; s++) {
+		struct xsort_opts xo = { .memory = w->hard * b->unit_bytes, .tmpdir = b->o.tmpdir,
+					 .with_values = wd == 2, .threads = 1 };
+		struct xsort *x = xsort_new(&xo, err, sizeof(err));
+		if (!x) {
+			stop(f, err);
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < bk->n && !rc; i++) {
+			const uint8_t *src = block_data(f, w, &bk->v[i]);
+			if (!src) {
+				rc = -1;
+				break;
+			}
+			for (uint32_t j = 0; j < bk->v[i].n; j++) {
+				const uint8_t *d = src + (size_t)j * b->esz;
+				uint64_t val = 0;
+				if (get_set(d) != f->sets[s] || !in_unit(u, d))
+					continue;
+				if (wd == 2)
+					memcpy(&val, d + ENTRY, 8);
+				if (xsort_add(x, get_key(d, u->bucket), val) < 0)
+					break; /* xsort_finish() says why */
+			}
+		}
+		if (!rc && xsort_finish(x, wd == 1, err, sizeof(err)) < 0) {
+			stop(f, err);
+			rc = -1;
+		}
+		if (!rc && turn_wait(f, s, ui) < 0)
+			rc = -1;
+		int64_t m;
+		while (!rc && (m = xsort_read(x, keys, wd == 2 ? vals : NULL, chunk)) > 0) {
+			for (int64_t i = 0; i < m; i++) {
+				kv[i * wd] = keys[i];
+				if (wd == 2)
+					kv[i * 2 + 1] = vals[i];
+			}
+			if (f->emit(f->ctx, f->sets[s], kv, (size_t)m) < 0) {
+				stop(f, NULL);
+				rc = -1;
+			}
+		}
+		if (!rc && m < 0) {
+			stop(f, xsort_error(x));
+			rc = -1;
+		}
+		xsort_free(x);
+		if (!rc)
+			turn_pass(f, s, ui);
+	}
+	free(keys);
+	free(vals);
+	free(kv);
+	return rc;
 }
 
 static void *
 finisher(void *arg)
 {
 	struct fin *f = arg;
+	struct bsort *b = f->b;
 	struct work w = { 0 };
 
 	w.cap = f->cap;
-	w.e = xmalloc(w.cap * ENTRY);
+	w.hard = 2 * (size_t)b->unit_max + 1;
+	w.e = xmalloc(w.cap * b->esz);
 	w.off = xmalloc((f->nsets + 1) * sizeof(*w.off));
 	for (;;) {
 		size_t u = atomic_fetch_add(&f->take, 1);
 		if (u >= f->nu)
 			break;
-		if (gather(f, &w, &f->u[u]) < 0)
+		int g = gather(f, &w, &f->u[u]);
+		if (g < 0 || (g == 1 && unit_external(f, &w, u) < 0))
 			break;
+		if (g == 1)
+			continue;
 		sort_unit(f, &w);
 		for (size_t s = 0; s < f->nsets; s++) {
-			int rc = 0;
-			pthread_mutex_lock(&f->mu);
-			while (f->next[s] != u && !f->stop)
-				pthread_cond_wait(&f->cv, &f->mu);
-			int stopped = f->stop;
-			pthread_mutex_unlock(&f->mu);
-			if (stopped)
+			if (turn_wait(f, s, u) < 0)
 				goto out;
 			size_t m = w.off[s + 1] - w.off[s];
-			if (m)
-				rc = f->emit(f->ctx, f->sets[s], w.keys + w.off[s], m);
-			if (rc < 0) {
+			if (m && f->emit(f->ctx, f->sets[s], w.keys + w.off[s] * b->words, m) < 0) {
 				stop(f, NULL);
 				goto out;
 			}
-			pthread_mutex_lock(&f->mu);
-			f->next[s] = u + 1;
-			pthread_cond_broadcast(&f->cv);
-			pthread_mutex_unlock(&f->mu);
+			turn_pass(f, s, u);
 		}
 	}
 out:
@@ -522,6 +653,7 @@ bsort_stats(const struct bsort *b, struct bsort_stats *st)
 	st->spilled_blocks = b->spilled_blocks;
 	st->spilled_bytes = b->end;
 	st->passes = b->passes;
+	st->external = atomic_load(&b->external);
 }
 
 void

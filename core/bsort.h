@@ -12,7 +12,10 @@
  * is no k-way merge and no payload to carry: the sorted runs and merge of
  * core/xsort.h cost ingest twice as much. A bucket that does not fit a
  * thread's share of the budget is read in several passes, each keeping one
- * range of its keys, so memory stays bounded for any input.
+ * range of its keys, so memory stays bounded for any input; one with more
+ * equal keys than memory holds (one row repeated millions of times) goes,
+ * set by set, through the external sort of core/xsort.h. With a payload
+ * per pair (analyze: the row a key comes from) every pair is kept.
  */
 #ifndef DT_BSORT_H
 #define DT_BSORT_H
@@ -25,13 +28,15 @@ struct bsort_opts {
 	const char *tmpdir; /* where the spill file goes; NULL = /tmp */
 	unsigned producers; /* threads that add, each with its own index; 0 = 1 */
 	unsigned nsets;     /* set numbers are below nsets (at most 65,536) */
+	int with_values;    /* a 64-bit payload with each pair; every pair kept, repeats too */
 };
 
 struct bsort_stats {
 	uint64_t pairs;          /* added */
 	uint64_t spilled_blocks; /* blocks written to the file */
 	uint64_t spilled_bytes;
-	uint64_t passes; /* bucket reads at the end (one per bucket that fits) */
+	uint64_t passes;   /* bucket reads at the end (one per bucket that fits) */
+	uint64_t external; /* of those, sorted by xsort: too many equal keys for memory */
 };
 
 struct bsort;
@@ -40,10 +45,11 @@ struct bsort;
 struct bsort *bsort_new(const struct bsort_opts *o, char *err, size_t errlen);
 
 /*
- * Adds the pairs kv[0..2n) (key, set, key, set...) for producer p: one
- * thread per producer index at a time, any number of them at once. A set
- * number not below nsets is ignored. 0, or -1 once writing the spill
- * file has failed (the reason comes from bsort_finish()).
+ * Adds n pairs for producer p: kv is (key, set, key, set...), or with
+ * with_values (key, set, payload, ...). One thread per producer index at
+ * a time, any number of them at once. A set number not below nsets is
+ * ignored. 0, or -1 once writing the spill file has failed (the reason
+ * comes from bsort_finish()).
  */
 int bsort_add(struct bsort *b, unsigned p, const uint64_t *kv, size_t n);
 
@@ -51,11 +57,12 @@ int bsort_add(struct bsort *b, unsigned p, const uint64_t *kv, size_t n);
 int bsort_failed(const struct bsort *b);
 
 /*
- * The caller's sink: keys[0..n) of set, ascending, above every key of the
- * set given before; 0, or -1 to stop (bsort_finish() then fails with
- * err empty: the caller has its reason).
+ * The caller's sink: n keys of set, ascending, not below any key of the
+ * set given before; kv is the keys, or with with_values n (key, payload)
+ * pairs (equal keys in no order of payload). 0, or -1 to stop
+ * (bsort_finish() then fails with err empty: the caller has its reason).
  */
-typedef int (*bsort_emit_fn)(void *ctx, unsigned set, const uint64_t *keys, size_t n);
+typedef int (*bsort_emit_fn)(void *ctx, unsigned set, const uint64_t *kv, size_t n);
 
 /*
  * No more bsort_add(): sorts and hands out every set's keys with

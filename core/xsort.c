@@ -217,6 +217,12 @@ xsort_radix(uint64_t *a, uint64_t *tmp, size_t n)
 	radix_1(a, tmp, n);
 }
 
+void
+xsort_radix_pairs(uint64_t *a, uint64_t *tmp, size_t n)
+{
+	radix_2(a, tmp, n);
+}
+
 static size_t
 raw_cap(const struct xsort *s)
 {

@@ -90,4 +90,7 @@ void xsort_free(struct xsort *s);
  */
 void xsort_radix(uint64_t *a, uint64_t *tmp, size_t n);
 
+/* The same for n (key, payload) pairs a[0..2n) by key, scratch tmp[0..2n). */
+void xsort_radix_pairs(uint64_t *a, uint64_t *tmp, size_t n);
+
 #endif

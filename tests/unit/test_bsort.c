@@ -41,6 +41,7 @@ mix(uint64_t x)
 
 /* What the sink got: per set, its keys in the order given. */
 struct sink {
+	int wv; /* words a pair: 1, or 2 with payloads */
 	pthread_mutex_t mu;
 	uint64_t *k[NSETS];
 	size_t n[NSETS], alloc[NSETS];
@@ -67,11 +68,12 @@ emit(void *ctx, unsigned set, const uint64_t *keys, size_t n)
 		s->overlap = 1;
 	pthread_mutex_unlock(&s->mu);
 	/* outside the lock: two sets at once is allowed, one set twice is not */
+	int wv = s->wv ? s->wv : 1;
 	if (s->n[set] + n > s->alloc[set]) {
 		s->alloc[set] = (s->n[set] + n) * 2;
-		s->k[set] = realloc(s->k[set], s->alloc[set] * sizeof(uint64_t));
+		s->k[set] = realloc(s->k[set], s->alloc[set] * wv * sizeof(uint64_t));
 	}
-	memcpy(s->k[set] + s->n[set], keys, n * sizeof(uint64_t));
+	memcpy(s->k[set] + s->n[set] * wv, keys, n * wv * sizeof(uint64_t));
 	s->n[set] += n;
 	pthread_mutex_lock(&s->mu);
 	s->busy[set]--;
@@ -161,6 +163,76 @@ check(struct pair *in, size_t n, unsigned np, unsigned nt, uint64_t memory, stru
 	return good;
 }
 
+struct triple {
+	uint64_t k, s, v;
+};
+
+static int
+cmp_triple(const void *a, const void *b)
+{
+	const struct triple *x = a, *y = b;
+	if (x->s != y->s)
+		return x->s < y->s ? -1 : 1;
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	return x->v < y->v ? -1 : x->v > y->v;
+}
+
+/*
+ * With payloads: every (key, set, payload) comes out, repeats too, each
+ * set's keys ascending. Returns 1 when so.
+ */
+static int
+check_values(const struct triple *in, size_t n, uint64_t memory, struct bsort_stats *st)
+{
+	char err[256];
+	struct bsort_opts o = { .memory = memory, .tmpdir = "/tmp", .producers = 2, .nsets = NSETS,
+				.with_values = 1 };
+	struct bsort *b = bsort_new(&o, err, sizeof(err));
+	struct sink s;
+	int good = 1;
+
+	if (!b)
+		return 0;
+	memset(&s, 0, sizeof(s));
+	s.wv = 2;
+	pthread_mutex_init(&s.mu, NULL);
+	for (size_t i = 0; i < n; i += 100) {
+		uint64_t kv[300];
+		size_t m = n - i < 100 ? n - i : 100;
+		for (size_t j = 0; j < m; j++) {
+			kv[3 * j] = in[i + j].k;
+			kv[3 * j + 1] = in[i + j].s;
+			kv[3 * j + 2] = in[i + j].v;
+		}
+		bsort_add(b, (unsigned)(i / 100) % 2, kv, m);
+	}
+	if (bsort_finish(b, 2, emit, &s, err, sizeof(err)) < 0)
+		good = 0;
+	bsort_stats(b, st);
+	bsort_free(b);
+	struct triple *want = malloc((n ? n : 1) * sizeof(*want)), *got = malloc((n ? n : 1) * sizeof(*got));
+	size_t nw = 0, ng = 0;
+	for (size_t i = 0; i < n; i++)
+		if (in[i].s < NSETS)
+			want[nw++] = in[i];
+	for (size_t s2 = 0; s2 < NSETS; s2++) {
+		for (size_t i = 0; i < s.n[s2] && ng < n; i++) {
+			if (i && s.k[s2][2 * i] < s.k[s2][2 * i - 2])
+				good = 0; /* not ascending */
+			got[ng++] = (struct triple){ s.k[s2][2 * i], s2, s.k[s2][2 * i + 1] };
+		}
+		free(s.k[s2]);
+	}
+	qsort(want, nw, sizeof(*want), cmp_triple);
+	qsort(got, ng, sizeof(*got), cmp_triple);
+	good &= nw == ng && (!nw || !memcmp(want, got, nw * sizeof(*got))) && !s.overlap;
+	free(want);
+	free(got);
+	pthread_mutex_destroy(&s.mu);
+	return good;
+}
+
 int
 main(void)
 {
@@ -192,6 +264,28 @@ main(void)
 	ok(check(in, n, 2, 2, 1u << 20, &st), "all keys in one bucket, 1 MiB: read in parts (%lu passes)",
 	   (unsigned long)st.passes);
 	ok(st.passes > 1, "... more passes than buckets");
+
+	/* keys alike but for their low 32 bits: no part can split them, xsort does */
+	for (size_t i = 0; i < n; i++)
+		in[i] = (struct pair){ (0x7full << 56) | (0x123456ull << 32) | (mix(i) & 0xffffffffu),
+				       i % 3 };
+	ok(check(in, n, 2, 2, 1u << 20, &st), "600,000 keys in one narrow range, 1 MiB: right");
+	ok(st.external > 0, "... through the external sort (%lu units)", (unsigned long)st.external);
+
+	{
+		struct triple *t = malloc(n * sizeof(*t));
+		for (size_t i = 0; i < n; i++)
+			t[i] = (struct triple){ mix(i % 200000), mix(i + 5) % (NSETS + 1), i };
+		ok(check_values(t, n, 1ull << 30, &st), "payloads: every pair, repeats too, in memory");
+		ok(check_values(t, n, 2u << 20, &st), "payloads: spilled (%lu blocks)",
+		   (unsigned long)st.spilled_blocks);
+		/* one key for most pairs, as a dump of one row repeated: xsort, bounded */
+		for (size_t i = 0; i < n; i++)
+			t[i] = (struct triple){ i % 50 ? 42 : mix(i), i % 2, i };
+		ok(check_values(t, n, 1u << 20, &st), "payloads: nearly all one key, 1 MiB: right");
+		ok(st.external > 0, "... through the external sort (%lu units)", (unsigned long)st.external);
+		free(t);
+	}
 
 	ok(check(in, 0, 2, 2, 1u << 20, &st), "no pairs at all");
 	ok(check(in, 1, 1, 1, 1u << 20, &st), "one pair");
