@@ -460,7 +460,7 @@ unit_external(struct fin *f, struct work *w, size_t ui)
 
 	atomic_fetch_add(&b->external, 1);
 	for (size_t s = 0; s < f->nsets && !rc; s++) {
-		struct xsort_opts xo = { .memory = w->hard * b->unit_bytes, .tmpdir = b->o.tmpdir,
+		struct xsort_opts xo = { .memory = b->unit_max * b->unit_bytes, .tmpdir = b->o.tmpdir,
 					 .with_values = wd == 2, .threads = 1 };
 		struct xsort *x = xsort_new(&xo, err, sizeof(err));
 		if (!x) {
@@ -533,10 +533,17 @@ finisher(void *arg)
 		if (u >= f->nu)
 			break;
 		int g = gather(f, &w, &f->u[u]);
-		if (g < 0 || (g == 1 && unit_external(f, &w, u) < 0))
-			break;
-		if (g == 1)
+		if (g == 1) {
+			/* the grown buffer goes back before xsort takes the share */
+			free(w.e);
+			w.cap = f->cap;
+			w.e = xmalloc(w.cap * b->esz);
+			if (unit_external(f, &w, u) < 0)
+				break;
 			continue;
+		}
+		if (g < 0)
+			break;
 		sort_unit(f, &w);
 		for (size_t s = 0; s < f->nsets; s++) {
 			if (turn_wait(f, s, u) < 0)
