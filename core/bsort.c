@@ -342,26 +342,27 @@ sort_unit(struct fin *f, struct work *w)
 	for (size_t i = 0; i < w->n; i++) {
 		const uint8_t *d = w->e + i * b->esz;
 		size_t at = off[f->dense[get_set(d)]]++;
-		w->tmp[at * wd] = get_key(d, w->bucket);
+		w->keys[at * wd] = get_key(d, w->bucket);
 		if (wd == 2)
-			memcpy(&w->tmp[at * 2 + 1], d + ENTRY, 8);
+			memcpy(&w->keys[at * 2 + 1], d + ENTRY, 8);
 	}
-	/* off[s] is now the end of group s; sort each, drop repeats without payload */
+	/*
+	 * off[s] is now the end of group s: sort each in place (tmp is the
+	 * scratch); without a payload, drop repeats, moving the groups down.
+	 */
 	size_t start = 0, out = 0;
 	for (size_t s = 0; s < ns; s++) {
 		size_t end = off[s], m = end - start;
-		uint64_t *g = w->tmp + start * wd;
+		uint64_t *g = w->keys + start * wd;
 		off[s] = out;
 		if (wd == 2) {
 			if (m > 1)
-				xsort_radix_pairs(g, w->keys + start * 2, m);
-			if (m)
-				memcpy(w->keys + out * 2, g, m * 2 * sizeof(*g));
-			out += m;
+				xsort_radix_pairs(g, w->tmp, m);
+			out += m; /* out == start: every pair stays */
 		} else {
 			if (m > 1)
-				xsort_radix(g, w->keys + start, m);
-			for (size_t i = 0; i < m; i++)
+				xsort_radix(g, w->tmp, m);
+			for (size_t i = 0; i < m; i++) /* out <= start + i */
 				if (i == 0 || g[i] != g[i - 1])
 					w->keys[out++] = g[i];
 		}

@@ -68,26 +68,38 @@ dynbuf_addc(struct dynbuf *b, char c)
 }
 
 int
-dynbuf_printf(struct dynbuf *b, const char *fmt, ...)
+dynbuf_vprintf(struct dynbuf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	char tmp[256];
 	int n;
 
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0)
+	if (n < 0 || (size_t)n < sizeof(tmp)) {
+		va_end(again);
+		return n < 0 ? -1 : dynbuf_add(b, tmp, (size_t)n);
+	}
+	if (!dynbuf_reserve(b, (size_t)n)) {
+		va_end(again);
 		return -1;
-	if ((size_t)n < sizeof(tmp))
-		return dynbuf_add(b, tmp, (size_t)n);
-	if (!dynbuf_reserve(b, (size_t)n))
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(b->buf + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	vsnprintf(b->buf + b->len, (size_t)n + 1, fmt, again);
+	va_end(again);
 	b->len += (size_t)n;
 	return 0;
+}
+
+int
+dynbuf_printf(struct dynbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = dynbuf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 const char *

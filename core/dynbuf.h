@@ -6,6 +6,7 @@
 #ifndef DT_DYNBUF_H
 #define DT_DYNBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct dynbuf {
@@ -31,6 +32,9 @@ int dynbuf_addc(struct dynbuf *b, char c);
 /* Appends a formatted string; -1 past the cap. */
 int dynbuf_printf(struct dynbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The same with a va_list (for callers with printf-like functions of their own). */
+int dynbuf_vprintf(struct dynbuf *b, const char *fmt, va_list ap);
 /* Ensures room for n more bytes; returns a pointer to it or NULL past the cap. */
 char *dynbuf_reserve(struct dynbuf *b, size_t n);
 /* NUL-terminates (not counted in len) and returns the bytes; never NULL. */

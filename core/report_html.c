@@ -92,24 +92,12 @@ static void
 put(struct page *p, const char *fmt, ...)
 {
 	va_list ap;
-	char tmp[512];
-	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || p->full)
+	if (p->full)
 		return;
-	if ((size_t)n < sizeof(tmp)) {
-		p->full |= dynbuf_add(p->out, tmp, (size_t)n) < 0;
-		return;
-	}
-	char *s = xmalloc((size_t)n + 1);
 	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	p->full |= dynbuf_vprintf(p->out, fmt, ap) < 0;
 	va_end(ap);
-	p->full |= dynbuf_add(p->out, s, (size_t)n) < 0;
-	free(s);
 }
 
 /*
