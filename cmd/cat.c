@@ -102,13 +102,13 @@ cmd_cat(int argc, char **argv)
 
 	struct walk_cb cb = { .ctx = &c, .begin = cat_begin, .record = cat_record };
 	struct walk_totals t;
-	int rc = walk_paths(&co, argv + optind, argc - optind, &cb, &t);
+	int rc = walk_paths(&co.in, argv + optind, argc - optind, &cb, &t);
 
 	recout_finish(&c.ro);
 	if (out != stdout && fclose(out) != 0)
 		die("cannot write '%s': %s", outpath, strerror(errno));
 	common_finish(&co);
-	if (!co.quiet || rc != EXIT_CLEAN) {
+	if (!co.in.quiet || rc != EXIT_CLEAN) {
 		char a[32], b[32];
 		fprintf(stderr, "dumptrace: %s records parsed, %s rejected\n", fmt_count(t.parsed, a),
 			fmt_count(t.rejected, b));

@@ -11,7 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/fmt.h"
 #include "core/record.h"
+#include "core/walk.h"
 #include "formats/format.h"
 #include "formats/source.h"
 
@@ -22,20 +24,16 @@ enum {
 	EXIT_USAGE = 2	  /* bad usage, or a fatal error */
 };
 
-struct type_force {
-	char *column;
-	int type; /* enum dt_type */
-};
-
+/*
+ * The input options as parsed: in is what the engines read (its types
+ * point at this struct's own, its hooks at cmd's messages and progress
+ * line once common_start() ran).
+ */
 struct common {
-	struct source_opts src;
-	struct reader_opts rd;
-	struct type_force *types; /* --type COLUMN=TYPE */
+	struct walk_opts in;
+	struct walk_type *types; /* --type COLUMN=TYPE, owned */
 	size_t ntypes;
 	const char *rejects_path;
-	FILE *rejects;
-	int quiet;
-	int silent;   /* no message at all: a second pass over the same inputs */
 	int progress; /* a progress line is allowed */
 };
 
@@ -93,12 +91,12 @@ int work_option(const struct work_opts *w, const char *cmd, int c, const char *a
 void common_init(struct common *co);
 /* Handles a common option; 1 if it was one, 0 if not, exits on a bad value. */
 int common_option(struct common *co, int c, const char *arg);
-/* Opens --rejects; exits on failure. */
+/* Opens --rejects and sets the walk's hooks (messages, progress); exits on failure. */
 void common_start(struct common *co);
 void common_finish(struct common *co);
 
-/* The type forced on a column by --type, or 0 (DT_NONE). */
-int common_forced_type(const struct common *co, const char *name, size_t len);
+/* The walk's message hook: warnx(), the progress line cleared first. */
+void common_message(void *ctx, const char *msg);
 
 /* A share in [0, 1] for option opt of cmd; exits on anything else (an empty string too). */
 double parse_share(const char *cmd, const char *opt, const char *s);
@@ -111,42 +109,9 @@ void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* The walk over every stream of every path, with accounting. */
-struct walk_cb {
-	void *ctx;
-	/* A stream and its reader are open. */
-	void (*begin)(void *ctx, struct source *src, struct reader *r);
-	/* One parsed record; return -1 to stop the whole walk. */
-	int (*record)(void *ctx, struct reader *r, const struct record *rec);
-	/* One rejected record (r->last, r->raw), after it was counted. */
-	void (*reject)(void *ctx, struct reader *r);
-	/* The stream ended; failed when it was abandoned part way. */
-	void (*end)(void *ctx, struct source *src, struct reader *r, int failed);
-	/* An input or member could not be opened or read at all. */
-	void (*input_error)(void *ctx, const char *name, const char *msg);
-};
-
-struct walk_totals {
-	uint64_t paths, streams;
-	uint64_t failed;  /* inputs or members lost, wholly or in part */
-	uint64_t empty;	  /* streams with no bytes */
-	uint64_t parsed, rejected;
-	uint64_t bad_sequences; /* undecodable bytes replaced */
-	uint64_t bytes;
-};
-
-/* Walks paths[0..n); returns EXIT_CLEAN or EXIT_REJECTS. */
-int walk_paths(struct common *co, char **paths, int n, const struct walk_cb *cb,
-	       struct walk_totals *t);
-
 /* Progress on stderr: shown when allowed, stderr is a terminal and a second passed. */
 void progress_update(struct common *co, uint64_t bytes, uint64_t records);
 void progress_clear(void);
-
-/* Number formatting for reports: 1234567 -> "1,234,567". */
-const char *fmt_count(uint64_t v, char buf[32]);
-/* 1536 -> "1.5 KiB". */
-const char *fmt_bytes(uint64_t v, char buf[32]);
 
 struct library;
 /*

@@ -90,8 +90,7 @@ void
 common_init(struct common *co)
 {
 	memset(co, 0, sizeof(*co));
-	source_opts_init(&co->src);
-	reader_opts_init(&co->rd);
+	walk_opts_init(&co->in);
 	co->progress = 1;
 }
 
@@ -104,24 +103,24 @@ common_option(struct common *co, int c, const char *arg)
 	case 0x1000:
 		if (!format_find(arg))
 			die_usage(NULL, "unknown format '%s' (csv, json, sql, combo)", arg);
-		co->rd.format = arg;
+		co->in.rd.format = arg;
 		return 1;
 	case 0x1001:
-		co->src.encoding = arg;
+		co->in.src.encoding = arg;
 		return 1;
 	case 0x1002:
 		if (!strcmp(arg, "tab") || !strcmp(arg, "\\t") || !strcmp(arg, "TAB"))
-			co->rd.delimiter = '\t';
+			co->in.rd.delimiter = '\t';
 		else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\n' && arg[0] != '\r')
-			co->rd.delimiter = (unsigned char)arg[0];
+			co->in.rd.delimiter = (unsigned char)arg[0];
 		else
 			die_usage(NULL, "bad delimiter '%s': one character, or 'tab'", arg);
 		return 1;
 	case 0x1003:
-		co->rd.no_header = 1;
+		co->in.rd.no_header = 1;
 		return 1;
 	case 0x1004:
-		co->rd.table = arg;
+		co->in.rd.table = arg;
 		return 1;
 	case 0x1005:
 		co->rejects_path = arg;
@@ -129,27 +128,27 @@ common_option(struct common *co, int c, const char *arg)
 	case 0x1006:
 		if ((v = parse_size(arg)) < 16)
 			die_usage(NULL, "bad size '%s' for --max-record", arg);
-		co->rd.max_record = (size_t)v;
-		if (co->src.max_window < (size_t)v * 2 + (1u << 20))
-			co->src.max_window = (size_t)v * 2 + (1u << 20);
+		co->in.rd.max_record = (size_t)v;
+		if (co->in.src.max_window < (size_t)v * 2 + (1u << 20))
+			co->in.src.max_window = (size_t)v * 2 + (1u << 20);
 		return 1;
 	case 0x1007:
 		if ((v = parse_size(arg)) < 1)
 			die_usage(NULL, "bad size '%s' for --max-member-size", arg);
-		co->src.max_member_size = (uint64_t)v;
+		co->in.src.max_member_size = (uint64_t)v;
 		return 1;
 	case 0x1008:
 		if ((v = parse_size(arg)) < 1)
 			die_usage(NULL, "bad ratio '%s' for --max-ratio", arg);
-		co->src.max_ratio = (uint64_t)v;
+		co->in.src.max_ratio = (uint64_t)v;
 		return 1;
 	case 0x1009:
 		if ((v = parse_size(arg)) < 1)
 			die_usage(NULL, "bad size '%s' for --chunk", arg);
-		co->src.chunk = (size_t)v;
+		co->in.src.chunk = (size_t)v;
 		return 1;
 	case 0x100a:
-		co->rd.no_fast_path = 1;
+		co->in.rd.no_fast_path = 1;
 		return 1;
 	case 0x100b: {
 		const char *eq = strrchr(arg, '=');
@@ -163,77 +162,60 @@ common_option(struct common *co, int c, const char *arg)
 		co->types[co->ntypes].column = xstrndup(arg, (size_t)(eq - arg));
 		co->types[co->ntypes].type = (int)t;
 		co->ntypes++;
+		co->in.types = co->types;
+		co->in.ntypes = co->ntypes;
 		return 1;
 	}
 	case 'q':
-		co->quiet = 1;
+		co->in.quiet = 1;
 		co->progress = 0;
 		return 1;
 	}
 	return 0;
 }
 
-int
-common_forced_type(const struct common *co, const char *name, size_t len)
+void
+common_message(void *ctx, const char *msg)
 {
-	for (size_t i = 0; i < co->ntypes; i++)
-		if (strlen(co->types[i].column) == len && !strncasecmp(co->types[i].column, name, len))
-			return co->types[i].type;
-	return 0;
+	(void)ctx;
+	warnx("%s", msg);
+}
+
+static void
+common_progress(void *ctx, uint64_t bytes, uint64_t records)
+{
+	progress_update(ctx, bytes, records);
 }
 
 void
 common_start(struct common *co)
 {
 	if (co->rejects_path) {
-		co->rejects = fopen(co->rejects_path, "w");
-		if (!co->rejects)
+		co->in.rejects = fopen(co->rejects_path, "w");
+		if (!co->in.rejects)
 			die("cannot open '%s' for writing: %s", co->rejects_path, strerror(errno));
 	}
 	if (!isatty(2))
 		co->progress = 0;
+	co->in.message = common_message;
+	co->in.progress = co->progress ? common_progress : NULL;
+	co->in.hook_ctx = co;
 }
 
 void
 common_finish(struct common *co)
 {
 	progress_clear();
-	if (co->rejects && fclose(co->rejects) != 0)
+	if (co->in.rejects && fclose(co->in.rejects) != 0)
 		die("cannot write '%s': %s", co->rejects_path, strerror(errno));
-	co->rejects = NULL;
+	co->in.rejects = NULL;
 	for (size_t i = 0; i < co->ntypes; i++)
 		free(co->types[i].column);
 	free(co->types);
 	co->types = NULL;
 	co->ntypes = 0;
-}
-
-const char *
-fmt_count(uint64_t v, char buf[32])
-{
-	char tmp[32];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v), o = 0;
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = tmp[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-const char *
-fmt_bytes(uint64_t v, char buf[32])
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double d = (double)v;
-	int u = 0;
-	while (d >= 1024 && u < 4) {
-		d /= 1024;
-		u++;
-	}
-	snprintf(buf, 32, u ? "%.1f %s" : "%.0f %s", d, units[u]);
-	return buf;
+	co->in.types = NULL;
+	co->in.ntypes = 0;
 }
 
 /* The progress line: redrawn at most four times a second. */
@@ -282,129 +264,6 @@ progress_clear(void)
 		fputs("\r\033[K", stderr);
 		progress_shown = 0;
 	}
-}
-
-static void
-write_reject(struct common *co, const char *name, struct reader *r)
-{
-	if (!co->rejects)
-		return;
-	fprintf(co->rejects, "# %s:%" PRIu64 ":%" PRIu64 ": %s\n", name, r->last.line, r->last.offset,
-		r->last.reason);
-	if (r->raw && r->raw_len) {
-		fwrite(r->raw, 1, r->raw_len, co->rejects);
-		if (r->raw[r->raw_len - 1] != '\n')
-			fputc('\n', co->rejects);
-	}
-}
-
-/* Messages of the walk, unless the caller asked for silence. */
-#define WALK_WARN(...)                     \
-	do {                               \
-		if (!co->silent)           \
-			warnx(__VA_ARGS__); \
-	} while (0)
-
-int
-walk_paths(struct common *co, char **paths, int n, const struct walk_cb *cb, struct walk_totals *t)
-{
-	char err[1024];
-	uint64_t bytes_done = 0;
-	int stop = 0;
-
-	memset(t, 0, sizeof(*t));
-	for (int i = 0; i < n && !stop; i++) {
-		struct input *in = input_open(paths[i], &co->src, err, sizeof(err));
-		t->paths++;
-		if (!in) {
-			WALK_WARN("%s", err);
-			t->failed++;
-			if (cb->input_error)
-				cb->input_error(cb->ctx, paths[i], err);
-			continue;
-		}
-		for (;;) {
-			struct source *src;
-			struct reader r;
-			struct record rec;
-			int st = input_next(in, &src, err, sizeof(err));
-
-			if (st == DT_EOF)
-				break;
-			if (st != DT_OK) {
-				WALK_WARN("%s", err);
-				t->failed++;
-				if (cb->input_error)
-					cb->input_error(cb->ctx, paths[i], err);
-				continue;
-			}
-			struct source_info si;
-			source_info(src, &si);
-			t->streams++;
-			if (reader_open(&r, src, &co->rd) != DT_OK) {
-				WALK_WARN("'%s': %s", si.name, r.last.reason);
-				t->failed++;
-				if (cb->input_error)
-					cb->input_error(cb->ctx, si.name, r.last.reason);
-				reader_close(&r);
-				continue;
-			}
-			if (cb->begin)
-				cb->begin(cb->ctx, src, &r);
-			int failed = 0, k = 0;
-			for (;;) {
-				st = reader_next(&r, &rec);
-				if (st == DT_OK) {
-					if (cb->record && cb->record(cb->ctx, &r, &rec) < 0) {
-						stop = 1;
-						break;
-					}
-				} else if (st == DT_WARN) {
-					if (!co->quiet && r.rejected <= READER_FIRST_REJECTIONS)
-						WALK_WARN("'%s': line %" PRIu64 ", byte %" PRIu64 ": %s; record rejected",
-						      si.name, r.last.line, r.last.offset, r.last.reason);
-					write_reject(co, si.name, &r);
-					if (cb->reject)
-						cb->reject(cb->ctx, &r);
-				} else if (st == DT_FAILED) {
-					WALK_WARN("'%s': line %" PRIu64 ", byte %" PRIu64 ": %s; rest of input lost",
-					      si.name, r.last.line, r.last.offset, r.last.reason);
-					failed = 1;
-					break;
-				} else
-					break;
-				if (co->progress && (++k & 0x3fff) == 0)
-					progress_update(co, bytes_done + source_offset(src),
-							t->parsed + r.parsed + r.rejected);
-			}
-			source_info(src, &si);
-			if (r.rejected > READER_FIRST_REJECTIONS && !co->quiet)
-				WALK_WARN("'%s': %" PRIu64 " records rejected in all", si.name, r.rejected);
-			if (si.bad_sequences) {
-				WALK_WARN("'%s': %" PRIu64 " byte sequences not valid %s, the first at byte %" PRIu64
-				      "; each replaced by U+FFFD",
-				      si.name, si.bad_sequences, si.encoding, si.first_bad);
-				t->bad_sequences += si.bad_sequences;
-			}
-			if (si.bytes_out == 0 && !failed) {
-				WALK_WARN("'%s': empty input, nothing to read", si.name);
-				t->empty++;
-			}
-			t->parsed += r.parsed;
-			t->rejected += r.rejected;
-			t->failed += (uint64_t)failed;
-			bytes_done += si.bytes_out;
-			t->bytes += si.bytes_out;
-			if (cb->end)
-				cb->end(cb->ctx, src, &r, failed);
-			reader_close(&r);
-			if (stop)
-				break;
-		}
-		input_close(in);
-	}
-	progress_clear();
-	return t->failed || t->rejected || t->empty || t->bad_sequences ? EXIT_REJECTS : EXIT_CLEAN;
 }
 
 struct library *

@@ -132,9 +132,9 @@ run_lines(struct dd *d, char **paths, int npaths)
 	int rc = EXIT_CLEAN;
 	uint64_t total_size = 0;
 
-	d->co.src.binary = 1; /* lines are bytes: no charset conversion */
+	d->co.in.src.binary = 1; /* lines are bytes: no charset conversion */
 	for (int i = 0; i < npaths; i++) {
-		struct input *in = input_open(paths[i], &d->co.src, err, sizeof(err));
+		struct input *in = input_open(paths[i], &d->co.in.src, err, sizeof(err));
 		if (!in) {
 			warnx("%s", err);
 			rc = EXIT_REJECTS;
@@ -294,7 +294,7 @@ run_lines(struct dd *d, char **paths, int npaths)
 		jsonw_obj_close(&w);
 		fprintf(stderr, "%s\n", dynbuf_str(&b));
 		dynbuf_release(&b);
-	} else if (!d->co.quiet) {
+	} else if (!d->co.in.quiet) {
 		char a[32], b[32], c[32];
 		fprintf(stderr, "dumptrace: %s lines in, %s unique, %s duplicates removed\n",
 			fmt_count(st.keys, a), fmt_count(st.unique, b), fmt_count(st.duplicates, c));
@@ -387,7 +387,7 @@ static enum dt_type
 rm_forced(void *ctx, const char *name, size_t len)
 {
 	struct rm *rm = ctx;
-	return (enum dt_type)common_forced_type(&rm->d->co, name, len);
+	return (enum dt_type)walk_forced_type(&rm->d->co.in, name, len);
 }
 
 static void
@@ -559,7 +559,7 @@ run_records(struct dd *d, char **paths, int npaths)
 
 	struct walk_cb cb = { .ctx = &rm, .begin = rm_begin, .record = rm_record, .end = rm_end };
 	struct walk_totals t;
-	int rc = walk_paths(&d->co, paths, npaths, &cb, &t);
+	int rc = walk_paths(&d->co.in, paths, npaths, &cb, &t);
 	if (rm.cur)
 		pipe_submit(rm.pipe, rm.cur);
 	pipe_free(rm.pipe);
@@ -582,9 +582,9 @@ run_records(struct dd *d, char **paths, int npaths)
 		recout_init(&o.dups, dups, d->dups_path, csv);
 		o.have_dups = 1;
 	}
-	struct common co2 = d->co;
+	struct walk_opts co2 = d->co.in;
 	co2.quiet = co2.silent = 1; /* everything was told in pass one */
-	co2.progress = 0;
+	co2.progress = NULL;
 	co2.rejects = NULL;
 	struct walk_cb cb2 = { .ctx = &o, .begin = out_begin, .record = out_record };
 	struct walk_totals t2;
@@ -622,7 +622,7 @@ run_records(struct dd *d, char **paths, int npaths)
 		jsonw_obj_close(&jw);
 		fprintf(stderr, "%s\n", dynbuf_str(&b));
 		dynbuf_release(&b);
-	} else if (!d->co.quiet) {
+	} else if (!d->co.in.quiet) {
 		char a[32], b[32], c[32], e[32];
 		fprintf(stderr, "dumptrace: %s records in, %s unique, %s duplicates removed, %s rejected\n",
 			fmt_count(t.parsed + t.rejected, a), fmt_count(st.unique, b),

@@ -11,26 +11,6 @@
 #include "core/jsonw.h"
 
 void
-recout_csv_cell(struct dynbuf *b, const char *v, size_t n)
-{
-	/* quoted when a reader would otherwise see something else */
-	int quote = n > 0 && (v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' || v[n - 1] == '\t');
-	for (size_t i = 0; i < n && !quote; i++)
-		quote = v[i] == ',' || v[i] == '"' || v[i] == '\n' || v[i] == '\r';
-	if (!quote) {
-		dynbuf_add(b, v, n);
-		return;
-	}
-	dynbuf_addc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (v[i] == '"')
-			dynbuf_addc(b, '"');
-		dynbuf_addc(b, v[i]);
-	}
-	dynbuf_addc(b, '"');
-}
-
-void
 recout_init(struct recout *o, FILE *out, const char *path, int csv)
 {
 	memset(o, 0, sizeof(*o));
@@ -58,7 +38,7 @@ recout_write(struct recout *o, const char *input, const struct record *rec)
 		for (size_t i = 0; i < rec->nfields; i++) {
 			if (i)
 				dynbuf_addc(&o->h, ',');
-			recout_csv_cell(&o->h, rec->fields[i].name, rec->fields[i].name_len);
+			dynbuf_csv_cell(&o->h, rec->fields[i].name, rec->fields[i].name_len);
 		}
 		if (!o->wrote_header || o->h.len != o->header.len ||
 		    memcmp(o->h.buf, o->header.buf, o->h.len)) {
@@ -74,7 +54,7 @@ recout_write(struct recout *o, const char *input, const struct record *rec)
 			if (i)
 				dynbuf_addc(&o->buf, ',');
 			if (!rec->fields[i].is_null)
-				recout_csv_cell(&o->buf, rec->fields[i].val, rec->fields[i].len);
+				dynbuf_csv_cell(&o->buf, rec->fields[i].val, rec->fields[i].len);
 		}
 		dynbuf_addc(&o->buf, '\n');
 	} else {

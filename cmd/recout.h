@@ -26,7 +26,5 @@ void recout_write(struct recout *o, const char *input, const struct record *rec)
 /* Flushes and releases; dies on a write error. */
 void recout_finish(struct recout *o);
 
-/* Appends v[0..n) as one CSV cell, quoted when a reader would otherwise see something else. */
-void recout_csv_cell(struct dynbuf *b, const char *v, size_t n);
 
 #endif

@@ -208,8 +208,8 @@ print_text(struct sniff *sn, const struct walk_totals *t)
 			for (size_t j = 0; j < tb->ncols; j++) {
 				double rate;
 				enum dt_type ty = types_guess_result(&tb->cols[j].guess, &rate);
-				enum dt_type forced = (enum dt_type)common_forced_type(
-					sn->co, tb->cols[j].name, strlen(tb->cols[j].name));
+				enum dt_type forced = (enum dt_type)walk_forced_type(
+					&sn->co->in, tb->cols[j].name, strlen(tb->cols[j].name));
 				if (forced) {
 					ty = forced;
 					rate = 1.0; /* forced: not measured */
@@ -318,8 +318,8 @@ print_json(struct sniff *sn, const struct walk_totals *t)
 			for (size_t j = 0; j < tb->ncols; j++) {
 				double rate;
 				enum dt_type ty = types_guess_result(&tb->cols[j].guess, &rate);
-				enum dt_type forced = (enum dt_type)common_forced_type(
-					sn->co, tb->cols[j].name, strlen(tb->cols[j].name));
+				enum dt_type forced = (enum dt_type)walk_forced_type(
+					&sn->co->in, tb->cols[j].name, strlen(tb->cols[j].name));
 				if (forced) {
 					ty = forced;
 					rate = 1.0; /* forced: not measured */
@@ -419,7 +419,7 @@ cmd_sniff(int argc, char **argv)
 		.input_error = sniff_input_error,
 	};
 	struct walk_totals t;
-	int rc = walk_paths(&co, argv + optind, argc - optind, &cb, &t);
+	int rc = walk_paths(&co.in, argv + optind, argc - optind, &cb, &t);
 	progress_clear();
 	if (sn.json)
 		print_json(&sn, &t);

@@ -110,3 +110,23 @@ dynbuf_str(struct dynbuf *b)
 	b->buf[b->len] = '\0';
 	return b->buf;
 }
+
+void
+dynbuf_csv_cell(struct dynbuf *b, const char *v, size_t n)
+{
+	/* quoted when a reader would otherwise see something else */
+	int quote = n > 0 && (v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' || v[n - 1] == '\t');
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = v[i] == ',' || v[i] == '"' || v[i] == '\n' || v[i] == '\r';
+	if (!quote) {
+		dynbuf_add(b, v, n);
+		return;
+	}
+	dynbuf_addc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == '"')
+			dynbuf_addc(b, '"');
+		dynbuf_addc(b, v[i]);
+	}
+	dynbuf_addc(b, '"');
+}

@@ -40,4 +40,7 @@ char *dynbuf_reserve(struct dynbuf *b, size_t n);
 /* NUL-terminates (not counted in len) and returns the bytes; never NULL. */
 const char *dynbuf_str(struct dynbuf *b);
 
+/* Appends v[0..n) as one CSV cell, quoted when a reader would otherwise see something else. */
+void dynbuf_csv_cell(struct dynbuf *b, const char *v, size_t n);
+
 #endif

@@ -1,0 +1,1579 @@
+/*
+ * The analysis engine: the dump read, its keys sorted and joined with the
+ * library, its rows classified, the findings made. See analyze.h for the
+ * steps and the contract.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "core/analyze.h"
+#include "core/analysis.h"
+#include "core/facts.h"
+#include "core/fmt.h"
+#include "core/iin.h"
+#include "core/fpset.h"
+#include "core/jsonw.h"
+#include "core/kmv.h"
+#include "core/library.h"
+#include "core/norm.h"
+#include "core/pipe.h"
+#include "core/profile.h"
+#include "core/bsort.h"
+#include "core/schema.h"
+#include "core/status.h"
+#include "core/xalloc.h"
+#include "core/xio.h"
+#include "core/xsort.h"
+
+#define SET_RAW (3u << 10) /* the raw record's hash: exact duplicates, never joined */
+#define JOIN_CHUNK 65536 /* pairs of one set joined at once */
+#define ROW_BITS 48
+#define SLOT_BITS 14
+
+/* A worker's output for one batch: per record its summary, then its keys. One allocation. */
+struct abuf {
+	size_t len, cap; /* bytes of data */
+	uint8_t data[];
+};
+
+struct aworker {
+	struct facts f;
+	struct profile prof;
+	uint64_t hex; /* passwords in a cracker's $HEX[] notation */
+	int show_values; /* the cells' values go along (--show-values) */
+	struct bsort *bs;
+	unsigned index; /* its producer index in the sort */
+	uint64_t *kv; /* a batch's (key, set, payload) triples */
+	size_t nkv, kv_alloc;
+	int iin_ymd;
+	int birth_ymd[FACTS_MAX];
+	uint8_t derived[FACTS_MAX];
+};
+
+struct an {
+	const struct analyze_opts *o;
+	volatile sig_atomic_t *stop;
+	struct schemas ss;
+	struct pipe *pipe;
+	struct batch *cur;
+	struct bsort *bs;
+	struct fp_key key;
+	uint64_t emitted; /* records handed to the workers so far */
+	uint64_t rows;	  /* rows written to the rows file so far */
+	int rows_fd;
+	uint8_t *rbuf; /* buffered writes to rows_fd */
+	size_t rlen;
+	int failed;
+	char err[512];
+};
+
+static int
+put_bytes(struct an *a, const void *p, size_t n)
+{
+	if (a->rlen + n > (1u << 20)) {
+		if (xio_write_all(a->rows_fd, a->rbuf, a->rlen) < 0)
+			return -1;
+		a->rlen = 0;
+	}
+	memcpy(a->rbuf + a->rlen, p, n);
+	a->rlen += n;
+	return 0;
+}
+
+static struct abuf *
+abuf_room(struct abuf *b, size_t more)
+{
+	if (b && b->len + more <= b->cap)
+		return b;
+	size_t cap = b ? b->cap : 1u << 16;
+	while (cap < (b ? b->len : 0) + more)
+		cap *= 2;
+	struct abuf *n = xrealloc(b, sizeof(*n) + cap);
+	if (!b)
+		n->len = 0;
+	n->cap = cap;
+	return n;
+}
+
+/* yyyymmdd of a normalized date "YYYY-MM-DD" (not NUL-terminated), or 0. */
+static int
+ymd_of(const char *v, size_t n)
+{
+	int x = 0;
+	if (n != 10)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (i != 4 && i != 7) {
+			if (v[i] < '0' || v[i] > '9')
+				return 0;
+			x = x * 10 + (v[i] - '0');
+		}
+	return x;
+}
+
+/* Facts as they are made: what a birth date needs to be told derived from the IIN. */
+static void
+an_seen(void *ctx, const struct schema *s, const struct fact *f, const char *norm, size_t len)
+{
+	struct aworker *w = ctx;
+	size_t i = w->f.n - 1;
+	profile_seen(&w->prof, s, f, norm, len);
+	if (f->type == DT_NATIONAL_ID) {
+		int y, m, d;
+		if (iin_birth(norm, len, &y, &m, &d, NULL))
+			w->iin_ymd = y * 10000 + m * 100 + d;
+	} else if (f->type == DT_BIRTH_DATE && i < FACTS_MAX)
+		w->birth_ymd[i] = ymd_of(norm, len);
+}
+
+static void
+an_bad(void *ctx, const struct schema *s, size_t col)
+{
+	struct aworker *w = ctx;
+	profile_bad(&w->prof, s, col);
+}
+
+/*
+ * Worker: per record, its summary and keys into the batch's buffer:
+ *   nfacts u8, then per fact type u8, flags u8, col u16;
+ *   ncells u16, then the non-empty columns u16 each (with --show-values,
+ *   each followed by its value: length u32, bytes);
+ * and its keys, with its row number (from the batch's first), straight
+ * into a sorter.
+ */
+static void
+an_work(void *wctx, struct batch *b)
+{
+	struct aworker *w = wctx;
+	const struct schema *s = b->tag;
+	struct abuf *ab = b->user;
+
+	if (ab)
+		ab->len = 0;
+	w->nkv = 0;
+	for (size_t r = 0; r < b->nrecs; r++) {
+		const struct record *rec = &b->recs[r];
+		uint64_t row = b->first_seq + r + 1;
+		w->iin_ymd = 0;
+		memset(w->birth_ymd, 0, sizeof(w->birth_ymd));
+		size_t nf = facts_extract(&w->f, s, rec);
+		size_t nk = facts_keys(&w->f);
+		size_t vbytes = 0;
+		if (w->show_values)
+			for (size_t i = 0; i < rec->nfields; i++)
+				vbytes += 4 + rec->fields[i].len;
+		ab = abuf_room(ab, 4 + nf * 4 + 2 + 2 * rec->nfields + vbytes);
+		uint8_t *p = ab->data + ab->len;
+		*p++ = (uint8_t)nf;
+		for (size_t i = 0; i < nf; i++) {
+			const struct fact *f = &w->f.v[i];
+			int derived = f->type == DT_BIRTH_DATE && w->iin_ymd && w->birth_ymd[i] == w->iin_ymd;
+			*p++ = f->type;
+			*p++ = (uint8_t)(f->flags | (derived ? AF_DERIVED : 0));
+			memcpy(p, &f->col, 2);
+			p += 2;
+		}
+		uint8_t *cnt = p;
+		uint16_t ncells = 0;
+		p += 2;
+		uint64_t raw = 0x72617721ull;
+		for (size_t i = 0; i < rec->nfields; i++) {
+			const struct field *fl = &rec->fields[i];
+			size_t c = schema_col(s, fl, i);
+			raw = XXH3_64bits_withSeed(fl->val, fl->is_null ? 0 : fl->len, raw + fl->is_null);
+			if (c == (size_t)-1 || fl->is_null || !fl->len)
+				continue;
+			/* $HEX[...] as crackers write it; the combo reader decodes it and says so in "hex" */
+			if ((s->types[c] == DT_PASSWORD && fl->len > 6 && !memcmp(fl->val, "$HEX[", 5)) ||
+			    (fl->name_len == 3 && !memcmp(fl->name, "hex", 3) && fl->len == 7 &&
+			     !memcmp(fl->val, "decoded", 7)))
+				w->hex++;
+			uint16_t c16 = (uint16_t)c;
+			memcpy(p, &c16, 2);
+			p += 2;
+			if (w->show_values) {
+				uint32_t n32 = (uint32_t)fl->len;
+				memcpy(p, &n32, 4);
+				memcpy(p + 4, fl->val, fl->len);
+				p += 4 + fl->len;
+			}
+			ncells++;
+		}
+		memcpy(cnt, &ncells, 2);
+		if (w->nkv + 3 * (nk + 1) > w->kv_alloc)
+			w->kv = xgrow(w->kv, &w->kv_alloc, w->nkv + 3 * (nk + 1), sizeof(*w->kv));
+		for (size_t i = 0; i <= nk; i++) {
+			uint64_t set = i < nk ? w->f.keys[i].set : SET_RAW;
+			unsigned fa = i < nk ? w->f.keys[i].a : 255, fb = i < nk ? w->f.keys[i].b : 255;
+			w->kv[w->nkv++] = i < nk ? w->f.keys[i].key : raw;
+			w->kv[w->nkv++] = set;
+			w->kv[w->nkv++] = row << 24 | set << 12 | (uint64_t)(fa & 63) << 6 | (fb & 63);
+		}
+		ab->len = (size_t)(p - ab->data);
+	}
+	b->user = ab;
+	bsort_add(w->bs, w->index, w->kv, w->nkv / 3); /* a failure is seen by bsort_failed() */
+}
+
+/* Consumer, in input order: the rows' summaries into the rows file. */
+static void
+an_done(void *ctx, struct batch *b)
+{
+	struct an *a = ctx;
+	const struct schema *s = b->tag;
+	struct abuf *ab = b->user;
+	const uint8_t *p = ab ? ab->data : NULL, *end = ab ? ab->data + ab->len : NULL;
+
+	for (size_t r = 0; r < b->nrecs && p < end; r++) {
+		const uint8_t *start = p;
+		uint32_t sid = (uint32_t)s->id;
+		a->rows++;
+		size_t nf = *p++;
+		p += 4 * nf;
+		uint16_t ncells;
+		memcpy(&ncells, p, 2);
+		p += 2;
+		for (size_t k = 0; k < ncells; k++) {
+			p += 2;
+			if (a->o->show_values) {
+				uint32_t n32;
+				memcpy(&n32, p, 4);
+				p += 4 + n32;
+			}
+		}
+		/* the summary: schema id, then the facts and cells as the worker wrote them */
+		if (!a->failed && (put_bytes(a, &sid, 4) < 0 || put_bytes(a, start, (size_t)(p - start)) < 0)) {
+			a->failed = 1;
+			snprintf(a->err, sizeof(a->err), "cannot write a spill file: %s", strerror(errno));
+		}
+	}
+}
+
+static void
+an_emit(void *ctx, struct schema *s, const struct record *rec, uint64_t seq)
+{
+	struct an *a = ctx;
+	(void)seq;
+	if (a->cur && a->cur->stream != s->id) {
+		pipe_submit(a->pipe, a->cur);
+		a->cur = NULL;
+	}
+	for (;;) {
+		if (!a->cur) {
+			a->cur = pipe_batch(a->pipe);
+			a->cur->stream = s->id;
+			a->cur->tag = s;
+			a->cur->first_seq = a->emitted; /* rows are numbered as they are handed on */
+		}
+		if (batch_add(a->cur, rec) == 0) {
+			a->emitted++;
+			return;
+		}
+		pipe_submit(a->pipe, a->cur);
+		a->cur = NULL;
+	}
+}
+
+static enum dt_type
+an_forced(void *ctx, const char *name, size_t len)
+{
+	struct an *a = ctx;
+	return (enum dt_type)walk_forced_type(a->o->in, name, len);
+}
+
+static void
+an_begin(void *ctx, struct source *src, struct reader *r)
+{
+	struct an *a = ctx;
+	(void)src;
+	(void)r;
+	schemas_stream(&a->ss);
+}
+
+static int
+an_record(void *ctx, struct reader *r, const struct record *rec)
+{
+	struct an *a = ctx;
+	(void)r;
+	if (a->failed || bsort_failed(a->bs) || *a->stop)
+		return -1;
+	schemas_record(&a->ss, rec, 0);
+	return 0;
+}
+
+static void
+an_end(void *ctx, struct source *src, struct reader *r, int failed)
+{
+	struct an *a = ctx;
+	(void)src;
+	(void)r;
+	(void)failed;
+	schemas_end_stream(&a->ss);
+}
+
+/* What the report needs of each known leak. */
+struct aleak {
+	struct lib_leak l;
+	struct lib_set *sets;
+	size_t nsets;
+	uint64_t rows;			  /* rows with a fact found in it */
+	uint64_t ids[DT_TYPE_COUNT];	  /* identifiers found in it, by type */
+	uint64_t assocs, records;	  /* association and record keys found */
+	uint64_t dominant;		  /* rows it is the dominant source of */
+	int unreadable;
+};
+
+/* Per column of the dump (schema, column): values and where they were found. */
+struct acol {
+	uint64_t values;
+	uint64_t *found; /* per leak */
+	uint64_t found_any;
+};
+
+#define STRIP_BINS 500  /* the row-order strip: the file in this many bands at most */
+#define COMBOS_MAX 4096 /* distinct combinations of leaks counted; later ones go to "other" */
+
+/* Rows by the set of leaks their facts come from (for an UpSet-style chart). */
+struct combo {
+	uint64_t *m; /* words bits; NULL for a free slot */
+	uint64_t rows;
+};
+
+struct report {
+	struct walk_totals walk;
+	uint64_t total, parsed, rejected;
+	uint64_t dup_exact, dup_norm;
+	uint64_t status[RC_COUNT];
+	struct segments seg;
+	struct acol **cols; /* [schema][column] */
+	int problems;
+	/* the strip: per bin, rows by main source (the leaks, then "new", then no identifier) */
+	size_t bins;
+	uint64_t *strip;
+	struct combo *combos; /* 2 * COMBOS_MAX slots, open addressing */
+	size_t ncombos;
+	uint64_t combos_other;
+};
+
+static void
+combo_add(struct report *rep, const uint64_t *m, size_t w)
+{
+	uint64_t h = XXH3_64bits(m, w * sizeof(*m));
+	for (size_t i = h & (2 * COMBOS_MAX - 1);; i = (i + 1) & (2 * COMBOS_MAX - 1)) {
+		struct combo *c = &rep->combos[i];
+		if (!c->m) {
+			if (rep->ncombos >= COMBOS_MAX) {
+				rep->combos_other++;
+				return;
+			}
+			c->m = xmalloc(w * sizeof(*m));
+			memcpy(c->m, m, w * sizeof(*m));
+			c->rows = 1;
+			rep->ncombos++;
+			return;
+		}
+		if (!memcmp(c->m, m, w * sizeof(*m))) {
+			c->rows++;
+			return;
+		}
+	}
+}
+
+/*
+ * Which leaks have a set of each code, and the sets opened so far. The
+ * sort hands out two sets at once on two threads: what is per set (its
+ * chunk, its hit flags) needs no lock; what is shared (the open sets,
+ * the hits sorter, the per-leak counts, the report's problems) is under mu.
+ */
+struct joiner {
+	const struct walk_opts *in; /* its hook gets the messages */
+	volatile sig_atomic_t *stop;
+	struct library *lib;
+	struct aleak *leaks;
+	size_t nleaks;
+	struct xsort *hs;	 /* the hits, by row */
+	struct report *rep;
+	uint64_t *ck[FACT_SETS], *cv[FACT_SETS]; /* per set: keys and payloads waiting */
+	uint8_t *hit[FACT_SETS];
+	size_t n[FACT_SETS];
+	struct fpset **open; /* [leak * nsets + set index], opened on first use */
+	size_t *nsets, *base;
+	size_t nopen;
+	uint64_t last_rec, last_raw; /* the previous record and raw keys: duplicates */
+	int have_rec, have_raw;
+	pthread_mutex_t mu;
+	char err[512];
+};
+
+#define OPEN_MAX 512 /* set files kept open at once; past it, opened for one use */
+
+/* Leak li's set si, or NULL (then the leak is unreadable); *temp: close it after use. */
+static struct fpset *
+joiner_set(struct joiner *j, size_t li, size_t si, int *temp)
+{
+	struct fpset **slot = &j->open[j->base[li] + si];
+	struct fpset *set;
+	char err[1024];
+
+	*temp = 0;
+	pthread_mutex_lock(&j->mu);
+	set = *slot;
+	pthread_mutex_unlock(&j->mu);
+	if (set)
+		return set;
+	if (!(set = library_open_set(j->lib, &j->leaks[li].l, &j->leaks[li].sets[si], err, sizeof(err)))) {
+		pthread_mutex_lock(&j->mu);
+		walk_say(j->in, "error: leak '%s': %s", j->leaks[li].l.name, err);
+		j->leaks[li].unreadable = 1;
+		j->rep->problems++;
+		pthread_mutex_unlock(&j->mu);
+		return NULL;
+	}
+	pthread_mutex_lock(&j->mu);
+	if (j->nopen < OPEN_MAX) {
+		*slot = set;
+		j->nopen++;
+	} else {
+		*temp = 1;
+	}
+	pthread_mutex_unlock(&j->mu);
+	return set;
+}
+
+static unsigned
+set_code(const struct lib_set *s)
+{
+	return FACT_SET(s->kind, s->kind == LIB_RECORD ? 0 : s->type, s->kind == LIB_ASSOC ? s->attr : 0);
+}
+
+/*
+ * Joins the waiting pairs of set code with every leak that has that set;
+ * hits into j->hs. 0, or -1 with the reason in j->err.
+ */
+static int
+joiner_flush(struct joiner *j, unsigned code)
+{
+	const uint64_t *q = j->ck[code], *pv = j->cv[code];
+	size_t n = j->n[code];
+	uint8_t *hit = j->hit[code];
+	if (!n)
+		return 0;
+	for (size_t li = 0; li < j->nleaks; li++) {
+		struct aleak *L = &j->leaks[li];
+		if (L->unreadable)
+			continue;
+		for (size_t si = 0; si < L->nsets; si++) {
+			if (set_code(&L->sets[si]) != code)
+				continue;
+			int temp;
+			struct fpset *set = joiner_set(j, li, si, &temp);
+			char e[1024];
+			if (!set)
+				break;
+			memset(hit, 0, n);
+			int jr = fpset_join(set, q, n, hit, e, sizeof(e));
+			if (temp)
+				fpset_close(set);
+			if (jr < 0) {
+				/* a damaged set: named, and the analysis goes on without this leak */
+				pthread_mutex_lock(&j->mu);
+				walk_say(j->in, "error: leak '%s': set '%s': %s", L->l.name, L->sets[si].file, e);
+				L->unreadable = 1;
+				j->rep->problems++;
+				pthread_mutex_unlock(&j->mu);
+				break;
+			}
+			uint64_t assocs = 0, records = 0;
+			int rc = 0;
+			pthread_mutex_lock(&j->mu);
+			for (size_t i = 0; i < n && !rc; i++) {
+				if (!hit[i])
+					continue;
+				uint64_t v = pv[i];
+				uint64_t row = v >> 24, slot = v & ((1u << 12) - 1);
+				unsigned kind = (unsigned)(v >> 22) & 3;
+				assocs += kind == FACT_ASSOC;
+				records += kind == FACT_RECORD;
+				if (xsort_add(j->hs, row << SLOT_BITS | (uint64_t)kind << 12 | slot, li) < 0) {
+					snprintf(j->err, sizeof(j->err), "%s", xsort_error(j->hs));
+					rc = -1;
+				}
+			}
+			L->assocs += assocs;
+			L->records += records;
+			pthread_mutex_unlock(&j->mu);
+			if (rc < 0)
+				return -1;
+		}
+	}
+	j->n[code] = 0;
+	return 0;
+}
+
+/*
+ * The sort's sink: a set's (key, payload) pairs in ascending key order,
+ * gathered in chunks and joined with each known leak's set of that kind
+ * (fpset_join decodes only the blocks a chunk falls in); the repeated
+ * record keys (rows equal after normalization) and raw keys (rows equal
+ * byte for byte) counted on the way. Two sets may come at once.
+ */
+static int
+join_emit(void *ctx, unsigned set, const uint64_t *kv, size_t n)
+{
+	struct joiner *j = ctx;
+
+	if (*j->stop) {
+		snprintf(j->err, sizeof(j->err), "interrupted");
+		return -1;
+	}
+	if (set == SET_RAW || set == FACT_SET(FACT_RECORD, 0, 0)) {
+		int raw = set == SET_RAW;
+		uint64_t *last = raw ? &j->last_raw : &j->last_rec, *dup = raw ? &j->rep->dup_exact : &j->rep->dup_norm;
+		int *have = raw ? &j->have_raw : &j->have_rec;
+		for (size_t i = 0; i < n; i++) {
+			*dup += *have && kv[2 * i] == *last;
+			*last = kv[2 * i];
+			*have = 1;
+		}
+	}
+	if (set >= FACT_SETS)
+		return 0;
+	if (!j->ck[set]) {
+		j->ck[set] = xmalloc(JOIN_CHUNK * sizeof(uint64_t));
+		j->cv[set] = xmalloc(JOIN_CHUNK * sizeof(uint64_t));
+		j->hit[set] = xmalloc(JOIN_CHUNK);
+	}
+	for (size_t i = 0; i < n; i++) {
+		j->ck[set][j->n[set]] = kv[2 * i];
+		j->cv[set][j->n[set]] = kv[2 * i + 1];
+		if (++j->n[set] == JOIN_CHUNK && joiner_flush(j, set) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The dump's keys, sorted, joined set by set with each known leak. */
+static int
+join_all(struct an *a, struct joiner *j, unsigned threads, char *err, size_t errlen)
+{
+	pthread_mutex_init(&j->mu, NULL);
+	int rc = bsort_finish(a->bs, threads, join_emit, j, err, errlen);
+	if (rc < 0 && !err[0])
+		snprintf(err, errlen, "%s", j->err);
+	for (unsigned c = 0; c < FACT_SETS && !rc; c++)
+		if (joiner_flush(j, c) < 0) {
+			snprintf(err, errlen, "%s", j->err);
+			rc = -1;
+		}
+	pthread_mutex_destroy(&j->mu);
+	return rc;
+}
+
+/* Reads the rows file sequentially. */
+struct rowin {
+	int fd;
+	uint8_t *buf;
+	size_t pos, len;
+	uint64_t off;
+};
+
+static int
+rowin_get(struct rowin *ri, void *out, size_t n)
+{
+	uint8_t *o = out;
+	while (n) {
+		if (ri->pos == ri->len) {
+			ssize_t r = pread(ri->fd, ri->buf, 1u << 20, (off_t)ri->off);
+			if (r <= 0)
+				return -1;
+			ri->off += (uint64_t)r;
+			ri->len = (size_t)r;
+			ri->pos = 0;
+		}
+		size_t c = ri->len - ri->pos < n ? ri->len - ri->pos : n;
+		memcpy(o, ri->buf + ri->pos, c);
+		ri->pos += c;
+		o += c;
+		n -= c;
+	}
+	return 0;
+}
+
+
+/* The columns of every schema, by name, for the wide CSV of --records. */
+struct colnames {
+	char **name;
+	size_t n, alloc;
+	size_t **map; /* [schema][column] -> index in name */
+};
+
+/* A cell's value in the row's values buffer (--show-values). */
+struct rval {
+	size_t off, len;
+};
+
+/*
+ * Pass two: each row beside its hits, in row order. What is per row lives
+ * here and is reused from row to row: its facts with their leaks (bit
+ * sets, words words each, all in one allocation), its non-empty cells.
+ */
+struct pass2 {
+	struct an *a;
+	struct aleak *leaks;
+	size_t nleaks, words;
+	struct report *rep;
+	struct colnames cn;
+	struct dynbuf line;
+	struct dynbuf values; /* the row's cell values, --show-values */
+	int prev; /* the previous row's dominant source */
+	struct xsort *hs;
+	uint64_t hk, hv; /* the next hit, when hrc > 0 */
+	int hrc;
+	struct rowin ri;
+	/* the row */
+	uint32_t sid;
+	uint8_t nf;
+	uint16_t ncells;
+	struct arow_fact f[FACTS_MAX];
+	uint64_t *bits, *vbits, *record, *all, *rowleaks, *cellbits;
+	uint16_t *cells;
+	struct rval *vals;
+};
+
+static void
+leak_list_json(struct jsonw *jw, const struct pass2 *p2, const uint64_t *m)
+{
+	jsonw_arr_open(jw);
+	for (size_t k = 0; k < p2->nleaks; k++)
+		if (m[k / 64] >> (k % 64) & 1)
+			jsonw_str(jw, p2->leaks[k].l.name);
+	jsonw_arr_close(jw);
+}
+
+/* Leak names separated by '|', as one CSV cell. */
+static void
+leak_list_csv(struct dynbuf *b, const struct pass2 *p2, const uint64_t *m)
+{
+	struct dynbuf tmp;
+	int n = 0;
+	dynbuf_init(&tmp, 1u << 20);
+	for (size_t k = 0; k < p2->nleaks; k++)
+		if (m[k / 64] >> (k % 64) & 1) {
+			if (n++)
+				dynbuf_addc(&tmp, '|');
+			dynbuf_add(&tmp, p2->leaks[k].l.name, strlen(p2->leaks[k].l.name));
+		}
+	dynbuf_csv_cell(b, tmp.buf ? tmp.buf : "", tmp.len);
+	dynbuf_release(&tmp);
+}
+
+static void
+colnames_build(struct colnames *cn, const struct schemas *ss)
+{
+	memset(cn, 0, sizeof(*cn));
+	cn->map = xcalloc(ss->n ? ss->n : 1, sizeof(*cn->map));
+	for (size_t i = 0; i < ss->n; i++) {
+		const struct schema *s = ss->v[i];
+		cn->map[i] = xcalloc(s->ncols ? s->ncols : 1, sizeof(**cn->map));
+		for (size_t c = 0; c < s->ncols; c++) {
+			size_t k;
+			for (k = 0; k < cn->n; k++)
+				if (!strcmp(cn->name[k], s->names[c]))
+					break;
+			if (k == cn->n) {
+				cn->name = xgrow(cn->name, &cn->alloc, cn->n + 1, sizeof(*cn->name));
+				cn->name[cn->n++] = s->names[c];
+			}
+			cn->map[i][c] = k;
+		}
+	}
+}
+
+static void
+colnames_release(struct colnames *cn, size_t nschemas)
+{
+	for (size_t s = 0; s < nschemas; s++)
+		free(cn->map[s]);
+	free(cn->map);
+	free(cn->name);
+}
+
+/* The row's summary from the rows file: schema, facts, non-empty cells (and values). */
+static int
+p2_read_row(struct pass2 *p2)
+{
+	struct rowin *ri = &p2->ri;
+	uint8_t fb[4];
+	size_t w = p2->words;
+	if (rowin_get(ri, &p2->sid, 4) < 0 || rowin_get(ri, &p2->nf, 1) < 0 || p2->sid >= p2->a->ss.n)
+		return -1;
+	memset(p2->bits, 0, 2 * FACTS_MAX * w * sizeof(*p2->bits));
+	memset(p2->record, 0, w * sizeof(*p2->record));
+	for (size_t i = 0; i < p2->nf; i++) {
+		if (rowin_get(ri, fb, 4) < 0)
+			return -1;
+		p2->f[i].type = fb[0];
+		p2->f[i].flags = fb[1];
+		memcpy(&p2->f[i].col, fb + 2, 2);
+		p2->f[i].src = p2->bits + i * w;
+	}
+	if (rowin_get(ri, &p2->ncells, 2) < 0)
+		return -1;
+	dynbuf_reset(&p2->values);
+	for (size_t k = 0; k < p2->ncells; k++) {
+		if (rowin_get(ri, &p2->cells[k], 2) < 0)
+			return -1;
+		if (p2->a->o->show_values) {
+			uint32_t n32;
+			char *dst;
+			if (rowin_get(ri, &n32, 4) < 0 || !(dst = dynbuf_reserve(&p2->values, n32)) ||
+			    rowin_get(ri, dst, n32) < 0)
+				return -1;
+			p2->vals[k].off = p2->values.len;
+			p2->vals[k].len = n32;
+			p2->values.len += n32;
+		}
+	}
+	return 0;
+}
+
+/*
+ * This row's hits onto its facts' bit sets. A name or an address is this
+ * person's in a leak only with one of the row's identifiers (an
+ * association): the same value there may be anyone's. A row without any
+ * identifier has nothing but its values. 0, or -1 (err).
+ */
+static int
+p2_hits(struct pass2 *p2, uint64_t row, char *err, size_t errlen)
+{
+	struct arow_fact *f = p2->f;
+	size_t nf = p2->nf, w = p2->words;
+	while (p2->hrc > 0 && p2->hk >> SLOT_BITS == row) {
+		uint64_t hk = p2->hk, hv = p2->hv;
+		unsigned kind = (unsigned)(hk >> 12) & 3, fa = (unsigned)(hk >> 6) & 63, fbi = (unsigned)hk & 63;
+		uint64_t bit = 1ull << (hv % 64);
+		size_t word = (size_t)(hv / 64);
+		if (kind == FACT_RECORD)
+			p2->record[word] |= bit;
+		else if (kind == FACT_VALUE && fa < nf && types_is_identifier(f[fa].type))
+			f[fa].src[word] |= bit;
+		else if (kind == FACT_VALUE && fa < nf)
+			p2->vbits[fa * w + word] |= bit;
+		else if (kind == FACT_ASSOC && fa < nf && fbi < nf) {
+			f[fbi].src[word] |= bit;
+			if (types_is_identifier(f[fbi].type))
+				f[fa].src[word] |= bit;
+		}
+		p2->hrc = xsort_next(p2->hs, &p2->hk, &p2->hv);
+	}
+	if (p2->hrc < 0) {
+		snprintf(err, errlen, "%s", xsort_error(p2->hs));
+		return -1;
+	}
+	int ids = 0;
+	for (size_t i = 0; i < nf; i++)
+		ids += types_is_identifier(f[i].type);
+	if (!ids)
+		for (size_t i = 0; i < nf; i++)
+			memcpy(f[i].src, p2->vbits + i * w, w * sizeof(*p2->vbits));
+	return 0;
+}
+
+/* The row classified and counted: classes, segments, strip, leaks, columns, combinations. */
+static enum row_class
+p2_count(struct pass2 *p2, uint64_t row)
+{
+	struct report *rep = p2->rep;
+	struct arow_fact *f = p2->f;
+	size_t w = p2->words, nf = p2->nf;
+	struct arow r = { row, nf, f, p2->record, w };
+	int dom;
+	enum row_class rc = analysis_classify(&r, p2->all, &dom, p2->prev);
+	rep->status[rc]++;
+	segments_add(&rep->seg, row, dom, rc != RC_UNATTRIBUTED);
+	size_t bin = (size_t)((row - 1) * rep->bins / p2->a->rows);
+	size_t src = dom >= 0 ? (size_t)dom : rc == RC_UNATTRIBUTED ? p2->nleaks + 1 : p2->nleaks;
+	rep->strip[bin * (p2->nleaks + 2) + src]++;
+	if (dom >= 0) {
+		p2->leaks[dom].dominant++;
+		p2->prev = dom;
+	}
+
+	/* per leak and column: what was found */
+	uint64_t *rowleaks = p2->rowleaks;
+	memset(rowleaks, 0, w * sizeof(*rowleaks));
+	const struct schema *s = p2->a->ss.v[p2->sid];
+	for (size_t i = 0; i < nf; i++) {
+		for (size_t k = 0; k < w; k++)
+			rowleaks[k] |= f[i].src[k];
+		struct acol *ac = f[i].col < s->ncols ? &rep->cols[p2->sid][f[i].col] : NULL;
+		if (!ac)
+			continue;
+		ac->values++;
+		int any = 0;
+		for (size_t k = 0; k < p2->nleaks; k++)
+			if (f[i].src[k / 64] >> (k % 64) & 1) {
+				ac->found[k]++;
+				any = 1;
+				if (types_is_identifier(f[i].type))
+					p2->leaks[k].ids[f[i].type]++;
+			}
+		ac->found_any += any;
+	}
+	for (size_t k = 0; k < p2->nleaks; k++)
+		p2->leaks[k].rows += rowleaks[k / 64] >> (k % 64) & 1;
+	if (rc != RC_UNATTRIBUTED)
+		combo_add(rep, rowleaks, w);
+	return rc;
+}
+
+/* Column c of the row: filled or empty, and the leaks of its fact(s) into cellbits. */
+static int
+p2_cell(struct pass2 *p2, const struct schema *s, size_t c)
+{
+	int filled = 0;
+	for (size_t k = 0; k < p2->ncells; k++)
+		filled |= p2->cells[k] == c;
+	memset(p2->cellbits, 0, p2->words * sizeof(*p2->cellbits));
+	int part = s->types[c] == DT_FIRST_NAME || s->types[c] == DT_LAST_NAME || s->types[c] == DT_PATRONYMIC;
+	for (size_t i = 0; i < p2->nf; i++)
+		if (p2->f[i].col == c || (part && (p2->f[i].flags & FACT_COMPOSED)))
+			for (size_t k = 0; k < p2->words; k++)
+				p2->cellbits[k] |= p2->f[i].src[k];
+	return filled;
+}
+
+/* The row's JSON Lines record: class, leaks, each column's leaks (and, asked for, values). */
+static void
+p2_record_json(struct pass2 *p2, uint64_t row, enum row_class rc)
+{
+	const struct schema *s = p2->a->ss.v[p2->sid];
+	struct jsonw jw;
+	jsonw_init(&jw, &p2->line);
+	jsonw_obj_open(&jw);
+	jsonw_key(&jw, "row");
+	jsonw_u64(&jw, row);
+	jsonw_key(&jw, "status");
+	jsonw_str(&jw, analysis_class_name(rc));
+	jsonw_key(&jw, "leaks");
+	leak_list_json(&jw, p2, p2->rowleaks);
+	jsonw_key(&jw, "fields");
+	jsonw_obj_open(&jw);
+	/* each column: null when empty, else the leaks of its fact(s) */
+	for (size_t c = 0; c < s->ncols; c++) {
+		int filled = p2_cell(p2, s, c);
+		jsonw_keyn(&jw, s->names[c], s->name_len[c]);
+		if (!filled)
+			jsonw_null(&jw);
+		else
+			leak_list_json(&jw, p2, p2->cellbits);
+	}
+	jsonw_obj_close(&jw);
+	if (p2->a->o->show_values) {
+		/* asked for: the personal data itself */
+		jsonw_key(&jw, "values");
+		jsonw_obj_open(&jw);
+		for (size_t k = 0; k < p2->ncells; k++)
+			if (p2->cells[k] < s->ncols) {
+				jsonw_keyn(&jw, s->names[p2->cells[k]], s->name_len[p2->cells[k]]);
+				jsonw_strn(&jw, p2->values.buf + p2->vals[k].off, p2->vals[k].len);
+			}
+		jsonw_obj_close(&jw);
+	}
+	jsonw_obj_close(&jw);
+}
+
+/* The row's CSV record: wide, every column of every table in the order first seen. */
+static void
+p2_record_csv(struct pass2 *p2, uint64_t row, enum row_class rc)
+{
+	const struct schema *s = p2->a->ss.v[p2->sid];
+	struct dynbuf *b = &p2->line;
+	dynbuf_printf(b, "%llu,%s,", (unsigned long long)row, analysis_class_name(rc));
+	leak_list_csv(b, p2, p2->rowleaks);
+	for (size_t g = 0; g < p2->cn.n; g++) {
+		dynbuf_addc(b, ',');
+		size_t c;
+		for (c = 0; c < s->ncols; c++)
+			if (p2->cn.map[p2->sid][c] == g)
+				break;
+		if (c < s->ncols && p2_cell(p2, s, c))
+			leak_list_csv(b, p2, p2->cellbits);
+	}
+}
+
+/* The CSV records' header: row, status, leaks, then every column's name. */
+static int
+p2_csv_header(struct pass2 *p2)
+{
+	struct dynbuf *b = &p2->line;
+	dynbuf_reset(b);
+	dynbuf_add(b, "row,status,leaks", 16);
+	for (size_t g = 0; g < p2->cn.n; g++) {
+		dynbuf_addc(b, ',');
+		dynbuf_csv_cell(b, p2->cn.name[g], strlen(p2->cn.name[g]));
+	}
+	dynbuf_addc(b, '\n');
+	const struct analyze_opts *o = p2->a->o;
+	return o->records(o->records_ctx, b->buf, b->len);
+}
+
+static void
+pass2_init(struct pass2 *p2, struct an *a, struct aleak *leaks, size_t nleaks, struct report *rep,
+	   struct xsort *hs)
+{
+	memset(p2, 0, sizeof(*p2));
+	p2->a = a;
+	p2->leaks = leaks;
+	p2->nleaks = nleaks;
+	p2->words = (nleaks + 63) / 64 ? (nleaks + 63) / 64 : 1;
+	p2->rep = rep;
+	p2->prev = -1;
+	p2->hs = hs;
+	dynbuf_init(&p2->line, 1u << 26);
+	dynbuf_init(&p2->values, (size_t)1 << 30);
+	colnames_build(&p2->cn, &a->ss);
+	p2->ri = (struct rowin){ a->rows_fd, xmalloc(1u << 20), 0, 0, 0 };
+	/* every per-row bit set in one allocation, reused row after row */
+	size_t w = p2->words;
+	p2->bits = xcalloc((2 * FACTS_MAX + 4) * w, sizeof(*p2->bits));
+	p2->vbits = p2->bits + FACTS_MAX * w; /* value hits of facts that are no identifier */
+	p2->record = p2->vbits + FACTS_MAX * w;
+	p2->all = p2->record + w;
+	p2->rowleaks = p2->all + w;
+	p2->cellbits = p2->rowleaks + w;
+	p2->cells = xmalloc(65536 * sizeof(*p2->cells));
+	p2->vals = xmalloc(65536 * sizeof(*p2->vals));
+}
+
+static void
+pass2_release(struct pass2 *p2)
+{
+	colnames_release(&p2->cn, p2->a->ss.n);
+	dynbuf_release(&p2->line);
+	dynbuf_release(&p2->values);
+	free(p2->ri.buf);
+	free(p2->bits);
+	free(p2->cells);
+	free(p2->vals);
+}
+
+/* Pass two: each row beside its hits, in row order: classified, counted, its record written. */
+static int
+pass2_run(struct pass2 *p2, char *err, size_t errlen)
+{
+	const struct analyze_opts *o = p2->a->o;
+	p2->hrc = xsort_next(p2->hs, &p2->hk, &p2->hv);
+	if (o->records && o->records_csv && p2_csv_header(p2) < 0)
+		goto fail_write;
+	for (uint64_t row = 1; row <= p2->a->rows; row++) {
+		if (*p2->a->stop) {
+			snprintf(err, errlen, "interrupted");
+			return -1;
+		}
+		if (p2_read_row(p2) < 0) {
+			snprintf(err, errlen, "cannot read a spill file back");
+			return -1;
+		}
+		if (p2_hits(p2, row, err, errlen) < 0)
+			return -1;
+		enum row_class rc = p2_count(p2, row);
+		if (!o->records)
+			continue;
+		dynbuf_reset(&p2->line);
+		if (o->records_csv)
+			p2_record_csv(p2, row, rc);
+		else
+			p2_record_json(p2, row, rc);
+		dynbuf_addc(&p2->line, '\n');
+		if (o->records(o->records_ctx, p2->line.buf, p2->line.len) < 0)
+			goto fail_write;
+	}
+	return 0;
+fail_write:
+	snprintf(err, errlen, "cannot write the records: %s", strerror(errno));
+	return -1;
+}
+
+/* The best known column for a dump column: the leak, its column, the estimated containment. */
+static void
+lineage_find(struct kmv *col, enum dt_type t, const struct lib_profile *lp, size_t nleaks,
+	     struct findings_column *out)
+{
+	const char *best = NULL;
+	out->lineage_leak = -1;
+	out->lineage_containment = 0;
+	for (size_t k = 0; k < nleaks; k++)
+		for (size_t c = 0; c < lp[k].ncolumns; c++) {
+			const struct lib_column *lc = &lp[k].columns[c];
+			struct kmv other;
+			char e[128];
+			if (lc->type != t || !lc->sketch || kmv_load(&other, lc->sketch, lc->sketch_len, e, sizeof(e)) < 0)
+				continue;
+			double x = kmv_containment(col, &other);
+			kmv_release(&other);
+			if (x > out->lineage_containment) {
+				out->lineage_containment = x;
+				out->lineage_leak = (int)k;
+				best = lc->name;
+			}
+		}
+	out->lineage_column = best ? xstrdup(best) : NULL;
+}
+
+static double
+frac(uint64_t a, uint64_t b)
+{
+	return b ? (double)a / (double)b : 0;
+}
+
+static int
+leak_order(const void *x, const void *y, void *ctx)
+{
+	const struct findings_leak *L = ctx;
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	if (L[a].rows != L[b].rows)
+		return L[a].rows > L[b].rows ? -1 : 1;
+	return strcmp(L[a].name, L[b].name);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* The known leaks as the findings show them, most rows first in F->order. */
+static void
+fill_leaks(struct findings *F, const struct aleak *leaks, size_t nleaks)
+{
+	F->nleaks = nleaks;
+	F->words = (nleaks + 63) / 64 ? (nleaks + 63) / 64 : 1;
+	F->leaks = xcalloc(nleaks ? nleaks : 1, sizeof(*F->leaks));
+	F->order = xcalloc(nleaks ? nleaks : 1, sizeof(*F->order));
+	for (size_t i = 0; i < nleaks; i++) {
+		const struct aleak *A = &leaks[i];
+		struct findings_leak *L = &F->leaks[i];
+		L->name = xstrdup(A->l.name);
+		L->title = dup_or_null(A->l.title);
+		L->domain = dup_or_null(A->l.domain);
+		L->breach_date = dup_or_null(A->l.breach_date);
+		L->added_date = dup_or_null(A->l.added_date);
+		L->known_records = A->l.records;
+		L->rows = A->rows;
+		L->dominant = A->dominant;
+		memcpy(L->ids, A->ids, sizeof(L->ids));
+		L->assocs = A->assocs;
+		L->records = A->records;
+		L->unreadable = A->unreadable;
+		F->order[i] = i;
+	}
+	qsort_r(F->order, nleaks, sizeof(*F->order), leak_order, F->leaks);
+}
+
+/* The dump's columns: their matches (taken from rep), lineage and profile figures. */
+static void
+fill_columns(struct findings *F, const struct schemas *ss, struct report *rep, struct profile *prof,
+	     const struct lib_profile *lp)
+{
+	size_t n = 0;
+	for (size_t s = 0; s < ss->n; s++)
+		n += ss->v[s]->ncols;
+	F->cols = xcalloc(n ? n : 1, sizeof(*F->cols));
+	for (size_t s = 0; s < ss->n; s++) {
+		const struct schema *sc = ss->v[s];
+		for (size_t c = 0; c < sc->ncols; c++) {
+			struct findings_column *fc = &F->cols[F->ncols++];
+			struct acol *ac = &rep->cols[s][c];
+			struct profile_col *pc = profile_col(prof, (int)s, c);
+			fc->name = xstrndup(sc->names[c], sc->name_len[c]);
+			fc->name_len = sc->name_len[c];
+			fc->table = dup_or_null(sc->table);
+			fc->type = sc->types[c];
+			fc->values = ac->values;
+			fc->found_any = ac->found_any;
+			fc->found = ac->found;
+			ac->found = NULL;
+			fc->lineage_leak = -1;
+			if (!pc)
+				continue;
+			lineage_find(&pc->sketch, sc->types[c], lp, F->nleaks, fc);
+			fc->profiled = 1;
+			fc->valid = pc->values;
+			fc->invalid = pc->invalid;
+			fc->dates = pc->dates;
+			fc->date_min = pc->min;
+			fc->date_max = pc->max;
+			if (pc->dates && pc->months) {
+				fc->months = xmalloc(PROFILE_YEARS * 12 * sizeof(*fc->months));
+				memcpy(fc->months, pc->months, PROFILE_YEARS * 12 * sizeof(*fc->months));
+			}
+			F->values += pc->values + pc->invalid;
+			F->invalid += pc->invalid;
+			if (sc->types[c] == DT_NATIONAL_ID) {
+				F->ids12 += pc->values;
+				F->checksum += pc->checksum;
+			}
+			F->dates += pc->dates;
+			F->future += pc->future;
+			F->ancient += pc->ancient;
+			if (pc->max > F->latest)
+				F->latest = pc->max;
+		}
+	}
+}
+
+/* The combinations of leaks, most rows first (a stable sort of the table's slots), the first few. */
+static void
+fill_combos(struct findings *F, const struct report *rep)
+{
+	struct combo **v = xmalloc((rep->ncombos ? rep->ncombos : 1) * sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < 2 * COMBOS_MAX; i++)
+		if (rep->combos[i].m)
+			v[n++] = &rep->combos[i];
+	for (size_t i = 1; i < n; i++) /* insertion sort: a few thousand at most */
+		for (size_t j = i; j > 0 && v[j]->rows > v[j - 1]->rows; j--) {
+			struct combo *t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	F->ncombos = n < FINDINGS_COMBOS ? n : FINDINGS_COMBOS;
+	F->combos = xcalloc(F->ncombos ? F->ncombos : 1, sizeof(*F->combos));
+	for (size_t i = 0; i < F->ncombos; i++) {
+		F->combos[i].leaks = xmalloc(F->words * sizeof(uint64_t));
+		memcpy(F->combos[i].leaks, v[i]->m, F->words * sizeof(uint64_t));
+		F->combos[i].rows = v[i]->rows;
+	}
+	free(v);
+}
+
+/* The dump's e-mail domain shares against the known leaks' (their top 50 each): the skew. */
+static double
+domain_skew(struct profile *prof, const struct lib_profile *lp, size_t nleaks)
+{
+	const struct profile_dom *top[50];
+	size_t n = profile_top_domains(prof, top, 50);
+	uint64_t dtotal = 0, ltotal = 0;
+	for (size_t i = 0; i < n; i++)
+		dtotal += top[i]->n;
+	for (size_t k = 0; k < nleaks; k++)
+		for (size_t i = 0; i < lp[k].ndomains; i++)
+			ltotal += lp[k].domains[i].n;
+	if (!dtotal || !ltotal)
+		return -1;
+	double tvd = 0, dseen = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t ln = 0;
+		for (size_t k = 0; k < nleaks; k++)
+			for (size_t j = 0; j < lp[k].ndomains; j++)
+				if (!strcmp(lp[k].domains[j].key, top[i]->name))
+					ln += lp[k].domains[j].n;
+		double dp = (double)top[i]->n / (double)dtotal, lpct = (double)ln / (double)ltotal;
+		tvd += fabs(dp - lpct);
+		dseen += lpct;
+	}
+	tvd += 1 - dseen; /* the leaks' domains the dump does not have */
+	return tvd / 2;
+}
+
+static void
+ymd_text(int ymd, char out[16])
+{
+	if (!ymd)
+		snprintf(out, 16, "-");
+	else
+		snprintf(out, 16, "%04d-%02d-%02d", ymd / 10000 % 10000, ymd / 100 % 100, ymd % 100);
+}
+
+#define EVIDENCE(...)                            \
+	if (F->nevidence < FINDINGS_EVIDENCE) \
+	snprintf(F->evidence[F->nevidence++], sizeof(F->evidence[0]), __VA_ARGS__)
+
+/* The lines after the verdict that a reader checks it by: shares, sources, oddities. */
+static void
+fill_evidence(struct findings *F, uint64_t known)
+{
+	char a1[32], a2[32];
+	EVIDENCE("%s of %s rows with an identifier are in known leaks (%.1f%%; %s at least %.0f%%, %s at least %.0f%%)",
+		 fmt_count(known, a1), fmt_count(F->with_id, a2), 100 * F->known, "recompilation",
+		 100 * F->v.recompilation, "partial", 100 * F->v.partial);
+	if (!F->with_id)
+		EVIDENCE("no row has an identifier (IIN, e-mail, phone, passport, user name): nothing could be "
+			 "traced, and \"new\" means only that no known leak was found");
+	EVIDENCE("copied from one leak: %.1f%%, merged from several: %.1f%%, known with a changed or added field: %.1f%%, in no known leak: %.1f%%",
+		 100 * frac(F->status[RC_COPIED], F->with_id), 100 * frac(F->status[RC_MERGED], F->with_id),
+		 100 * frac(F->status[RC_UPDATED], F->with_id), 100 * frac(F->status[RC_NEW], F->with_id));
+	if (F->nleaks && F->leaks[F->order[0]].rows) {
+		int shown = 0;
+		char list[200] = "";
+		for (size_t i = 0; i < F->nleaks && shown < 4; i++) {
+			const struct findings_leak *L = &F->leaks[F->order[i]];
+			if (!L->rows)
+				break;
+			size_t n = strlen(list);
+			snprintf(list + n, sizeof(list) - n, "%s%s %.0f%%", shown ? ", " : "", L->name,
+				 100 * frac(L->rows, F->rows));
+			shown++;
+		}
+		EVIDENCE("rows found per known leak: %s", list);
+	}
+	if (F->seg.n)
+		EVIDENCE("%zu segment%s by dominant source (blocks of rows taken from one earlier dump read as few, long segments)",
+			 F->seg.n, F->seg.n == 1 ? "" : "s");
+	if (F->latest) {
+		char d[16];
+		ymd_text(F->latest, d);
+		EVIDENCE("latest date in the dump: %s", d);
+	}
+	if (F->dup_norm)
+		EVIDENCE("%s rows repeat an earlier row (%s byte for byte)", fmt_count(F->dup_norm, a1),
+			 fmt_count(F->dup_exact, a2));
+	if (F->checksum && frac(F->checksum, F->ids12) >= 0.01)
+		EVIDENCE("%.1f%% of the IINs fail their checksum: typed by hand or made up",
+			 100 * frac(F->checksum, F->ids12));
+	if (F->future || F->ancient)
+		EVIDENCE("impossible dates: %s in the future, %s birth dates before 1900", fmt_count(F->future, a1),
+			 fmt_count(F->ancient, a2));
+	if (F->hex)
+		EVIDENCE("%s passwords in $HEX[] notation: a password cracker's output was merged in",
+			 fmt_count(F->hex, a1));
+	if (F->domain_skew >= 0.3)
+		EVIDENCE("the e-mail domains are mixed unlike the known leaks' (skew %.2f of 1)", F->domain_skew);
+	if (F->problems)
+		EVIDENCE("%d part%s of the library could not be read: the figures may be too low", F->problems,
+			 F->problems == 1 ? "" : "s");
+}
+#undef EVIDENCE
+
+/* Everything one run holds, released by run_release() whatever happened. */
+struct an_run {
+	struct an a;
+	struct library *lib;
+	struct lib_leak *ll;
+	struct aleak *leaks;
+	struct lib_profile *lp;
+	size_t nleaks;
+	struct report rep;
+	struct profile prof;
+	uint64_t hex; /* $HEX[] passwords, from the workers */
+	struct xsort *hs;
+	char libpath[4096];
+};
+
+/* Step 5: the findings, from the counts of pass two and the profile. */
+static void
+findings_fill(struct an_run *R, struct findings *F)
+{
+	struct an *a = &R->a;
+	struct report *rep = &R->rep;
+	F->total = rep->total;
+	F->parsed = rep->parsed;
+	F->rejected = rep->rejected;
+	F->dup_norm = rep->dup_norm;
+	F->dup_exact = rep->dup_exact;
+	F->rows = a->rows;
+	memcpy(F->status, rep->status, sizeof(F->status));
+	F->v = a->o->v;
+	F->seg = rep->seg;
+	memset(&rep->seg, 0, sizeof(rep->seg));
+	F->bins = rep->bins;
+	F->strip = rep->strip;
+	rep->strip = NULL;
+	F->problems = rep->problems;
+	F->key_id = a->key.id;
+	fill_leaks(F, R->leaks, R->nleaks);
+	fill_columns(F, &a->ss, rep, &R->prof, R->lp);
+	fill_combos(F, rep);
+	F->hex = R->hex;
+	F->domain_skew = domain_skew(&R->prof, R->lp, R->nleaks);
+	memcpy(F->birth_years, R->prof.years, sizeof(F->birth_years));
+	uint64_t known = rep->status[RC_COPIED] + rep->status[RC_MERGED] + rep->status[RC_UPDATED];
+	F->with_id = known + rep->status[RC_NEW];
+	F->known = frac(known, F->with_id);
+	F->label = analysis_verdict(&a->o->v, F->known);
+	fill_evidence(F, known);
+}
+
+/* Never set: the flag of a run that cannot be stopped. */
+static volatile sig_atomic_t never;
+
+void
+analyze_opts_init(struct analyze_opts *o, const struct walk_opts *in)
+{
+	memset(o, 0, sizeof(*o));
+	o->memory = 1ull << 30;
+	o->tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	o->v.recompilation = 0.8;
+	o->v.partial = 0.2;
+	o->in = in;
+}
+
+/*
+ * The key and the library: its leaks, their sets and profiles. A library
+ * that does not exist is an empty one. 0, or -1 (err).
+ */
+static int
+run_library(struct an_run *R, char *err, size_t errlen)
+{
+	const struct analyze_opts *o = R->a.o;
+	struct lib_open_opts lo = { .mode = LIB_READ };
+	char e[1024];
+
+	if (o->key_file) {
+		if (fp_key_from_file(&R->a.key, o->key_file, err, errlen) < 0)
+			return -1;
+	} else
+		fp_key_default(&R->a.key);
+	if (library_locate(o->library, R->libpath, sizeof(R->libpath), err, errlen) < 0)
+		return -1;
+	errno = 0;
+	R->lib = library_open(R->libpath, &lo, e, sizeof(e));
+	if (!R->lib && errno != ENOENT) {
+		snprintf(err, errlen, "%s", e);
+		return -1;
+	}
+	if (R->lib && (library_check_key(R->lib, R->a.key.id, 0, err, errlen) < 0 ||
+		       library_leaks(R->lib, &R->ll, &R->nleaks, err, errlen) < 0))
+		return -1;
+	if (!R->nleaks)
+		walk_say(o->in, "note: the library '%s' holds no known leak: every row will be new", R->libpath);
+	R->leaks = xcalloc(R->nleaks ? R->nleaks : 1, sizeof(*R->leaks));
+	R->lp = xcalloc(R->nleaks ? R->nleaks : 1, sizeof(*R->lp));
+	for (size_t i = 0; i < R->nleaks; i++) {
+		R->leaks[i].l = R->ll[i];
+		if (library_sets(R->lib, R->ll[i].id, &R->leaks[i].sets, &R->leaks[i].nsets, e, sizeof(e)) < 0 ||
+		    library_profile(R->lib, R->ll[i].name, &R->lp[i], e, sizeof(e)) < 0) {
+			walk_say(o->in, "error: leak '%s': %s", R->ll[i].name, e);
+			R->leaks[i].unreadable = 1;
+			R->rep.problems++;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Step 1: the dump through the workers: row summaries into the rows
+ * file, keys into the sort, the profile merged. 0, or -1 (err).
+ */
+static int
+run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *err, size_t errlen)
+{
+	struct an *a = &R->a;
+	const struct analyze_opts *o = a->o;
+
+	if ((a->rows_fd = xio_tmpfile(o->tmpdir, "rows", NULL, 0)) < 0) {
+		snprintf(err, errlen, "cannot create a temporary file in '%s': %s", o->tmpdir, strerror(errno));
+		return -1;
+	}
+	a->rbuf = xmalloc(1u << 20);
+	/*
+	 * The workers hand their keys to the sort (core/bsort.h), each as a
+	 * producer of its own; half the budget goes to it, the rest to the
+	 * hits' sort and the buffers.
+	 */
+	struct bsort_opts bo = { .memory = o->memory / 2, .tmpdir = o->tmpdir, .producers = nthreads,
+				 .nsets = SET_RAW + 1, .with_values = 1 };
+	if (!(a->bs = bsort_new(&bo, err, errlen)))
+		return -1;
+	struct aworker *w = xcalloc(nthreads, sizeof(*w));
+	void **wctx = xcalloc(nthreads, sizeof(*wctx));
+	int rc = 0;
+	for (unsigned i = 0; i < nthreads; i++) {
+		w[i].bs = a->bs;
+		w[i].index = i;
+		facts_init(&w[i].f, &a->key, o->region); /* the region was checked by analyze_run() */
+		profile_init(&w[i].prof, 0);
+		w[i].f.seen = an_seen;
+		w[i].f.bad = an_bad;
+		w[i].show_values = o->show_values;
+		w[i].f.ctx = &w[i];
+		wctx[i] = &w[i];
+	}
+	struct schemas_opts so = { .region = o->region, .emit = an_emit, .forced = an_forced, .ctx = a };
+	schemas_init(&a->ss, &so);
+	a->pipe = pipe_new(nthreads, an_work, wctx, an_done, a);
+	struct walk_cb cb = { .ctx = a, .begin = an_begin, .record = an_record, .end = an_end };
+	walk_paths(o->in, paths, npaths, &cb, &R->rep.walk);
+	if (a->cur)
+		pipe_submit(a->pipe, a->cur);
+	pipe_free(a->pipe);
+	if (a->failed) {
+		snprintf(err, errlen, "%s", a->err);
+		rc = -1;
+	} else if (a->rlen && xio_write_all(a->rows_fd, a->rbuf, a->rlen) < 0) {
+		snprintf(err, errlen, "cannot write a spill file: %s", strerror(errno));
+		rc = -1;
+	} else if (*a->stop) {
+		snprintf(err, errlen, "interrupted");
+		rc = -1;
+	}
+	for (unsigned i = 0; i < nthreads; i++) {
+		profile_merge(&R->prof, &w[i].prof);
+		profile_release(&w[i].prof);
+		facts_release(&w[i].f);
+		R->hex += w[i].hex;
+		free(w[i].kv);
+	}
+	free(w);
+	free(wctx);
+	R->rep.total = R->rep.walk.parsed + R->rep.walk.rejected;
+	R->rep.parsed = R->rep.walk.parsed;
+	R->rep.rejected = R->rep.walk.rejected;
+	return rc;
+}
+
+/* Steps 2-3: the dump's keys, sorted, joined set by set with each known leak; hits into R->hs. */
+static int
+run_join(struct an_run *R, unsigned nthreads, char *err, size_t errlen)
+{
+	struct an *a = &R->a;
+	const struct analyze_opts *o = a->o;
+	struct xsort_opts ho = { .memory = o->memory / 2 < (256ull << 20) ? o->memory / 2 : 256ull << 20,
+				 .tmpdir = o->tmpdir, .with_values = 1, .threads = o->threads == 1 ? 1 : 2 };
+	if (!(R->hs = xsort_new(&ho, err, errlen)))
+		return -1;
+	struct joiner j;
+	memset(&j, 0, sizeof(j));
+	j.in = o->in;
+	j.stop = a->stop;
+	j.lib = R->lib;
+	j.leaks = R->leaks;
+	j.nleaks = R->nleaks;
+	j.hs = R->hs;
+	j.rep = &R->rep;
+	j.base = xcalloc(R->nleaks + 1, sizeof(*j.base));
+	for (size_t i = 0; i < R->nleaks; i++)
+		j.base[i + 1] = j.base[i] + R->leaks[i].nsets;
+	j.open = xcalloc(j.base[R->nleaks] ? j.base[R->nleaks] : 1, sizeof(*j.open));
+	int rc = join_all(a, &j, nthreads, err, errlen);
+	bsort_free(a->bs);
+	a->bs = NULL;
+	for (size_t i = 0; i < j.base[R->nleaks]; i++)
+		if (j.open[i])
+			fpset_close(j.open[i]);
+	for (unsigned c = 0; c < FACT_SETS; c++) {
+		free(j.ck[c]);
+		free(j.cv[c]);
+		free(j.hit[c]);
+	}
+	free(j.open);
+	free(j.base);
+	if (rc == 0 && xsort_finish(R->hs, 0, err, errlen) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* Step 4: the rows, in order, beside their hits. */
+static int
+run_rows(struct an_run *R, char *err, size_t errlen)
+{
+	struct an *a = &R->a;
+	struct report *rep = &R->rep;
+	rep->cols = xcalloc(a->ss.n ? a->ss.n : 1, sizeof(*rep->cols));
+	for (size_t s = 0; s < a->ss.n; s++) {
+		rep->cols[s] = xcalloc(a->ss.v[s]->ncols ? a->ss.v[s]->ncols : 1, sizeof(**rep->cols));
+		for (size_t c = 0; c < a->ss.v[s]->ncols; c++)
+			rep->cols[s][c].found = xcalloc(R->nleaks ? R->nleaks : 1, sizeof(uint64_t));
+	}
+	rep->bins = a->rows < STRIP_BINS ? (size_t)a->rows : STRIP_BINS;
+	rep->strip = xcalloc(rep->bins ? rep->bins * (R->nleaks + 2) : 1, sizeof(*rep->strip));
+	rep->combos = xcalloc(2 * COMBOS_MAX, sizeof(*rep->combos));
+	struct pass2 p2;
+	pass2_init(&p2, a, R->leaks, R->nleaks, rep, R->hs);
+	int rc = pass2_run(&p2, err, errlen);
+	pass2_release(&p2);
+	if (rc == 0) {
+		uint64_t min = a->o->segment_min ? a->o->segment_min : (a->rows / 10000 > 8 ? a->rows / 10000 : 8);
+		segments_smooth(&rep->seg, min);
+	}
+	return rc;
+}
+
+static void
+run_release(struct an_run *R)
+{
+	struct an *a = &R->a;
+	struct report *rep = &R->rep;
+	if (rep->cols) {
+		for (size_t s = 0; s < a->ss.n; s++) {
+			for (size_t c = 0; c < a->ss.v[s]->ncols; c++)
+				free(rep->cols[s][c].found);
+			free(rep->cols[s]);
+		}
+		free(rep->cols);
+	}
+	segments_release(&rep->seg);
+	free(rep->strip);
+	if (rep->combos)
+		for (size_t i = 0; i < 2 * COMBOS_MAX; i++)
+			free(rep->combos[i].m);
+	free(rep->combos);
+	for (size_t i = 0; i < R->nleaks; i++) {
+		free(R->leaks[i].sets);
+		lib_profile_release(&R->lp[i]);
+	}
+	lib_leaks_free(R->ll, R->nleaks);
+	free(R->leaks);
+	free(R->lp);
+	if (R->hs)
+		xsort_free(R->hs);
+	if (a->bs)
+		bsort_free(a->bs);
+	if (a->rows_fd >= 0)
+		close(a->rows_fd);
+	profile_release(&R->prof);
+	schemas_release(&a->ss);
+	free(a->rbuf);
+	fp_key_release(&a->key);
+	if (R->lib)
+		library_close(R->lib);
+}
+
+int
+analyze_run(const struct analyze_opts *o, char **paths, int npaths, struct findings *F, char *err,
+	    size_t errlen)
+{
+	struct an_run R;
+
+	memset(&R, 0, sizeof(R));
+	memset(F, 0, sizeof(*F));
+	err[0] = '\0';
+	R.a.o = o;
+	R.a.stop = o->stop ? o->stop : &never;
+	R.a.rows_fd = -1;
+	profile_init(&R.prof, 0);
+	unsigned nthreads = o->threads;
+	if (!nthreads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		nthreads = n > 0 ? (unsigned)n : 1;
+	}
+	if (o->region && !norm_region_known(o->region)) {
+		snprintf(err, errlen, "unknown region '%s'", o->region);
+		run_release(&R);
+		return DT_FATAL;
+	}
+	int rc = run_library(&R, err, errlen);
+	if (!rc)
+		rc = run_read(&R, paths, npaths, nthreads, err, errlen);
+	if (!rc)
+		rc = run_join(&R, nthreads, err, errlen);
+	if (!rc)
+		rc = run_rows(&R, err, errlen);
+	if (!rc) {
+		findings_fill(&R, F);
+		F->walk = R.rep.walk;
+		snprintf(F->library, sizeof(F->library), "%s", R.libpath);
+	}
+	run_release(&R);
+	return rc ? DT_FATAL : DT_OK;
+}

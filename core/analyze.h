@@ -1,0 +1,73 @@
+/*
+ * The analysis engine: is this dump new, or a recompilation of known
+ * leaks? (DESIGN.md, "The analysis".)
+ *
+ * 1. The dump is read as ingest reads a leak: typed, normalized, turned
+ *    into facts and keys (core/facts.h) by worker threads. Each row's
+ *    summary (its schema, facts, non-empty columns) goes in input order
+ *    to a spill file; each key, with its set, row and facts, to the
+ *    bucketed sort of core/bsort.h.
+ * 2. The sort gives each set's keys back in ascending order, bucket by
+ *    bucket, on both threads (repeated record keys are counted on the
+ *    way: the dump's own duplicates).
+ * 3. Each chunk of a set's keys is joined with every known leak's set of
+ *    that kind, block by block (fpset_join): every hit, (row, facts,
+ *    leak), goes to a second sorter, keyed by row.
+ * 4. The rows are read back in order beside their hits and classified
+ *    (core/analysis.h); counts, sources per field, segments and the
+ *    per-row records come out of that one pass.
+ * 5. The findings (core/findings.h): the verdict and its evidence,
+ *    lineage, plausibility, freshness.
+ * Memory stays bounded: everything that grows with the dump is sorted
+ * with spill or streamed from a file. The engine prints nothing and never
+ * exits: messages go through the walk's hook (o->in), the per-row
+ * records through o->records, a failure comes back as DT_FATAL.
+ */
+#ifndef DT_ANALYZE_H
+#define DT_ANALYZE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/analysis.h"
+#include "core/findings.h"
+#include "core/walk.h"
+
+struct analyze_opts {
+	const char *library;  /* its path, or NULL for the default (library_locate()) */
+	const char *key_file; /* the library's secret key, or NULL for the default key */
+	const char *region;   /* phone region, NULL for the default */
+	const char *tmpdir;   /* where spill files go */
+	uint64_t memory;      /* budget for the sorts, at least 4 MiB */
+	unsigned threads;     /* workers; 0 for every core */
+	struct verdict_opts v;
+	uint64_t segment_min; /* shortest segment kept; 0: one row in 10,000, at least 8 */
+	/*
+	 * The per-row records: each line (newline included; a CSV's header
+	 * first) handed to records, which returns 0, or -1 to fail the run
+	 * with errno's reason. NULL: none made.
+	 */
+	int (*records)(void *ctx, const char *line, size_t len);
+	void *records_ctx;
+	int records_csv; /* CSV, one column per dump column; else JSON Lines */
+	int show_values; /* the rows' values in the JSON Lines: PERSONAL DATA */
+	const struct walk_opts *in; /* how the dump is read; its hook gets the messages */
+	/* Set to stop (a signal handler): checked at every record, set and row. NULL: never. */
+	volatile sig_atomic_t *stop;
+};
+
+/* Defaults: 1 GiB, $TMPDIR or /tmp, every core, thresholds 0.8 and 0.2. */
+void analyze_opts_init(struct analyze_opts *o, const struct walk_opts *in);
+
+/*
+ * Analyzes the dump paths[0..npaths) against the library. DT_OK with the
+ * findings in F (the caller releases them with findings_release()), or
+ * DT_FATAL with the reason in err and F empty. A missing library is an
+ * empty one (every row new); a leak or set that cannot be read is left
+ * out, named through the message hook and counted in F->problems.
+ */
+int analyze_run(const struct analyze_opts *o, char **paths, int npaths, struct findings *F,
+		char *err, size_t errlen);
+
+#endif
