@@ -18,9 +18,7 @@
 
 struct aopts {
 	struct analyze_opts an;
-	const char *json_path, *records_path, *fail_on, *html_path;
-	int argc; /* the command line, for the HTML report's "how to reproduce" */
-	char **argv;
+	struct analyze_out out;
 };
 
 static int
@@ -52,7 +50,7 @@ command_line(struct dynbuf *cmd, int argc, char **argv)
 }
 
 static void
-write_json(const struct aopts *o, const struct findings *F)
+write_json(const struct analyze_out *o, const struct findings *F)
 {
 	struct dynbuf b;
 	dynbuf_init(&b, (size_t)1 << 32);
@@ -68,7 +66,8 @@ write_json(const struct aopts *o, const struct findings *F)
 
 /* The page is drawn from the JSON: it can show nothing the JSON does not hold. */
 static void
-write_html(const struct aopts *o, const struct findings *F, char **paths, int npaths)
+write_html(const struct analyze_out *o, int show_values, const struct findings *F, char **paths,
+	   int npaths)
 {
 	struct dynbuf b, page, cmd, in;
 	char id[24], now[32], err[1024];
@@ -85,7 +84,7 @@ write_html(const struct aopts *o, const struct findings *F, char **paths, int np
 	snprintf(id, sizeof(id), "%016llx", (unsigned long long)F->key_id);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now_t, &tm));
 	struct html_meta m = { dynbuf_str(&in), dynbuf_str(&cmd), PACKAGE_VERSION, F->library, id, now,
-			       o->an.show_values };
+			       show_values };
 	if (report_html(b.buf, b.len, &m, &page, err, sizeof(err)) < 0)
 		die("cannot write the report '%s': %s", o->html_path, err);
 	FILE *hf = fopen(o->html_path, "w");
@@ -99,8 +98,9 @@ write_html(const struct aopts *o, const struct findings *F, char **paths, int np
 	dynbuf_release(&in);
 }
 
-static int
-run(struct aopts *o, const struct common *co, char **paths, int npaths)
+int
+analyze_report(struct analyze_opts *an, const struct analyze_out *o, const struct common *co,
+	       char **paths, int npaths)
 {
 	char err[1024];
 	struct findings F;
@@ -110,18 +110,24 @@ run(struct aopts *o, const struct common *co, char **paths, int npaths)
 		records = !strcmp(o->records_path, "-") ? stdout : fopen(o->records_path, "w");
 		if (!records)
 			die("cannot open '%s' for writing: %s", o->records_path, strerror(errno));
-		o->an.records = records_write;
-		o->an.records_ctx = records;
+		an->records = records_write;
+		an->records_ctx = records;
 	}
-	if (analyze_run(&o->an, paths, npaths, &F, err, sizeof(err)) != DT_OK)
-		die("%s", err);
+	int st = analyze_run(an, paths, npaths, &F, err, sizeof(err));
 	progress_clear();
+	if (st != DT_OK && an->stop && *an->stop) {
+		if (records && records != stdout)
+			fclose(records);
+		return -1;
+	}
+	if (st != DT_OK)
+		die("%s", err);
 	if (records && records != stdout && fclose(records) != 0)
 		die("cannot write '%s': %s", o->records_path, strerror(errno));
 	if (o->json_path)
 		write_json(o, &F);
 	if (o->html_path)
-		write_html(o, &F, paths, npaths);
+		write_html(o, an->show_values, &F, paths, npaths);
 	if (!o->json_path || strcmp(o->json_path, "-"))
 		if (!co->in.quiet || (!o->json_path && !o->html_path)) {
 			struct dynbuf t;
@@ -200,8 +206,8 @@ cmd_analyze(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	common_init(&co);
 	analyze_opts_init(&o.an, &co.in);
-	o.argc = argc;
-	o.argv = argv;
+	o.out.argc = argc;
+	o.out.argv = argv;
 	struct work_opts work = { &o.an.region, &o.an.key_file, &o.an.tmpdir, &o.an.memory,
 				  &o.an.threads, 4 << 20 };
 	optind = 1;
@@ -215,13 +221,13 @@ cmd_analyze(int argc, char **argv)
 			o.an.library = optarg;
 			break;
 		case 'J':
-			o.json_path = optarg;
+			o.out.json_path = optarg;
 			break;
 		case 'H':
-			o.html_path = optarg;
+			o.out.html_path = optarg;
 			break;
 		case 'r':
-			o.records_path = optarg;
+			o.out.records_path = optarg;
 			break;
 		case 'F':
 			if (!strcmp(optarg, "csv"))
@@ -235,7 +241,7 @@ cmd_analyze(int argc, char **argv)
 		case 'f':
 			if (strcmp(optarg, "recompilation") && strcmp(optarg, "partial"))
 				die_usage("analyze", "bad --fail-on '%s' (recompilation, partial)", optarg);
-			o.fail_on = optarg;
+			o.out.fail_on = optarg;
 			break;
 		case 'X':
 			o.an.v.recompilation = parse_share("analyze", "--recompilation-threshold", optarg);
@@ -259,13 +265,13 @@ cmd_analyze(int argc, char **argv)
 		die_usage("analyze", "--partial-threshold is above --recompilation-threshold");
 	if (optind >= argc)
 		die_usage("analyze", "no input given (use - for standard input)");
-	if (o.an.show_values && (!o.records_path || o.an.records_csv))
+	if (o.an.show_values && (!o.out.records_path || o.an.records_csv))
 		die_usage("analyze", "--show-values puts the values in the JSON Lines of --records: give --records FILE");
 	if (o.an.show_values)
 		warnx("warning: --show-values: '%s' will hold personal data; handle it as the dump itself",
-		      o.records_path);
+		      o.out.records_path);
 	common_start(&co);
-	int rc = run(&o, &co, argv + optind, argc - optind);
+	int rc = analyze_report(&o.an, &o.out, &co, argv + optind, argc - optind);
 	common_finish(&co);
 	return rc;
 }

@@ -134,6 +134,27 @@ struct lib_leak;
 /* A leak's catalog fields as one JSON object (list --json, show --json). */
 void list_leak_json(struct jsonw *jw, const struct lib_leak *l);
 
+struct analyze_opts;
+/* Where analyze and compare write an analysis. */
+struct analyze_out {
+	const char *json_path, *records_path, *fail_on, *html_path;
+	int argc; /* the command line, for the HTML report's "how to reproduce" */
+	char **argv;
+};
+
+/*
+ * Runs the analysis an of paths and writes it as out says: the text
+ * summary, --json, --html, --records. Returns the exit code, or -1 when
+ * an->stop stopped it; dies on a fatal error.
+ */
+int analyze_report(struct analyze_opts *an, const struct analyze_out *out, const struct common *co,
+		   char **paths, int npaths);
+
+struct ingest_opts;
+struct ingest_result;
+/* The result of an ingest, as ingest prints it: JSON on stdout, or a line on stderr unless quiet. */
+void ingest_print(const struct ingest_opts *o, const struct ingest_result *r, int json);
+
 /* Subcommands. */
 int cmd_sniff(int argc, char **argv);
 int cmd_cat(int argc, char **argv);

@@ -1,17 +1,14 @@
 /*
  * dumptrace compare A B: the analysis of B against A alone, without a
- * library. A is ingested, exactly as `ingest` does it, into a library made
- * for the occasion in a temporary directory, under its file name; B is
- * analyzed against that library as `analyze` does it; the directory is
- * removed afterwards, whatever happened.
- *
- * The work runs in a child process and the parent only waits and cleans
- * up: ingest and analyze end the program with exit() on a fatal error,
- * and ingest catches SIGINT for its own clean-up, so a process that stays
- * out of both is the one place sure to see the end and remove the
- * temporary library (SIGKILL aside). No option is read twice: compare
- * checks the values up front, then hands each option to the step (or both)
- * it belongs to, so a bad --fail-on fails before A is read, not after.
+ * library. A is ingested (core/ingest.h) into a library made for the
+ * occasion in a temporary directory, under its file name; B is analyzed
+ * against it (core/analyze.h) and reported as `analyze` reports; the
+ * directory is removed afterwards, whatever happened: on every return, on
+ * every exit (die() included, through atexit), and on SIGINT, SIGTERM,
+ * SIGHUP and SIGQUIT, which stop the engines at the next record (or at
+ * once while a read waits for input) and are raised again once the
+ * directory is gone, so that the shell sees them. A second signal ends
+ * the program at once. Every option's value is checked before A is read.
  */
 #include "config.h"
 
@@ -20,36 +17,24 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "core/analyze.h"
+#include "core/ingest.h"
 #include "core/norm.h"
+#include "core/status.h"
 #include "core/xalloc.h"
-
-/* Where an option goes. */
-#define TO_INGEST 1u
-#define TO_ANALYZE 2u
-#define TO_BOTH (TO_INGEST | TO_ANALYZE)
-
-/* Seconds a child that was passed a signal has to end before it is killed. */
-#define COMPARE_GRACE 2
 
 /* A leak name's limit in ingest. */
 #define NAME_MAX_BYTES 200
 
-/* An argument vector under construction, NULL-terminated; its "--NAME" strings are owned. */
-struct compare_argv {
-	char **v;
-	size_t n, alloc;
-	char **owned;
-	size_t nowned, owned_alloc;
-};
-
-/* The child's pid, for the signal handler to pass signals on. */
-static volatile pid_t compare_child;
-/* The first termination signal the parent got, if any. */
+/* The temporary directory, for the exit handler; NULL once removed. */
+static char *compare_dir;
+/* The first termination signal, if any. */
 static volatile sig_atomic_t compare_signal;
+
+static const int compare_sigs[4] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
 static void
 help(void)
@@ -86,44 +71,6 @@ help(void)
 	       "\n" COMMON_HELP);
 }
 
-static void
-compare_argv_push(struct compare_argv *a, const char *s)
-{
-	a->v = xgrow(a->v, &a->alloc, a->n + 2, sizeof(*a->v));
-	a->v[a->n++] = (char *)s;
-	a->v[a->n] = NULL;
-}
-
-static void
-compare_argv_init(struct compare_argv *a, const char *cmd)
-{
-	memset(a, 0, sizeof(*a));
-	compare_argv_push(a, cmd);
-}
-
-/* Pushes "--NAME", then its value when it has one. */
-static void
-compare_argv_option(struct compare_argv *a, const char *name, const char *value)
-{
-	size_t n = strlen(name) + 3;
-	char *s = xmalloc(n);
-	snprintf(s, n, "--%s", name);
-	a->owned = xgrow(a->owned, &a->owned_alloc, a->nowned + 1, sizeof(*a->owned));
-	a->owned[a->nowned++] = s;
-	compare_argv_push(a, s);
-	if (value)
-		compare_argv_push(a, value);
-}
-
-static void
-compare_argv_release(struct compare_argv *a)
-{
-	for (size_t i = 0; i < a->nowned; i++)
-		free(a->owned[i]);
-	free(a->owned);
-	free(a->v);
-}
-
 /*
  * A's leak name: its file name, with what ingest refuses made harmless
  * (control characters, more than 200 bytes; cut on a character boundary).
@@ -157,17 +104,6 @@ compare_leak_name(const char *path)
 	return name;
 }
 
-/* What common_option() allocated for --type, only checked here. */
-static void
-compare_types_release(struct common *co)
-{
-	for (size_t i = 0; i < co->ntypes; i++)
-		free(co->types[i].column);
-	free(co->types);
-	co->types = NULL;
-	co->ntypes = 0;
-}
-
 static int
 compare_unlink(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -187,54 +123,47 @@ compare_cleanup(const char *dir)
 		warnx("warning: cannot remove '%s': %s", dir, strerror(errno));
 }
 
-/*
- * The parent passes termination signals on to the child. Ingest only
- * notes them and may not look again (done already, or blocked on a silent
- * standard input), so a child still there after the grace period is
- * killed: nothing is lost, its library is thrown away anyway.
- */
+static void
+compare_atexit(void)
+{
+	if (compare_dir) {
+		compare_cleanup(compare_dir);
+		free(compare_dir);
+		compare_dir = NULL;
+	}
+}
+
+/* The first signal stops the engines; a second one ends the program as it would have. */
 static void
 compare_on_signal(int sig)
 {
-	if (!compare_signal) {
-		compare_signal = sig;
-		alarm(COMPARE_GRACE);
+	if (compare_signal) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
 	}
-	if (compare_child > 0)
-		kill(compare_child, sig);
+	compare_signal = sig;
 }
 
+/* Catches the termination signals (one ignored when we started, nohup say, stays ignored). */
 static void
-compare_on_alarm(int sig)
+compare_catch(struct sigaction old[4])
 {
-	(void)sig;
-	if (compare_child > 0)
-		kill(compare_child, SIGKILL);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = compare_on_signal;
+	for (int i = 0; i < 4; i++) {
+		sigaction(compare_sigs[i], NULL, &old[i]);
+		if (old[i].sa_handler != SIG_IGN)
+			sigaction(compare_sigs[i], &sa, NULL);
+	}
 }
 
-/*
- * The child: ingest A, then analyze B. Never returns; its exit code is
- * analyze's, or 1 when analyze said 0 but some records of A were rejected.
- */
-static _Noreturn void
-compare_child_run(struct compare_argv *ing, struct compare_argv *an, const int *sigs,
-		  const struct sigaction *old, int nsigs)
-{
-	int rc = cmd_ingest((int)ing->n, ing->v);
-	/* ingest left its handlers, which only set a flag: analyze must stop on Ctrl-C */
-	for (int i = 0; i < nsigs; i++)
-		sigaction(sigs[i], &old[i], NULL);
-	int rc2 = cmd_analyze((int)an->n, an->v);
-	if (rc2 == EXIT_CLEAN)
-		rc2 = rc;
-	compare_argv_release(ing);
-	compare_argv_release(an);
-	fflush(NULL);
-	exit(rc2);
-}
-
-int
-cmd_compare(int argc, char **argv)
+/* The analysis options of compare, as analyze's; the ones for A are copied from them. */
+static int
+compare_options(int argc, char **argv, struct common *co, struct analyze_opts *an,
+		struct analyze_out *out)
 {
 	static const struct option opts[] = {
 		COMMON_LONG_OPTIONS,
@@ -253,177 +182,164 @@ cmd_compare(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct common co; /* only to check the input options' values */
-	struct compare_argv ing, an;
-	double recompilation = 0.8, partial = 0.2;
-	const char *tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	int opt, idx;
+	int opt;
 	int64_t v;
 
-	common_init(&co);
-	compare_argv_init(&ing, "ingest");
-	compare_argv_init(&an, "analyze");
 	optind = 1;
-	for (;;) {
-		idx = -1;
-		if ((opt = getopt_long(argc, argv, "qhj:", opts, &idx)) == -1)
+	while ((opt = getopt_long(argc, argv, "qhj:", opts, NULL)) != -1) {
+		if (common_option(co, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'J':
+			out->json_path = optarg;
 			break;
-		unsigned to = TO_ANALYZE;
-		if (common_option(&co, opt, optarg))
-			to = opt == 0x1005 ? TO_ANALYZE : TO_BOTH;
-		else
-			switch (opt) {
-			case 'F':
-				if (strcmp(optarg, "csv") && strcmp(optarg, "jsonl") && strcmp(optarg, "json"))
-					die_usage("compare", "unknown records format '%s' (jsonl, csv)", optarg);
-				break;
-			case 'f':
-				if (strcmp(optarg, "recompilation") && strcmp(optarg, "partial"))
-					die_usage("compare", "bad --fail-on '%s' (recompilation, partial)", optarg);
-				break;
-			case 'X':
-				recompilation = parse_share("compare", "--recompilation-threshold", optarg);
-				break;
-			case 'P':
-				partial = parse_share("compare", "--partial-threshold", optarg);
-				break;
-			case 'S':
-				if (parse_size(optarg) < 1)
-					die_usage("compare", "bad --segment-min '%s'", optarg);
-				break;
-			case 'R':
-				if (!norm_region_known(optarg))
-					die_usage("compare", "unknown --region '%s'", optarg);
-				to = TO_BOTH;
-				break;
-			case 'k':
-				to = TO_BOTH;
-				break;
-			case 'M':
-				/* analyze's floor, the higher of the two */
-				if (parse_size(optarg) < (4 << 20))
-					die_usage("compare", "bad size '%s' for --memory (at least 4M)", optarg);
-				to = TO_BOTH;
-				break;
-			case 'T':
-				tmpdir = optarg;
-				to = TO_BOTH;
-				break;
-			case 'j':
-				v = atoi(optarg);
-				if (v < 1 || v > 64)
-					die_usage("compare", "bad thread count '%s' (1 to 64)", optarg);
-				to = TO_BOTH;
-				break;
-			case 'J':
-			case 'r':
-				break;
-			case 'h':
-				help();
-				compare_argv_release(&ing);
-				compare_argv_release(&an);
-				compare_types_release(&co);
-				return EXIT_CLEAN;
-			default:
-				die_usage("compare", "bad option");
-			}
-		/* short options give no index: -q and -j are the only ones */
-		const char *name = idx >= 0 ? opts[idx].name : opt == 'q' ? "quiet" : "threads";
-		int flag = idx >= 0 ? opts[idx].has_arg == no_argument : opt == 'q';
-		const char *value = flag ? NULL : optarg;
-		if (to & TO_INGEST)
-			compare_argv_option(&ing, name, value);
-		if (to & TO_ANALYZE)
-			compare_argv_option(&an, name, value);
+		case 'r':
+			out->records_path = optarg;
+			break;
+		case 'F':
+			if (!strcmp(optarg, "csv"))
+				an->records_csv = 1;
+			else if (strcmp(optarg, "jsonl") && strcmp(optarg, "json"))
+				die_usage("compare", "unknown records format '%s' (jsonl, csv)", optarg);
+			else
+				an->records_csv = 0;
+			break;
+		case 'f':
+			if (strcmp(optarg, "recompilation") && strcmp(optarg, "partial"))
+				die_usage("compare", "bad --fail-on '%s' (recompilation, partial)", optarg);
+			out->fail_on = optarg;
+			break;
+		case 'X':
+			an->v.recompilation = parse_share("compare", "--recompilation-threshold", optarg);
+			break;
+		case 'P':
+			an->v.partial = parse_share("compare", "--partial-threshold", optarg);
+			break;
+		case 'S':
+			if ((v = parse_size(optarg)) < 1)
+				die_usage("compare", "bad --segment-min '%s'", optarg);
+			an->segment_min = (uint64_t)v;
+			break;
+		case 'R':
+			if (!norm_region_known(optarg))
+				die_usage("compare", "unknown --region '%s'", optarg);
+			an->region = optarg;
+			break;
+		case 'k':
+			an->key_file = optarg;
+			break;
+		case 'M':
+			/* analyze's floor, the higher of the two */
+			if ((v = parse_size(optarg)) < (4 << 20))
+				die_usage("compare", "bad size '%s' for --memory (at least 4M)", optarg);
+			an->memory = (uint64_t)v;
+			break;
+		case 'T':
+			an->tmpdir = optarg;
+			break;
+		case 'j':
+			v = atoi(optarg);
+			if (v < 1 || v > 64)
+				die_usage("compare", "bad thread count '%s' (1 to 64)", optarg);
+			an->threads = (unsigned)v;
+			break;
+		case 'h':
+			help();
+			return -1;
+		default:
+			die_usage("compare", "bad option");
+		}
 	}
-	compare_types_release(&co);
-	if (partial > recompilation)
+	if (an->v.partial > an->v.recompilation)
 		die_usage("compare", "--partial-threshold is above --recompilation-threshold");
 	if (argc - optind != 2)
 		die_usage("compare", "compare takes two inputs, A and B (%d given)", argc - optind);
-	const char *a_path = argv[optind], *b_path = argv[optind + 1];
-	if (!strcmp(a_path, "-") && !strcmp(b_path, "-"))
+	if (!strcmp(argv[optind], "-") && !strcmp(argv[optind + 1], "-"))
 		die_usage("compare", "A and B cannot both be standard input");
+	return optind;
+}
 
-	size_t n = strlen(tmpdir) + 64;
+/* Ingests A into the library lib; the exit code so far (0 or 1), or -1 when stopped by a signal. */
+static int
+compare_ingest(const struct common *co, const struct analyze_opts *an, const char *lib, char *a_path)
+{
+	struct walk_opts in = co->in; /* --rejects is B's only */
+	struct ingest_opts o;
+	struct ingest_result r;
+	char *name = compare_leak_name(a_path);
+
+	in.rejects = NULL;
+	ingest_opts_init(&o, &in);
+	o.library = lib;
+	o.meta.name = name;
+	o.key_file = an->key_file;
+	o.region = an->region;
+	o.tmpdir = an->tmpdir;
+	o.memory = an->memory;
+	o.threads = an->threads;
+	o.stop = &compare_signal;
+	int st = ingest_run(&o, &a_path, 1, &r);
+	progress_clear();
+	if (st != DT_OK && compare_signal) {
+		free(name);
+		return -1;
+	}
+	if (st != DT_OK)
+		die("%s", r.err);
+	ingest_print(&o, &r, 0);
+	free(name);
+	return walk_status(&r.walk) ? EXIT_REJECTS : EXIT_CLEAN;
+}
+
+int
+cmd_compare(int argc, char **argv)
+{
+	struct common co;
+	struct analyze_opts an;
+	struct analyze_out out;
+	struct sigaction old[4];
+
+	common_init(&co);
+	analyze_opts_init(&an, &co.in);
+	memset(&out, 0, sizeof(out));
+	out.argc = argc;
+	out.argv = argv;
+	int first = compare_options(argc, argv, &co, &an, &out);
+	if (first < 0) {
+		common_finish(&co);
+		return EXIT_CLEAN;
+	}
+	size_t n = strlen(an.tmpdir) + 64;
 	char *dir = xmalloc(n), *lib = xmalloc(n + 8);
-	snprintf(dir, n, "%s/dumptrace-compare.XXXXXX", tmpdir);
+	snprintf(dir, n, "%s/dumptrace-compare.XXXXXX", an.tmpdir);
 	if (!mkdtemp(dir))
-		die("cannot create a temporary directory in '%s': %s", tmpdir, strerror(errno));
+		die("cannot create a temporary directory in '%s': %s", an.tmpdir, strerror(errno));
 	/* a library ingest creates itself, inside the directory we own */
 	snprintf(lib, n + 8, "%s/library", dir);
-	char *name = compare_leak_name(a_path);
-	compare_argv_push(&ing, "--library");
-	compare_argv_push(&ing, lib);
-	compare_argv_push(&ing, "--name");
-	compare_argv_push(&ing, name);
-	compare_argv_push(&ing, "--");
-	compare_argv_push(&ing, a_path);
-	compare_argv_push(&an, "--library");
-	compare_argv_push(&an, lib);
-	compare_argv_push(&an, "--");
-	compare_argv_push(&an, b_path);
+	compare_dir = dir;
+	atexit(compare_atexit);
+	compare_catch(old);
 
-	/*
-	 * Installed before the fork: a signal in between is passed on once the
-	 * pid is known. A signal ignored when we started (nohup, a background
-	 * job's SIGINT) stays ignored, in the parent and in the child.
-	 */
-	struct sigaction sa, old[5];
-	static const int sigs[5] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM };
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	fflush(NULL);
-	for (int i = 0; i < 5; i++) {
-		sigaction(sigs[i], NULL, &old[i]);
-		sa.sa_handler = sigs[i] == SIGALRM ? compare_on_alarm : compare_on_signal;
-		if (old[i].sa_handler != SIG_IGN || sigs[i] == SIGALRM)
-			sigaction(sigs[i], &sa, NULL);
+	common_start(&co);
+	co.in.src.stop = &compare_signal;
+	an.stop = &compare_signal;
+	an.library = lib;
+	int rc = compare_ingest(&co, &an, lib, argv[first]);
+	if (rc >= 0 && !compare_signal) {
+		int rc2 = analyze_report(&an, &out, &co, argv + first + 1, 1);
+		rc = rc2 == EXIT_CLEAN ? rc : rc2;
 	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		compare_cleanup(dir);
-		die("cannot start a process: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		for (int i = 0; i < 5; i++)
-			sigaction(sigs[i], &old[i], NULL);
-		free(dir);
-		compare_child_run(&ing, &an, sigs, old, 5);
-	}
-	compare_child = pid;
-	if (compare_signal)
-		kill(pid, compare_signal);
-
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			warnx("error: cannot wait for the comparison: %s", strerror(errno));
-			status = EXIT_USAGE << 8;
-			break;
-		}
-	alarm(0);
-	compare_cleanup(dir);
-	for (int i = 0; i < 5; i++)
-		sigaction(sigs[i], &old[i], NULL);
-	compare_argv_release(&ing);
-	compare_argv_release(&an);
-	free(name);
+	common_finish(&co);
+	compare_atexit();
+	for (int i = 0; i < 4; i++)
+		sigaction(compare_sigs[i], &old[i], NULL);
 	free(lib);
-	free(dir);
-
-	/* the signal we were sent, rather than the SIGKILL that may have ended the child */
-	int sig = compare_signal ? compare_signal : WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT || sig == SIGPIPE ||
-	    sig == SIGKILL) {
-		/* end as the child did, so that the shell sees the signal */
+	if (compare_signal) {
+		/* end as if killed by it, so that the shell sees the signal */
+		int sig = compare_signal;
 		signal(sig, SIG_DFL);
 		raise(sig);
 		return 128 + sig;
 	}
-	if (WIFSIGNALED(status)) {
-		warnx("error: the comparison ended by signal %d (%s)", sig, strsignal(sig));
-		return EXIT_USAGE;
-	}
-	return WEXITSTATUS(status);
+	return rc;
 }

@@ -85,16 +85,22 @@ run(struct ingest_opts *o, int json, char **paths, int npaths)
 	progress_clear();
 	if (st != DT_OK)
 		die("%s", r.err);
+	ingest_print(o, &r, json);
+	return walk_status(&r.walk) ? EXIT_REJECTS : EXIT_CLEAN;
+}
+
+void
+ingest_print(const struct ingest_opts *o, const struct ingest_result *r, int json)
+{
 	if (json)
-		print_json(o, &r);
+		print_json(o, r);
 	else if (!o->in->quiet) {
 		char a[32], b[32], c[32], d[32], e[32];
 		fprintf(stderr,
 			"dumptrace: ingested '%s': %s records (%s rejected, %s duplicates), %zu sets, %s keys, %s\n",
-			o->meta.name, fmt_count(r.records, a), fmt_count(r.rejected, b),
-			fmt_count(r.duplicates, c), r.sets, fmt_count(r.keys, d), fmt_bytes(r.bytes, e));
+			o->meta.name, fmt_count(r->records, a), fmt_count(r->rejected, b),
+			fmt_count(r->duplicates, c), r->sets, fmt_count(r->keys, d), fmt_bytes(r->bytes, e));
 	}
-	return walk_status(&r.walk) ? EXIT_REJECTS : EXIT_CLEAN;
 }
 
 static void
