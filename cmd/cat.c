@@ -103,6 +103,7 @@ cmd_cat(int argc, char **argv)
 	struct walk_cb cb = { .ctx = &c, .begin = cat_begin, .record = cat_record };
 	struct walk_totals t;
 	int rc = walk_paths(&co.in, argv + optind, argc - optind, &cb, &t);
+	progress_clear();
 
 	recout_finish(&c.ro);
 	if (out != stdout && fclose(out) != 0)

@@ -2,7 +2,7 @@
  * The analysis of a dump against the library (DESIGN.md, "The analysis"):
  * what each row is, given in which known leaks each of its facts was
  * found. The join itself (sorting the dump's keys, merging them with each
- * leak's sets) is driven by cmd/analyze.c; this module holds the rules:
+ * leak's sets) is driven by core/analyze.c; this module holds the rules:
  * a row's class and its dominant source, the segments, the verdict.
  *
  * Row classes:

@@ -1,7 +1,7 @@
 /*
  * The analysis as a self-contained HTML page (issue "A report a
  * journalist can publish from"): rendered from the analysis's JSON
- * document (cmd/analyze.c writes it for --json; see the README for its
+ * document (core/findings.c writes it for --json; see the README for its
  * keys), so that the page shows exactly what the JSON says, and nothing
  * the JSON does not hold: no personal data can reach the page unless the
  * JSON had it. Inline CSS and SVG written here, no script, no font or
