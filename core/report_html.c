@@ -2,8 +2,8 @@
  * The analysis as one HTML page (see report_html.h): the JSON document of
  * the findings (core/findings.c) is parsed back with yajl's tree API and
  * each section is written from it (so the page can show nothing that the
- * published, personal-data-free schema does not hold, and a saved --json
- * can be drawn again), charts as inline SVG drawn here. Every string of the
+ * published, personal-data-free schema does not hold), charts as inline
+ * SVG drawn here. Every string of the
  * JSON (leak, column and file names) goes through html_esc(): they come
  * from users and dumps. A key that is absent or of the wrong type makes
  * its section say "not available"; nothing here trusts a count or a size.
