@@ -10,12 +10,21 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "cmd/recout.h"
+#include "core/recout.h"
 
 struct cat {
 	struct recout ro;
-	const char *input; /* name of the stream being read */
+	FILE *out;
+	const char *outname; /* for messages */
+	const char *input;   /* name of the stream being read */
 };
+
+static int
+cat_write(void *ctx, const char *p, size_t n)
+{
+	struct cat *c = ctx;
+	return fwrite(p, 1, n, c->out) == n ? 0 : -1;
+}
 
 static void
 cat_begin(void *ctx, struct source *src, struct reader *r)
@@ -32,7 +41,8 @@ cat_record(void *ctx, struct reader *r, const struct record *rec)
 {
 	struct cat *c = ctx;
 	(void)r;
-	recout_write(&c->ro, c->input, rec);
+	if (recout_write(&c->ro, c->input, rec) < 0)
+		die("cannot write '%s': %s", c->outname, strerror(errno));
 	return 0;
 }
 
@@ -97,7 +107,9 @@ cmd_cat(int argc, char **argv)
 		if (!out)
 			die("cannot open '%s' for writing: %s", outpath, strerror(errno));
 	}
-	recout_init(&c.ro, out, outpath ? outpath : "standard output", csv);
+	c.out = out;
+	c.outname = outpath ? outpath : "standard output";
+	recout_init(&c.ro, csv, cat_write, &c);
 	common_start(&co);
 
 	struct walk_cb cb = { .ctx = &c, .begin = cat_begin, .record = cat_record };
@@ -105,7 +117,9 @@ cmd_cat(int argc, char **argv)
 	int rc = walk_paths(&co.in, argv + optind, argc - optind, &cb, &t);
 	progress_clear();
 
-	recout_finish(&c.ro);
+	if (recout_flush(&c.ro) < 0 || fflush(out) != 0)
+		die("cannot write '%s': %s", c.outname, strerror(errno));
+	recout_release(&c.ro);
 	if (out != stdout && fclose(out) != 0)
 		die("cannot write '%s': %s", outpath, strerror(errno));
 	common_finish(&co);

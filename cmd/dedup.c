@@ -21,13 +21,13 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
-#include "cmd/recout.h"
 #include "core/dedup.h"
 #include "core/dynbuf.h"
 #include "core/fp.h"
 #include "core/jsonw.h"
 #include "core/norm.h"
 #include "core/pipe.h"
+#include "core/recout.h"
 #include "core/schema.h"
 #include "core/status.h"
 #include "core/types.h"
@@ -463,10 +463,33 @@ rm_done(void *ctx, struct batch *b)
 		dedup_add_fp(rm->dd, out[r].seq, out[r].hi, out[r].lo);
 }
 
+/* A record output: its stream and its name, for messages. */
+struct rm_file {
+	FILE *f;
+	const char *name;
+	struct recout ro;
+};
+
+static int
+rm_file_write(void *ctx, const char *p, size_t n)
+{
+	struct rm_file *f = ctx;
+	return fwrite(p, 1, n, f->f) == n ? 0 : -1;
+}
+
+/* Flushes what is buffered, then the stream; dies on a write error. */
+static void
+rm_file_finish(struct rm_file *f)
+{
+	if (recout_flush(&f->ro) < 0 || fflush(f->f) != 0)
+		die("cannot write '%s': %s", f->name, strerror(errno));
+	recout_release(&f->ro);
+}
+
 struct rm_out {
 	struct dedup *dd;
 	uint64_t seq;
-	struct recout kept, dups;
+	struct rm_file kept, dups;
 	int have_dups;
 	const char *input;
 };
@@ -486,10 +509,9 @@ out_record(void *ctx, struct reader *r, const struct record *rec)
 {
 	struct rm_out *o = ctx;
 	(void)r;
-	if (!dedup_is_dup(o->dd, o->seq))
-		recout_write(&o->kept, o->input, rec);
-	else if (o->have_dups)
-		recout_write(&o->dups, o->input, rec);
+	struct rm_file *f = !dedup_is_dup(o->dd, o->seq) ? &o->kept : o->have_dups ? &o->dups : NULL;
+	if (f && recout_write(&f->ro, o->input, rec) < 0)
+		die("cannot write '%s': %s", f->name, strerror(errno));
 	o->seq++;
 	return 0;
 }
@@ -577,9 +599,13 @@ run_records(struct dd *d, char **paths, int npaths)
 		die("cannot open '%s' for writing: %s", d->out_path, strerror(errno));
 	if (d->dups_path && !(dups = fopen(d->dups_path, "w")))
 		die("cannot open '%s' for writing: %s", d->dups_path, strerror(errno));
-	recout_init(&o.kept, out, d->out_path ? d->out_path : "standard output", csv);
+	o.kept.f = out;
+	o.kept.name = d->out_path ? d->out_path : "standard output";
+	recout_init(&o.kept.ro, csv, rm_file_write, &o.kept);
 	if (dups) {
-		recout_init(&o.dups, dups, d->dups_path, csv);
+		o.dups.f = dups;
+		o.dups.name = d->dups_path;
+		recout_init(&o.dups.ro, csv, rm_file_write, &o.dups);
 		o.have_dups = 1;
 	}
 	struct walk_opts co2 = d->co.in;
@@ -589,11 +615,11 @@ run_records(struct dd *d, char **paths, int npaths)
 	struct walk_cb cb2 = { .ctx = &o, .begin = out_begin, .record = out_record };
 	struct walk_totals t2;
 	walk_paths(&co2, paths, npaths, &cb2, &t2);
-	recout_finish(&o.kept);
+	rm_file_finish(&o.kept);
 	if (out != stdout && fclose(out) != 0)
 		die("cannot write '%s': %s", d->out_path, strerror(errno));
 	if (dups) {
-		recout_finish(&o.dups);
+		rm_file_finish(&o.dups);
 		if (fclose(dups) != 0)
 			die("cannot write '%s': %s", d->dups_path, strerror(errno));
 	}

@@ -3,53 +3,58 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
-#include "cmd/cmd.h"
-#include "cmd/recout.h"
 #include "core/jsonw.h"
+#include "core/recout.h"
 
 void
-recout_init(struct recout *o, FILE *out, const char *path, int csv)
+recout_init(struct recout *o, int csv, recout_write_fn write, void *ctx)
 {
 	memset(o, 0, sizeof(*o));
-	o->out = out;
-	o->path = path;
 	o->csv = csv;
+	o->write = write;
+	o->ctx = ctx;
 	dynbuf_init(&o->buf, (size_t)1 << 40);
 	dynbuf_init(&o->header, (size_t)1 << 30);
 	dynbuf_init(&o->h, (size_t)1 << 30);
 }
 
-static void
-flush(struct recout *o)
+int
+recout_flush(struct recout *o)
 {
-	if (o->buf.len && fwrite(o->buf.buf, 1, o->buf.len, o->out) != o->buf.len)
-		die("cannot write '%s': %s", o->path, strerror(errno));
+	if (o->buf.len && o->write(o->ctx, o->buf.buf, o->buf.len) < 0)
+		return -1;
 	dynbuf_reset(&o->buf);
+	return 0;
 }
 
-void
+/* The CSV header of rec's columns, when they are not the last header written. */
+static void
+csv_header(struct recout *o, const struct record *rec)
+{
+	dynbuf_reset(&o->h);
+	for (size_t i = 0; i < rec->nfields; i++) {
+		if (i)
+			dynbuf_addc(&o->h, ',');
+		dynbuf_csv_cell(&o->h, rec->fields[i].name, rec->fields[i].name_len);
+	}
+	if (o->wrote_header && o->h.len == o->header.len && !memcmp(o->h.buf, o->header.buf, o->h.len))
+		return;
+	if (o->wrote_header)
+		dynbuf_addc(&o->buf, '\n');
+	dynbuf_add(&o->buf, o->h.buf, o->h.len);
+	dynbuf_addc(&o->buf, '\n');
+	dynbuf_reset(&o->header);
+	dynbuf_add(&o->header, o->h.buf, o->h.len);
+	o->wrote_header = 1;
+}
+
+int
 recout_write(struct recout *o, const char *input, const struct record *rec)
 {
 	if (o->csv) {
-		dynbuf_reset(&o->h);
-		for (size_t i = 0; i < rec->nfields; i++) {
-			if (i)
-				dynbuf_addc(&o->h, ',');
-			dynbuf_csv_cell(&o->h, rec->fields[i].name, rec->fields[i].name_len);
-		}
-		if (!o->wrote_header || o->h.len != o->header.len ||
-		    memcmp(o->h.buf, o->header.buf, o->h.len)) {
-			if (o->wrote_header)
-				dynbuf_addc(&o->buf, '\n');
-			dynbuf_add(&o->buf, o->h.buf, o->h.len);
-			dynbuf_addc(&o->buf, '\n');
-			dynbuf_reset(&o->header);
-			dynbuf_add(&o->header, o->h.buf, o->h.len);
-			o->wrote_header = 1;
-		}
+		csv_header(o, rec);
 		for (size_t i = 0; i < rec->nfields; i++) {
 			if (i)
 				dynbuf_addc(&o->buf, ',');
@@ -77,15 +82,13 @@ recout_write(struct recout *o, const char *input, const struct record *rec)
 		dynbuf_addc(&o->buf, '\n');
 	}
 	if (o->buf.len > (1u << 20))
-		flush(o);
+		return recout_flush(o);
+	return 0;
 }
 
 void
-recout_finish(struct recout *o)
+recout_release(struct recout *o)
 {
-	flush(o);
-	if (fflush(o->out) != 0)
-		die("cannot write '%s': %s", o->path, strerror(errno));
 	dynbuf_release(&o->buf);
 	dynbuf_release(&o->header);
 	dynbuf_release(&o->h);
