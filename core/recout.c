@@ -39,7 +39,8 @@ csv_header(struct recout *o, const struct record *rec)
 			dynbuf_addc(&o->h, ',');
 		dynbuf_csv_cell(&o->h, rec->fields[i].name, rec->fields[i].name_len);
 	}
-	if (o->wrote_header && o->h.len == o->header.len && !memcmp(o->h.buf, o->header.buf, o->h.len))
+	if (o->wrote_header && o->h.len == o->header.len &&
+	    !memcmp(o->h.buf, o->header.buf, o->h.len))
 		return;
 	if (o->wrote_header)
 		dynbuf_addc(&o->buf, '\n');
