@@ -6,11 +6,13 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/status.h"
 #include "core/walk.h"
+#include "core/xalloc.h"
 
 void
 walk_opts_init(struct walk_opts *o)
@@ -32,14 +34,22 @@ walk_forced_type(const struct walk_opts *o, const char *name, size_t len)
 void
 walk_say(const struct walk_opts *o, const char *fmt, ...)
 {
-	char msg[2048];
-	va_list ap;
+	char buf[2048], *msg = buf;
+	va_list ap, ap2;
 	if (o->silent || !o->message)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_copy(ap2, ap);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n >= (int)sizeof(buf)) { /* a long path: the whole message all the same */
+		msg = xmalloc((size_t)n + 1);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+	}
+	va_end(ap2);
 	va_end(ap);
 	o->message(o->hook_ctx, msg);
+	if (msg != buf)
+		free(msg);
 }
 
 static void
