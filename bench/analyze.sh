@@ -17,6 +17,10 @@
 #                               which gives about 16.0M claimed rows)
 #   BENCH_ANALYZE_SQLITE_RUNS   runs of the SQLite row (default BENCH_RUNS;
 #                               at full size one run takes minutes)
+#   BENCH_BASELINE              another dumptrace binary, run after each run
+#                               of $DUMPTRACE on the same dump and library
+#                               (A B A B ...); the two medians and
+#                               new/baseline ratios are printed
 # The generated family is kept in $BENCH_DIR/family-big for the next run
 # (about 9 GB at full size: delete it by hand); the library, the converted
 # CSVs and the SQLite database are deleted at the end. The SQL script is
@@ -51,7 +55,7 @@ if [ ! -x "$GEN" ]; then
 fi
 
 cleanup() {
-	rm -rf "$LIB" "$CONV" "$DB" "$DB-journal" "$SQLOUT" "$JSON" "$FAIL"
+	rm -rf "$LIB" "$CONV" "$DB" "$DB-journal" "$SQLOUT" "$JSON" "$FAIL" "$JSON.baseline"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -224,12 +228,15 @@ START_LOAD=$(load_avg)
 echo "bench: $(nproc) cores; median of $BENCH_RUNS runs (SQLite: $SQLITE_RUNS); $START_LOAD" >&2
 
 # ---------------------------------------------------------------- runs
+# With BENCH_BASELINE, the baseline binary analyzes the same dump against
+# the same library (built above by $DUMPTRACE) after each dumptrace run,
+# writing its own JSON (JSON.baseline: @SFX@, see measure_dt in lib.sh).
 L_DT="dumptrace analyze -j 2"
 rm -f "$FAIL"
-measure "$L_DT" "$BYTES" sh -c 'taskset -c 0,1 "$1" analyze -q -j 2 --library "$2" \
+measure_dt "$L_DT" "$BYTES" sh -c 'taskset -c 0,1 "$1" analyze -q -j 2 --library "$2" \
 		--tmpdir "$3" --json "$4" "$5" ||
 	{ rc=$?; echo $rc >"$6"; exit $((rc > 1 ? rc : 2)); }' \
-	sh "$DUMPTRACE" "$LIB" "$BENCH_DIR" "$JSON" "$CLAIMED" "$FAIL"
+	sh @DT@ "$LIB" "$BENCH_DIR" "$JSON@SFX@" "$CLAIMED" "$FAIL"
 failed "dumptrace analyze"
 
 # SQLite: a fresh database each run (its rm is inside the timed command)
@@ -246,6 +253,7 @@ echo
 echo "analyze: claimed_2025 $ROWS rows, $((BYTES / 1000000)) MB, against 5 leaks of $LEAK_ROWS rows;" \
 	"2 cores ($(nproc) on the machine); at the start $START_LOAD"
 report "$L_DT"
+report_ab "$L_DT"
 
 # ---------------------------------------------------------------- figures
 t_dt=$(result "$L_DT" 2)
@@ -266,6 +274,9 @@ jq -r --arg rows "$ROWS" '"check: records \(.records.total), parsed \(.records.p
 	(if .records.total == ($rows | tonumber) and .records.rejected == 0 then "OK" else "DIFFERENT" end)' "$JSON"
 n=$(sqlite3 "$DB" 'SELECT count(*) FROM claimed')
 echo "check: sqlite3 claimed rows $n: $([ "$n" = "$ROWS" ] && echo OK || echo DIFFERENT)"
+if [ -n "$BENCH_BASELINE" ]; then
+	echo "check: the baseline's analyze --json: $(cmp -s "$JSON" "$JSON.baseline" && echo byte-identical || echo DIFFERENT)"
+fi
 jq -r '"verdict: \(.verdict.label), known fraction \(.verdict.known_fraction)",
 	"status counts: " + (.status_counts | to_entries | map("\(.key) \(.value)") | join(", "))' "$JSON"
 

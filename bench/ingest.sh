@@ -14,6 +14,9 @@
 #   BENCH_INGEST_ROWS    person rows (default 16,000,000)
 #   BENCH_INGEST_MEMORY  the --memory budget (default 1G), also SQLite's
 #                        page cache, so that both get the same memory
+#   BENCH_BASELINE       another dumptrace binary, run after each run of
+#                        $DUMPTRACE on the same input (A B A B ...); the
+#                        two medians and new/baseline ratios are printed
 # The generated CSV is kept in $BENCH_DIR for the next run (delete
 # persons-ingest.csv* by hand); the libraries and the SQLite database are
 # deleted at the end.
@@ -34,7 +37,8 @@ gen_dump_build
 
 cleanup() {
 	rm -rf "$LIB" "$DB" "$DB-journal" "$JSON" "$FAIL" "$SQL" \
-		"$BENCH_DIR/ingest-show.json" "$BENCH_DIR/ingest-sets.tsv"
+		"$BENCH_DIR/ingest-show.json" "$BENCH_DIR/ingest-sets.tsv" \
+		"$LIB.baseline" "$JSON.baseline"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -71,13 +75,16 @@ failed() {
 # dumptrace: a fresh library each run. The rm -rf of the previous one runs
 # inside the timed command (a few files, milliseconds); spill runs go to
 # $BENCH_DIR, as SQLite's temporary files do.
+# With BENCH_BASELINE, the baseline binary runs after each dumptrace run,
+# on the same input, into its own library and JSON (LIB.baseline,
+# JSON.baseline: @SFX@, see measure_dt in lib.sh).
 L_DT="dumptrace ingest -j 2 --memory $MEMORY"
 rm -f "$FAIL"
-measure "$L_DT" "$BYTES" sh -c 'rm -rf "$1" &&
+measure_dt "$L_DT" "$BYTES" sh -c 'rm -rf "$1" &&
 	taskset -c 0,1 "$2" ingest -q -j 2 --name bench --library "$1" --memory "$3" \
 		--tmpdir "$4" --json "$5" >"$6" ||
 	{ rc=$?; echo $rc >"$7"; exit $((rc > 1 ? rc : 2)); }' \
-	sh "$LIB" "$DUMPTRACE" "$MEMORY" "$BENCH_DIR" "$CSV" "$JSON" "$FAIL"
+	sh "$LIB@SFX@" @DT@ "$MEMORY" "$BENCH_DIR" "$CSV" "$JSON@SFX@" "$FAIL"
 failed "dumptrace ingest"
 
 # SQLite at its fastest: no rollback journal, no fsync, a page cache as big
@@ -107,6 +114,7 @@ echo
 echo "ingest: $ROWS rows, $((BYTES / 1000000)) MB; 2 cores ($(nproc) on the machine);" \
 	"--memory $MEMORY; at the start $START_LOAD"
 report "$L_DT"
+report_ab "$L_DT"
 
 # ---------------------------------------------------------------- checks
 t_dt=$(result "$L_DT" 2)
@@ -117,6 +125,17 @@ jq -r --arg rows "$ROWS" '"check: records \(.records), rejected \(.rejected), du
 if [ -f "$DB" ]; then
 	n=$(sqlite3 "$DB" 'SELECT count(*) FROM persons')
 	echo "check: sqlite3 rows $n: $([ "$n" = "$ROWS" ] && echo OK || echo DIFFERENT)"
+fi
+if [ -n "$BENCH_BASELINE" ]; then
+	# the same result from both: ingest --json without its timings and
+	# spill counters (which vary run to run with two threads), and the
+	# fingerprint set files byte for byte
+	same_json=$(jq -c 'del(.read_seconds, .write_seconds, .spill_blocks, .spilled_bytes)' "$JSON")
+	base_json=$(jq -c 'del(.read_seconds, .write_seconds, .spill_blocks, .spilled_bytes)' "$JSON.baseline")
+	echo "check: the baseline's ingest --json (timings and spill counters aside): $([ "$same_json" = "$base_json" ] && echo same || echo DIFFERENT)"
+	sets_new=$(cd "$LIB"/sets/L* && md5sum -- *.fps)
+	sets_base=$(cd "$LIB.baseline"/sets/L* && md5sum -- *.fps)
+	echo "check: the baseline's fingerprint sets ($(echo "$sets_new" | wc -l) files): $([ "$sets_new" = "$sets_base" ] && echo byte-identical || echo DIFFERENT)"
 fi
 jq -r '"last dumptrace run: read \(.read_seconds * 100 | round / 100) s, write \(.write_seconds * 100 | round / 100) s, " +
 	"\(.spill_blocks) spilled blocks (\(.spilled_bytes / 1e6 | round) MB), \(.keys) keys in \(.sets) sets, \(.sort_keys) keys sorted"' "$JSON"
