@@ -65,6 +65,22 @@ run_cmd(struct dynbuf *b, const char *fmt, ...)
 	return pclose(p);
 }
 
+/* A path into buf; one that does not fit ends the run (a cut path would name another file). */
+static void
+pathf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void
+pathf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size) {
+		printf("Bail out! path too long: %s...\n", buf);
+		exit(1);
+	}
+}
+
 static int
 slurp(struct dynbuf *b, const char *path)
 {
@@ -113,7 +129,7 @@ ingest_family(const char *top, const char *lib, struct walk_opts *in)
 		struct ingest_opts o;
 		struct ingest_result r;
 		char *paths[1] = { path };
-		snprintf(path, sizeof(path), "%s/samples/family/%s", top, leaks[i]);
+		pathf(path, sizeof(path), "%s/samples/family/%s", top, leaks[i]);
 		snprintf(name, sizeof(name), "%.*s", (int)(strcspn(leaks[i], ".")), leaks[i]);
 		ingest_opts_init(&o, in);
 		o.library = lib;
@@ -138,8 +154,8 @@ ingest_like_cli(const char *dt, const char *top, const char *tmp, struct walk_op
 	struct ingest_result r;
 	char *paths[1] = { path };
 	dynbuf_init(&out, 1u << 24);
-	snprintf(path, sizeof(path), "%s/samples/family/%s", top, leaks[1]);
-	snprintf(lib, sizeof(lib), "%s/lib-api", tmp);
+	pathf(path, sizeof(path), "%s/samples/family/%s", top, leaks[1]);
+	pathf(lib, sizeof(lib), "%s/lib-api", tmp);
 	ingest_opts_init(&o, in);
 	o.library = lib;
 	o.meta.name = "shop_2020";
@@ -170,8 +186,8 @@ analyze_like_cli(const char *dt, const char *top, const char *tmp, const char *l
 	dynbuf_init(&jsonl, 1u << 28);
 	dynbuf_init(&out, 1u << 28);
 	dynbuf_init(&file, 1u << 28);
-	snprintf(path, sizeof(path), "%s/samples/family/claimed_2025.csv", top);
-	snprintf(recs, sizeof(recs), "%s/records.jsonl", tmp);
+	pathf(path, sizeof(path), "%s/samples/family/claimed_2025.csv", top);
+	pathf(recs, sizeof(recs), "%s/records.jsonl", tmp);
 	analyze_opts_init(&o, in);
 	o.library = lib;
 	o.records = collect;
@@ -204,7 +220,7 @@ analyze_like_cli(const char *dt, const char *top, const char *tmp, const char *l
 	dynbuf_reset(&jsonl);
 	o.records_csv = 1;
 	st = analyze_run(&o, paths, 1, &F, err, sizeof(err));
-	snprintf(recs, sizeof(recs), "%s/records.csv", tmp);
+	pathf(recs, sizeof(recs), "%s/records.csv", tmp);
 	rc = run_cmd(&out, "'%s' analyze -q --library '%s' --json /dev/null --records '%s' --records-format csv '%s'",
 		     dt, lib, recs, path);
 	ok(st == DT_OK && rc == 0 && slurp(&file, recs) == 0 && same(&jsonl, &file),
@@ -228,7 +244,7 @@ contract(const char *top, const char *tmp, const char *lib, struct walk_opts *in
 	struct findings F;
 	volatile sig_atomic_t stop = 1;
 
-	snprintf(path, sizeof(path), "%s/samples/family/control_2025.csv", top);
+	pathf(path, sizeof(path), "%s/samples/family/control_2025.csv", top);
 	analyze_opts_init(&o, in);
 	o.library = lib;
 	o.stop = &stop;
@@ -254,15 +270,15 @@ contract(const char *top, const char *tmp, const char *lib, struct walk_opts *in
 	ok(strstr(err, "/nonexistent/key") != NULL, "... naming it: %s", err);
 
 	o.key_file = NULL;
-	snprintf(path, sizeof(path), "%s/absent.csv", tmp);
+	pathf(path, sizeof(path), "%s/absent.csv", tmp);
 	dynbuf_reset(&said);
 	is_int(analyze_run(&o, paths, 1, &F, err, sizeof(err)), DT_OK, "an input that cannot be read: findings");
 	ok(F.walk.failed == 1 && F.rows == 0, "... counted as a lost input");
 	ok(said.len && strstr(dynbuf_str(&said), "absent.csv") != NULL, "... and named through the hook");
 	findings_release(&F);
 
-	snprintf(path, sizeof(path), "%s/samples/family/control_2025.csv", top);
-	snprintf(other, sizeof(other), "%s/no-library", tmp);
+	pathf(path, sizeof(path), "%s/samples/family/control_2025.csv", top);
+	pathf(other, sizeof(other), "%s/no-library", tmp);
 	o.library = other;
 	dynbuf_reset(&said);
 	is_int(analyze_run(&o, paths, 1, &F, err, sizeof(err)), DT_OK, "no library: an empty one");
@@ -284,12 +300,12 @@ main(void)
 		printf("1..0 # SKIP TOP_SRCDIR and DUMPTRACE are set by make check\n");
 		return 0;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/dt-engines-XXXXXX", t);
+	pathf(tmp, sizeof(tmp), "%s/dt-engines-XXXXXX", t);
 	if (!mkdtemp(tmp)) {
 		printf("Bail out! cannot create a directory in '%s': %s\n", t, strerror(errno));
 		return 1;
 	}
-	snprintf(lib, sizeof(lib), "%s/library", tmp);
+	pathf(lib, sizeof(lib), "%s/library", tmp);
 	dynbuf_init(&said, 1u << 24);
 	struct walk_opts in;
 	walk_opts_init(&in);
