@@ -1,21 +1,26 @@
 #!/bin/sh
 # Installs what dumptrace needs on Debian 12 (when something is missing)
 # and builds it out of tree: build/ for the normal build, build-asan/ with
-# --sanitizers. Idempotent: run it as often as you like.
+# --sanitizers. Idempotent: run it as often as you like. --werror (and
+# CI=true) builds with warnings as errors, as scripts/test.sh does.
 set -eu
 cd "$(dirname "$0")/.."
 
 variant=build
 confopts=""
 tests=0
+werror=0
+[ "${CI:-}" != true ] || werror=1
 for arg in "$@"; do
 	case "$arg" in
 	--sanitizers) variant=build-asan; confopts="--enable-sanitizers" ;;
 	--tests) tests=1 ;;
+	--werror) werror=1 ;;
 	--quiet) ;;
-	*) echo "usage: scripts/setup.sh [--sanitizers] [--tests]" >&2; exit 2 ;;
+	*) echo "usage: scripts/setup.sh [--sanitizers] [--tests] [--werror]" >&2; exit 2 ;;
 	esac
 done
+[ "$werror" -eq 0 ] || confopts="$confopts --enable-werror"
 
 # Build tools, the libraries, and what the tests and benchmarks use.
 PKGS="build-essential autoconf automake libtool pkg-config git
@@ -59,10 +64,15 @@ if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Mak
 fi
 mkdir -p "$variant"
 cd "$variant"
-if [ ! -f Makefile ] || [ ../configure -nt Makefile ]; then
+want=$(echo $confopts)
+have=$want
+[ ! -f config.status ] || have=$(./config.status --config | tr -d "'")
+if [ ! -f Makefile ] || [ ../configure -nt Makefile ] || [ "$have" != "$want" ]; then
 	# configure removes stray core dumps with rm, which complains about core/
 	../configure -q $confopts 2>configure.err || { cat configure.err >&2; exit 1; }
 	grep -v "cannot remove 'core'" configure.err >&2 || true
+	# built before with other options (-Werror or not): every object again
+	[ "$have" = "$want" ] || make -s clean >/dev/null
 fi
 make -s -j"$(nproc)" >/dev/null
 echo "setup: built $variant/dumptrace" >&2
