@@ -1186,15 +1186,6 @@ domain_skew(struct profile *prof, const struct lib_profile *lp, size_t nleaks)
 	return tvd / 2;
 }
 
-static void
-ymd_text(int ymd, char out[16])
-{
-	if (!ymd)
-		snprintf(out, 16, "-");
-	else
-		snprintf(out, 16, "%04d-%02d-%02d", ymd / 10000 % 10000, ymd / 100 % 100, ymd % 100);
-}
-
 #define EVIDENCE(...)                            \
 	if (F->nevidence < FINDINGS_EVIDENCE) \
 	snprintf(F->evidence[F->nevidence++], sizeof(F->evidence[0]), __VA_ARGS__)
@@ -1232,7 +1223,7 @@ fill_evidence(struct findings *F, uint64_t known)
 			 F->seg.n, F->seg.n == 1 ? "" : "s");
 	if (F->latest) {
 		char d[16];
-		ymd_text(F->latest, d);
+		fmt_ymd(F->latest, d);
 		EVIDENCE("latest date in the dump: %s", d);
 	}
 	if (F->dup_norm)

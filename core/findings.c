@@ -17,15 +17,6 @@ frac(uint64_t a, uint64_t b)
 	return b ? (double)a / (double)b : 0;
 }
 
-static void
-ymd_text(int ymd, char out[16])
-{
-	if (!ymd)
-		snprintf(out, 16, "-");
-	else
-		snprintf(out, 16, "%04d-%02d-%02d", ymd / 10000 % 10000, ymd / 100 % 100, ymd % 100);
-}
-
 /* A string, or null. */
 static void
 str_or_null(struct jsonw *jw, const char *s)
@@ -275,10 +266,10 @@ json_dates(const struct findings_column *c, struct jsonw *jw)
 	jsonw_obj_open(jw);
 	jsonw_key(jw, "column");
 	jsonw_strn(jw, c->name, c->name_len);
-	ymd_text(c->date_min, d);
+	fmt_ymd(c->date_min, d);
 	jsonw_key(jw, "min");
 	jsonw_str(jw, d);
-	ymd_text(c->date_max, d);
+	fmt_ymd(c->date_max, d);
 	jsonw_key(jw, "max");
 	jsonw_str(jw, d);
 	jsonw_key(jw, "count");
@@ -316,7 +307,7 @@ json_freshness(const struct findings *F, struct jsonw *jw)
 	char d[16];
 	jsonw_key(jw, "freshness");
 	jsonw_obj_open(jw);
-	ymd_text(F->latest, d);
+	fmt_ymd(F->latest, d);
 	jsonw_key(jw, "latest_date");
 	if (F->latest)
 		jsonw_str(jw, d);
@@ -404,7 +395,7 @@ findings_text(const struct findings *F, struct dynbuf *out)
 			dynbuf_printf(out, "  ... %zu more (--json lists them)\n", F->seg.n - shown);
 	}
 	char d[16];
-	ymd_text(F->latest, d);
+	fmt_ymd(F->latest, d);
 	dynbuf_printf(out, "\nlatest date seen: %s\n", d);
 	dynbuf_printf(out, "plausibility: %.2f%% of values fail their type, %.2f%% of IINs fail the checksum, "
 			   "%s future dates, %s birth dates before 1900, %s $HEX[] passwords",

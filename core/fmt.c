@@ -33,3 +33,13 @@ fmt_bytes(uint64_t v, char buf[32])
 	snprintf(buf, 32, u ? "%.1f %s" : "%.0f %s", d, units[u]);
 	return buf;
 }
+
+const char *
+fmt_ymd(int ymd, char out[16])
+{
+	if (!ymd)
+		snprintf(out, 16, "-");
+	else
+		snprintf(out, 16, "%04d-%02d-%02d", ymd / 10000 % 10000, ymd / 100 % 100, ymd % 100);
+	return out;
+}

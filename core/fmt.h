@@ -11,5 +11,7 @@
 const char *fmt_count(uint64_t v, char buf[32]);
 /* 1536 -> "1.5 KiB"; returns buf. */
 const char *fmt_bytes(uint64_t v, char buf[32]);
+/* A yyyymmdd date as "YYYY-MM-DD", or "-" for 0; returns out. */
+const char *fmt_ymd(int ymd, char out[16]);
 
 #endif

@@ -1239,7 +1239,7 @@ read_columns(struct library *lib, struct lib_profile *p, char *err, size_t errle
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		p->columns = xgrow(p->columns, &cap, p->ncolumns + 1, sizeof(*p->columns));
 		struct lib_column *c = &p->columns[p->ncolumns++];
-		uint64_t src, pos;
+		uint64_t src = 0, pos = 0;
 		memset(c, 0, sizeof(*c));
 		c->table = col_str(st, 1);
 		c->name = col_str(st, 2);
