@@ -114,7 +114,7 @@ grep -q '^usage: dumptrace compare \[OPTIONS\] A B' help.txt
 ok $? "... with the usage line"
 
 # killed while it reads B (standard input, a FIFO that stays open): the
-# signal is passed on, the library removed, the exit status says so
+# signal stops the analysis, the library is removed, the signal raised again
 mkfifo fifo
 "$DUMPTRACE" compare "$F/telecom_2022.sql" - <fifo >/dev/null 2>term.err &
 pid=$!
@@ -132,8 +132,8 @@ is "$rc" 143 "SIGTERM while reading B: killed by it"
 empty_tmp
 ok $? "... and the temporary library is gone"
 
-# killed while ingest waits for A on a silent standard input: ingest only
-# notes the signal, so compare ends it after its grace period (2 s)
+# killed while ingest waits for A on a silent standard input: the read
+# that waits gives up on the signal, and the same follows
 "$DUMPTRACE" compare -q - "$F/claimed_2025.csv" <fifo >/dev/null 2>term.err &
 pid=$!
 exec 3>fifo
