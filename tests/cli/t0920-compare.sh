@@ -106,6 +106,11 @@ is "$?" 2 "A that cannot be read: exit code 2"
 printf 'email\n\n' >empty.csv
 dt compare -q empty.csv "$F/claimed_2025.csv" >/dev/null 2>&1
 is "$?" 2 "A without a record: exit code 2"
+dt compare -q --records "$T_TMP/no/such/dir/r.jsonl" "$F/telecom_2022.sql" "$F/claimed_2025.csv" \
+	>/dev/null 2>records.err
+is "$?" 2 "records that cannot be written: exit code 2 (the exit after A was ingested)"
+grep -q "cannot open" records.err
+ok $? "... saying why"
 empty_tmp
 ok $? "nothing left behind by the failures"
 dt compare --help >help.txt
