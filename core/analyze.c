@@ -263,24 +263,9 @@ an_emit(void *ctx, struct schema *s, const struct record *rec, uint64_t seq)
 {
 	struct an *a = ctx;
 	(void)seq;
-	if (a->cur && a->cur->stream != s->id) {
-		pipe_submit(a->pipe, a->cur);
-		a->cur = NULL;
-	}
-	for (;;) {
-		if (!a->cur) {
-			a->cur = pipe_batch(a->pipe);
-			a->cur->stream = s->id;
-			a->cur->tag = s;
-			a->cur->first_seq = a->emitted; /* rows are numbered as they are handed on */
-		}
-		if (batch_add(a->cur, rec) == 0) {
-			a->emitted++;
-			return;
-		}
-		pipe_submit(a->pipe, a->cur);
-		a->cur = NULL;
-	}
+	if (pipe_add(a->pipe, &a->cur, s->id, s, rec))
+		a->cur->first_seq = a->emitted; /* rows are numbered as they are handed on */
+	a->emitted++;
 }
 
 static enum dt_type

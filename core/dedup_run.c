@@ -445,24 +445,9 @@ static void
 rm_emit(void *ctx, struct schema *s, const struct record *rec, uint64_t seq)
 {
 	struct rm *rm = ctx;
-	int sid = s->id;
-	if (rm->cur && rm->cur->stream != sid) {
-		pipe_submit(rm->pipe, rm->cur);
-		rm->cur = NULL;
-	}
-	for (;;) {
-		if (!rm->cur) {
-			rm->cur = pipe_batch(rm->pipe);
-			rm->cur->stream = sid;
-			rm->cur->tag = s; /* workers must not index rm->ss.v: it grows */
-			if (!rm->cur->user)
-				rm->cur->user = xmalloc(BATCH_RECORDS * sizeof(struct rseq));
-		}
-		if (batch_add(rm->cur, rec) == 0)
-			break;
-		pipe_submit(rm->pipe, rm->cur);
-		rm->cur = NULL;
-	}
+	/* the tag: workers must not index rm->ss.v, it grows */
+	if (pipe_add(rm->pipe, &rm->cur, s->id, s, rec) && !rm->cur->user)
+		rm->cur->user = xmalloc(BATCH_RECORDS * sizeof(struct rseq));
 	((struct rseq *)rm->cur->user)[rm->cur->nrecs - 1].seq = seq;
 }
 

@@ -164,21 +164,7 @@ ing_emit(void *ctx, struct schema *s, const struct record *rec, uint64_t seq)
 {
 	struct ing *g = ctx;
 	(void)seq;
-	if (g->cur && g->cur->stream != s->id) {
-		pipe_submit(g->pipe, g->cur);
-		g->cur = NULL;
-	}
-	for (;;) {
-		if (!g->cur) {
-			g->cur = pipe_batch(g->pipe);
-			g->cur->stream = s->id;
-			g->cur->tag = s;
-		}
-		if (batch_add(g->cur, rec) == 0)
-			return;
-		pipe_submit(g->pipe, g->cur);
-		g->cur = NULL;
-	}
+	pipe_add(g->pipe, &g->cur, s->id, s, rec);
 }
 
 static void

@@ -302,3 +302,23 @@ pipe_free(struct pipe *p)
 	pthread_cond_destroy(&p->cv);
 	free(p);
 }
+
+int
+pipe_add(struct pipe *p, struct batch **cur, int stream, const void *tag, const struct record *rec)
+{
+	if (*cur && (*cur)->stream != stream) {
+		pipe_submit(p, *cur);
+		*cur = NULL;
+	}
+	for (;;) {
+		if (!*cur) {
+			*cur = pipe_batch(p);
+			(*cur)->stream = stream;
+			(*cur)->tag = tag;
+		}
+		if (batch_add(*cur, rec) == 0)
+			return (*cur)->nrecs == 1; /* an empty batch always takes one */
+		pipe_submit(p, *cur);
+		*cur = NULL;
+	}
+}

@@ -72,6 +72,15 @@ struct batch *pipe_batch(struct pipe *p);
 /* Hands a filled batch over; the consumer sees it later, in order. */
 void pipe_submit(struct pipe *p, struct batch *b);
 
+/*
+ * Adds rec to *cur, the batch being filled: a batch of another stream, or
+ * a full one, is submitted first and a new one taken from p, with stream
+ * and tag set. Returns 1 when rec opened that new batch (the caller may
+ * then set its first_seq or user), 0 when it joined *cur.
+ */
+int pipe_add(struct pipe *p, struct batch **cur, int stream, const void *tag,
+	     const struct record *rec);
+
 /* Waits for every batch to be consumed and stops the workers. */
 void pipe_free(struct pipe *p);
 
