@@ -43,6 +43,7 @@ struct stream {
 	struct rejection first[READER_FIRST_REJECTIONS];
 	unsigned nfirst;
 	int failed;
+	int empty; /* it failed by holding no record at all */
 	char *error; /* could not be read at all */
 };
 
@@ -152,6 +153,7 @@ sniff_end(void *ctx, struct source *src, struct reader *r, int failed)
 	s->parsed = r->parsed;
 	s->rejected = r->rejected;
 	s->failed = failed;
+	s->empty = r && r->empty;
 	s->nfirst = r->nfirst;
 	memcpy(s->first, r->first, sizeof(s->first));
 }
@@ -196,7 +198,8 @@ print_text(struct sniff *sn, const struct walk_totals *t)
 				printf(" %s=%s", key, val);
 		}
 		printf("\n  records     %s parsed, %s rejected%s\n", fmt_count(s->parsed, a),
-		       fmt_count(s->rejected, b), s->failed ? " (input abandoned part way)" : "");
+		       fmt_count(s->rejected, b),
+		       s->empty ? " (no data in it)" : s->failed ? " (input abandoned part way)" : "");
 		for (unsigned k = 0; k < s->nfirst; k++)
 			printf("    line %" PRIu64 ", byte %" PRIu64 ": %s\n", s->first[k].line, s->first[k].offset,
 			       s->first[k].reason);

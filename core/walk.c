@@ -96,8 +96,11 @@ walk_records(const struct walk_opts *o, struct source *src, struct reader *r, co
 			if (cb->reject)
 				cb->reject(cb->ctx, r);
 		} else if (st == DT_FAILED) {
-			walk_say(o, "'%s': line %" PRIu64 ", byte %" PRIu64 ": %s; rest of input lost", name,
-				 r->last.line, r->last.offset, r->last.reason);
+			if (r->empty)
+				walk_say(o, "'%s': %s; no record read", name, r->last.reason);
+			else
+				walk_say(o, "'%s': line %" PRIu64 ", byte %" PRIu64 ": %s; rest of input lost",
+					 name, r->last.line, r->last.offset, r->last.reason);
 			*failed = 1;
 			return 0;
 		} else

@@ -126,6 +126,16 @@ charset_detect(const char *sample, size_t n, int eof, struct charset_guess *g)
 		return;
 	}
 	/*
+	 * A dump that declares UTF-8 (mysqldump's SET NAMES utf8mb4, pg_dump's
+	 * client_encoding) is UTF-8 whatever else it holds: the bytes that
+	 * are not are BLOBs dumped raw, which the reader keeps as binary.
+	 */
+	if (memmem(sample, n, "SET NAMES utf8", 14) ||
+	    memmem(sample, n, "client_encoding = 'UTF8'", 24)) {
+		g->name = "utf-8";
+		return;
+	}
+	/*
 	 * Mostly well-formed UTF-8 with a few stray bytes is UTF-8 with errors
 	 * (the reader rejects those records), not a code page: converting it
 	 * would turn every real Cyrillic letter into two wrong ones.

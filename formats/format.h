@@ -19,6 +19,7 @@ struct reader_opts {
 	const char *format;  /* forced reader, or NULL to sniff */
 	int delimiter;	     /* CSV/combo: forced separator byte, or 0 */
 	int no_header;	     /* CSV: the first row is data */
+	int escape;	     /* CSV: 1 backslash escapes, -1 none, 0 sniff */
 	const char *table;   /* SQL: read only this table */
 	size_t max_record;   /* longest record accepted, in bytes */
 	size_t max_fields;   /* most fields in one record */
@@ -80,6 +81,7 @@ struct reader {
 	struct rejection first[READER_FIRST_REJECTIONS];
 	unsigned nfirst;
 	int failed;
+	int empty; /* failed because it holds no record at all (no rest was lost) */
 };
 
 /*

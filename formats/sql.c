@@ -51,6 +51,7 @@
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "formats/format.h"
+#include "formats/sqldate.h"
 
 #define PEEK_SIZE (64u << 10)
 #define MIN_GROW (64u << 10) /* smallest window growth before a retry */
@@ -58,8 +59,9 @@
 #define MAX_TABLES 100000
 #define MAX_NEST 8 /* function calls inside function calls */
 
-enum dialect { D_UNKNOWN, D_MYSQL, D_POSTGRES, D_SQLITE };
-static const char *const dialect_name[] = {"unknown", "mysql", "postgres", "sqlite"};
+enum dialect { D_UNKNOWN, D_MYSQL, D_POSTGRES, D_SQLITE, D_TSQL, D_ORACLE, D_DB2 };
+static const char *const dialect_name[] = {"unknown", "mysql",  "postgres", "sqlite",
+                                           "tsql",    "oracle", "db2"};
 
 /* How backslashes in a string literal are read. */
 enum esc { ES_NONE, ES_MYSQL, ES_PG };
@@ -80,7 +82,13 @@ enum mode {
 
 /* The skip machine's states and targets. */
 enum { K_CODE, K_QUOTE, K_LINE, K_BLOCK, K_DOLLAR };
-enum { U_STMT, U_ROW };
+enum {
+	U_STMT,  /* the statement's end: the delimiter, or what the dialect adds */
+	U_ROW,   /* the ')' that closes the row begun */
+	U_BATCH, /* T-SQL: the next GO line (a routine is a batch of its own) */
+	U_SLASH, /* Oracle, DB2: the next line holding only '/' (PL/SQL blocks) */
+	U_BLOCK  /* a routine body: the delimiter outside BEGIN ... END */
+};
 
 /* Column names: NUL-separated in names, one struct field per column. */
 struct colset {
@@ -99,6 +107,9 @@ struct table {
 struct val {
 	size_t off, len;
 	unsigned char in_arena, is_null;
+	unsigned char is_str; /* a string literal (adjacent ones concatenate) */
+	unsigned char is_hex; /* 0x.., X'..': binary */
+	unsigned char is_arr; /* an array's {..} text: nested unquoted */
 };
 
 struct sqlr {
@@ -108,6 +119,7 @@ struct sqlr {
 	char delim[16];  /* MySQL DELIMITER */
 	size_t delim_len;
 	unsigned char code_tab[256]; /* bytes the skip machine stops at */
+	unsigned char block_tab[256]; /* ... and in a routine body, letters */
 	size_t peek_tables;
 	int peek_whole;
 
@@ -119,6 +131,12 @@ struct sqlr {
 
 	/* the skip machine */
 	int k, until, kesc, kbs, top_comment, mid_line;
+	int line_rules;    /* a statement may also end at a line (GO, /, a keyword) */
+	long bdepth;       /* U_BLOCK: BEGIN ... END nesting */
+	int end_pending;   /* U_BLOCK: an END whose next word decides */
+	int count_tuples;  /* count the rows skipped (after a bad row) */
+	uint64_t tuples;   /* ... how many */
+	uint64_t tuple_line, tuple_off; /* where the skipping began */
 	enum mode line_then; /* M_LINE: where to go after the line */
 	char kq;
 	long depth;
@@ -145,6 +163,12 @@ struct sqlr {
 
 	char err[160];
 	size_t err_at;
+
+	uint64_t statements; /* statements seen, data or not */
+	int said_empty;      /* the end's "no data" was said */
+	/* rows known lost (skipped after an error), each one rejection owed */
+	uint64_t owed, owed_line, owed_off;
+	const char *copy_reject; /* a COPY block read as rejections, and why */
 
 	struct table **tables;
 	size_t ntables, tables_alloc;
@@ -213,6 +237,12 @@ count_nl(const char *p, size_t n)
 		p++;
 	}
 	return k;
+}
+
+static int
+has(const char *b, size_t n, const char *s)
+{
+	return memmem(b, n, s, strlen(s)) != NULL;
 }
 
 static int
@@ -373,6 +403,20 @@ plain_esc(const struct sqlr *s)
 	return ES_NONE;
 }
 
+/* '#' starts a comment in MySQL only (T-SQL has #temp tables, Oracle c##user). */
+static int
+hash_comments(const struct sqlr *s)
+{
+	return s->dialect == D_MYSQL || s->dialect == D_UNKNOWN;
+}
+
+/* [name] is a quoted name in T-SQL and SQLite; elsewhere '[' is an array. */
+static int
+bracket_names(const struct sqlr *s)
+{
+	return s->dialect == D_TSQL || s->dialect == D_SQLITE || s->dialect == D_UNKNOWN;
+}
+
 static void
 build_code_tab(struct sqlr *s)
 {
@@ -382,13 +426,26 @@ build_code_tab(struct sqlr *s)
 	for (const char *p = stops; *p; p++)
 		s->code_tab[(unsigned char)*p] = 1;
 	s->code_tab[(unsigned char)s->delim[0]] = 1;
+	/*
+	 * Where a statement may end at a line (T-SQL's GO and statements
+	 * without ';', Oracle's '/', the mysql client's DELIMITER), the
+	 * machine looks at each line start.
+	 */
+	s->line_rules = s->dialect != D_POSTGRES && s->dialect != D_SQLITE;
+	if (s->line_rules)
+		s->code_tab['\n'] = 1;
+	memcpy(s->block_tab, s->code_tab, sizeof(s->block_tab));
+	for (int c = 'a'; c <= 'z'; c++)
+		s->block_tab[c] = s->block_tab[c - 32] = 1;
 }
 
 static void
 set_dialect(struct sqlr *s, enum dialect d)
 {
-	if (s->dialect == D_UNKNOWN)
+	if (s->dialect == D_UNKNOWN) {
 		s->dialect = d;
+		build_code_tab(s);
+	}
 }
 
 static void
@@ -399,11 +456,135 @@ skip_start(struct sqlr *s, int until)
 	s->k = K_CODE;
 	s->kbs = 0;
 	s->depth = 0;
+	s->bdepth = 0;
+	s->end_pending = 0;
 	s->prev = s->prev2 = ' ';
 }
 
 /*
- * Runs the skip machine over b[*ip..n): 1 when its target is reached
+ * Is the line at b[i] a T-SQL batch separator: GO, an optional count,
+ * nothing else but blanks or a -- comment? 1, 0, or -1 when b ends first.
+ */
+static int
+go_line(const char *b, size_t n, int eof, size_t i)
+{
+	while (i < n && (b[i] == ' ' || b[i] == '\t'))
+		i++;
+	if (i + 3 > n && !eof)
+		return -1;
+	if (i + 2 > n || (b[i] | 0x20) != 'g' || (b[i + 1] | 0x20) != 'o')
+		return 0;
+	i += 2;
+	if (i < n && is_ident((unsigned char)b[i]))
+		return 0;
+	while (i < n && (b[i] == ' ' || b[i] == '\t' || is_digit((unsigned char)b[i])))
+		i++;
+	if (i >= n)
+		return eof ? 1 : -1;
+	if (b[i] == '-')
+		return i + 1 < n ? b[i + 1] == '-' : eof ? 0 : -1;
+	return b[i] == '\n' || b[i] == '\r';
+}
+
+/* A line holding only '/' (SQL*Plus and DB2 run the block above): 1, 0, -1. */
+static int
+slash_line(const char *b, size_t n, int eof, size_t i)
+{
+	while (i < n && (b[i] == ' ' || b[i] == '\t'))
+		i++;
+	if (i >= n)
+		return eof ? 0 : -1;
+	if (b[i] != '/')
+		return 0;
+	for (i++; i < n; i++)
+		if (b[i] == '\n')
+			return 1;
+		else if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r')
+			return 0;
+	return eof ? 1 : -1;
+}
+
+/* Words that start a T-SQL statement (one that needs no ';' before it). */
+static int
+tsql_start(const char *w, size_t wl)
+{
+	static const char *const k[] = {
+	    "ALTER",  "BACKUP", "BEGIN",  "COMMIT",   "CREATE", "DBCC",   "DECLARE",
+	    "DELETE", "DENY",   "DROP",   "ELSE",     "END",    "EXEC",   "EXECUTE",
+	    "GO",     "GRANT",  "IF",     "INSERT",   "MERGE",  "PRINT",  "RAISERROR",
+	    "RESTORE", "RETURN", "REVOKE", "ROLLBACK", "SET",    "TRUNCATE", "UPDATE",
+	    "USE",    "WHILE",  NULL};
+	for (size_t i = 0; k[i]; i++)
+		if (kw(w, wl, k[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * At a line start b[i] in a statement being skipped (outside quotes and
+ * parentheses): does the statement end before this line? 1, 0, or -1
+ * when b ends first.
+ */
+static int
+line_ends(const struct sqlr *s, const char *b, size_t n, int eof, size_t i)
+{
+	size_t j = i;
+
+	while (j < n && (b[j] == ' ' || b[j] == '\t'))
+		j++;
+	size_t w = j;
+	while (j < n && j - w < 24 && is_ident((unsigned char)b[j]))
+		j++;
+	if (j >= n && !eof)
+		return -1;
+	size_t wl = j - w;
+	if (s->dialect == D_ORACLE || s->dialect == D_DB2)
+		return s->until != U_ROW && wl == 0 ? slash_line(b, n, eof, i) : 0;
+	if (s->dialect == D_TSQL) {
+		if (s->until == U_BATCH || (s->until == U_STMT && kw(b + w, wl, "GO")))
+			return go_line(b, n, eof, i);
+		return s->until == U_STMT && wl > 0 && tsql_start(b + w, wl) &&
+		       (j >= n || !is_ident((unsigned char)b[j]));
+	}
+	/* the mysql client reads DELIMITER at a line start */
+	return s->until != U_ROW && kw(b + w, wl, "DELIMITER") && j < n &&
+	       (b[j] == ' ' || b[j] == '\t');
+}
+
+/*
+ * U_BLOCK: a word at b[i] (its first letter) in a routine body: BEGIN and
+ * CASE open a block, END closes one unless END IF, END LOOP, ... follow.
+ * The index past the word, or (size_t)-1 when b ends inside it.
+ */
+static size_t
+block_word(struct sqlr *s, const char *b, size_t n, int eof, size_t i)
+{
+	size_t j = i;
+
+	while (j < n && is_ident((unsigned char)b[j]))
+		j++;
+	if (j >= n && !eof && j - i < 16)
+		return (size_t)-1;
+	const char *w = b + i;
+	size_t wl = j - i;
+	if (s->end_pending) {
+		s->end_pending = 0;
+		if (kw(w, wl, "IF") || kw(w, wl, "LOOP") || kw(w, wl, "WHILE") ||
+		    kw(w, wl, "REPEAT") || kw(w, wl, "FOR"))
+			return j;
+		s->bdepth--;
+		if (kw(w, wl, "CASE"))
+			return j; /* END CASE */
+	}
+	if (kw(w, wl, "BEGIN") || kw(w, wl, "CASE"))
+		s->bdepth++;
+	else if (kw(w, wl, "END"))
+		s->end_pending = 1;
+	return j;
+}
+
+/*
+ * Runs the machine over b[*ip..n): 1 when its target is reached
  * (*ip just past it), 0 when it needs more bytes (*ip: what it is done
  * with; it never needs more than 66 bytes kept).
  */
@@ -412,12 +593,13 @@ skip_scan(struct sqlr *s, const char *b, size_t n, int eof, size_t *ip)
 {
 	size_t i = *ip;
 	int done = 0;
+	const unsigned char *tab = s->until == U_BLOCK ? s->block_tab : s->code_tab;
 
 	while (i < n && !done) {
 		unsigned char c;
 		switch (s->k) {
 		case K_CODE:
-			while (i < n && !s->code_tab[(unsigned char)b[i]])
+			while (i < n && !tab[(unsigned char)b[i]])
 				i++;
 			if (i >= n)
 				break;
@@ -426,6 +608,52 @@ skip_scan(struct sqlr *s, const char *b, size_t n, int eof, size_t *ip)
 			unsigned char p2 = i > 1    ? (unsigned char)b[i - 2]
 			                   : i == 1 ? s->prev
 			                            : s->prev2;
+			if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+				/* U_BLOCK: a word */
+				if (is_ident(p1)) {
+					i++;
+					break;
+				}
+				size_t j = block_word(s, b, n, eof, i);
+				if (j == (size_t)-1)
+					goto need;
+				i = j;
+				break;
+			}
+			if (s->end_pending) {
+				s->end_pending = 0;
+				s->bdepth--;
+			}
+			if (c == (unsigned char)s->delim[0]) {
+				if (i + s->delim_len > n && !eof)
+					goto need;
+				if (i + s->delim_len <= n && !memcmp(b + i, s->delim, s->delim_len)) {
+					i += s->delim_len;
+					/* a ';' in a routine body does not end it */
+					int custom = s->delim_len > 1 || s->delim[0] != ';';
+					if (s->until == U_BATCH || s->until == U_SLASH ||
+					    (s->until == U_BLOCK && s->bdepth > 0 && !custom))
+						break;
+					s->mode = M_TOP;
+					done = 1;
+					break;
+				}
+			}
+			if (c == '\n') {
+				i++;
+				if (s->depth > 0 && s->until != U_BATCH && s->until != U_SLASH)
+					break;
+				int e = line_ends(s, b, n, eof, i);
+				if (e < 0) {
+					i--;
+					goto need;
+				}
+				if (e) {
+					s->mode = M_TOP;
+					done = 1;
+				}
+				break;
+			}
 			if (c == '\'') {
 				s->kq = '\'';
 				s->kesc = plain_esc(s) != ES_NONE ||
@@ -435,7 +663,7 @@ skip_scan(struct sqlr *s, const char *b, size_t n, int eof, size_t *ip)
 				s->kq = (char)c;
 				s->kesc = c == '"' && plain_esc(s) == ES_MYSQL;
 				s->k = K_QUOTE;
-			} else if (c == '[' && s->dialect != D_MYSQL) {
+			} else if (c == '[' && bracket_names(s)) {
 				s->kq = ']';
 				s->kesc = 0;
 				s->k = K_QUOTE;
@@ -446,7 +674,7 @@ skip_scan(struct sqlr *s, const char *b, size_t n, int eof, size_t *ip)
 					s->k = c == '-' ? K_LINE : K_BLOCK;
 					i++;
 				}
-			} else if (c == '#' && s->dialect != D_POSTGRES) {
+			} else if (c == '#' && hash_comments(s)) {
 				s->k = K_LINE;
 			} else if (c == '$' && s->dialect != D_MYSQL && !is_ident(p1)) {
 				/* $tag$ opens a dollar-quoted body */
@@ -464,20 +692,12 @@ skip_scan(struct sqlr *s, const char *b, size_t n, int eof, size_t *ip)
 					i = j;
 				}
 			} else if (c == '(') {
+				if (s->depth <= 0 && s->count_tuples && s->until == U_STMT)
+					s->tuples++;
 				s->depth++;
 			} else if (c == ')') {
 				if (--s->depth <= 0 && s->until == U_ROW) {
 					s->mode = M_ROWS;
-					done = 1;
-				}
-			} else if (c == (unsigned char)s->delim[0]) {
-				if (i + s->delim_len > n && !eof)
-					goto need;
-				if (i + s->delim_len <= n &&
-				    !memcmp(b + i, s->delim, s->delim_len)) {
-					/* the statement ends here, whatever the target was */
-					i += s->delim_len - 1;
-					s->mode = M_TOP;
 					done = 1;
 				}
 			}
@@ -558,6 +778,22 @@ skip_scan(struct sqlr *s, const char *b, size_t n, int eof, size_t *ip)
 	return done;
 }
 
+/*
+ * The rows skipped after a bad one (count_tuples) are owed as rejections:
+ * one each, at the place the skipping began.
+ */
+static void
+skip_owe(struct sqlr *s)
+{
+	if (s->count_tuples && s->tuples) {
+		s->owed += s->tuples;
+		s->owed_line = s->tuple_line;
+		s->owed_off = s->tuple_off;
+	}
+	s->count_tuples = 0;
+	s->tuples = 0;
+}
+
 /* M_SKIP: runs the machine, consuming, until its target or the end. */
 static int
 skip_run(struct reader *r, struct sqlr *s)
@@ -568,9 +804,12 @@ skip_run(struct reader *r, struct sqlr *s)
 		int done = skip_scan(s, buf, len, s->eof, &i);
 
 		advance(r, s, i);
-		if (done)
+		if (done) {
+			skip_owe(s);
 			return 1;
+		}
 		if (s->eof && i >= len) {
+			skip_owe(s);
 			s->mode = M_TOP;
 			return 1;
 		}
@@ -610,6 +849,7 @@ struct lx {
 	const char *b;
 	size_t n, i;
 	int eof, hash;
+	int names_in_quotes; /* a table's name may be a 'string' */
 };
 
 /* Skips white space and comments; -1 when the buffer ends first. */
@@ -700,6 +940,8 @@ lx_ident(struct sqlr *s, struct lx *l)
 	char c = l->b[l->i];
 	char close = c == '`' ? '`' : c == '"' ? '"' : c == '[' ? ']' : 0;
 
+	if (c == '\'' && l->names_in_quotes)
+		close = '\''; /* SQLite and MySQL take 'name' for a name here */
 	if (close) {
 		if (c == '`')
 			set_dialect(s, D_MYSQL);
@@ -713,7 +955,7 @@ lx_ident(struct sqlr *s, struct lx *l)
 				return syntax(s, l, "name too long");
 			if (e + 1 >= l->n && !l->eof)
 				return P_MORE;
-			if (close != ']' && e + 1 < l->n && l->b[e + 1] == close) {
+			if (e + 1 < l->n && l->b[e + 1] == close) {
 				dynbuf_addc(&s->scratch, close); /* a doubled quote */
 				j = e + 2;
 				continue;
@@ -723,12 +965,16 @@ lx_ident(struct sqlr *s, struct lx *l)
 		}
 	}
 	const char *w;
+	size_t hash = 0;
+	while (s->dialect == D_TSQL && l->i + hash < l->n && l->b[l->i + hash] == '#' && hash < 2)
+		hash++; /* #temp and ##global tables */
+	l->i += hash;
 	long wl = lx_word(l, &w);
 	if (wl < 0)
 		return P_MORE;
 	if (wl == 0)
 		return syntax(s, l, "name expected");
-	if (dynbuf_add(&s->scratch, w, (size_t)wl) < 0)
+	if (dynbuf_add(&s->scratch, w - hash, (size_t)wl + hash) < 0)
 		return syntax(s, l, "name too long");
 	return P_OK;
 }
@@ -981,19 +1227,16 @@ lx_string(struct sqlr *s, struct lx *l, enum esc esc, struct val *v)
 	}
 }
 
-/* Rewrites v as hex text 0x... in the arena (binary data). */
+/* Rewrites v as hex text 0x... in the arena (binary data); -1 past the cap. */
 static int
-to_hex(struct sqlr *s, struct lx *l, struct val *v, const char *base)
+to_hex(struct sqlr *s, struct val *v, const char *base)
 {
 	static const char hx[] = "0123456789abcdef";
 	size_t n = v->len;
 	char *d = dynbuf_reserve(&s->arena, 2 + 2 * n);
 
-	if (!d) {
-		snprintf(s->err, sizeof(s->err), "row longer than the --max-record limit");
-		s->err_at = l->i;
+	if (!d)
 		return -1;
-	}
 	const unsigned char *p =
 	    (const unsigned char *)(v->in_arena ? s->arena.buf : base) + v->off;
 	d[0] = '0';
@@ -1005,6 +1248,7 @@ to_hex(struct sqlr *s, struct lx *l, struct val *v, const char *base)
 	v->off = s->arena.len;
 	v->len = 2 + 2 * n;
 	v->in_arena = 1;
+	v->is_hex = 1;
 	s->arena.len += v->len;
 	return 0;
 }
@@ -1015,7 +1259,45 @@ val_ptr(const struct sqlr *s, const struct val *v, const char *base)
 	return (v->in_arena ? s->arena.buf : base) + v->off;
 }
 
+/* v becomes the n bytes at p, copied into the arena (p must not be in it). */
+static int
+val_set(struct sqlr *s, struct lx *l, struct val *v, const char *p, size_t n)
+{
+	size_t off = s->arena.len;
+
+	if (arena_add(s, l, p, n) < 0)
+		return P_ERR;
+	v->off = off;
+	v->len = n;
+	v->in_arena = 1;
+	v->is_null = 0;
+	return P_OK;
+}
+
+/* v becomes v followed by w (concatenation), in the arena. */
+static int
+val_concat(struct sqlr *s, struct lx *l, struct val *v, const struct val *w)
+{
+	size_t off = s->arena.len, n = v->len + w->len;
+	char *d = dynbuf_reserve(&s->arena, n ? n : 1);
+
+	if (!d) {
+		snprintf(s->err, sizeof(s->err), "row longer than the --max-record limit");
+		s->err_at = l->i;
+		return P_ERR;
+	}
+	/* the reserve may have moved the arena: the sources are found anew */
+	memmove(d, val_ptr(s, v, l->b), v->len);
+	memmove(d + v->len, val_ptr(s, w, l->b), w->len);
+	s->arena.len += n;
+	v->off = off;
+	v->len = n;
+	v->in_arena = 1;
+	return P_OK;
+}
+
 static int lx_value(struct sqlr *s, struct lx *l, struct val *v, int nest);
+static int hex_lower(struct sqlr *s, struct lx *l, struct val *v);
 
 /*
  * The arguments of a function call at l->i (the '('), as values; *nargs
@@ -1048,24 +1330,33 @@ lx_args(struct sqlr *s, struct lx *l, struct val *args, size_t max, size_t *narg
 	}
 }
 
-/* SQLite's char(n, ...): code points to UTF-8. */
+/* An integer argument (a code point, a style): 0 and *out, or -1. */
+static int
+val_int(const struct sqlr *s, const struct lx *l, const struct val *a, unsigned long *out)
+{
+	const char *p = val_ptr(s, a, l->b);
+
+	*out = 0;
+	if (a->is_null || a->is_str || a->len == 0 || a->len > 9)
+		return -1;
+	for (size_t k = 0; k < a->len; k++) {
+		if (!is_digit((unsigned char)p[k]))
+			return -1;
+		*out = *out * 10 + (unsigned long)(p[k] - '0');
+	}
+	return 0;
+}
+
+/* char(n, ...), chr(n), nchar(n): code points to UTF-8. */
 static int
 eval_char(struct sqlr *s, struct lx *l, const struct val *a, size_t na, struct val *v)
 {
-	struct val out = {s->arena.len, 0, 1, 0};
+	struct val out = {s->arena.len, 0, 1, 0, 1, 0, 0};
 
 	for (size_t i = 0; i < na; i++) {
-		const char *p = val_ptr(s, &a[i], l->b);
-		unsigned long cp = 0;
+		unsigned long cp;
 		char u[4];
-		if (a[i].is_null || a[i].len == 0 || a[i].len > 7)
-			return syntax(s, l, "bad code point in char()");
-		for (size_t k = 0; k < a[i].len; k++) {
-			if (!is_digit((unsigned char)p[k]))
-				return syntax(s, l, "bad code point in char()");
-			cp = cp * 10 + (unsigned long)(p[k] - '0');
-		}
-		if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		if (val_int(s, l, &a[i], &cp) < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 			return syntax(s, l, "bad code point in char()");
 		if (arena_add(s, l, u, utf8_encode((unsigned)cp, u)) < 0)
 			return P_ERR;
@@ -1108,75 +1399,615 @@ eval_replace(struct sqlr *s, struct lx *l, const struct val *a, struct val *v)
 	v->len = s->arena.len - off;
 	v->in_arena = 1;
 	v->is_null = 0;
+	v->is_str = 1;
 	return st;
 }
 
-/* A function call: name at w, l->i at its '('. */
+/* Oracle's unistr('a\00e9'): \XXXX UTF-16 units, \\ a backslash. */
 static int
-lx_call(struct sqlr *s, struct lx *l, const char *w, size_t wl, struct val *v, int nest)
+eval_unistr(struct sqlr *s, struct lx *l, const struct val *a, struct val *v)
 {
-	size_t start = (size_t)(w - l->b), save = l->i;
+	const char *p = val_ptr(s, a, l->b);
+	size_t n = a->len, off = s->arena.len;
+	char *tmp = xmalloc(n + 1);
 
-	if (nest < MAX_NEST && (kw(w, wl, "char") || kw(w, wl, "replace"))) {
-		struct val a[16];
-		size_t na;
-		size_t mark = s->arena.len;
-		int st = lx_args(s, l, a, 16, &na, nest);
-		if (st == P_MORE)
-			return st;
-		if (st == P_OK && kw(w, wl, "char"))
-			return eval_char(s, l, a, na, v);
-		if (st == P_OK && na == 3)
-			return eval_replace(s, l, a, v);
-		/* not the form we know: keep the call as written */
-		s->arena.len = mark;
-		l->i = save;
+	memcpy(tmp, p, n);
+	p = tmp;
+	for (size_t i = 0; i < n;) {
+		if (p[i] != '\\') {
+			if (arena_add(s, l, p + i, 1) < 0)
+				goto fail;
+			i++;
+			continue;
+		}
+		if (i + 1 < n && p[i + 1] == '\\') {
+			if (arena_add(s, l, "\\", 1) < 0)
+				goto fail;
+			i += 2;
+			continue;
+		}
+		unsigned u = 0;
+		for (size_t k = 1; k <= 4; k++) {
+			int h = i + k < n ? hexval((unsigned char)p[i + k]) : -1;
+			if (h < 0)
+				goto bad;
+			u = u * 16 + (unsigned)h;
+		}
+		i += 5;
+		if (u >= 0xD800 && u <= 0xDBFF && i + 5 <= n && p[i] == '\\') {
+			unsigned lo = 0;
+			for (size_t k = 1; k <= 4; k++) {
+				int h = hexval((unsigned char)p[i + k]);
+				if (h < 0)
+					goto bad;
+				lo = lo * 16 + (unsigned)h;
+			}
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				goto bad;
+			u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+			i += 5;
+		} else if (u >= 0xD800 && u <= 0xDFFF)
+			goto bad;
+		char out[4];
+		if (arena_add(s, l, out, utf8_encode(u, out)) < 0)
+			goto fail;
 	}
-	int st = lx_balanced(s, l, plain_esc(s));
-	if (st != P_OK)
-		return st;
-	v->off = start;
-	v->len = l->i - start;
-	v->in_arena = 0;
+	free(tmp);
+	v->off = off;
+	v->len = s->arena.len - off;
+	v->in_arena = 1;
+	v->is_null = 0;
+	v->is_str = 1;
+	return P_OK;
+bad:
+	syntax(s, l, "bad escape in unistr()");
+fail:
+	free(tmp);
+	return P_ERR;
+}
+
+/* A date made by a function, as ISO text; P_ERR when it does not parse. */
+static int
+val_date(struct sqlr *s, struct lx *l, struct val *v, int len, const char *text)
+{
+	if (len < 0)
+		return syntax(s, l, "not a date the function's format reads");
+	return val_set(s, l, v, text, (size_t)len);
+}
+
+/* to_date(s [, model]), to_timestamp(s [, model]): ISO text. */
+static int
+eval_to_date(struct sqlr *s, struct lx *l, const struct val *a, size_t na, struct val *v)
+{
+	char out[SQLDATE_MAX];
+	int k;
+
+	if (na < 1 || na > 3 || (na >= 2 && a[1].is_null))
+		return syntax(s, l, "to_date() takes a string and a format");
+	if (a[0].is_null) {
+		*v = a[0];
+		return P_OK;
+	}
+	const char *p = val_ptr(s, &a[0], l->b);
+	if (na == 1) {
+		k = sqldate_guess(p, a[0].len, out);
+		if (k < 0) {
+			*v = a[0]; /* the default format is the session's: keep the text */
+			return P_OK;
+		}
+	} else
+		k = sqldate_model(p, a[0].len, val_ptr(s, &a[1], l->b), a[1].len, out);
+	return val_date(s, l, v, k, out);
+}
+
+/* Is this type name a date or time type? */
+static int
+date_type(const char *w, size_t wl)
+{
+	return kw(w, wl, "date") || kw(w, wl, "datetime") || kw(w, wl, "datetime2") ||
+	       kw(w, wl, "smalldatetime") || kw(w, wl, "timestamp") || kw(w, wl, "datetimeoffset");
+}
+
+/* A cast's value: the value itself, dates made ISO, T-SQL's hex datetimes read. */
+static int
+cast_value(struct sqlr *s, struct lx *l, struct val *v, const char *type, size_t tl)
+{
+	char out[SQLDATE_MAX];
+	int k = -1;
+
+	if (v->is_null || !date_type(type, tl))
+		return P_OK;
+	const char *p = val_ptr(s, v, l->b);
+	if (v->is_hex && v->len > 2 && (kw(type, tl, "datetime") || kw(type, tl, "smalldatetime")))
+		k = sqldate_tsql_binary(p + 2, v->len - 2, out);
+	else if (v->is_str)
+		k = sqldate_guess(p, v->len, out);
+	if (k >= 0)
+		return val_set(s, l, v, out, (size_t)k);
 	return P_OK;
 }
 
-/* One value at l->i (white space skipped). */
+/* Skips a type name (words, (n, m), [], quoted) up to ')' or ','; its first word. */
 static int
-lx_value(struct sqlr *s, struct lx *l, struct val *v, int nest)
+lx_type(struct sqlr *s, struct lx *l, const char **w, size_t *wl)
+{
+	*w = NULL;
+	*wl = 0;
+	for (;;) {
+		if (lx_ws(l) < 0)
+			return need(s, l, "a type");
+		char c = l->b[l->i];
+		if (c == ')' || c == ',')
+			return P_OK;
+		if (c == '(') {
+			int st = lx_balanced(s, l, ES_NONE);
+			if (st != P_OK)
+				return st;
+		} else if (c == '[' && s->dialect == D_TSQL) {
+			size_t m = s->scratch.len;
+			int st = lx_ident(s, l);
+			if (st == P_OK && !*w) {
+				/* [datetime]: the name is kept in the window, unquoted */
+				*w = l->b + l->i - 1 - (s->scratch.len - m);
+				*wl = s->scratch.len - m;
+			}
+			s->scratch.len = m;
+			if (st != P_OK)
+				return st;
+		} else if (is_ident((unsigned char)c)) {
+			const char *x;
+			long xl = lx_word(l, &x);
+			if (xl < 0)
+				return P_MORE;
+			if (!*w) {
+				*w = x;
+				*wl = (size_t)xl;
+			}
+		} else if (c == '[' || c == ']' || c == '.' || c == '"') {
+			l->i++;
+		} else
+			return syntax(s, l, "bad type in a cast");
+	}
+}
+
+/* CAST(x AS type) at l->i (the '('). */
+static int
+eval_cast(struct sqlr *s, struct lx *l, struct val *v, int nest)
+{
+	const char *w;
+	long wl;
+	size_t tl;
+
+	l->i++;
+	if (lx_ws(l) < 0)
+		return need(s, l, "a CAST");
+	int st = lx_value(s, l, v, nest + 1);
+	if (st != P_OK)
+		return st;
+	if (lx_ws(l) < 0)
+		return need(s, l, "a CAST");
+	if ((wl = lx_word(l, &w)) < 0)
+		return P_MORE;
+	if (!kw(w, (size_t)wl, "AS"))
+		return syntax(s, l, "AS expected in a CAST");
+	if ((st = lx_type(s, l, &w, &tl)) != P_OK)
+		return st;
+	if (l->b[l->i] != ')')
+		return syntax(s, l, "')' expected after a CAST");
+	l->i++;
+	return w ? cast_value(s, l, v, w, tl) : P_OK;
+}
+
+/*
+ * CONVERT at l->i (the '('): T-SQL's CONVERT(type, x [, style]) (the
+ * style reads dates), MySQL's CONVERT(x, type) and CONVERT(x USING cs).
+ */
+static int
+eval_convert(struct sqlr *s, struct lx *l, struct val *v, int nest)
+{
+	const char *w, *t = NULL;
+	size_t tl = 0;
+	int st;
+
+	l->i++;
+	if (lx_ws(l) < 0)
+		return need(s, l, "a CONVERT");
+	size_t save = l->i;
+	long wl = lx_word(l, &w);
+	if (wl < 0)
+		return P_MORE;
+	if (lx_ws(l) < 0)
+		return need(s, l, "a CONVERT");
+	int tsql = (wl > 0 && !kw(w, (size_t)wl, "NULL") && l->b[l->i] != '\'' &&
+	            (l->b[l->i] == ',' || l->b[l->i] == '(')) ||
+	           l->b[save] == '[';
+	l->i = save;
+	if (tsql) {
+		if ((st = lx_type(s, l, &t, &tl)) != P_OK)
+			return st;
+		if (l->b[l->i] != ',')
+			return syntax(s, l, "',' expected in a CONVERT");
+		l->i++;
+		if (lx_ws(l) < 0)
+			return need(s, l, "a CONVERT");
+		if ((st = lx_value(s, l, v, nest + 1)) != P_OK)
+			return st;
+		if (lx_ws(l) < 0)
+			return need(s, l, "a CONVERT");
+		unsigned long style = 0;
+		int has_style = 0;
+		if (l->b[l->i] == ',') {
+			struct val sv;
+			l->i++;
+			if (lx_ws(l) < 0)
+				return need(s, l, "a CONVERT");
+			if ((st = lx_value(s, l, &sv, nest + 1)) != P_OK)
+				return st;
+			if (val_int(s, l, &sv, &style) < 0)
+				return syntax(s, l, "bad style in a CONVERT");
+			has_style = 1;
+			if (lx_ws(l) < 0)
+				return need(s, l, "a CONVERT");
+		}
+		if (l->b[l->i] != ')')
+			return syntax(s, l, "')' expected after a CONVERT");
+		l->i++;
+		if (has_style && v->is_str && t && date_type(t, tl)) {
+			char out[SQLDATE_MAX];
+			int k = sqldate_tsql_style(val_ptr(s, v, l->b), v->len, (int)style, out);
+			return val_date(s, l, v, k, out);
+		}
+		return t ? cast_value(s, l, v, t, tl) : P_OK;
+	}
+	if ((st = lx_value(s, l, v, nest + 1)) != P_OK)
+		return st;
+	if (lx_ws(l) < 0)
+		return need(s, l, "a CONVERT");
+	if (l->b[l->i] == ',')
+		l->i++;
+	else if ((wl = lx_word(l, &w)) < 0)
+		return P_MORE;
+	else if (!kw(w, (size_t)wl, "USING"))
+		return syntax(s, l, "',' or USING expected in a CONVERT");
+	if ((st = lx_type(s, l, &t, &tl)) != P_OK)
+		return st;
+	if (l->b[l->i] != ')')
+		return syntax(s, l, "')' expected after a CONVERT");
+	l->i++;
+	return t ? cast_value(s, l, v, t, tl) : P_OK;
+}
+
+/* Functions whose value is their one argument, unchanged. */
+static int
+identity_call(const char *w, size_t wl)
+{
+	static const char *const k[] = {"to_char", "to_nchar", "to_clob", "to_nclob", "to_number",
+	                                "to_binary_double", "to_binary_float", "text", NULL};
+	for (size_t i = 0; k[i]; i++)
+		if (kw(w, wl, k[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * A function call: name at w, l->i at its '('. The functions dumps write
+ * for constants are evaluated; any other call is P_ERR, which the row
+ * turns into the call's text as written.
+ */
+static int
+lx_call(struct sqlr *s, struct lx *l, const char *w, size_t wl, struct val *v, int nest)
+{
+	struct val a[16];
+	size_t na;
+	int st;
+
+	if (nest >= MAX_NEST)
+		return syntax(s, l, "values nested too deep");
+	if (kw(w, wl, "CAST"))
+		return eval_cast(s, l, v, nest);
+	if (kw(w, wl, "CONVERT"))
+		return eval_convert(s, l, v, nest);
+	int known = kw(w, wl, "char") || kw(w, wl, "chr") || kw(w, wl, "nchar") ||
+	            kw(w, wl, "replace") || kw(w, wl, "concat") || kw(w, wl, "to_date") ||
+	            kw(w, wl, "to_timestamp") || kw(w, wl, "unistr") || kw(w, wl, "empty_clob") ||
+	            kw(w, wl, "empty_blob") || kw(w, wl, "hextoraw") || kw(w, wl, "unhex") ||
+	            identity_call(w, wl);
+	if (!known)
+		return syntax(s, l, "a function call that is not a constant");
+	if ((st = lx_args(s, l, a, 16, &na, nest)) != P_OK)
+		return st;
+	if (kw(w, wl, "char") || kw(w, wl, "chr") || kw(w, wl, "nchar"))
+		return eval_char(s, l, a, na, v);
+	if (kw(w, wl, "replace"))
+		return na == 3 ? eval_replace(s, l, a, v) : syntax(s, l, "replace() takes 3 values");
+	if (kw(w, wl, "to_date") || kw(w, wl, "to_timestamp"))
+		return eval_to_date(s, l, a, na, v);
+	if (kw(w, wl, "empty_clob") || kw(w, wl, "empty_blob")) {
+		v->off = v->len = 0;
+		v->in_arena = v->is_null = 0;
+		v->is_str = 1;
+		return P_OK;
+	}
+	if (kw(w, wl, "concat")) {
+		/* NULLs count as empty (T-SQL, PostgreSQL) */
+		struct val out = {s->arena.len, 0, 1, 0, 1, 0, 0};
+		for (size_t i = 0; i < na; i++)
+			if (!a[i].is_null && val_concat(s, l, &out, &a[i]) != P_OK)
+				return P_ERR;
+		*v = out;
+		return P_OK;
+	}
+	if (na != 1)
+		return syntax(s, l, "one value expected");
+	if (kw(w, wl, "unistr"))
+		return a[0].is_null ? (*v = a[0], P_OK) : eval_unistr(s, l, &a[0], v);
+	*v = a[0];
+	if ((kw(w, wl, "hextoraw") || kw(w, wl, "unhex")) && !a[0].is_null) {
+		struct val h = a[0];
+		if (val_set(s, l, v, "0x", 2) != P_OK || val_concat(s, l, v, &h) != P_OK)
+			return P_ERR;
+		v->is_hex = 1;
+		v->is_str = 0;
+		return hex_lower(s, l, v);
+	}
+	return P_OK;
+}
+
+/* ARRAY[a, b] and its nested [..]: PostgreSQL's text form {a,b}. */
+static int
+lx_array(struct sqlr *s, struct lx *l, struct val *v, int nest)
+{
+	struct val out = {s->arena.len, 0, 1, 0, 1, 0, 0}, e;
+	int first = 1;
+
+	if (nest >= MAX_NEST)
+		return syntax(s, l, "arrays nested too deep");
+	l->i++; /* '[' */
+	if (arena_add(s, l, "{", 1) < 0)
+		return P_ERR;
+	for (;;) {
+		if (lx_ws(l) < 0)
+			return need(s, l, "an array");
+		char c = l->b[l->i];
+		if (c == ']' && first) {
+			l->i++;
+			break;
+		}
+		if (!first && arena_add(s, l, ",", 1) < 0)
+			return P_ERR;
+		size_t at = s->arena.len; /* out ends here */
+		int st = c == '[' ? lx_array(s, l, &e, nest + 1) : lx_value(s, l, &e, nest + 1);
+		if (st != P_OK)
+			return st;
+		/* e may lie anywhere: copy it out, drop what its making left */
+		char *tmp = xmalloc(e.len + 1);
+		memcpy(tmp, val_ptr(s, &e, l->b), e.len);
+		s->arena.len = at;
+		int q = 0, bad = 0;
+		if (e.is_null)
+			bad = arena_add(s, l, "NULL", 4) < 0;
+		else {
+			/* quote what the array syntax would misread */
+			int nested = c == '[' || e.is_arr;
+			q = !nested && (e.len == 0 || (e.len == 4 && !strncasecmp(tmp, "NULL", 4)));
+			for (size_t k = 0; !nested && k < e.len && !q; k++)
+				q = strchr("{},\"\\ \t\n\r", tmp[k]) != NULL;
+			bad = q && arena_add(s, l, "\"", 1) < 0;
+			for (size_t k = 0; k < e.len && !bad; k++)
+				bad = (q && (tmp[k] == '"' || tmp[k] == '\\') && arena_add(s, l, "\\", 1) < 0) ||
+				      arena_add(s, l, tmp + k, 1) < 0;
+			bad = bad || (q && arena_add(s, l, "\"", 1) < 0);
+		}
+		free(tmp);
+		if (bad)
+			return P_ERR;
+		out.len = s->arena.len - out.off;
+		first = 0;
+		if (lx_ws(l) < 0)
+			return need(s, l, "an array");
+		c = l->b[l->i++];
+		if (c == ']')
+			break;
+		if (c != ',')
+			return syntax(s, l, "',' or ']' expected in an array");
+	}
+	if (arena_add(s, l, "}", 1) < 0)
+		return P_ERR;
+	out.len = s->arena.len - out.off;
+	out.is_arr = 1;
+	out.is_str = 0;
+	*v = out;
+	return P_OK;
+}
+
+/* Oracle's alternative quoting q'[it's]' at l->i (the quote after q). */
+static int
+lx_qquote(struct sqlr *s, struct lx *l, struct val *v)
+{
+	if (l->i + 1 >= l->n)
+		return need(s, l, "a q'' string");
+	char open = l->b[l->i + 1];
+	char close = open == '[' ? ']' : open == '{' ? '}' : open == '(' ? ')' : open == '<' ? '>' : open;
+	if (is_space((unsigned char)open))
+		return syntax(s, l, "bad q'' string");
+	for (size_t j = l->i + 2; j + 1 < l->n; j++)
+		if (l->b[j] == close && l->b[j + 1] == '\'') {
+			v->off = l->i + 2;
+			v->len = j - (l->i + 2);
+			v->in_arena = 0;
+			v->is_str = 1;
+			l->i = j + 2;
+			return P_OK;
+		}
+	return need(s, l, "a q'' string");
+}
+
+/*
+ * A value as written that cannot be evaluated, at l->i: its text up to the
+ * next ',' or ')' outside quotes and brackets, trailing blanks off. The
+ * row keeps it and survives.
+ */
+static int
+lx_raw(struct sqlr *s, struct lx *l, struct val *v)
+{
+	size_t start = l->i;
+	long depth = 0;
+	enum esc esc = plain_esc(s);
+
+	while (l->i < l->n) {
+		char c = l->b[l->i];
+		if (c == '\'' || c == '"' || c == '`') {
+			size_t j = l->i + 1;
+			for (;;) {
+				if (j >= l->n)
+					return need(s, l, "a string");
+				if (l->b[j] == '\\' && esc != ES_NONE && c != '`') {
+					j += 2;
+					continue;
+				}
+				if (l->b[j] == c)
+					break;
+				j++;
+			}
+			l->i = j + 1;
+			continue;
+		}
+		if (c == '-' || c == '/') {
+			size_t before = l->i;
+			if (lx_ws(l) < 0)
+				return need(s, l, "a value");
+			if (l->i != before)
+				continue; /* a comment */
+		}
+		if ((c == ',' || c == ')') && depth <= 0)
+			break;
+		if (c == '(' || c == '[')
+			depth++;
+		else if (c == ')' || c == ']')
+			depth--;
+		l->i++;
+	}
+	if (l->i >= l->n)
+		return need(s, l, "a value");
+	size_t end = l->i;
+	while (end > start && is_space((unsigned char)l->b[end - 1]))
+		end--;
+	if (end == start)
+		return syntax(s, l, "value expected");
+	v->off = start;
+	v->len = end - start;
+	v->in_arena = v->is_null = v->is_str = v->is_hex = v->is_arr = 0;
+	return P_OK;
+}
+
+/*
+ * Binary as hex text in one spelling, 0x and lower-case digits, whether
+ * it was written 0xFF, X'FF' or raw bytes: the same BLOB reads the same
+ * from every dump of it.
+ */
+static int
+hex_lower(struct sqlr *s, struct lx *l, struct val *v)
+{
+	const char *p = val_ptr(s, v, l->b);
+	size_t k = 0;
+
+	while (k < v->len && !(p[k] >= 'A' && p[k] <= 'Z'))
+		k++;
+	if (k == v->len)
+		return P_OK;
+	if (!v->in_arena) {
+		struct val w = *v;
+		if (val_set(s, l, v, val_ptr(s, &w, l->b), w.len) != P_OK)
+			return P_ERR;
+		v->is_hex = 1;
+	}
+	char *d = s->arena.buf + v->off;
+	for (k = 0; k < v->len; k++)
+		if (d[k] >= 'A' && d[k] <= 'Z')
+			d[k] = (char)(d[k] + 32);
+	return P_OK;
+}
+
+/* A number at l->i: digits, '.', exponent, 0x.. (a '+' sign is dropped). */
+static int
+lx_number(struct sqlr *s, struct lx *l, struct val *v)
+{
+	size_t start = l->i, j = l->i + 1;
+
+	(void)s;
+	while (j < l->n) {
+		unsigned char d = (unsigned char)l->b[j];
+		if (is_ident(d) || d == '.' || ((d == '-' || d == '+') && (l->b[j - 1] | 0x20) == 'e'))
+			j++;
+		else
+			break;
+	}
+	if (j >= l->n && !l->eof)
+		return P_MORE;
+	if (l->b[start] == '+')
+		start++;
+	v->off = start;
+	v->len = j - start;
+	v->is_hex = v->len > 2 && l->b[start] == '0' && (l->b[start + 1] | 0x20) == 'x';
+	l->i = j;
+	return v->is_hex ? hex_lower(s, l, v) : P_OK;
+}
+
+/* One operand at l->i (white space skipped). */
+static int
+lx_primary(struct sqlr *s, struct lx *l, struct val *v, int nest)
 {
 	unsigned char c = (unsigned char)l->b[l->i];
 	size_t start = l->i;
 
-	v->is_null = 0;
-	v->in_arena = 0;
-	if (c == '\'')
+	v->is_null = v->in_arena = v->is_str = v->is_hex = v->is_arr = 0;
+	if (c == '\'') {
+		v->is_str = 1;
 		return lx_string(s, l, plain_esc(s), v);
-	if (c == '"')
+	}
+	if (c == '"') {
+		v->is_str = 1;
 		return lx_string(s, l, plain_esc(s) == ES_MYSQL ? ES_MYSQL : ES_NONE, v);
-	if (is_digit(c) || c == '-' || c == '+' || c == '.') {
-		size_t j = l->i + 1;
-		while (j < l->n) {
-			unsigned char d = (unsigned char)l->b[j];
-			if (is_ident(d) || d == '.' ||
-			    ((d == '-' || d == '+') && (l->b[j - 1] | 0x20) == 'e'))
-				j++;
-			else
-				break;
-		}
-		if (j >= l->n && !l->eof)
+	}
+	if (is_digit(c) || c == '.')
+		return lx_number(s, l, v);
+	if (c == '-' || c == '+') {
+		if (l->i + 1 >= l->n && !l->eof)
 			return P_MORE;
-		v->off = start;
-		v->len = j - start;
-		l->i = j;
-		return P_OK;
+		unsigned char d = l->i + 1 < l->n ? (unsigned char)l->b[l->i + 1] : 0;
+		if (is_digit(d) || d == '.')
+			return lx_number(s, l, v);
+		/* - 5, -(5): the sign of what follows */
+		if (nest >= MAX_NEST)
+			return syntax(s, l, "values nested too deep");
+		l->i++;
+		if (lx_ws(l) < 0)
+			return need(s, l, "a value");
+		int st = lx_primary(s, l, v, nest + 1);
+		if (st != P_OK || v->is_null || c == '+')
+			return st;
+		const char *p = val_ptr(s, v, l->b);
+		if (v->is_str || v->len == 0 || !(is_digit((unsigned char)p[0]) || p[0] == '.'))
+			return syntax(s, l, "a sign before what is not a number");
+		struct val w = *v;
+		if (val_set(s, l, v, "-", 1) != P_OK)
+			return P_ERR;
+		return val_concat(s, l, v, &w);
 	}
 	if (c == '(') {
-		int st = lx_balanced(s, l, plain_esc(s));
+		if (nest >= MAX_NEST)
+			return syntax(s, l, "values nested too deep");
+		l->i++;
+		if (lx_ws(l) < 0)
+			return need(s, l, "a value");
+		int st = lx_value(s, l, v, nest + 1);
 		if (st != P_OK)
 			return st;
-		v->off = start;
-		v->len = l->i - start;
+		if (lx_ws(l) < 0)
+			return need(s, l, "a value");
+		if (l->b[l->i] != ')')
+			return syntax(s, l, "')' expected");
+		l->i++;
 		return P_OK;
 	}
 	if (!is_ident(c))
@@ -1189,12 +2020,22 @@ lx_value(struct sqlr *s, struct lx *l, struct val *v, int nest)
 	if (l->i >= l->n && !l->eof)
 		return P_MORE;
 	char nx = l->i < l->n ? l->b[l->i] : 0;
-	if (nx == '\'' && wl == 1) {
+	if (nx == '\'' && wl <= 2) {
 		char p = (char)(w[0] | 0x20);
-		if (p == 'n')
+		if (wl == 2 && p == 'n' && (w[1] | 0x20) == 'q')
+			p = 'q';
+		else if (wl == 2)
+			p = 0;
+		if (p == 'n') {
+			v->is_str = 1;
 			return lx_string(s, l, plain_esc(s), v);
-		if (p == 'e')
+		}
+		if (p == 'e') {
+			v->is_str = 1;
 			return lx_string(s, l, ES_PG, v);
+		}
+		if (p == 'q' && s->dialect != D_MYSQL)
+			return lx_qquote(s, l, v);
 		if (p == 'x' || p == 'b') {
 			/* X'..' becomes 0x..; b'..' stays as written */
 			int st = lx_string(s, l, ES_NONE, v);
@@ -1204,17 +2045,11 @@ lx_value(struct sqlr *s, struct lx *l, struct val *v, int nest)
 				v->in_arena = 0;
 				return st;
 			}
-			char *d = dynbuf_reserve(&s->arena, v->len + 2);
-			if (!d)
-				return syntax(s, l, "row longer than the --max-record limit");
-			memcpy(d + 2, val_ptr(s, v, l->b), v->len);
-			d[0] = '0';
-			d[1] = 'x';
-			v->off = s->arena.len;
-			v->len += 2;
-			v->in_arena = 1;
-			s->arena.len += v->len;
-			return P_OK;
+			struct val h = *v;
+			if (val_set(s, l, v, "0x", 2) != P_OK || val_concat(s, l, v, &h) != P_OK)
+				return P_ERR;
+			v->is_hex = 1;
+			return hex_lower(s, l, v);
 		}
 	}
 	if (w[0] == '_' && wl > 1) {
@@ -1224,14 +2059,11 @@ lx_value(struct sqlr *s, struct lx *l, struct val *v, int nest)
 			return need(s, l, "a value");
 		if (l->b[l->i] == '\'' || l->b[l->i] == '"') {
 			int st = lx_string(s, l, plain_esc(s), v);
-			size_t at;
-			if (st == P_OK && kw(w, (size_t)wl, "_binary") &&
-			    reader_check_value(val_ptr(s, v, l->b), v->len, &at))
-				return to_hex(s, l, v, l->b) < 0 ? P_ERR : P_OK;
+			v->is_str = 1;
 			return st;
 		}
 		if (is_digit((unsigned char)l->b[l->i]))
-			return lx_value(s, l, v, nest);
+			return lx_primary(s, l, v, nest);
 		l->i = save;
 	}
 	if (kw(w, (size_t)wl, "NULL")) {
@@ -1240,12 +2072,27 @@ lx_value(struct sqlr *s, struct lx *l, struct val *v, int nest)
 		v->len = 0;
 		return P_OK;
 	}
-	/* a function call, or a bare word (TRUE, DEFAULT, CURRENT_TIMESTAMP) */
+	if (kw(w, (size_t)wl, "TRUE") || kw(w, (size_t)wl, "FALSE")) {
+		v->off = (size_t)(kw(w, (size_t)wl, "TRUE") ? "true" : "false" - 0);
+		return val_set(s, l, v, kw(w, (size_t)wl, "TRUE") ? "true" : "false",
+		               kw(w, (size_t)wl, "TRUE") ? 4 : 5);
+	}
 	size_t save = l->i;
 	if (lx_ws(l) < 0 && !l->eof)
 		return P_MORE;
-	if (l->i < l->n && l->b[l->i] == '(')
+	nx = l->i < l->n ? l->b[l->i] : 0;
+	if (nx == '\'' && (kw(w, (size_t)wl, "DATE") || kw(w, (size_t)wl, "TIMESTAMP") ||
+	                   kw(w, (size_t)wl, "TIME") || kw(w, (size_t)wl, "TIMESTAMPTZ"))) {
+		/* DATE '1962-02-18': the typed literal's text */
+		int st = lx_string(s, l, ES_NONE, v);
+		v->is_str = 1;
+		return st == P_OK ? cast_value(s, l, v, "timestamp", 9) : st;
+	}
+	if (nx == '[' && kw(w, (size_t)wl, "ARRAY"))
+		return lx_array(s, l, v, nest);
+	if (nx == '(')
 		return lx_call(s, l, w, (size_t)wl, v, nest);
+	/* a bare word: DEFAULT, CURRENT_TIMESTAMP, SYSDATE */
 	l->i = save;
 	v->off = start;
 	v->len = (size_t)wl;
@@ -1254,53 +2101,115 @@ lx_value(struct sqlr *s, struct lx *l, struct val *v, int nest)
 
 /* Skips a PostgreSQL cast (::type, ::character varying(10)[]) after a value. */
 static int
-lx_cast_slow(struct sqlr *s, struct lx *l)
+lx_pgcast(struct sqlr *s, struct lx *l)
 {
+	l->i += 2;
 	for (;;) {
 		if (lx_ws(l) < 0)
 			return l->eof ? P_OK : P_MORE;
-		if (l->b[l->i] != ':')
-			return P_OK;
-		if (l->i + 1 >= l->n)
-			return need(s, l, "a cast");
-		if (l->b[l->i + 1] != ':')
-			return P_OK;
-		l->i += 2;
-		/* the type: words, (n), [] */
-		for (;;) {
-			if (lx_ws(l) < 0)
+		const char *w;
+		char c = l->b[l->i];
+		if (c == '(') {
+			int st = lx_balanced(s, l, ES_NONE);
+			if (st != P_OK)
+				return st;
+		} else if (c == '[') {
+			if (l->i + 1 >= l->n)
 				return need(s, l, "a cast");
-			const char *w;
-			char c = l->b[l->i];
-			if (c == '(') {
-				int st = lx_balanced(s, l, ES_NONE);
-				if (st != P_OK)
-					return st;
-			} else if (c == '[') {
-				if (l->i + 1 >= l->n)
-					return need(s, l, "a cast");
-				l->i += 2;
-			} else if (c == '"') {
-				size_t m = s->scratch.len;
-				int st = lx_ident(s, l);
-				s->scratch.len = m;
-				if (st != P_OK)
-					return st;
-			} else if (is_ident((unsigned char)c)) {
-				if (lx_word(l, &w) < 0)
-					return P_MORE;
-			} else
-				break;
-		}
+			l->i += 2;
+		} else if (c == '"') {
+			size_t m = s->scratch.len;
+			int st = lx_ident(s, l);
+			s->scratch.len = m;
+			if (st != P_OK)
+				return st;
+		} else if (is_ident((unsigned char)c)) {
+			if (lx_word(l, &w) < 0)
+				return P_MORE;
+		} else if (c == '.') {
+			l->i++; /* public.mpaa_rating */
+		} else
+			return P_OK;
 	}
 }
 
-static inline int
-lx_cast(struct sqlr *s, struct lx *l)
+/*
+ * One value at l->i: an operand and what may follow it, evaluated when
+ * it is a constant: 'a' || 'b', adjacent literals 'a' 'b', x::type,
+ * COLLATE name. P_ERR for anything else, which the row turns into the
+ * value's text as written.
+ */
+static int
+lx_value(struct sqlr *s, struct lx *l, struct val *v, int nest)
 {
-	if (l->i < l->n && (l->b[l->i] == ',' || l->b[l->i] == ')'))
+	int st = lx_primary(s, l, v, nest);
+
+	if (st != P_OK)
+		return st;
+	for (;;) {
+		if (l->i < l->n && (l->b[l->i] == ',' || l->b[l->i] == ')'))
+			return P_OK; /* the common case */
+		if (lx_ws(l) < 0)
+			return l->eof ? P_OK : P_MORE;
+		char c = l->b[l->i];
+		if (l->i + 1 >= l->n && !l->eof && (c == ':' || c == '|'))
+			return P_MORE;
+		char d = l->i + 1 < l->n ? l->b[l->i + 1] : 0;
+		if (c == ':' && d == ':') {
+			if ((st = lx_pgcast(s, l)) != P_OK)
+				return st;
+			continue;
+		}
+		struct val w;
+		if ((c == '|' && d == '|') || (c == '\'' && v->is_str)) {
+			if (c == '|') {
+				l->i += 2;
+				if (lx_ws(l) < 0)
+					return need(s, l, "a value");
+			}
+			if (nest >= MAX_NEST)
+				return syntax(s, l, "values nested too deep");
+			if ((st = lx_primary(s, l, &w, nest + 1)) != P_OK)
+				return st;
+			if (w.is_null || v->is_null) {
+				/* Oracle takes NULL for ''; the others make it all NULL */
+				if (s->dialect != D_ORACLE) {
+					v->is_null = 1;
+					v->len = 0;
+					continue;
+				}
+				if (v->is_null) {
+					*v = w;
+					v->is_str = 1;
+					continue;
+				}
+				continue;
+			}
+			if ((st = val_concat(s, l, v, &w)) != P_OK)
+				return st;
+			v->is_str = 1;
+			continue;
+		}
+		if (is_ident((unsigned char)c)) {
+			const char *x;
+			size_t save = l->i;
+			long xl = lx_word(l, &x);
+			if (xl < 0)
+				return P_MORE;
+			if (kw(x, (size_t)xl, "COLLATE")) {
+				if (lx_ws(l) < 0)
+					return need(s, l, "a collation");
+				size_t m = s->scratch.len;
+				st = lx_qname(s, l);
+				s->scratch.len = m;
+				if (st != P_OK)
+					return st;
+				continue;
+			}
+			l->i = save;
+		}
 		return P_OK;
-	return lx_cast_slow(s, l);
+	}
 }
 
 /* --- rows ------------------------------------------------------------ */
@@ -1328,24 +2237,37 @@ parse_row(struct reader *r, struct sqlr *s, struct lx *l, size_t *at, size_t *en
 		return l->eof ? (*end = l->n, P_END) : P_MORE;
 	char c = l->b[l->i];
 	if (s->nrows > 0 || c != '(') {
-		if (c == ';' || (c == s->delim[0] && s->delim_len > 1)) {
-			if (c != ';') {
-				if (l->i + s->delim_len > l->n)
-					return need(s, l, "a delimiter");
-				if (memcmp(l->b + l->i, s->delim, s->delim_len))
-					return syntax(s, l, "',' or ';' expected after a row");
+		if (c == (unsigned char)s->delim[0] && c != ';') {
+			if (l->i + s->delim_len > l->n && !l->eof)
+				return P_MORE;
+			if (l->i + s->delim_len <= l->n &&
+			    !memcmp(l->b + l->i, s->delim, s->delim_len)) {
 				*end = l->i + s->delim_len;
-			} else
-				*end = l->i + 1;
+				return P_END;
+			}
+		}
+		if (c == ';') {
+			*end = l->i + 1;
 			return P_END;
 		}
-		if (is_ident((unsigned char)c)) {
-			*end = l->i;
-			return P_TAIL;
+		if (s->nrows == 0)
+			return syntax(s, l, "'(' expected");
+		if (c != ',') {
+			/*
+			 * The statement ended without its delimiter (T-SQL needs
+			 * none: the next statement starts here) or has a tail to
+			 * skip: ON DUPLICATE KEY UPDATE, ON CONFLICT, RETURNING.
+			 */
+			const char *w;
+			long wl = lx_word(l, &w);
+			if (wl < 0)
+				return P_MORE;
+			*end = l->i - (size_t)wl;
+			return kw(w, (size_t)wl, "ON") || kw(w, (size_t)wl, "RETURNING") ||
+			               kw(w, (size_t)wl, "AS")
+			           ? P_TAIL
+			           : P_END;
 		}
-		if (c != ',' || s->nrows == 0)
-			return syntax(
-			    s, l, s->nrows ? "',' or ';' expected after a row" : "'(' expected");
 		l->i++;
 		if (lx_ws(l) < 0)
 			return need(s, l, "a row");
@@ -1360,13 +2282,21 @@ parse_row(struct reader *r, struct sqlr *s, struct lx *l, size_t *at, size_t *en
 			return syntax(s, l, "empty row");
 		if (s->nvals > r->opts.max_fields)
 			return syntax(s, l, "too many values");
-		int st = lx_value(s, l, new_val(s), 0);
+		struct val *v = new_val(s);
+		size_t vstart = l->i, mark = s->arena.len;
+		int st = lx_value(s, l, v, 0);
+		if (st == P_OK && lx_ws(l) < 0)
+			st = need(s, l, "a row");
+		if (st == P_OK && l->b[l->i] != ',' && l->b[l->i] != ')')
+			st = P_ERR;
+		if (st == P_ERR) {
+			/* not a constant we evaluate: keep it as written */
+			l->i = vstart;
+			s->arena.len = mark;
+			st = lx_raw(s, l, v);
+		}
 		if (st != P_OK)
 			return st;
-		if ((st = lx_cast(s, l)) != P_OK)
-			return st;
-		if (lx_ws(l) < 0)
-			return need(s, l, "a row");
 		c = l->b[l->i++];
 		if (c == ')')
 			break;
@@ -1404,9 +2334,20 @@ emit(struct reader *r, struct sqlr *s, struct record *rec, const char *base, con
 	 * One check of the row as written covers every value that points into
 	 * it: they are cut at ASCII bytes, so they are valid when it is.
 	 * Decoded values (escapes can make anything) are checked one by one.
+	 * Bytes that are not text (a BLOB dumped raw, a NUL from \0) are no
+	 * reason to lose the row: they become hex, 0x..., as --hex-blob writes
+	 * them, so the same BLOB reads the same from either dump.
 	 */
 	size_t bad;
 	int row_ok = !reader_check_value(raw, raw_len, &bad);
+	for (size_t i = 0; i < s->nvals; i++) {
+		struct val *v = &s->vals[i];
+		if (v->is_null || (row_ok && !v->in_arena))
+			continue;
+		if (reader_check_value(val_ptr(s, v, base), v->len, &bad) && to_hex(s, v, base) < 0)
+			return reader_reject(r, line, off, raw, raw_len,
+			                     "row longer than the --max-record limit");
+	}
 	for (size_t i = 0; i < s->nvals; i++) {
 		struct field *f = &s->fields[i];
 		const struct val *v = &s->vals[i];
@@ -1415,13 +2356,6 @@ emit(struct reader *r, struct sqlr *s, struct record *rec, const char *base, con
 		f->val = v->is_null ? "" : val_ptr(s, v, base);
 		f->len = v->is_null ? 0 : v->len;
 		f->is_null = v->is_null;
-		if (row_ok && !v->in_arena)
-			continue;
-		const char *why = reader_check_value(f->val, f->len, &bad);
-		if (why)
-			return reader_reject(r, line, off, raw, raw_len,
-			                     "%s in column %zu (%s) of table '%s'", why, i + 1,
-			                     f->name, t->name);
 	}
 	rec->fields = s->fields;
 	rec->nfields = s->nvals;
@@ -1445,9 +2379,9 @@ static int
 rows_step(struct reader *r, struct sqlr *s, struct record *rec)
 {
 	for (;;) {
-		size_t len, at = 0, end = 0;
+		size_t len, at = (size_t)-1, end = 0;
 		const char *buf = source_data(r->src, &len);
-		struct lx l = {buf, len, 0, s->eof, s->dialect != D_POSTGRES};
+		struct lx l = {buf, len, 0, s->eof, hash_comments(s), 0};
 		int st = parse_row(r, s, &l, &at, &end);
 
 		if (st == P_MORE) {
@@ -1486,8 +2420,20 @@ rows_step(struct reader *r, struct sqlr *s, struct record *rec)
 		if (st == P_ERR) {
 			uint64_t line = s->line + count_nl(buf, s->err_at);
 			uint64_t off = source_offset(r->src) + s->err_at;
-			/* go on after the statement's end */
-			skip_start(s, U_STMT);
+			if (at != (size_t)-1) {
+				/* a bad row: rejected, and reading goes on after its ')' */
+				s->pending = at;
+				s->pending_lines = -1;
+				skip_start(s, U_ROW);
+				s->nrows++;
+			} else {
+				/* between rows: the rest is skipped, each row in it owed */
+				skip_start(s, U_STMT);
+				s->count_tuples = 1;
+				s->tuples = 0;
+				s->tuple_line = line;
+				s->tuple_off = off;
+			}
 			return reader_reject(r, line, off, buf, raw_extent(buf, len, 0, s->err_at),
 			                     "%s", s->err);
 		}
@@ -1606,6 +2552,7 @@ copy_step(struct reader *r, struct sqlr *s, struct record *rec)
 			}
 			if (len == 0) {
 				s->mode = M_TOP; /* the input ended without \. */
+				s->copy_reject = NULL;
 				return 1;
 			}
 			e = next = len;
@@ -1619,7 +2566,15 @@ copy_step(struct reader *r, struct sqlr *s, struct record *rec)
 		if (e == 2 && buf[0] == '\\' && buf[1] == '.') {
 			advance(r, s, next);
 			s->mode = M_TOP;
+			s->copy_reject = NULL;
 			return 1;
+		}
+		if (s->copy_reject) {
+			/* a block that cannot be read: each line a rejected row */
+			s->pending = next;
+			s->pending_lines = nl != NULL;
+			return reader_reject(r, s->line, source_offset(r->src), buf, e, "%s",
+			                     s->copy_reject);
 		}
 		/* split on tabs */
 		s->nvals = 0;
@@ -1776,7 +2731,9 @@ head_insert(struct sqlr *s, struct lx *l)
 	if (lx_ws(l) < 0)
 		return need(s, l, "an INSERT");
 	scratch_reset(s);
+	l->names_in_quotes = 1;
 	int st = lx_qname(s, l);
+	l->names_in_quotes = 0;
 	if (st != P_OK || (st = take_name(s, l)) != P_OK)
 		return st;
 	s->has_stmt_cols = 0;
@@ -1885,46 +2842,180 @@ head_copy(struct sqlr *s, struct lx *l, int *not_data)
 	return P_OK;
 }
 
-/* Words that may start an item of CREATE TABLE that is not a column. */
+/* What a CREATE statement creates, as far as reading goes. */
+enum { CR_OTHER, CR_TABLE, CR_ROUTINE, CR_VIEW };
+
+/*
+ * The kind of CREATE from the words before the name: CREATE [OR REPLACE |
+ * OR ALTER] [DEFINER = ...] [SQL SECURITY ...] [TEMPORARY ...] TABLE |
+ * PROCEDURE ... P_OK with l->i past the kind's word.
+ */
 static int
-is_constraint(const char *w, size_t wl)
+create_kind(struct sqlr *s, struct lx *l, int *kind)
 {
-	static const char *const k[] = {"CONSTRAINT", "PRIMARY", "KEY",      "INDEX",   "UNIQUE",
-	                                "FOREIGN",    "CHECK",   "FULLTEXT", "SPATIAL", "EXCLUDE",
-	                                "LIKE",       "PERIOD",  NULL};
-	for (size_t i = 0; k[i]; i++)
-		if (kw(w, wl, k[i]))
-			return 1;
-	return 0;
+	static const char *const routine[] = {"PROCEDURE", "PROC",    "FUNCTION", "TRIGGER",
+	                                      "EVENT",     "PACKAGE", "TYPE",     NULL};
+	static const char *const filler[] = {
+	    "OR",        "REPLACE", "ALTER",    "GLOBAL", "LOCAL",      "TEMP",    "TEMPORARY",
+	    "UNLOGGED",  "DEFINER", "SQL",      "SECURITY", "INVOKER",  "ALGORITHM", "UNDEFINED",
+	    "MERGE",     "TEMPTABLE", "AGGREGATE", "EDITIONABLE", "NONEDITIONABLE", "FORCE",
+	    "NOFORCE",   "CONSTRAINT", "VOLATILE", "MULTISET", "SET", NULL};
+	const char *w;
+	long wl;
+
+	*kind = CR_OTHER;
+	for (int guard = 0; guard < 32; guard++) {
+		if (lx_ws(l) < 0)
+			return need(s, l, "a CREATE");
+		char c = l->b[l->i];
+		if (c == '=' || c == '@' || c == '\'' || c == '`' || c == '"') {
+			/* DEFINER = `user`@`host`, CURRENT_USER */
+			if (c == '=' || c == '@') {
+				l->i++;
+				continue;
+			}
+			size_t m = s->scratch.len;
+			int st = c == '\'' ? (l->i++, P_OK) : lx_ident(s, l);
+			s->scratch.len = m;
+			if (st != P_OK)
+				return st;
+			if (c == '\'') {
+				const char *q = memchr(l->b + l->i, '\'', l->n - l->i);
+				if (!q)
+					return need(s, l, "a CREATE");
+				l->i = (size_t)(q - l->b) + 1;
+			}
+			continue;
+		}
+		if ((wl = lx_word(l, &w)) < 0)
+			return P_MORE;
+		if (wl == 0)
+			return P_OK;
+		if (kw(w, (size_t)wl, "TABLE")) {
+			*kind = CR_TABLE;
+			return P_OK;
+		}
+		if (kw(w, (size_t)wl, "VIEW")) {
+			*kind = CR_VIEW;
+			return P_OK;
+		}
+		for (size_t k = 0; routine[k]; k++)
+			if (kw(w, (size_t)wl, routine[k])) {
+				*kind = CR_ROUTINE;
+				return P_OK;
+			}
+		int fill = kw(w, (size_t)wl, "CURRENT_USER");
+		for (size_t k = 0; filler[k] && !fill; k++)
+			fill = kw(w, (size_t)wl, filler[k]);
+		if (!fill)
+			return P_OK; /* CREATE INDEX, SEQUENCE, SCHEMA ... */
+	}
+	return P_OK;
+}
+
+/*
+ * Looks past the first word w of an item of CREATE TABLE (l->i just after
+ * it) to tell a column from a constraint or index by its place, not by a
+ * list of reserved words: `key text` and `index integer` are columns (as
+ * PostgreSQL writes non-reserved words unquoted), `KEY idx (a, b)` and
+ * `UNIQUE (a)` are not. 1 for a constraint, 0 for a column, P_MORE as -1.
+ * l->i is left where it was.
+ */
+static int
+item_is_constraint(struct sqlr *s, struct lx *l, const char *w, size_t wl)
+{
+	size_t save = l->i, m = s->scratch.len;
+	int res = 0;
+	const char *x;
+	long xl = 0;
+
+	if (kw(w, wl, "CONSTRAINT") || kw(w, wl, "LIKE"))
+		return 1; /* reserved everywhere: never an unquoted column */
+	int keyish = kw(w, wl, "KEY") || kw(w, wl, "INDEX") || kw(w, wl, "UNIQUE") ||
+	             kw(w, wl, "FULLTEXT") || kw(w, wl, "SPATIAL");
+	if (!keyish && !kw(w, wl, "PRIMARY") && !kw(w, wl, "FOREIGN") && !kw(w, wl, "CHECK") &&
+	    !kw(w, wl, "EXCLUDE") && !kw(w, wl, "PERIOD"))
+		return 0;
+	if (lx_ws(l) < 0)
+		goto more;
+	char c = l->b[l->i];
+	if (c == '(') {
+		/* KEY (a), CHECK (x > 0), UNIQUE (a), EXCLUDE (...) */
+		res = keyish || kw(w, wl, "CHECK") || kw(w, wl, "EXCLUDE");
+		goto out;
+	}
+	if (c == '`' || c == '"' || c == '[') {
+		/* KEY `idx` (...): a quoted name can only be an index's here */
+		res = keyish;
+		goto out;
+	}
+	if ((xl = lx_word(l, &x)) < 0)
+		goto more;
+	if (kw(w, wl, "PRIMARY") || kw(w, wl, "FOREIGN")) {
+		res = kw(x, (size_t)xl, "KEY");
+		goto out;
+	}
+	if (kw(w, wl, "PERIOD")) {
+		res = kw(x, (size_t)xl, "FOR");
+		goto out;
+	}
+	if (kw(w, wl, "EXCLUDE")) {
+		res = kw(x, (size_t)xl, "USING");
+		goto out;
+	}
+	if (!keyish || xl == 0)
+		goto out;
+	if (kw(x, (size_t)xl, "KEY") || kw(x, (size_t)xl, "INDEX") || kw(x, (size_t)xl, "USING") ||
+	    kw(x, (size_t)xl, "NULLS")) {
+		res = 1;
+		goto out;
+	}
+	/*
+	 * KEY name (parts) against key type(10): an index's parts start with
+	 * a name, a type's arguments with a number or a string.
+	 */
+	if (lx_ws(l) < 0)
+		goto more;
+	c = l->b[l->i];
+	if (c == '(') {
+		l->i++;
+		if (lx_ws(l) < 0)
+			goto more;
+		c = l->b[l->i];
+		res = !is_digit((unsigned char)c) && c != '\'' && c != ')';
+	} else if (is_ident((unsigned char)c)) {
+		const char *y;
+		long yl = lx_word(l, &y);
+		if (yl < 0)
+			goto more;
+		res = kw(y, (size_t)yl, "USING") || kw(y, (size_t)yl, "CLUSTERED") ||
+		      kw(y, (size_t)yl, "NONCLUSTERED");
+	}
+out:
+	l->i = save;
+	s->scratch.len = m;
+	return res;
+more:
+	l->i = save;
+	s->scratch.len = m;
+	return l->eof ? 0 : -1;
 }
 
 /*
  * CREATE [..] TABLE [IF NOT EXISTS] name (col ..., ...): the column
  * names into the table. P_OK with l->i after the list; *not_data when the
- * statement is another CREATE.
+ * statement is another CREATE, with *kind saying which.
  */
 static int
-head_create(struct reader *r, struct sqlr *s, struct lx *l, int *not_data)
+head_create(struct sqlr *s, struct lx *l, int *not_data, int *kind)
 {
 	const char *w;
 	long wl;
 	int st;
 
-	(void)r;
 	*not_data = 1;
-	for (;;) {
-		if (lx_ws(l) < 0)
-			return need(s, l, "a CREATE");
-		if ((wl = lx_word(l, &w)) < 0)
-			return P_MORE;
-		if (kw(w, (size_t)wl, "TABLE"))
-			break;
-		if (!(kw(w, (size_t)wl, "OR") || kw(w, (size_t)wl, "REPLACE") ||
-		      kw(w, (size_t)wl, "GLOBAL") || kw(w, (size_t)wl, "LOCAL") ||
-		      kw(w, (size_t)wl, "TEMP") || kw(w, (size_t)wl, "TEMPORARY") ||
-		      kw(w, (size_t)wl, "UNLOGGED")))
-			return P_OK; /* CREATE INDEX, VIEW, FUNCTION ... */
-	}
+	if ((st = create_kind(s, l, kind)) != P_OK || *kind != CR_TABLE)
+		return st;
 	for (;;) {
 		if (lx_ws(l) < 0)
 			return need(s, l, "a CREATE TABLE");
@@ -1938,7 +3029,10 @@ head_create(struct reader *r, struct sqlr *s, struct lx *l, int *not_data)
 		break;
 	}
 	scratch_reset(s);
-	if ((st = lx_qname(s, l)) != P_OK || (st = take_name(s, l)) != P_OK)
+	l->names_in_quotes = 1;
+	st = lx_qname(s, l);
+	l->names_in_quotes = 0;
+	if (st != P_OK || (st = take_name(s, l)) != P_OK)
 		return st;
 	if (lx_ws(l) < 0)
 		return need(s, l, "a CREATE TABLE");
@@ -1964,13 +3058,21 @@ head_create(struct reader *r, struct sqlr *s, struct lx *l, int *not_data)
 				return P_MORE;
 			if (wl == 0)
 				return syntax(s, l, "column name expected");
-			column = !is_constraint(w, (size_t)wl);
+			int k = item_is_constraint(s, l, w, (size_t)wl);
+			if (k < 0)
+				return P_MORE;
+			column = !k;
 			if (column && dynbuf_add(&s->scratch, w, (size_t)wl) < 0)
 				return syntax(s, l, "name too long");
 		}
 		if (column && scratch_end(s, start) < 0)
 			return syntax(s, l, "bad column name");
-		/* the rest of the item, to ',' or ')' at this level */
+		/*
+		 * The rest of the item, to ',' or ')' at this level. AS (expr)
+		 * makes a generated (computed) column, which an INSERT without
+		 * a column list gives no value: it is not one of the table's.
+		 */
+		int after_as = 0;
 		for (;;) {
 			if (lx_ws(l) < 0)
 				return need(s, l, "a CREATE TABLE");
@@ -1978,6 +3080,11 @@ head_create(struct reader *r, struct sqlr *s, struct lx *l, int *not_data)
 			if (c == ',' || c == ')')
 				break;
 			if (c == '(') {
+				if (after_as && column) {
+					s->scratch.len = start;
+					s->nscratch--;
+					column = 0;
+				}
 				if ((st = lx_balanced(s, l, plain_esc(s))) != P_OK)
 					return st;
 			} else if (c == '\'' || c == '"' || c == '`' || c == '[') {
@@ -1993,10 +3100,13 @@ head_create(struct reader *r, struct sqlr *s, struct lx *l, int *not_data)
 				if (st != P_OK)
 					return st;
 			} else if (is_ident((unsigned char)c)) {
-				if (lx_word(l, &w) < 0)
+				if ((wl = lx_word(l, &w)) < 0)
 					return P_MORE;
+				after_as = kw(w, (size_t)wl, "AS");
+				continue;
 			} else
 				l->i++;
+			after_as = 0;
 		}
 		if (l->b[l->i++] == ')')
 			break;
@@ -2040,21 +3150,80 @@ static int
 is_statement(const char *w, size_t wl)
 {
 	static const char *const k[] = {
-	    "ABORT",      "ALTER",     "ANALYZE",  "ATTACH",  "BEGIN",   "CALL",    "CHANGE",
-	    "CHECKPOINT", "CHECKSUM",  "CLOSE",    "CLUSTER", "COMMENT", "COMMIT",  "CREATE",
-	    "DEALLOCATE", "DECLARE",   "DELETE",   "DETACH",  "DISCARD", "DO",      "DROP",
-	    "END",        "EXECUTE",   "EXPLAIN",  "FETCH",   "FLUSH",   "GO",      "GRANT",
-	    "HANDLER",    "IMPORT",    "INSTALL",  "KILL",    "LISTEN",  "LOAD",    "LOCK",
-	    "MOVE",       "NOTIFY",    "OPTIMIZE", "PRAGMA",  "PREPARE", "PURGE",   "REASSIGN",
-	    "REFRESH",    "REINDEX",   "RELEASE",  "RENAME",  "REPAIR",  "RESET",   "REVOKE",
-	    "ROLLBACK",   "SAVEPOINT", "SECURITY", "SELECT",  "SET",     "SHOW",    "START",
-	    "TRUNCATE",   "UNINSTALL", "UNLISTEN", "UNLOCK",  "UPDATE",  "USE",     "VACUUM",
-	    "VALUES",     "WITH",      "XA",       "TABLE",   "SOURCE",  "CONNECT", NULL,
+	    "ABORT",      "ALTER",     "ANALYZE",  "ATTACH",   "BACKUP",   "BEGIN",   "BREAK",
+	    "CALL",       "CHANGE",    "CHECKPOINT", "CHECKSUM", "CLOSE",  "CLUSTER", "COMMENT",
+	    "COMMIT",     "CONTINUE",  "CREATE",   "DBCC",     "DEALLOCATE", "DECLARE", "DELETE",
+	    "DENY",       "DETACH",    "DISCARD",  "DO",       "DROP",     "ELSE",    "END",
+	    "EXEC",       "EXECUTE",   "EXPLAIN",  "EXPORT",   "FETCH",    "FLUSH",   "GRANT",
+	    "HANDLER",    "IF",        "IMPORT",   "INSTALL",  "KILL",     "LISTEN",  "LOAD",
+	    "LOCK",       "MERGE",     "MOVE",     "NOTIFY",   "OPEN",     "OPTIMIZE", "PRAGMA",
+	    "PREPARE",    "PRINT",     "PURGE",    "RAISERROR", "REASSIGN", "REFRESH", "REINDEX",
+	    "RELEASE",    "RENAME",    "REORG",    "REPAIR",   "RESET",    "RESTORE", "RETURN",
+	    "REVOKE",     "ROLLBACK",  "RUNSTATS", "SAVEPOINT", "SECURITY", "SELECT", "SET",
+	    "SHOW",       "START",     "TERMINATE", "THROW",   "TRUNCATE", "UNINSTALL", "UNLISTEN",
+	    "UNLOCK",     "UPDATE",    "USE",      "VACUUM",   "VALUES",   "WAITFOR", "WHILE",
+	    "WITH",       "XA",        "TABLE",    "SOURCE",   "CONNECT",  "COMMENT", NULL,
 	};
 	for (size_t i = 0; k[i]; i++)
 		if (kw(w, wl, k[i]))
 			return 1;
 	return 0;
+}
+
+/*
+ * SQL*Plus commands, one line each and no ';' needed (Oracle scripts:
+ * SET DEFINE OFF, PROMPT, REM INSERTING into ...).
+ */
+static int
+sqlplus_command(const char *w, size_t wl)
+{
+	static const char *const k[] = {
+	    "ACCEPT", "BREAK",    "BTITLE",  "CLEAR",  "COL",      "COLUMN",  "COMPUTE", "CONN",
+	    "CONNECT", "DEF",     "DEFINE",  "DESC",   "DESCRIBE", "DISC",    "DISCONNECT", "EXIT",
+	    "HOST",   "PAUSE",    "PROMPT",  "QUIT",   "REM",      "REMARK",  "SET",     "SHO",
+	    "SHOW",   "SPO",      "SPOOL",   "START",  "TTITLE",   "UNDEF",   "UNDEFINE", "VAR",
+	    "VARIABLE", "WHENEVER", "PRO",   NULL};
+	for (size_t i = 0; k[i]; i++)
+		if (kw(w, wl, k[i]))
+			return 1;
+	return 0;
+}
+
+/* Where the skipping of a routine's body ends, by dialect. */
+static int
+routine_end(const struct sqlr *s)
+{
+	if (s->dialect == D_TSQL)
+		return U_BATCH;
+	if ((s->dialect == D_ORACLE || s->dialect == D_DB2) && !strcmp(s->delim, ";"))
+		return U_SLASH;
+	return U_BLOCK;
+}
+
+/* Reads a DELIMITER (or \d) line's delimiter at buf[i..e). */
+static void
+set_delimiter(struct sqlr *s, const char *buf, size_t i, size_t e)
+{
+	while (i < e && is_space((unsigned char)buf[i]))
+		i++;
+	size_t j = i;
+	while (j < e && !is_space((unsigned char)buf[j]))
+		j++;
+	if (j > i && j - i < sizeof(s->delim)) {
+		memcpy(s->delim, buf + i, j - i);
+		s->delim[j - i] = '\0';
+		s->delim_len = j - i;
+		build_code_tab(s);
+	}
+}
+
+/* The statement is a line of its own (GO, '/', DELIMITER, SQL*Plus): drop it. */
+static int
+line_statement(struct sqlr *s)
+{
+	s->mode = M_LINE;
+	s->line_then = M_TOP;
+	return 1;
 }
 
 /* Sets up reading the rows of the statement whose head was parsed. */
@@ -2090,22 +3259,47 @@ statement(struct reader *r, struct sqlr *s)
 	for (;;) {
 		size_t len;
 		const char *buf = source_data(r->src, &len);
-		struct lx l = {buf, len, 0, s->eof, s->dialect != D_POSTGRES};
+		struct lx l = {buf, len, 0, s->eof, hash_comments(s), 0};
 		const char *w;
 		long wl = lx_word(&l, &w);
-		int st = P_OK, not_data = 0;
+		int st = P_OK, not_data = 0, until = U_STMT, g;
 		enum mode m = M_SKIP;
+		const char *nl = memchr(buf, '\n', len < 4096 ? len : 4096);
 
-		if (wl < 0 && len < 256)
+		if ((wl < 0 || !nl) && len < 256 && !s->eof)
 			st = P_MORE;
 		else if (wl < 0)
 			wl = (long)len; /* a very long word: not a keyword */
+		if (st == P_MORE)
+			;
 		else if (wl == 0 && buf[0] == '\\') {
+			if (len > 2 && buf[1] == 'd' && is_space((unsigned char)buf[2]) &&
+			    s->dialect != D_POSTGRES) {
+				/* the mysql client's \d: DELIMITER */
+				set_delimiter(s, buf, 2, nl ? (size_t)(nl - buf) : len);
+				return line_statement(s);
+			}
 			/* a psql meta-command (\connect, \restrict): one line */
 			set_dialect(s, D_POSTGRES);
-			s->mode = M_LINE;
-			s->line_then = M_TOP;
-			return 1;
+			return line_statement(s);
+		} else if (wl == 0 && slash_line(buf, len, s->eof, 0) == 1) {
+			/* SQL*Plus and DB2 run the block above; its end was found */
+			return line_statement(s);
+		} else if (kw(w, (size_t)wl, "GO") && go_line(buf, len, s->eof, 0) == 1) {
+			set_dialect(s, D_TSQL);
+			return line_statement(s);
+		} else if ((s->dialect == D_ORACLE && sqlplus_command(w, (size_t)wl)) ||
+		           (s->dialect == D_UNKNOWN &&
+		            (kw(w, (size_t)wl, "PROMPT") || kw(w, (size_t)wl, "REM") ||
+		             kw(w, (size_t)wl, "REMARK") || kw(w, (size_t)wl, "SPOOL") ||
+		             kw(w, (size_t)wl, "WHENEVER")))) {
+			set_dialect(s, D_ORACLE); /* only SQL*Plus has these */
+			return line_statement(s);
+		} else if ((s->dialect == D_ORACLE || s->dialect == D_DB2) &&
+		           (kw(w, (size_t)wl, "BEGIN") || kw(w, (size_t)wl, "DECLARE"))) {
+			/* an anonymous PL/SQL block, to its '/' line */
+			not_data = 1;
+			until = routine_end(s);
 		} else if (kw(w, (size_t)wl, "INSERT") || kw(w, (size_t)wl, "REPLACE")) {
 			st = head_insert(s, &l);
 			m = M_ROWS;
@@ -2114,7 +3308,8 @@ statement(struct reader *r, struct sqlr *s)
 			st = head_copy(s, &l, &not_data);
 			m = M_COPY;
 		} else if (kw(w, (size_t)wl, "CREATE")) {
-			st = head_create(r, s, &l, &not_data);
+			int kind;
+			st = head_create(s, &l, &not_data, &kind);
 			if (st == P_OK && !not_data) {
 				struct table *t = table_get(s, s->tname);
 				if (t) {
@@ -2123,30 +3318,14 @@ statement(struct reader *r, struct sqlr *s)
 					t->implicit = 0;
 				}
 				not_data = 1; /* the rest is skipped */
-				l.i = 0;
 			}
+			if (st == P_OK && (kind == CR_ROUTINE || (kind == CR_VIEW && s->dialect == D_TSQL)))
+				until = routine_end(s);
+			l.i = 0;
 		} else if (kw(w, (size_t)wl, "DELIMITER") && s->dialect != D_POSTGRES) {
 			/* the mysql client's DELIMITER: a line of its own */
-			const char *nl = memchr(buf, '\n', len);
-			if (!nl && !s->eof && len < 256)
-				st = P_MORE;
-			else {
-				size_t e = nl ? (size_t)(nl - buf) : len, i = l.i;
-				while (i < e && is_space((unsigned char)buf[i]))
-					i++;
-				size_t j = i;
-				while (j < e && !is_space((unsigned char)buf[j]))
-					j++;
-				if (j > i && j - i < sizeof(s->delim)) {
-					memcpy(s->delim, buf + i, j - i);
-					s->delim[j - i] = '\0';
-					s->delim_len = j - i;
-					build_code_tab(s);
-				}
-				s->mode = M_LINE;
-				s->line_then = M_TOP;
-				return 1;
-			}
+			set_delimiter(s, buf, l.i, nl ? (size_t)(nl - buf) : len);
+			return line_statement(s);
 		} else if (kw(w, (size_t)wl, "SET")) {
 			head_set(s, &l);
 			not_data = 1;
@@ -2158,6 +3337,7 @@ statement(struct reader *r, struct sqlr *s)
 			/* not SQL: reject it and go on after its end */
 			uint64_t line = s->line;
 			skip_start(s, U_STMT);
+			s->statements++;
 			return reader_reject(r, line, source_offset(r->src), buf,
 			                     raw_extent(buf, len, 0, 0), "not an SQL statement");
 		}
@@ -2170,8 +3350,7 @@ statement(struct reader *r, struct sqlr *s)
 				    r, line, source_offset(r->src), buf, raw_extent(buf, len, 0, 0),
 				    "statement head longer than the --max-record limit");
 			}
-			int g = grow(r, s, len);
-			if (g < 0)
+			if ((g = grow(r, s, len)) < 0)
 				return source_failed(r, s);
 			if (g == 0 && !s->eof) {
 				skip_start(s, U_STMT);
@@ -2181,24 +3360,36 @@ statement(struct reader *r, struct sqlr *s)
 			}
 			continue;
 		}
+		s->statements++;
 		if (st == P_ERR) {
 			uint64_t line = s->line + count_nl(buf, s->err_at);
 			uint64_t off = source_offset(r->src) + s->err_at;
 			skip_start(s, U_STMT);
-			if (m == M_COPY && s->err_at < len) {
-				/* a COPY we cannot read: its data block goes too */
-				const char *nl = memchr(buf + s->err_at, '\n', len - s->err_at);
-				if (nl && memchr(buf, ';', (size_t)(nl - buf))) {
+			const char *e =
+			    m == M_COPY && s->err_at < len ? memchr(buf + s->err_at, '\n', len - s->err_at) : NULL;
+			if (e && memchr(buf, ';', (size_t)(e - buf)) && has(buf, (size_t)(e - buf), "stdin")) {
+				/*
+				 * A COPY block we cannot read (CSV, binary): each data
+				 * line a rejected row, or skipped when --table wants
+				 * another table.
+				 */
+				if (!table_wanted(r, s->tname)) {
 					s->mode = M_COPY_SKIP;
 					s->mid_line = 1;
+					return 1;
 				}
+				s->mode = M_LINE;
+				s->line_then = M_COPY;
+				s->copy_reject = "COPY data in CSV or binary format is not read";
+				s->tab = NULL;
+				return 1;
 			}
 			return reader_reject(r, line, off, buf, raw_extent(buf, len, 0, s->err_at),
 			                     "%s", s->err);
 		}
 		if (not_data) {
 			advance(r, s, l.i);
-			skip_start(s, U_STMT);
+			skip_start(s, until);
 			return 1;
 		}
 		advance(r, s, l.i);
@@ -2211,7 +3402,6 @@ statement(struct reader *r, struct sqlr *s)
 		return 1;
 	}
 }
-
 /*
  * Goes on with a comment met between statements (1: line, 2: block) at
  * b[*ip]: 1 when it ended, 0 when the bytes ran out (*ip: done with).
@@ -2255,12 +3445,38 @@ top_step(struct reader *r, struct sqlr *s)
 				i++;
 				continue;
 			}
+			if (c == (unsigned char)s->delim[0] && s->delim_len > 1) {
+				/* an empty statement: the delimiter alone */
+				if (i + s->delim_len > len && !s->eof)
+					break;
+				if (i + s->delim_len <= len &&
+				    !memcmp(buf + i, s->delim, s->delim_len)) {
+					i += s->delim_len;
+					continue;
+				}
+			}
 			if ((c == '-' || c == '/') && i + 1 >= len && !s->eof)
 				break;
-			if ((c == '-' && i + 1 < len && buf[i + 1] == '-') ||
-			    (c == '#' && s->dialect != D_POSTGRES)) {
+			if (c == '-' && i + 1 < len && buf[i + 1] == '-') {
+				/* DB2's --#SET TERMINATOR x sets the delimiter */
+				static const char term[] = "--#SET TERMINATOR ";
+				size_t tl = sizeof(term) - 1;
+				if (len - i < tl + 2 && !s->eof)
+					break;
+				if (len - i >= tl && !strncasecmp(buf + i, term, tl)) {
+					const char *e = memchr(buf + i, '\n', len - i);
+					if (!e && !s->eof && len - i < 256)
+						break;
+					set_dialect(s, D_DB2);
+					set_delimiter(s, buf, i + tl, e ? (size_t)(e - buf) : len);
+				}
 				s->top_comment = 1;
-				i += c == '#' ? 1 : 2;
+				i += 2;
+				continue;
+			}
+			if (c == '#' && hash_comments(s)) {
+				s->top_comment = 1;
+				i++;
 				continue;
 			}
 			if (c == '/' && i + 1 < len && buf[i + 1] == '*') {
@@ -2294,8 +3510,8 @@ static size_t
 bid_skip(const char *b, size_t n, size_t i)
 {
 	while (i < n) {
-		if (is_space((unsigned char)b[i]))
-			i++;
+		if (is_space((unsigned char)b[i]) || b[i] == ';')
+			i++; /* empty statements, as after a version comment */
 		else if (i + 1 < n && b[i] == '-' && b[i + 1] == '-') {
 			const char *nl = memchr(b + i, '\n', n - i);
 			i = nl ? (size_t)(nl - b) + 1 : n;
@@ -2311,10 +3527,106 @@ bid_skip(const char *b, size_t n, size_t i)
 	return i;
 }
 
-static int
-has(const char *b, size_t n, const char *s)
+
+/* The sample in lower case (ASCII), for the marks below; free() it. */
+static char *
+lower_copy(const char *b, size_t n)
 {
-	return memmem(b, n, s, strlen(s)) != NULL;
+	char *l = xmalloc(n + 2);
+
+	l[0] = '\n'; /* so that "\nmark" finds a mark on the first line too */
+	for (size_t i = 0; i < n; i++)
+		l[i + 1] = (char)(b[i] >= 'A' && b[i] <= 'Z' ? b[i] + 32 : b[i]);
+	return l;
+}
+
+/* T-SQL batch separators: lines that hold GO (b in lower case). */
+static int
+has_go_line(const char *b, size_t n)
+{
+	for (const char *p = b, *e = b + n; (p = memmem(p, (size_t)(e - p), "\ngo", 3)); p += 3)
+		if (go_line(b, n, 1, (size_t)(p - b) + 1) == 1)
+			return 1;
+	return 0;
+}
+
+/*
+ * The dialect a script's habits tell, when no tool's banner does: each
+ * dialect's telling marks in the sample, weighed; the most evidence wins.
+ * D_UNKNOWN (MySQL's string rules) when nothing tells.
+ */
+static enum dialect
+guess_dialect(const char *b, size_t n)
+{
+	static const struct {
+		enum dialect d;
+		int w;
+		const char *mark; /* in lower case: matched ignoring case */
+	} k[] = {
+	    {D_MYSQL, 3, "`"},
+	    {D_MYSQL, 3, "/*!"},
+	    {D_MYSQL, 2, "engine="},
+	    {D_MYSQL, 2, "lock tables"},
+	    {D_MYSQL, 1, "auto_increment"},
+	    {D_POSTGRES, 3, "standard_conforming_strings"},
+	    {D_POSTGRES, 3, "\n\\connect"},
+	    {D_POSTGRES, 3, "\n\\c "},
+	    {D_POSTGRES, 3, " from stdin;"},
+	    {D_POSTGRES, 2, "owner to"},
+	    {D_POSTGRES, 2, "nextval("},
+	    {D_POSTGRES, 1, "::"},
+	    {D_POSTGRES, 1, "serial"},
+	    {D_SQLITE, 3, "pragma "},
+	    {D_SQLITE, 2, "begin transaction;"},
+	    {D_SQLITE, 2, "without rowid"},
+	    {D_SQLITE, 1, "autoincrement"},
+	    {D_SQLITE, 1, "create table ["},
+	    {D_SQLITE, 2, "sqlite"}, /* a comment naming the server */
+	    {D_TSQL, 4, "set identity_insert"},
+	    {D_TSQL, 3, "set ansi_nulls"},
+	    {D_TSQL, 3, "set quoted_identifier"},
+	    {D_TSQL, 3, "[dbo]."},
+	    {D_TSQL, 3, "set nocount on"},
+	    {D_TSQL, 1, "create table ["},
+	    {D_TSQL, 2, "sql server"},
+	    {D_TSQL, 2, "insert ["},
+	    {D_TSQL, 1, "nvarchar"},
+	    {D_TSQL, 1, "identity("},
+	    {D_TSQL, 1, " n'"},
+	    {D_ORACLE, 4, "set define off"},
+	    {D_ORACLE, 4, "rem inserting"},
+	    {D_ORACLE, 3, "varchar2"},
+	    {D_ORACLE, 2, "\nprompt "},
+	    {D_ORACLE, 2, "to_date("},
+	    {D_ORACLE, 2, "||chr("},
+	    {D_ORACLE, 2, "\nconn "},
+	    {D_ORACLE, 2, "\nspool "},
+	    {D_ORACLE, 2, "whenever sqlerror"},
+	    {D_ORACLE, 1, "number("},
+	    {D_ORACLE, 1, "sysdate"},
+	    {D_DB2, 5, "--#set terminator"},
+	    {D_DB2, 5, "db2look"},
+	    {D_DB2, 2, "connect to "},
+	    {D_DB2, 2, "vargraphic"},
+	    {D_DB2, 2, "organize by"},
+	    {D_DB2, 2, "db2"},
+	};
+	int score[D_DB2 + 1] = {0};
+	enum dialect best = D_UNKNOWN;
+
+	char *lb = lower_copy(b, n);
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		if (has(lb, n + 1, k[i].mark))
+			score[k[i].d] += k[i].w;
+	if (has_go_line(lb, n + 1))
+		score[D_TSQL] += 4;
+	free(lb);
+	if (slash_line(b, n, 1, 0) == 1 || has(b, n, "\n/\n") || has(b, n, "\n/\r\n"))
+		score[D_ORACLE] += 2;
+	for (int d = D_MYSQL; d <= D_DB2; d++)
+		if (score[d] > score[best])
+			best = (enum dialect)d;
+	return best;
 }
 
 /*
@@ -2327,6 +3639,11 @@ sql_bid(const char *buf, size_t len, int eof)
 	static const char *const first[] = {
 	    "CREATE", "INSERT",  "COPY",  "PRAGMA", "BEGIN",  "SET",       "DROP",   "LOCK",
 	    "USE",    "REPLACE", "START", "ALTER",  "SELECT", "DELIMITER", "COMMIT", NULL};
+	/* words that start scripts too, but also prose: they need SQL after them */
+	static const char *const weak[] = {
+	    "IF",      "GO",    "PRINT",    "EXEC",  "EXECUTE", "DECLARE",  "PROMPT",
+	    "REM",     "REMARK", "SPOOL",   "WHENEVER", "CONNECT", "CONN", "TRUNCATE",
+	    "GRANT",   "COMMENT", "UPDATE", "DELETE", "CALL",    "WITH",     NULL};
 	size_t i = 0;
 	int score = 0;
 
@@ -2341,21 +3658,31 @@ sql_bid(const char *buf, size_t len, int eof)
 		return score;
 	if (buf[i] == '{' || buf[i] == '[')
 		return 0;
+	/* SQL in the sample: what a script that holds data shows */
+	char *lb = lower_copy(buf, len);
+	int content = has(lb, len + 1, "insert into") || has(lb, len + 1, "create table") ||
+	              has(buf, len, "COPY ") || has(lb, len + 1, "\ninsert [") ||
+	              has(lb, len + 1, "\ninsert \"") || has_go_line(lb, len + 1);
+	free(lb);
 	size_t j = i;
 	while (j < len && is_ident((unsigned char)buf[j]))
 		j++;
-	int first_ok = 0;
-	if (j < len && (is_space((unsigned char)buf[j]) || buf[j] == ';'))
+	int first_ok = 0, weak_ok = 0;
+	if (j < len && (is_space((unsigned char)buf[j]) || buf[j] == ';')) {
 		for (size_t k = 0; first[k]; k++)
-			if (kw(buf + i, j - i, first[k]))
-				first_ok = 1;
-	if (first_ok)
+			first_ok |= kw(buf + i, j - i, first[k]);
+		for (size_t k = 0; weak[k]; k++)
+			weak_ok |= kw(buf + i, j - i, weak[k]);
+	}
+	if (first_ok || (weak_ok && content))
 		score += 30;
 	else if (buf[i] == '\\' && i + 1 < len && (buf[i + 1] == 'c' || buf[i + 1] == 'r'))
 		score += 20; /* psql's \connect, \restrict */
+	else if (buf[i] == '/' && content && slash_line(buf, len, 1, i) == 1)
+		score += 30; /* a SQL*Plus script's '/' line */
 	else if (score == 0)
 		return 0;
-	if (has(buf, len, "INSERT INTO") || has(buf, len, "CREATE TABLE") || has(buf, len, "COPY "))
+	if (content)
 		score += 10;
 	return score;
 }
@@ -2386,14 +3713,8 @@ sql_open(struct reader *r)
 	} else if (has(buf, len, "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;")) {
 		s->dialect = D_SQLITE;
 		s->tool = "sqlite3";
-	} else if (has(buf, len, "`") || has(buf, len, "/*!"))
-		s->dialect = D_MYSQL;
-	else if (has(buf, len, "standard_conforming_strings") || has(buf, len, "\n\\c") ||
-	         has(buf, len, "\n\\connect") || has(buf, len, " FROM stdin;"))
-		s->dialect = D_POSTGRES;
-	else if (has(buf, len, "PRAGMA ") || has(buf, len, "BEGIN TRANSACTION;") ||
-	         has(buf, len, "CREATE TABLE ["))
-		s->dialect = D_SQLITE;
+	} else
+		s->dialect = guess_dialect(buf, len);
 	s->std_strings = !has(buf, len, "standard_conforming_strings = off");
 	for (const char *p = buf, *e = buf + len;
 	     (p = memmem(p, (size_t)(e - p), "CREATE TABLE", 12)); p += 12)
@@ -2411,6 +3732,29 @@ sql_open(struct reader *r)
 	return DT_OK;
 }
 
+/*
+ * At the end: statements that gave not one record are no dump of data
+ * (a schema, a script, or a dialect misread), and the input says so.
+ */
+static int
+sql_end(struct reader *r, struct sqlr *s)
+{
+	if (r->parsed || r->rejected || s->said_empty)
+		return DT_EOF;
+	s->said_empty = 1;
+	r->empty = 1;
+	if (r->opts.table)
+		return reader_fail(r, s->line, source_offset(r->src),
+		                   "no row of table '%s' in %llu SQL statements", r->opts.table,
+		                   (unsigned long long)s->statements);
+	if (s->statements)
+		return reader_fail(r, s->line, source_offset(r->src),
+		                   "%llu SQL statements but not one row of data (no INSERT "
+		                   "or COPY data)",
+		                   (unsigned long long)s->statements);
+	return DT_EOF;
+}
+
 static int
 sql_next(struct reader *r, struct record *rec)
 {
@@ -2424,6 +3768,11 @@ sql_next(struct reader *r, struct record *rec)
 			advance(r, s, s->pending);
 		s->pending = 0;
 		s->pending_lines = -1;
+	}
+	if (s->owed) {
+		s->owed--;
+		return reader_reject(r, s->owed_line, s->owed_off, NULL, 0,
+		                     "row skipped with its statement after a syntax error");
 	}
 	for (;;) {
 		int st;
@@ -2447,10 +3796,12 @@ sql_next(struct reader *r, struct record *rec)
 			st = copy_skip(r, s);
 			break;
 		default:
-			return DT_EOF;
+			return sql_end(r, s);
 		}
 		if (st != 1)
 			return st;
+		if (s->owed)
+			return sql_next(r, rec);
 	}
 }
 
