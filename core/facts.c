@@ -36,13 +36,15 @@ facts_release(struct facts *f)
 int
 facts_has_value_set(enum dt_type t)
 {
-	return t != DT_NONE && t != DT_TEXT && t != DT_NUMBER && !types_is_low_entropy(t);
+	return t != DT_NONE && t != DT_TEXT && t != DT_NUMBER && t != DT_BINARY &&
+	       !types_is_low_entropy(t);
 }
 
 static int
 is_fact_type(enum dt_type t)
 {
-	return t != DT_NONE && t != DT_TEXT && t != DT_NUMBER && t < DT_TYPE_COUNT;
+	return t != DT_NONE && t != DT_TEXT && t != DT_NUMBER && t != DT_BINARY &&
+	       t < DT_TYPE_COUNT;
 }
 
 static int

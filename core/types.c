@@ -31,7 +31,7 @@ static const char *const type_names[DT_TYPE_COUNT] = {
     "none",       "email",     "phone",      "national_id",   "passport", "full_name",
     "first_name", "last_name", "patronymic", "birth_date",    "date",     "address",
     "city",       "username",  "password",   "password_hash", "ip",       "url",
-    "card",       "number",    "text",
+    "card",       "number",    "text",       "binary",
 };
 
 const char *
@@ -54,6 +54,7 @@ types_from_name(const char *name)
 	    {"dob", DT_BIRTH_DATE},  {"birth", DT_BIRTH_DATE},   {"login", DT_USERNAME},
 	    {"user", DT_USERNAME},   {"hash", DT_PASSWORD_HASH}, {"pass", DT_PASSWORD},
 	    {"ip_address", DT_IP},   {"credit_card", DT_CARD},   {"string", DT_TEXT},
+	    {"blob", DT_BINARY},     {"bytes", DT_BINARY},
 	};
 
 	if (!name)
@@ -489,6 +490,13 @@ types_guess_add(struct type_guess *g, const char *v, size_t n)
 		g->n[TG_UNIXTIME]++;
 	if (digits >= 6 && re_match(g, RE_PASSPORT, v, n))
 		g->n[TG_PASSPORT]++, strong = 1;
+	if (n >= 4 && n % 2 == 0 && v[0] == '0' && (v[1] | 0x20) == 'x') {
+		size_t k = 2;
+		while (k < n && ((v[k] >= '0' && v[k] <= '9') || ((v[k] | 0x20) >= 'a' && (v[k] | 0x20) <= 'f')))
+			k++;
+		if (k == n)
+			g->n[TG_BINARY]++, strong = 1;
+	}
 	if (strong)
 		g->n[TG_STRONG]++;
 	if (norm_value(g->ctx, DT_NUMBER, v, n, &g->out))
@@ -551,6 +559,8 @@ valid_as(const struct type_guess *g, enum dt_type t)
 		return g->n[TG_CARD];
 	case DT_NUMBER:
 		return g->n[TG_NUMBER];
+	case DT_BINARY:
+		return g->n[TG_BINARY];
 	default:
 		/* free text: what is not of an identifier's shape */
 		return g->nonempty - g->n[TG_STRONG];
@@ -561,7 +571,7 @@ enum dt_type
 types_guess_result(const struct type_guess *g, double *validation_rate)
 {
 	/* validators strict enough that 80% passing is proof, most specific first */
-	static const enum dt_type strong[] = {DT_EMAIL,         DT_NATIONAL_ID, DT_CARD,
+	static const enum dt_type strong[] = {DT_BINARY,        DT_EMAIL,       DT_NATIONAL_ID, DT_CARD,
 	                                      DT_PASSWORD_HASH, DT_IP,          DT_URL,
 	                                      DT_PHONE,         DT_DATE,        DT_PASSPORT};
 	double dummy, total = (double)g->nonempty;

@@ -42,6 +42,7 @@ enum dt_type {
 	DT_CARD,
 	DT_NUMBER,
 	DT_TEXT,
+	DT_BINARY, /* bytes that are not text, as 0x... hex (BLOBs) */
 	DT_TYPE_COUNT
 };
 
@@ -95,6 +96,7 @@ enum {
 	TG_USERNAME,
 	TG_DOCNUM, /* 6-10 digits alone: a document number under a hint */
 	TG_STRONG, /* of an identifier's shape (e-mail ... passport) */
+	TG_BINARY, /* 0x and an even number of hex digits, as readers write bytes */
 	TG_COUNT
 };
 
