@@ -55,12 +55,27 @@ scan(const char *s, size_t n, int allow_cut)
 
 	while (i < n) {
 		if (n - i >= 8) {
-			uint64_t w;
+			uint64_t w, high;
 			memcpy(&w, p + i, 8);
-			if (!(w & 0x8080808080808080ULL)) {
+			high = w & 0x8080808080808080ULL;
+			if (!high) {
 				i += 8;
 				continue;
 			}
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/*
+			 * Four two-byte sequences (Cyrillic and Kazakh words): each
+			 * lead 110xxxxx and not C0/C1, each continuation 10xxxxxx.
+			 */
+			if ((w & 0xC0E0C0E0C0E0C0E0ULL) == 0x80C080C080C080C0ULL &&
+			    (((w & 0x001E001E001E001EULL) + 0x7FFF7FFF7FFF7FFFULL) &
+			     0x8000800080008000ULL) == 0x8000800080008000ULL) {
+				i += 8;
+				continue;
+			}
+			/* the ASCII bytes before the first high one */
+			i += (size_t)__builtin_ctzll(high) >> 3;
+#endif
 		}
 		if (p[i] < 0x80) {
 			i++;

@@ -67,7 +67,7 @@ static const char *const dialect_name[] = {"unknown", "mysql",  "postgres", "sql
 enum esc { ES_NONE, ES_MYSQL, ES_PG };
 
 /* Parse results of the retrying parts. */
-enum { P_OK, P_MORE, P_ERR, P_END, P_TAIL };
+enum { P_OK, P_MORE, P_ERR, P_END, P_TAIL, P_NEXT };
 
 /* What the reader is doing between calls. */
 enum mode {
@@ -149,6 +149,7 @@ struct sqlr {
 	struct colset stmt_cols;
 	int has_stmt_cols;
 	uint64_t nrows; /* rows read from it so far */
+	int insert_all; /* Oracle's INSERT ALL: more INTO t VALUES (..) may follow */
 	size_t scanned; /* COPY: window bytes searched for the line end */
 
 	/* the row being read */
@@ -1298,6 +1299,8 @@ val_concat(struct sqlr *s, struct lx *l, struct val *v, const struct val *w)
 
 static int lx_value(struct sqlr *s, struct lx *l, struct val *v, int nest);
 static int hex_lower(struct sqlr *s, struct lx *l, struct val *v);
+static int head_target(struct sqlr *s, struct lx *l);
+static int start_data(struct reader *r, struct sqlr *s, enum mode m);
 
 /*
  * The arguments of a function call at l->i (the '('), as values; *nargs
@@ -2262,6 +2265,12 @@ parse_row(struct reader *r, struct sqlr *s, struct lx *l, size_t *at, size_t *en
 			long wl = lx_word(l, &w);
 			if (wl < 0)
 				return P_MORE;
+			if (s->insert_all && kw(w, (size_t)wl, "INTO")) {
+				/* INSERT ALL: the next target, then its row */
+				int st = head_target(s, l);
+				*end = l->i;
+				return st == P_OK ? P_NEXT : st;
+			}
 			*end = l->i - (size_t)wl;
 			return kw(w, (size_t)wl, "ON") || kw(w, (size_t)wl, "RETURNING") ||
 			               kw(w, (size_t)wl, "AS")
@@ -2410,11 +2419,23 @@ rows_step(struct reader *r, struct sqlr *s, struct record *rec)
 		if (st == P_END) {
 			advance(r, s, end);
 			s->mode = M_TOP;
+			s->insert_all = 0;
 			return 1;
 		}
 		if (st == P_TAIL) {
 			advance(r, s, end);
 			skip_start(s, U_STMT);
+			s->insert_all = 0;
+			return 1;
+		}
+		if (st == P_NEXT) {
+			/* INSERT ALL's next target: its rows start here */
+			advance(r, s, end);
+			if (start_data(r, s, M_ROWS) != P_OK) {
+				skip_start(s, U_STMT);
+				return reader_reject(r, s->line, source_offset(r->src), NULL, 0, "%s",
+				                     s->err);
+			}
 			return 1;
 		}
 		if (st == P_ERR) {
@@ -2719,6 +2740,10 @@ head_insert(struct sqlr *s, struct lx *l)
 			return P_MORE;
 		if (kw(w, (size_t)wl, "INTO"))
 			break;
+		if (kw(w, (size_t)wl, "ALL")) {
+			s->insert_all = 1; /* Oracle: INSERT ALL INTO t VALUES (..) INTO .. */
+			continue;
+		}
 		if (kw(w, (size_t)wl, "LOW_PRIORITY") || kw(w, (size_t)wl, "DELAYED") ||
 		    kw(w, (size_t)wl, "HIGH_PRIORITY") || kw(w, (size_t)wl, "IGNORE") ||
 		    kw(w, (size_t)wl, "OR") || kw(w, (size_t)wl, "REPLACE") ||
@@ -2728,6 +2753,16 @@ head_insert(struct sqlr *s, struct lx *l)
 		l->i = save; /* INSERT t VALUES: INTO is optional in MySQL */
 		break;
 	}
+	return head_target(s, l);
+}
+
+/* The target of an INSERT: name [(columns)] ... VALUES. */
+static int
+head_target(struct sqlr *s, struct lx *l)
+{
+	const char *w;
+	long wl;
+
 	if (lx_ws(l) < 0)
 		return need(s, l, "an INSERT");
 	scratch_reset(s);
@@ -3301,6 +3336,7 @@ statement(struct reader *r, struct sqlr *s)
 			not_data = 1;
 			until = routine_end(s);
 		} else if (kw(w, (size_t)wl, "INSERT") || kw(w, (size_t)wl, "REPLACE")) {
+			s->insert_all = 0;
 			st = head_insert(s, &l);
 			m = M_ROWS;
 		} else if (kw(w, (size_t)wl, "COPY")) {

@@ -125,6 +125,23 @@ cat >ora.expected <<'EOF'
 EOF
 check ora "Oracle (SQL*Plus): SET DEFINE OFF, PROMPT, REM, conn, ||, chr(), to_date models, q'', unistr, DATE '', PL/SQL to '/', non-constants kept as written"
 
+# Oracle's multi-row form: INSERT ALL INTO .. VALUES (..) INTO .. SELECT FROM dual
+cat >all.sql <<'EOF'
+INSERT ALL
+  INTO t (a, b) VALUES (1, 'x')
+  INTO t (a, b) VALUES (2, 'y')
+  INTO u VALUES (3)
+SELECT * FROM dual;
+INSERT INTO t (a,b) VALUES (4,'z');
+EOF
+cat >all.expected <<'EOF'
+{"_table":"t","a":"1","b":"x"}
+{"_table":"t","a":"2","b":"y"}
+{"_table":"u","col1":"3"}
+{"_table":"t","a":"4","b":"z"}
+EOF
+check all "Oracle: INSERT ALL, a row per INTO, the tables it names"
+
 # --- pg ---
 cat >pg.sql <<'EOF'
 CREATE TABLE public.film (
