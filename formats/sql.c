@@ -1429,14 +1429,22 @@ eval_unistr(struct sqlr *s, struct lx *l, const struct val *a, struct val *v)
 			i += 2;
 			continue;
 		}
+		/* \XXXX (Oracle), and SQLite's \uXXXX, \+XXXXXX, \UXXXXXXXX */
+		size_t skip = 1, nd = 4;
+		if (i + 1 < n && (p[i + 1] == 'u' || p[i + 1] == '+' || p[i + 1] == 'U')) {
+			skip = 2;
+			nd = p[i + 1] == 'u' ? 4 : p[i + 1] == '+' ? 6 : 8;
+		}
 		unsigned u = 0;
-		for (size_t k = 1; k <= 4; k++) {
-			int h = i + k < n ? hexval((unsigned char)p[i + k]) : -1;
+		for (size_t k = 0; k < nd; k++) {
+			int h = i + skip + k < n ? hexval((unsigned char)p[i + skip + k]) : -1;
 			if (h < 0)
 				goto bad;
 			u = u * 16 + (unsigned)h;
 		}
-		i += 5;
+		i += skip + nd;
+		if (u > 0x10FFFF)
+			goto bad;
 		if (u >= 0xD800 && u <= 0xDBFF && i + 5 <= n && p[i] == '\\') {
 			unsigned lo = 0;
 			for (size_t k = 1; k <= 4; k++) {
@@ -2894,7 +2902,8 @@ create_kind(struct sqlr *s, struct lx *l, int *kind)
 	    "OR",        "REPLACE", "ALTER",    "GLOBAL", "LOCAL",      "TEMP",    "TEMPORARY",
 	    "UNLOGGED",  "DEFINER", "SQL",      "SECURITY", "INVOKER",  "ALGORITHM", "UNDEFINED",
 	    "MERGE",     "TEMPTABLE", "AGGREGATE", "EDITIONABLE", "NONEDITIONABLE", "FORCE",
-	    "NOFORCE",   "CONSTRAINT", "VOLATILE", "MULTISET", "SET", NULL};
+	    "NOFORCE",   "CONSTRAINT", "VOLATILE", "MULTISET", "SET", "MEMORY", "CACHED",
+	    "COLUMN",    "ROW",     "VIRTUAL", "TRANSIENT", NULL};
 	const char *w;
 	long wl;
 
@@ -3252,6 +3261,38 @@ set_delimiter(struct sqlr *s, const char *buf, size_t i, size_t e)
 	}
 }
 
+/*
+ * Firebird's (and InterBase's) SET TERM new old: a line of its own, like
+ * DELIMITER; 1 when this is one, the new terminator taken.
+ */
+static int
+set_term(struct sqlr *s, struct lx *l, size_t eol)
+{
+	const char *w;
+	size_t save = l->i;
+	long wl;
+
+	if (lx_ws(l) < 0 || (wl = lx_word(l, &w)) <= 0 || !kw(w, (size_t)wl, "TERM") ||
+	    l->i >= eol) {
+		l->i = save;
+		return 0;
+	}
+	size_t i = l->i;
+	while (i < eol && (l->b[i] == ' ' || l->b[i] == '\t'))
+		i++;
+	size_t j = i;
+	while (j < eol && !is_space((unsigned char)l->b[j]))
+		j++;
+	/* SET TERM ^; : the old terminator glued to the new one */
+	if (j - i > s->delim_len && !memcmp(l->b + j - s->delim_len, s->delim, s->delim_len))
+		j -= s->delim_len;
+	l->i = save;
+	if (j == i)
+		return 0;
+	set_delimiter(s, l->b, i, j);
+	return 1;
+}
+
 /* The statement is a line of its own (GO, '/', DELIMITER, SQL*Plus): drop it. */
 static int
 line_statement(struct sqlr *s)
@@ -3361,6 +3402,8 @@ statement(struct reader *r, struct sqlr *s)
 		} else if (kw(w, (size_t)wl, "DELIMITER") && s->dialect != D_POSTGRES) {
 			/* the mysql client's DELIMITER: a line of its own */
 			set_delimiter(s, buf, l.i, nl ? (size_t)(nl - buf) : len);
+			return line_statement(s);
+		} else if (kw(w, (size_t)wl, "SET") && set_term(s, &l, nl ? (size_t)(nl - buf) : len)) {
 			return line_statement(s);
 		} else if (kw(w, (size_t)wl, "SET")) {
 			head_set(s, &l);
@@ -3687,6 +3730,7 @@ sql_bid(const char *buf, size_t len, int eof)
 	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
 		i = 3;
 	if (has(buf, len, "-- MySQL dump") || has(buf, len, "-- MariaDB dump") ||
+	    has(buf, len, "-- phpMyAdmin SQL Dump") || has(buf, len, "-- Adminer ") ||
 	    has(buf, len, "PostgreSQL database dump"))
 		score = 60;
 	i = bid_skip(buf, len, i);
@@ -3740,6 +3784,12 @@ sql_open(struct reader *r)
 	if (has(buf, len, "-- MySQL dump")) {
 		s->dialect = D_MYSQL;
 		s->tool = "mysqldump";
+	} else if (has(buf, len, "-- phpMyAdmin SQL Dump")) {
+		s->dialect = D_MYSQL;
+		s->tool = "phpmyadmin";
+	} else if (has(buf, len, "-- Adminer ") && has(buf, len, "MySQL")) {
+		s->dialect = D_MYSQL;
+		s->tool = "adminer";
 	} else if (has(buf, len, "-- MariaDB dump")) {
 		s->dialect = D_MYSQL;
 		s->tool = "mariadb-dump";

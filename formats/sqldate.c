@@ -99,10 +99,10 @@ put(struct dt *t, char out[SQLDATE_MAX])
 	if (t->has_time) {
 		k += snprintf(out + k, (size_t)(SQLDATE_MAX - k), " %02d:%02d:%02d", t->h, t->mi,
 		              t->sec);
-		int zero = 1;
-		for (int i = 0; i < t->nfrac; i++)
-			zero &= t->frac[i] == '0';
-		if (t->nfrac && !zero)
+		/* the fraction without its trailing zeros: .500000000 and .5 are one time */
+		while (t->nfrac > 0 && t->frac[t->nfrac - 1] == '0')
+			t->nfrac--;
+		if (t->nfrac)
 			k += snprintf(out + k, (size_t)(SQLDATE_MAX - k), ".%.*s", t->nfrac, t->frac);
 	}
 	return k;
@@ -254,6 +254,10 @@ model(const char *s, size_t n, const char *m, size_t ml, int window, int allow_t
 			if (i == f)
 				return -1;
 			t.has_time = 1;
+		} else if ((k = token(m, ml, j, "X"))) {
+			/* the radix character before FF: '.' or ',' */
+			if (i < n && (s[i] == '.' || s[i] == ','))
+				i++;
 		} else if ((k = token(m, ml, j, "A.M.")) || (k = token(m, ml, j, "P.M.")) ||
 		           (k = token(m, ml, j, "AM")) || (k = token(m, ml, j, "PM"))) {
 			if (n - i >= 4 && (!strncasecmp(s + i, "A.M.", 4) || !strncasecmp(s + i, "P.M.", 4))) {

@@ -17,7 +17,7 @@
 
 /*
  * The date in s[0..n) read by the format model (YYYY, RRRR, YY, RR, MM,
- * MON, MONTH, DD, HH24, HH12, HH, MI, SS, FF[1-9], MS, US, AM/PM, DY/DAY,
+ * MON, MONTH, DD, HH24, HH12, HH, MI, SS, X, FF[1-9], MS, US, AM/PM, DY/DAY,
  * quoted "text", FX; punctuation in the model matches any punctuation).
  * Its length in out, or -1 when s does not fit the model or is no real
  * date.

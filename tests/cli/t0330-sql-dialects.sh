@@ -118,7 +118,7 @@ EOF
 cat >ora.expected <<'EOF'
 {"_table":"PEOPLE","ID":"1","NAME":"R&B","BORN":"1962-02-18 00:00:00","NOTE":"it's"}
 {"_table":"PEOPLE","ID":"2","NAME":"John","BORN":"1962-02-18","NOTE":"École"}
-{"_table":"PEOPLE","ID":"3","NAME":"Null ","BORN":"2019-01-01 10:20:30.500","NOTE":"2020-05-06"}
+{"_table":"PEOPLE","ID":"3","NAME":"Null ","BORN":"2019-01-01 10:20:30.5","NOTE":"2020-05-06"}
 {"_table":"PEOPLE","ID":"4","NAME":"Raw","BORN":"SYSDATE","NOTE":"nextval('x')"}
 {"_table":"PEOPLE","ID":"5","NAME":"Bad date","BORN":"to_date('1962-13-45','yyyy-mm-dd')","NOTE":"kept as written"}
 {"_table":"PEOPLE","ID":"6","NAME":"after","BORN":null,"NOTE":"x"}
@@ -141,6 +141,24 @@ cat >all.expected <<'EOF'
 {"_table":"t","a":"4","b":"z"}
 EOF
 check all "Oracle: INSERT ALL, a row per INTO, the tables it names"
+
+# Firebird's SET TERM, SQL Developer's timestamps, SQLite's unistr, H2's MEMORY tables
+cat >misc.sql <<'EOF'
+SET TERM ^ ;
+CREATE TABLE t (a int, b varchar(40))^
+CREATE PROCEDURE p AS BEGIN INSERT INTO t VALUES (9, 'body'); END^
+SET TERM ;^
+INSERT INTO t VALUES (1, to_timestamp('01-JAN-19 12.30.00.500000000 PM','DD-MON-RR HH.MI.SSXFF AM'));
+INSERT INTO t VALUES (2, unistr('caf\u00e9 \+01f600'));
+CREATE MEMORY TABLE m (x int);
+INSERT INTO m VALUES (3);
+EOF
+cat >misc.expected <<'EOF'
+{"_table":"t","a":"1","b":"2019-01-01 12:30:00.5"}
+{"_table":"t","a":"2","b":"café 😀"}
+{"_table":"m","x":"3"}
+EOF
+check misc "SET TERM (Firebird), to_timestamp with X and AM, unistr's \\u and \\+ forms, CREATE MEMORY TABLE"
 
 # --- pg ---
 cat >pg.sql <<'EOF'
