@@ -150,6 +150,7 @@ struct sqlr {
 	int has_stmt_cols;
 	uint64_t nrows; /* rows read from it so far */
 	int insert_all; /* Oracle's INSERT ALL: more INTO t VALUES (..) may follow */
+	int select_rows; /* INSERT ... SELECT constants [UNION ALL SELECT ...] */
 	size_t scanned; /* COPY: window bytes searched for the line end */
 
 	/* the row being read */
@@ -2172,9 +2173,11 @@ lx_value(struct sqlr *s, struct lx *l, struct val *v, int nest)
 			continue;
 		}
 		struct val w;
-		if ((c == '|' && d == '|') || (c == '\'' && v->is_str)) {
-			if (c == '|') {
-				l->i += 2;
+		if ((c == '|' && d == '|') || (c == '\'' && v->is_str) ||
+		    (c == '+' && v->is_str && s->dialect == D_TSQL)) {
+			/* 'a' || 'b', 'a' 'b', and T-SQL's N'a' + N'b' */
+			if (c != '\'') {
+				l->i += c == '|' ? 2 : 1;
 				if (lx_ws(l) < 0)
 					return need(s, l, "a value");
 			}
@@ -2182,6 +2185,8 @@ lx_value(struct sqlr *s, struct lx *l, struct val *v, int nest)
 				return syntax(s, l, "values nested too deep");
 			if ((st = lx_primary(s, l, &w, nest + 1)) != P_OK)
 				return st;
+			if (c == '+' && !w.is_str && !w.is_null)
+				return syntax(s, l, "'+' of a string and a number");
 			if (w.is_null || v->is_null) {
 				/* Oracle takes NULL for ''; the others make it all NULL */
 				if (s->dialect != D_ORACLE) {
@@ -2233,6 +2238,121 @@ new_val(struct sqlr *s)
 	return &s->vals[s->nvals++];
 }
 
+/* Words after a SELECT row's values: the row ends there. */
+static int
+select_stop(const char *w, size_t wl)
+{
+	return kw(w, wl, "FROM") || kw(w, wl, "UNION") || kw(w, wl, "WHERE") ||
+	       kw(w, wl, "ORDER") || kw(w, wl, "GROUP") || kw(w, wl, "GO") || kw(w, wl, "INSERT");
+}
+
+/*
+ * One row of INSERT ... SELECT v, ... [FROM dual] [UNION [ALL] SELECT ..],
+ * the form old T-SQL and Oracle scripts write many rows in. Only rows of
+ * constants are data: a SELECT from a table is a query, skipped as such.
+ */
+static int
+parse_select_row(struct reader *r, struct sqlr *s, struct lx *l, size_t *at, size_t *end)
+{
+	const char *w;
+	long wl;
+	int st;
+
+	if (lx_ws(l) < 0)
+		return l->eof ? (*end = l->n, P_END) : P_MORE;
+	char c = l->b[l->i];
+	if (s->nrows > 0) {
+		if (c == ';' || (c == s->delim[0] && s->delim_len <= l->n - l->i &&
+		                 !memcmp(l->b + l->i, s->delim, s->delim_len))) {
+			*end = l->i + (c == ';' ? 1 : s->delim_len);
+			return P_END;
+		}
+		if ((wl = lx_word(l, &w)) < 0)
+			return P_MORE;
+		if (!kw(w, (size_t)wl, "UNION")) {
+			*end = l->i - (size_t)wl; /* the statement ended without ';' */
+			return P_END;
+		}
+		if (lx_ws(l) < 0)
+			return need(s, l, "a UNION");
+		size_t save = l->i;
+		if ((wl = lx_word(l, &w)) < 0)
+			return P_MORE;
+		if (!kw(w, (size_t)wl, "ALL"))
+			l->i = save;
+		if (lx_ws(l) < 0)
+			return need(s, l, "a UNION");
+	}
+	*at = l->i;
+	if ((wl = lx_word(l, &w)) < 0)
+		return P_MORE;
+	if (!kw(w, (size_t)wl, "SELECT"))
+		return syntax(s, l, "SELECT expected after UNION");
+	for (;;) {
+		if (lx_ws(l) < 0)
+			return need(s, l, "a row");
+		if (s->nvals > r->opts.max_fields)
+			return syntax(s, l, "too many values");
+		if ((st = lx_value(s, l, new_val(s), 0)) != P_OK)
+			return st;
+		if (lx_ws(l) < 0 && !l->eof)
+			return P_MORE;
+		if (l->i < l->n && is_ident((unsigned char)l->b[l->i])) {
+			/* an alias: AS name, or a bare name */
+			size_t save = l->i;
+			if ((wl = lx_word(l, &w)) < 0)
+				return P_MORE;
+			if (select_stop(w, (size_t)wl))
+				l->i = save;
+			else if (kw(w, (size_t)wl, "AS")) {
+				size_t m = s->scratch.len;
+				if (lx_ws(l) < 0)
+					return need(s, l, "an alias");
+				st = lx_ident(s, l);
+				s->scratch.len = m;
+				if (st != P_OK)
+					return st;
+			}
+			if (lx_ws(l) < 0 && !l->eof)
+				return P_MORE;
+		}
+		if (l->i < l->n && l->b[l->i] == ',') {
+			l->i++;
+			continue;
+		}
+		if (l->i < l->n && !is_ident((unsigned char)l->b[l->i]) && l->b[l->i] != ';' &&
+		    l->b[l->i] != s->delim[0])
+			return syntax(s, l, "',' expected after a value");
+		break;
+	}
+	*end = l->i;
+	size_t save = l->i;
+	wl = 0;
+	if (l->i < l->n && (wl = lx_word(l, &w)) > 0 && kw(w, (size_t)wl, "FROM")) {
+		/* FROM dual (Oracle), SYSIBM.SYSDUMMY1 (DB2): still constants */
+		if (lx_ws(l) < 0)
+			return need(s, l, "a FROM");
+		size_t m = s->scratch.len;
+		st = lx_qname(s, l);
+		int dual = st == P_OK && (s->scratch.len - m == 4 || s->scratch.len - m == 9) &&
+		           (!strncasecmp(s->scratch.buf + m, "dual", 4) ||
+		            !strncasecmp(s->scratch.buf + m, "sysdummy1", 9));
+		s->scratch.len = m;
+		if (st != P_OK)
+			return st;
+		if (!dual) {
+			/* a query over tables moves rows the dump does not hold: no data */
+			*end = *at;
+			return P_TAIL;
+		}
+		*end = l->i;
+	} else if (wl < 0)
+		return P_MORE;
+	else
+		l->i = save;
+	return P_OK;
+}
+
 /*
  * One row of INSERT ... VALUES from the window's start: the ',' before it
  * (after the first), then (v, ...). P_OK with *at the '(' and *end past
@@ -2244,6 +2364,8 @@ parse_row(struct reader *r, struct sqlr *s, struct lx *l, size_t *at, size_t *en
 {
 	s->nvals = 0;
 	dynbuf_reset(&s->arena);
+	if (s->select_rows)
+		return parse_select_row(r, s, l, at, end);
 	if (lx_ws(l) < 0)
 		return l->eof ? (*end = l->n, P_END) : P_MORE;
 	char c = l->b[l->i];
@@ -2449,7 +2571,7 @@ rows_step(struct reader *r, struct sqlr *s, struct record *rec)
 		if (st == P_ERR) {
 			uint64_t line = s->line + count_nl(buf, s->err_at);
 			uint64_t off = source_offset(r->src) + s->err_at;
-			if (at != (size_t)-1) {
+			if (at != (size_t)-1 && !s->select_rows) {
 				/* a bad row: rejected, and reading goes on after its ')' */
 				s->pending = at;
 				s->pending_lines = -1;
@@ -2792,6 +2914,12 @@ head_target(struct sqlr *s, struct lx *l)
 			return P_MORE;
 		if (kw(w, (size_t)wl, "VALUES") || kw(w, (size_t)wl, "VALUE"))
 			return P_OK;
+		if (kw(w, (size_t)wl, "SELECT")) {
+			/* INSERT ... SELECT 1, 'a' UNION ALL SELECT ...: rows too */
+			s->select_rows = 1;
+			l->i -= (size_t)wl;
+			return P_OK;
+		}
 		if (kw(w, (size_t)wl, "PARTITION") || kw(w, (size_t)wl, "AS") ||
 		    kw(w, (size_t)wl, "OVERRIDING") || kw(w, (size_t)wl, "SYSTEM") ||
 		    kw(w, (size_t)wl, "USER")) {
@@ -3377,7 +3505,7 @@ statement(struct reader *r, struct sqlr *s)
 			not_data = 1;
 			until = routine_end(s);
 		} else if (kw(w, (size_t)wl, "INSERT") || kw(w, (size_t)wl, "REPLACE")) {
-			s->insert_all = 0;
+			s->insert_all = s->select_rows = 0;
 			st = head_insert(s, &l);
 			m = M_ROWS;
 		} else if (kw(w, (size_t)wl, "COPY")) {

@@ -160,6 +160,30 @@ cat >misc.expected <<'EOF'
 EOF
 check misc "SET TERM (Firebird), to_timestamp with X and AM, unistr's \\u and \\+ forms, CREATE MEMORY TABLE"
 
+# many rows as INSERT ... SELECT constants UNION ALL SELECT ... (old T-SQL, Oracle's FROM dual);
+# a SELECT from a table is a query, no data, and nothing is lost
+cat >sel.sql <<'EOF'
+CREATE TABLE [dbo].[T] ([a] int, [b] nvarchar(10), [c] datetime)
+GO
+INSERT INTO [dbo].[T] ([a], [b], [c])
+SELECT 1, N'x', '2001-01-01' UNION ALL
+SELECT 2 AS a, N'y' AS b, NULL c UNION ALL
+SELECT 3, N'z' + N'!', NULL
+GO
+INSERT INTO T (a, b) SELECT 4, 'w' FROM dual UNION SELECT 5, 'v' FROM DUAL;
+INSERT INTO T (a, b) SELECT a, b FROM other;
+INSERT INTO T (a, b) VALUES (6, 'u');
+EOF
+cat >sel.expected <<'EOF'
+{"_table":"T","a":"1","b":"x","c":"2001-01-01"}
+{"_table":"T","a":"2","b":"y","c":null}
+{"_table":"T","a":"3","b":"z!","c":null}
+{"_table":"T","a":"4","b":"w"}
+{"_table":"T","a":"5","b":"v"}
+{"_table":"T","a":"6","b":"u"}
+EOF
+check sel "INSERT ... SELECT rows of constants (UNION ALL, aliases, FROM dual, T-SQL's +)"
+
 # --- pg ---
 cat >pg.sql <<'EOF'
 CREATE TABLE public.film (
