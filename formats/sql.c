@@ -118,7 +118,7 @@ struct sqlr {
 	int std_strings; /* PostgreSQL standard_conforming_strings */
 	char delim[16];  /* MySQL DELIMITER */
 	size_t delim_len;
-	unsigned char code_tab[256]; /* bytes the skip machine stops at */
+	unsigned char code_tab[256];  /* bytes the skip machine stops at */
 	unsigned char block_tab[256]; /* ... and in a routine body, letters */
 	size_t peek_tables;
 	int peek_whole;
@@ -131,13 +131,13 @@ struct sqlr {
 
 	/* the skip machine */
 	int k, until, kesc, kbs, top_comment, mid_line;
-	int line_rules;    /* a statement may also end at a line (GO, /, a keyword) */
-	long bdepth;       /* U_BLOCK: BEGIN ... END nesting */
-	int end_pending;   /* U_BLOCK: an END whose next word decides */
-	int count_tuples;  /* count the rows skipped (after a bad row) */
-	uint64_t tuples;   /* ... how many */
+	int line_rules;                 /* a statement may also end at a line (GO, /, a keyword) */
+	long bdepth;                    /* U_BLOCK: BEGIN ... END nesting */
+	int end_pending;                /* U_BLOCK: an END whose next word decides */
+	int count_tuples;               /* count the rows skipped (after a bad row) */
+	uint64_t tuples;                /* ... how many */
 	uint64_t tuple_line, tuple_off; /* where the skipping began */
-	enum mode line_then; /* M_LINE: where to go after the line */
+	enum mode line_then;            /* M_LINE: where to go after the line */
 	char kq;
 	long depth;
 	unsigned char prev, prev2;
@@ -148,10 +148,10 @@ struct sqlr {
 	struct table *tab;
 	struct colset stmt_cols;
 	int has_stmt_cols;
-	uint64_t nrows; /* rows read from it so far */
-	int insert_all; /* Oracle's INSERT ALL: more INTO t VALUES (..) may follow */
+	uint64_t nrows;  /* rows read from it so far */
+	int insert_all;  /* Oracle's INSERT ALL: more INTO t VALUES (..) may follow */
 	int select_rows; /* INSERT ... SELECT constants [UNION ALL SELECT ...] */
-	size_t scanned; /* COPY: window bytes searched for the line end */
+	size_t scanned;  /* COPY: window bytes searched for the line end */
 
 	/* the row being read */
 	struct dynbuf arena;
@@ -511,11 +511,10 @@ static int
 tsql_start(const char *w, size_t wl)
 {
 	static const char *const k[] = {
-	    "ALTER",  "BACKUP", "BEGIN",  "COMMIT",   "CREATE", "DBCC",   "DECLARE",
-	    "DELETE", "DENY",   "DROP",   "ELSE",     "END",    "EXEC",   "EXECUTE",
-	    "GO",     "GRANT",  "IF",     "INSERT",   "MERGE",  "PRINT",  "RAISERROR",
-	    "RESTORE", "RETURN", "REVOKE", "ROLLBACK", "SET",    "TRUNCATE", "UPDATE",
-	    "USE",    "WHILE",  NULL};
+	    "ALTER",    "BACKUP", "BEGIN",    "COMMIT", "CREATE",    "DBCC",    "DECLARE", "DELETE",
+	    "DENY",     "DROP",   "ELSE",     "END",    "EXEC",      "EXECUTE", "GO",      "GRANT",
+	    "IF",       "INSERT", "MERGE",    "PRINT",  "RAISERROR", "RESTORE", "RETURN",  "REVOKE",
+	    "ROLLBACK", "SET",    "TRUNCATE", "UPDATE", "USE",       "WHILE",   NULL};
 	for (size_t i = 0; k[i]; i++)
 		if (kw(w, wl, k[i]))
 			return 1;
@@ -629,7 +628,8 @@ skip_scan(struct sqlr *s, const char *b, size_t n, int eof, size_t *ip)
 			if (c == (unsigned char)s->delim[0]) {
 				if (i + s->delim_len > n && !eof)
 					goto need;
-				if (i + s->delim_len <= n && !memcmp(b + i, s->delim, s->delim_len)) {
+				if (i + s->delim_len <= n &&
+				    !memcmp(b + i, s->delim, s->delim_len)) {
 					i += s->delim_len;
 					/* a ';' in a routine body does not end it */
 					int custom = s->delim_len > 1 || s->delim[0] != ';';
@@ -1360,7 +1360,8 @@ eval_char(struct sqlr *s, struct lx *l, const struct val *a, size_t na, struct v
 	for (size_t i = 0; i < na; i++) {
 		unsigned long cp;
 		char u[4];
-		if (val_int(s, l, &a[i], &cp) < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		if (val_int(s, l, &a[i], &cp) < 0 || cp > 0x10FFFF ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
 			return syntax(s, l, "bad code point in char()");
 		if (arena_add(s, l, u, utf8_encode((unsigned)cp, u)) < 0)
 			return P_ERR;
@@ -1693,8 +1694,9 @@ eval_convert(struct sqlr *s, struct lx *l, struct val *v, int nest)
 static int
 identity_call(const char *w, size_t wl)
 {
-	static const char *const k[] = {"to_char", "to_nchar", "to_clob", "to_nclob", "to_number",
-	                                "to_binary_double", "to_binary_float", "text", NULL};
+	static const char *const k[] = {"to_char",         "to_nchar",  "to_clob",
+	                                "to_nclob",        "to_number", "to_binary_double",
+	                                "to_binary_float", "text",      NULL};
 	for (size_t i = 0; k[i]; i++)
 		if (kw(w, wl, k[i]))
 			return 1;
@@ -1731,7 +1733,8 @@ lx_call(struct sqlr *s, struct lx *l, const char *w, size_t wl, struct val *v, i
 	if (kw(w, wl, "char") || kw(w, wl, "chr") || kw(w, wl, "nchar"))
 		return eval_char(s, l, a, na, v);
 	if (kw(w, wl, "replace"))
-		return na == 3 ? eval_replace(s, l, a, v) : syntax(s, l, "replace() takes 3 values");
+		return na == 3 ? eval_replace(s, l, a, v)
+		               : syntax(s, l, "replace() takes 3 values");
 	if (kw(w, wl, "to_date") || kw(w, wl, "to_timestamp"))
 		return eval_to_date(s, l, a, na, v);
 	if (kw(w, wl, "empty_clob") || kw(w, wl, "empty_blob")) {
@@ -1806,7 +1809,8 @@ lx_array(struct sqlr *s, struct lx *l, struct val *v, int nest)
 				q = strchr("{},\"\\ \t\n\r", tmp[k]) != NULL;
 			bad = q && arena_add(s, l, "\"", 1) < 0;
 			for (size_t k = 0; k < e.len && !bad; k++)
-				bad = (q && (tmp[k] == '"' || tmp[k] == '\\') && arena_add(s, l, "\\", 1) < 0) ||
+				bad = (q && (tmp[k] == '"' || tmp[k] == '\\') &&
+				       arena_add(s, l, "\\", 1) < 0) ||
 				      arena_add(s, l, tmp + k, 1) < 0;
 			bad = bad || (q && arena_add(s, l, "\"", 1) < 0);
 		}
@@ -1839,7 +1843,11 @@ lx_qquote(struct sqlr *s, struct lx *l, struct val *v)
 	if (l->i + 1 >= l->n)
 		return need(s, l, "a q'' string");
 	char open = l->b[l->i + 1];
-	char close = open == '[' ? ']' : open == '{' ? '}' : open == '(' ? ')' : open == '<' ? '>' : open;
+	char close = open == '['   ? ']'
+	             : open == '{' ? '}'
+	             : open == '(' ? ')'
+	             : open == '<' ? '>'
+	                           : open;
 	if (is_space((unsigned char)open))
 		return syntax(s, l, "bad q'' string");
 	for (size_t j = l->i + 2; j + 1 < l->n; j++)
@@ -1949,7 +1957,8 @@ lx_number(struct sqlr *s, struct lx *l, struct val *v)
 	(void)s;
 	while (j < l->n) {
 		unsigned char d = (unsigned char)l->b[j];
-		if (is_ident(d) || d == '.' || ((d == '-' || d == '+') && (l->b[j - 1] | 0x20) == 'e'))
+		if (is_ident(d) || d == '.' ||
+		    ((d == '-' || d == '+') && (l->b[j - 1] | 0x20) == 'e'))
 			j++;
 		else
 			break;
@@ -2563,8 +2572,8 @@ rows_step(struct reader *r, struct sqlr *s, struct record *rec)
 			advance(r, s, end);
 			if (start_data(r, s, M_ROWS) != P_OK) {
 				skip_start(s, U_STMT);
-				return reader_reject(r, s->line, source_offset(r->src), NULL, 0, "%s",
-				                     s->err);
+				return reader_reject(r, s->line, source_offset(r->src), NULL, 0,
+				                     "%s", s->err);
 			}
 			return 1;
 		}
@@ -3027,11 +3036,14 @@ create_kind(struct sqlr *s, struct lx *l, int *kind)
 	static const char *const routine[] = {"PROCEDURE", "PROC",    "FUNCTION", "TRIGGER",
 	                                      "EVENT",     "PACKAGE", "TYPE",     NULL};
 	static const char *const filler[] = {
-	    "OR",        "REPLACE", "ALTER",    "GLOBAL", "LOCAL",      "TEMP",    "TEMPORARY",
-	    "UNLOGGED",  "DEFINER", "SQL",      "SECURITY", "INVOKER",  "ALGORITHM", "UNDEFINED",
-	    "MERGE",     "TEMPTABLE", "AGGREGATE", "EDITIONABLE", "NONEDITIONABLE", "FORCE",
-	    "NOFORCE",   "CONSTRAINT", "VOLATILE", "MULTISET", "SET", "MEMORY", "CACHED",
-	    "COLUMN",    "ROW",     "VIRTUAL", "TRANSIENT", NULL};
+	    "OR",        "REPLACE",     "ALTER",          "GLOBAL",
+	    "LOCAL",     "TEMP",        "TEMPORARY",      "UNLOGGED",
+	    "DEFINER",   "SQL",         "SECURITY",       "INVOKER",
+	    "ALGORITHM", "UNDEFINED",   "MERGE",          "TEMPTABLE",
+	    "AGGREGATE", "EDITIONABLE", "NONEDITIONABLE", "FORCE",
+	    "NOFORCE",   "CONSTRAINT",  "VOLATILE",       "MULTISET",
+	    "SET",       "MEMORY",      "CACHED",         "COLUMN",
+	    "ROW",       "VIRTUAL",     "TRANSIENT",      NULL};
 	const char *w;
 	long wl;
 
@@ -3322,19 +3334,19 @@ static int
 is_statement(const char *w, size_t wl)
 {
 	static const char *const k[] = {
-	    "ABORT",      "ALTER",     "ANALYZE",  "ATTACH",   "BACKUP",   "BEGIN",   "BREAK",
-	    "CALL",       "CHANGE",    "CHECKPOINT", "CHECKSUM", "CLOSE",  "CLUSTER", "COMMENT",
-	    "COMMIT",     "CONTINUE",  "CREATE",   "DBCC",     "DEALLOCATE", "DECLARE", "DELETE",
-	    "DENY",       "DETACH",    "DISCARD",  "DO",       "DROP",     "ELSE",    "END",
-	    "EXEC",       "EXECUTE",   "EXPLAIN",  "EXPORT",   "FETCH",    "FLUSH",   "GRANT",
-	    "HANDLER",    "IF",        "IMPORT",   "INSTALL",  "KILL",     "LISTEN",  "LOAD",
-	    "LOCK",       "MERGE",     "MOVE",     "NOTIFY",   "OPEN",     "OPTIMIZE", "PRAGMA",
-	    "PREPARE",    "PRINT",     "PURGE",    "RAISERROR", "REASSIGN", "REFRESH", "REINDEX",
-	    "RELEASE",    "RENAME",    "REORG",    "REPAIR",   "RESET",    "RESTORE", "RETURN",
-	    "REVOKE",     "ROLLBACK",  "RUNSTATS", "SAVEPOINT", "SECURITY", "SELECT", "SET",
-	    "SHOW",       "START",     "TERMINATE", "THROW",   "TRUNCATE", "UNINSTALL", "UNLISTEN",
-	    "UNLOCK",     "UPDATE",    "USE",      "VACUUM",   "VALUES",   "WAITFOR", "WHILE",
-	    "WITH",       "XA",        "TABLE",    "SOURCE",   "CONNECT",  "COMMENT", NULL,
+	    "ABORT",   "ALTER",    "ANALYZE",    "ATTACH",    "BACKUP",     "BEGIN",     "BREAK",
+	    "CALL",    "CHANGE",   "CHECKPOINT", "CHECKSUM",  "CLOSE",      "CLUSTER",   "COMMENT",
+	    "COMMIT",  "CONTINUE", "CREATE",     "DBCC",      "DEALLOCATE", "DECLARE",   "DELETE",
+	    "DENY",    "DETACH",   "DISCARD",    "DO",        "DROP",       "ELSE",      "END",
+	    "EXEC",    "EXECUTE",  "EXPLAIN",    "EXPORT",    "FETCH",      "FLUSH",     "GRANT",
+	    "HANDLER", "IF",       "IMPORT",     "INSTALL",   "KILL",       "LISTEN",    "LOAD",
+	    "LOCK",    "MERGE",    "MOVE",       "NOTIFY",    "OPEN",       "OPTIMIZE",  "PRAGMA",
+	    "PREPARE", "PRINT",    "PURGE",      "RAISERROR", "REASSIGN",   "REFRESH",   "REINDEX",
+	    "RELEASE", "RENAME",   "REORG",      "REPAIR",    "RESET",      "RESTORE",   "RETURN",
+	    "REVOKE",  "ROLLBACK", "RUNSTATS",   "SAVEPOINT", "SECURITY",   "SELECT",    "SET",
+	    "SHOW",    "START",    "TERMINATE",  "THROW",     "TRUNCATE",   "UNINSTALL", "UNLISTEN",
+	    "UNLOCK",  "UPDATE",   "USE",        "VACUUM",    "VALUES",     "WAITFOR",   "WHILE",
+	    "WITH",    "XA",       "TABLE",      "SOURCE",    "CONNECT",    "COMMENT",   NULL,
 	};
 	for (size_t i = 0; k[i]; i++)
 		if (kw(w, wl, k[i]))
@@ -3350,11 +3362,11 @@ static int
 sqlplus_command(const char *w, size_t wl)
 {
 	static const char *const k[] = {
-	    "ACCEPT", "BREAK",    "BTITLE",  "CLEAR",  "COL",      "COLUMN",  "COMPUTE", "CONN",
-	    "CONNECT", "DEF",     "DEFINE",  "DESC",   "DESCRIBE", "DISC",    "DISCONNECT", "EXIT",
-	    "HOST",   "PAUSE",    "PROMPT",  "QUIT",   "REM",      "REMARK",  "SET",     "SHO",
-	    "SHOW",   "SPO",      "SPOOL",   "START",  "TTITLE",   "UNDEF",   "UNDEFINE", "VAR",
-	    "VARIABLE", "WHENEVER", "PRO",   NULL};
+	    "ACCEPT",   "BREAK",    "BTITLE", "CLEAR", "COL",      "COLUMN", "COMPUTE",    "CONN",
+	    "CONNECT",  "DEF",      "DEFINE", "DESC",  "DESCRIBE", "DISC",   "DISCONNECT", "EXIT",
+	    "HOST",     "PAUSE",    "PROMPT", "QUIT",  "REM",      "REMARK", "SET",        "SHO",
+	    "SHOW",     "SPO",      "SPOOL",  "START", "TTITLE",   "UNDEF",  "UNDEFINE",   "VAR",
+	    "VARIABLE", "WHENEVER", "PRO",    NULL};
 	for (size_t i = 0; k[i]; i++)
 		if (kw(w, wl, k[i]))
 			return 1;
@@ -3524,14 +3536,16 @@ statement(struct reader *r, struct sqlr *s)
 				}
 				not_data = 1; /* the rest is skipped */
 			}
-			if (st == P_OK && (kind == CR_ROUTINE || (kind == CR_VIEW && s->dialect == D_TSQL)))
+			if (st == P_OK &&
+			    (kind == CR_ROUTINE || (kind == CR_VIEW && s->dialect == D_TSQL)))
 				until = routine_end(s);
 			l.i = 0;
 		} else if (kw(w, (size_t)wl, "DELIMITER") && s->dialect != D_POSTGRES) {
 			/* the mysql client's DELIMITER: a line of its own */
 			set_delimiter(s, buf, l.i, nl ? (size_t)(nl - buf) : len);
 			return line_statement(s);
-		} else if (kw(w, (size_t)wl, "SET") && set_term(s, &l, nl ? (size_t)(nl - buf) : len)) {
+		} else if (kw(w, (size_t)wl, "SET") &&
+		           set_term(s, &l, nl ? (size_t)(nl - buf) : len)) {
 			return line_statement(s);
 		} else if (kw(w, (size_t)wl, "SET")) {
 			head_set(s, &l);
@@ -3572,9 +3586,12 @@ statement(struct reader *r, struct sqlr *s)
 			uint64_t line = s->line + count_nl(buf, s->err_at);
 			uint64_t off = source_offset(r->src) + s->err_at;
 			skip_start(s, U_STMT);
-			const char *e =
-			    m == M_COPY && s->err_at < len ? memchr(buf + s->err_at, '\n', len - s->err_at) : NULL;
-			if (e && memchr(buf, ';', (size_t)(e - buf)) && has(buf, (size_t)(e - buf), "stdin")) {
+			const char *e = m == M_COPY && s->err_at < len
+			                    ? memchr(buf + s->err_at, '\n', len - s->err_at)
+			                    : NULL;
+			if (e && memchr(buf, ';', (size_t)(e - buf)) &&
+			    (has(buf, (size_t)(e - buf), "stdin") ||
+			     has(buf, (size_t)(e - buf), "STDIN"))) {
 				/*
 				 * A COPY block we cannot read (CSV, binary): each data
 				 * line a rejected row, or skipped when --table wants
@@ -3734,7 +3751,6 @@ bid_skip(const char *b, size_t n, size_t i)
 	return i;
 }
 
-
 /* The sample in lower case (ASCII), for the marks below; free() it. */
 static char *
 lower_copy(const char *b, size_t n)
@@ -3848,9 +3864,9 @@ sql_bid(const char *buf, size_t len, int eof)
 	    "USE",    "REPLACE", "START", "ALTER",  "SELECT", "DELIMITER", "COMMIT", NULL};
 	/* words that start scripts too, but also prose: they need SQL after them */
 	static const char *const weak[] = {
-	    "IF",      "GO",    "PRINT",    "EXEC",  "EXECUTE", "DECLARE",  "PROMPT",
-	    "REM",     "REMARK", "SPOOL",   "WHENEVER", "CONNECT", "CONN", "TRUNCATE",
-	    "GRANT",   "COMMENT", "UPDATE", "DELETE", "CALL",    "WITH",     NULL};
+	    "IF",    "GO",      "PRINT",  "EXEC",     "EXECUTE", "DECLARE", "PROMPT",
+	    "REM",   "REMARK",  "SPOOL",  "WHENEVER", "CONNECT", "CONN",    "TRUNCATE",
+	    "GRANT", "COMMENT", "UPDATE", "DELETE",   "CALL",    "WITH",    NULL};
 	size_t i = 0;
 	int score = 0;
 

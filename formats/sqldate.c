@@ -65,9 +65,9 @@ num(const char *s, size_t n, size_t *i, int max, int *v)
 static int
 month_name(const char *s, size_t n, size_t *i)
 {
-	static const char *const m[12] = {"january", "february", "march",     "april",
-	                                  "may",     "june",     "july",      "august",
-	                                  "september", "october", "november", "december"};
+	static const char *const m[12] = {"january",   "february", "march",    "april",
+	                                  "may",       "june",     "july",     "august",
+	                                  "september", "october",  "november", "december"};
 	for (int k = 0; k < 12; k++) {
 		size_t fl = strlen(m[k]);
 		if (n - *i >= fl && !strncasecmp(s + *i, m[k], fl)) {
@@ -103,7 +103,8 @@ put(struct dt *t, char out[SQLDATE_MAX])
 		while (t->nfrac > 0 && t->frac[t->nfrac - 1] == '0')
 			t->nfrac--;
 		if (t->nfrac)
-			k += snprintf(out + k, (size_t)(SQLDATE_MAX - k), ".%.*s", t->nfrac, t->frac);
+			k += snprintf(out + k, (size_t)(SQLDATE_MAX - k), ".%.*s", t->nfrac,
+			              t->frac);
 	}
 	return k;
 }
@@ -260,7 +261,8 @@ model(const char *s, size_t n, const char *m, size_t ml, int window, int allow_t
 				i++;
 		} else if ((k = token(m, ml, j, "A.M.")) || (k = token(m, ml, j, "P.M.")) ||
 		           (k = token(m, ml, j, "AM")) || (k = token(m, ml, j, "PM"))) {
-			if (n - i >= 4 && (!strncasecmp(s + i, "A.M.", 4) || !strncasecmp(s + i, "P.M.", 4))) {
+			if (n - i >= 4 &&
+			    (!strncasecmp(s + i, "A.M.", 4) || !strncasecmp(s + i, "P.M.", 4))) {
 				t.pm = (s[i] | 0x20) == 'p';
 				i += 4;
 			} else if (n - i >= 2 &&
@@ -310,10 +312,10 @@ sqldate_tsql_style(const char *s, size_t n, int style, char out[SQLDATE_MAX])
 		int style;
 		const char *model;
 	} k[] = {
-	    {1, "MM/DD/YY"},     {101, "MM/DD/YYYY"}, {2, "YY.MM.DD"},     {102, "YYYY.MM.DD"},
-	    {3, "DD/MM/YY"},     {103, "DD/MM/YYYY"}, {4, "DD.MM.YY"},     {104, "DD.MM.YYYY"},
-	    {5, "DD-MM-YY"},     {105, "DD-MM-YYYY"}, {10, "MM-DD-YY"},    {110, "MM-DD-YYYY"},
-	    {11, "YY/MM/DD"},    {111, "YYYY/MM/DD"}, {12, "YYMMDD"},      {112, "YYYYMMDD"},
+	    {1, "MM/DD/YY"},      {101, "MM/DD/YYYY"},   {2, "YY.MM.DD"},  {102, "YYYY.MM.DD"},
+	    {3, "DD/MM/YY"},      {103, "DD/MM/YYYY"},   {4, "DD.MM.YY"},  {104, "DD.MM.YYYY"},
+	    {5, "DD-MM-YY"},      {105, "DD-MM-YYYY"},   {10, "MM-DD-YY"}, {110, "MM-DD-YYYY"},
+	    {11, "YY/MM/DD"},     {111, "YYYY/MM/DD"},   {12, "YYMMDD"},   {112, "YYYYMMDD"},
 	    {106, "DD MON YYYY"}, {107, "MON DD, YYYY"}, {6, "DD MON YY"}, {7, "MON DD, YY"},
 	};
 	if (style == 0 || style == 20 || style == 21 || style == 23 || style == 120 ||
