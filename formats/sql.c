@@ -548,8 +548,21 @@ line_ends(const struct sqlr *s, const char *b, size_t n, int eof, size_t i)
 		       (j >= n || !is_ident((unsigned char)b[j]));
 	}
 	/* the mysql client reads DELIMITER at a line start */
-	return s->until != U_ROW && kw(b + w, wl, "DELIMITER") && j < n &&
-	       (b[j] == ' ' || b[j] == '\t');
+	if (s->until != U_ROW && kw(b + w, wl, "DELIMITER") && j < n &&
+	    (b[j] == ' ' || b[j] == '\t'))
+		return 1;
+	/*
+	 * A statement that lost its ';' must not take the rows after it: a
+	 * line that starts INSERT INTO ends it (routine bodies, where that
+	 * would be wrong, are skipped to other targets).
+	 */
+	if (s->until != U_STMT || !kw(b + w, wl, "INSERT"))
+		return 0;
+	while (j < n && (b[j] == ' ' || b[j] == '\t'))
+		j++;
+	if (n - j < 5)
+		return eof ? 0 : -1;
+	return !strncasecmp(b + j, "INTO", 4) && is_space((unsigned char)b[j + 4]);
 }
 
 /*

@@ -290,6 +290,11 @@ dt sniff my.sql >sniff.out 2>&1
 grep -q "table       t: 5 records" sniff.out
 ok $? "MySQL: sniff counts the rows after the DELIMITER blocks"
 
+# a statement that lost its ';' does not take the rows after it
+printf 'CREATE TABLE t (a int)\nINSERT INTO t VALUES (1);\nSET x = 1\nINSERT INTO t VALUES (2);\n' >nosemi.sql
+printf '{"_table":"t","a":"1"}\n{"_table":"t","a":"2"}\n' >nosemi.expected
+check nosemi "a CREATE TABLE and a SET without ';': the INSERTs after them are read"
+
 # --- loss is counted in rows ---
 cat >loss.sql <<'EOF'
 CREATE TABLE t (a int, b text);
