@@ -1020,6 +1020,28 @@ lx_qname(struct sqlr *s, struct lx *l)
 	}
 }
 
+/* Skips the quoted string or name at l->i (its opening quote). */
+static int
+lx_skip_quoted(struct sqlr *s, struct lx *l, enum esc esc)
+{
+	char q = l->b[l->i];
+	size_t j = l->i + 1;
+
+	for (;;) {
+		if (j >= l->n)
+			return need(s, l, "a string");
+		if (l->b[j] == '\\' && esc != ES_NONE && q != '`') {
+			j += 2;
+			continue;
+		}
+		if (l->b[j] == q)
+			break;
+		j++;
+	}
+	l->i = j + 1;
+	return P_OK;
+}
+
 /*
  * Skips a balanced (...) group starting at l->i, strings and comments
  * included. P_OK with l->i past it.
@@ -1032,19 +1054,9 @@ lx_balanced(struct sqlr *s, struct lx *l, enum esc esc)
 	while (l->i < l->n) {
 		char c = l->b[l->i];
 		if (c == '\'' || c == '"' || c == '`') {
-			size_t j = l->i + 1;
-			for (;;) {
-				if (j >= l->n)
-					return need(s, l, "a string");
-				if (l->b[j] == '\\' && esc != ES_NONE && c != '`') {
-					j += 2;
-					continue;
-				}
-				if (l->b[j] == c)
-					break;
-				j++;
-			}
-			l->i = j + 1;
+			int st = lx_skip_quoted(s, l, esc);
+			if (st != P_OK)
+				return st;
 			continue;
 		}
 		if (c == '-' || c == '/' || c == '#') {
@@ -1312,6 +1324,18 @@ val_concat(struct sqlr *s, struct lx *l, struct val *v, const struct val *w)
 }
 
 static int lx_value(struct sqlr *s, struct lx *l, struct val *v, int nest);
+
+/* White space, a value, white space: P_OK with l->i at what follows. */
+static int
+lx_spaced_value(struct sqlr *s, struct lx *l, struct val *v, int nest, const char *what)
+{
+	if (lx_ws(l) < 0)
+		return need(s, l, what);
+	int st = lx_value(s, l, v, nest);
+	if (st != P_OK)
+		return st;
+	return lx_ws(l) < 0 ? need(s, l, what) : P_OK;
+}
 static int hex_lower(struct sqlr *s, struct lx *l, struct val *v);
 static int head_target(struct sqlr *s, struct lx *l);
 static int start_data(struct reader *r, struct sqlr *s, enum mode m);
@@ -1596,32 +1620,38 @@ lx_type(struct sqlr *s, struct lx *l, const char **w, size_t *wl)
 	}
 }
 
+/* The type that ends a CAST or a CONVERT, its ')', and the value cast to it. */
+static int
+cast_type(struct sqlr *s, struct lx *l, struct val *v)
+{
+	const char *t;
+	size_t tl;
+	int st = lx_type(s, l, &t, &tl);
+
+	if (st != P_OK)
+		return st;
+	if (l->b[l->i] != ')')
+		return syntax(s, l, "')' expected after a type");
+	l->i++;
+	return t ? cast_value(s, l, v, t, tl) : P_OK;
+}
+
 /* CAST(x AS type) at l->i (the '('). */
 static int
 eval_cast(struct sqlr *s, struct lx *l, struct val *v, int nest)
 {
 	const char *w;
 	long wl;
-	size_t tl;
 
 	l->i++;
-	if (lx_ws(l) < 0)
-		return need(s, l, "a CAST");
-	int st = lx_value(s, l, v, nest + 1);
+	int st = lx_spaced_value(s, l, v, nest + 1, "a CAST");
 	if (st != P_OK)
 		return st;
-	if (lx_ws(l) < 0)
-		return need(s, l, "a CAST");
 	if ((wl = lx_word(l, &w)) < 0)
 		return P_MORE;
 	if (!kw(w, (size_t)wl, "AS"))
 		return syntax(s, l, "AS expected in a CAST");
-	if ((st = lx_type(s, l, &w, &tl)) != P_OK)
-		return st;
-	if (l->b[l->i] != ')')
-		return syntax(s, l, "')' expected after a CAST");
-	l->i++;
-	return w ? cast_value(s, l, v, w, tl) : P_OK;
+	return cast_type(s, l, v);
 }
 
 /*
@@ -1654,12 +1684,8 @@ eval_convert(struct sqlr *s, struct lx *l, struct val *v, int nest)
 		if (l->b[l->i] != ',')
 			return syntax(s, l, "',' expected in a CONVERT");
 		l->i++;
-		if (lx_ws(l) < 0)
-			return need(s, l, "a CONVERT");
-		if ((st = lx_value(s, l, v, nest + 1)) != P_OK)
+		if ((st = lx_spaced_value(s, l, v, nest + 1, "a CONVERT")) != P_OK)
 			return st;
-		if (lx_ws(l) < 0)
-			return need(s, l, "a CONVERT");
 		unsigned long style = 0;
 		int has_style = 0;
 		if (l->b[l->i] == ',') {
@@ -1695,12 +1721,7 @@ eval_convert(struct sqlr *s, struct lx *l, struct val *v, int nest)
 		return P_MORE;
 	else if (!kw(w, (size_t)wl, "USING"))
 		return syntax(s, l, "',' or USING expected in a CONVERT");
-	if ((st = lx_type(s, l, &t, &tl)) != P_OK)
-		return st;
-	if (l->b[l->i] != ')')
-		return syntax(s, l, "')' expected after a CONVERT");
-	l->i++;
-	return t ? cast_value(s, l, v, t, tl) : P_OK;
+	return cast_type(s, l, v);
 }
 
 /* Functions whose value is their one argument, unchanged. */
@@ -1890,19 +1911,9 @@ lx_raw(struct sqlr *s, struct lx *l, struct val *v)
 	while (l->i < l->n) {
 		char c = l->b[l->i];
 		if (c == '\'' || c == '"' || c == '`') {
-			size_t j = l->i + 1;
-			for (;;) {
-				if (j >= l->n)
-					return need(s, l, "a string");
-				if (l->b[j] == '\\' && esc != ES_NONE && c != '`') {
-					j += 2;
-					continue;
-				}
-				if (l->b[j] == c)
-					break;
-				j++;
-			}
-			l->i = j + 1;
+			int st = lx_skip_quoted(s, l, esc);
+			if (st != P_OK)
+				return st;
 			continue;
 		}
 		if (c == '-' || c == '/') {
@@ -2032,13 +2043,9 @@ lx_primary(struct sqlr *s, struct lx *l, struct val *v, int nest)
 		if (nest >= MAX_NEST)
 			return syntax(s, l, "values nested too deep");
 		l->i++;
-		if (lx_ws(l) < 0)
-			return need(s, l, "a value");
-		int st = lx_value(s, l, v, nest + 1);
+		int st = lx_spaced_value(s, l, v, nest + 1, "a value");
 		if (st != P_OK)
 			return st;
-		if (lx_ws(l) < 0)
-			return need(s, l, "a value");
 		if (l->b[l->i] != ')')
 			return syntax(s, l, "')' expected");
 		l->i++;
