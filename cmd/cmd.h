@@ -51,14 +51,16 @@ struct common {
 	{ "chunk", required_argument, NULL, 0x1009 },                    \
 	{ "no-fast-path", no_argument, NULL, 0x100a },                   \
 	{ "type", required_argument, NULL, 0x100b },                     \
+	{ "escape", required_argument, NULL, 0x100c },                   \
 	{ "quiet", no_argument, NULL, 'q' }
 
 #define COMMON_HELP                                                                       \
 	"Input options:\n"                                                                \
-	"  --format NAME          read as NAME (csv, json, sql, combo) instead of sniffing\n" \
+	"  --format NAME          read as NAME (csv, json, sql, xml, combo) instead of sniffing\n" \
 	"  --encoding NAME        input charset (utf-8, utf-16le, cp1251, koi8-r, cp866...)\n" \
 	"  --delimiter C          CSV delimiter or combo separator (, ; : | or 'tab')\n"  \
 	"  --no-header            the first CSV row is data, not column names\n"         \
+	"  --escape MODE          CSV escapes: backslash (mysqldump --tab, COPY TO) or none\n" \
 	"  --table NAME           read only this table of a SQL dump\n"                  \
 	"  --rejects FILE         write rejected records, with their location, to FILE\n" \
 	"  --type COLUMN=TYPE     force a column's type (email, phone, national_id, ...)\n" \

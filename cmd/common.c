@@ -102,7 +102,7 @@ common_option(struct common *co, int c, const char *arg)
 	switch (c) {
 	case 0x1000:
 		if (!format_find(arg))
-			die_usage(NULL, "unknown format '%s' (csv, json, sql, combo)", arg);
+			die_usage(NULL, "unknown format '%s' (csv, json, sql, xml, combo)", arg);
 		co->in.rd.format = arg;
 		return 1;
 	case 0x1001:
@@ -150,6 +150,14 @@ common_option(struct common *co, int c, const char *arg)
 	case 0x100a:
 		co->in.rd.no_fast_path = 1;
 		return 1;
+	case 0x100c:
+		if (!strcmp(arg, "backslash"))
+			co->in.rd.escape = 1;
+		else if (!strcmp(arg, "none"))
+			co->in.rd.escape = -1;
+		else
+			die_usage(NULL, "bad escape mode '%s': backslash or none", arg);
+		return 1;
 	case 0x100b: {
 		const char *eq = strrchr(arg, '=');
 		enum dt_type t = eq ? types_from_name(eq + 1) : DT_NONE;
@@ -157,7 +165,7 @@ common_option(struct common *co, int c, const char *arg)
 			die_usage(NULL, "bad --type '%s': COLUMN=TYPE, with TYPE one of email, phone, "
 					"national_id, passport, full_name, first_name, last_name, patronymic, "
 					"birth_date, date, address, city, username, password, password_hash, "
-					"ip, url, card, number, text", arg);
+					"ip, url, card, number, text, binary", arg);
 		co->types = xrealloc(co->types, (co->ntypes + 1) * sizeof(*co->types));
 		co->types[co->ntypes].column = xstrndup(arg, (size_t)(eq - arg));
 		co->types[co->ntypes].type = (int)t;

@@ -26,6 +26,25 @@
  *  - a value holding a NUL byte or invalid UTF-8;
  *  - a record longer than --max-record (same resynchronisation);
  *  - a quoted field still open at the end of the input.
+ *
+ * A field that is exactly \N is NULL in every dialect, quoted or not:
+ * MySQL writes NULL so whatever its FIELDS options (ENCLOSED BY '"'
+ * included), and no export writes those two characters meaning themselves
+ * (MySQL and PostgreSQL's text format escape them as \\N; PostgreSQL's
+ * CSV mode would, for that one value, and loses). Quoted or not, because
+ * libcsv does not say whether a field was quoted and both paths must read
+ * alike.
+ *
+ * The backslash-escaped dialect (mysqldump --tab, SELECT ... INTO OUTFILE,
+ * mysql --batch, PostgreSQL's COPY TO in text format) is sniffed, or forced
+ * with --escape, and read by a loop of its own (esc_next): no quoting; \N
+ * alone is NULL; \\ \t \n \r \b \f \v \Z stand for their characters
+ * and a backslash before any other byte for that byte, so a backslash
+ * before a real separator or line end keeps it in the field (MySQL writes
+ * an embedded TAB or newline so). \0 is a NUL byte, which no value may
+ * hold: the record is rejected, as the SQL reader rejects '\0' in a string.
+ * Octal and \x escapes, which PostgreSQL reads but never writes, are not
+ * decoded (MySQL would read them as digits and an x).
  */
 #include "config.h"
 
@@ -54,6 +73,7 @@ struct csvr {
 	char term; /* '\n', or '\r' for old Mac files */
 	int header, header_guessed, delim_guessed;
 	int crlf;
+	int esc; /* the backslash-escaped dialect, read by esc_next() */
 
 	/* column names: NUL-separated in names, one struct field per column */
 	struct dynbuf names;
@@ -135,10 +155,12 @@ parser_reset(struct csvr *c)
 /*
  * Delimiter sniffing: count each candidate per row outside quotes over the
  * first rows. The winner appears the same non-zero number of times in the
- * most rows; ties go to the earlier candidate (, ; TAB |).
+ * most rows; ties go to the earlier candidate (, ; TAB |). With esc, as
+ * the backslash-escaped dialect reads: quotes are text, and the byte after
+ * a backslash is neither a separator nor a line end.
  */
 static unsigned char
-sniff_delim(const char *buf, size_t len, int *confident)
+sniff_delim(const char *buf, size_t len, int esc, int *confident)
 {
 	static const unsigned char cand[] = { ',', ';', '\t', '|' };
 	enum { NC = sizeof(cand) };
@@ -149,7 +171,9 @@ sniff_delim(const char *buf, size_t len, int *confident)
 
 	for (size_t i = 0; i < len && rows < SNIFF_ROWS; i++) {
 		unsigned char ch = (unsigned char)buf[i];
-		if (ch == '"')
+		if (esc && ch == '\\')
+			i++;
+		else if (ch == '"' && !esc)
 			inq = !inq;
 		else if (!inq && (ch == '\n' || (ch == '\r' && (i + 1 >= len || buf[i + 1] != '\n')))) {
 			for (int k = 0; k < NC; k++) {
@@ -201,6 +225,79 @@ sniff_delim(const char *buf, size_t len, int *confident)
 	return best_score < 0 ? ',' : cand[best];
 }
 
+/* Is the value \N, a NULL in every dialect? */
+static inline int
+is_null_mark(const char *v, size_t n)
+{
+	return n == 2 && v[0] == '\\' && v[1] == 'N';
+}
+
+/*
+ * Backslash-escape sniffing, over the whole lines of the sample, with the
+ * separator already chosen. The writers of the dialect never quote, and
+ * put a backslash only before a backslash, N (NULL), 0, b, f, n, r, t, v,
+ * Z, the separator or a line end; a Windows path (C:\new\table) also shows
+ * backslash-letter pairs, so those alone prove nothing. The rule:
+ *  - no field starts with a double quote;
+ *  - every backslash starts one of those pairs: any other, such as the \U
+ *    \d \P of a path, means backslashes are plain text, for a writer of
+ *    the dialect would have doubled them;
+ *  - and there is proof: a field that is exactly \N, or a backslash
+ *    before a real separator or line end with every record of the sample
+ *    then having the same number of fields (a path ending in a backslash
+ *    before the separator, C:\tmp\<TAB>, would join two fields of its row
+ *    and leave it short).
+ */
+static int
+sniff_escape(const struct csvr *c, const char *buf, size_t len, int eof)
+{
+	unsigned char d = c->delim;
+	int null_seen = 0, esc_seen = 0, ragged = 0, start = 1, empty = 1;
+	size_t nf = 1, want = 0;
+
+	if (d == '\\')
+		return 0; /* a forced --delimiter '\\': backslashes separate */
+	if (!eof)
+		while (len > 0 && buf[len - 1] != c->term)
+			len--;
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len || buf[i] == c->term) {
+			/* a record ends: the same number of fields as the first? */
+			if (!empty && !want)
+				want = nf;
+			else if (!empty && nf != want)
+				ragged = 1;
+			nf = 1;
+			start = empty = 1;
+			continue;
+		}
+		unsigned char ch = (unsigned char)buf[i];
+		int at_start = start;
+		start = ch == d;
+		nf += ch == d;
+		empty &= ch == '\r';
+		if (at_start && ch == '"')
+			return 0;
+		if (ch != '\\')
+			continue;
+		if (i + 1 >= len)
+			break; /* the last byte of the input: a backslash taken as itself */
+		unsigned char e = (unsigned char)buf[++i];
+		size_t j = i + 1;
+		if (e == d || e == '\n' || e == '\r') {
+			esc_seen = 1;
+			if (e == '\r' && c->crlf && j < len && buf[j] == '\n')
+				i++; /* the LF of an escaped CRLF is escaped too (esc_eol_escaped) */
+		} else if (e == 'N' && at_start &&
+			   (j >= len || buf[j] == (char)d || buf[j] == c->term ||
+			    (buf[j] == '\r' && j + 1 < len && buf[j + 1] == '\n')))
+			null_seen = 1;
+		else if (e == '\0' || !strchr("\\N0bfnrtvZ", e))
+			return 0;
+	}
+	return null_seen || (esc_seen && !ragged);
+}
+
 /* Does a value look like data rather than a column name? */
 static int
 looks_like_data(const char *v, size_t n)
@@ -209,6 +306,8 @@ looks_like_data(const char *v, size_t n)
 
 	if (n == 0 || n > 64)
 		return 1;
+	if (is_null_mark(v, n))
+		return 1; /* a NULL names no column */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)v[i];
 		if (ch == '@')
@@ -266,30 +365,71 @@ rows_end(int term, void *data)
 }
 
 /*
+ * The sample's whole records split as esc_next() splits them, the fields
+ * left escaped (enough to tell names from data: \N is data).
+ */
+static void
+esc_sample_rows(struct csvr *c, const char *buf, size_t len, int eof, struct rows *r)
+{
+	size_t fs = 0, i = 0;
+
+	for (; i < len; i++) {
+		char ch = buf[i];
+		if (ch == '\\') {
+			if (++i + 1 < len && c->crlf && buf[i] == '\r' && buf[i + 1] == '\n')
+				i++; /* an escaped CRLF */
+		} else if ((unsigned char)ch == c->delim) {
+			rows_field((void *)(buf + fs), i - fs, r);
+			fs = i + 1;
+		} else if (ch == c->term) {
+			size_t e = i;
+			if (c->crlf && e > fs && buf[e - 1] == '\r')
+				e--;
+			if (e > fs || r->in_row)
+				rows_field((void *)(buf + fs), e - fs, r);
+			if (r->in_row)
+				rows_end(0, r); /* a blank line is no row */
+			fs = i + 1;
+		}
+	}
+	if (eof && fs < len) {
+		rows_field((void *)(buf + fs), len - fs, r);
+		rows_end(0, r);
+	}
+}
+
+/*
  * Header detection: the first row names the columns when none of its
- * values looks like data (a number, a date, an email, empty), they are all
- * different, and no later row repeats one of them in the same column.
+ * values looks like data (a number, a date, an email, empty, \N), they are
+ * all different, and no later row repeats one of them in the same column.
+ * The backslash-escaped exports seldom have one (mysqldump --tab, INTO
+ * OUTFILE and COPY TO write none; mysql --batch does): the same test, on
+ * rows split as that dialect splits them, and one more below.
  */
 static int
 sniff_header(struct csvr *c, const char *buf, size_t len, int eof)
 {
-	struct csv_parser p;
 	struct rows r;
 	int header = 1;
 
 	memset(&r, 0, sizeof(r));
 	dynbuf_init(&r.text, 8u << 20);
-	csv_init(&p, 0);
-	csv_set_delim(&p, c->delim);
 	/* only whole lines: the sample may end mid-row */
 	size_t use = len;
 	if (!eof)
 		while (use > 0 && buf[use - 1] != c->term)
 			use--;
-	csv_parse(&p, buf, use, rows_field, rows_end, &r);
-	if (eof)
-		csv_fini(&p, rows_field, rows_end, &r);
-	csv_free(&p);
+	if (c->esc)
+		esc_sample_rows(c, buf, use, eof, &r);
+	else {
+		struct csv_parser p;
+		csv_init(&p, 0);
+		csv_set_delim(&p, c->delim);
+		csv_parse(&p, buf, use, rows_field, rows_end, &r);
+		if (eof)
+			csv_fini(&p, rows_field, rows_end, &r);
+		csv_free(&p);
+	}
 
 	if (r.nrows == 0) {
 		header = 0;
@@ -312,6 +452,28 @@ sniff_header(struct csvr *c, const char *buf, size_t len, int eof)
 			    !memcmp(r.text.buf + r.off[k], v, r.len[i]))
 				header = 0;
 		}
+	}
+	/*
+	 * The escaped exports mostly have none, and a first row of names over
+	 * rows of names would pass for one: there, some column must also hold
+	 * data below its name, and nothing else (NULLs aside).
+	 */
+	if (header && c->esc) {
+		int typed = 0;
+		for (size_t i = 0; i < n0 && !typed; i++) {
+			int data = 0, text = 0;
+			for (size_t row = 1; row < r.nrows && !text; row++) {
+				size_t k = r.rowstart[row] + i;
+				if (k >= r.rowstart[row + 1] || is_null_mark(r.text.buf + r.off[k], r.len[k]))
+					continue;
+				if (looks_like_data(r.text.buf + r.off[k], r.len[k]))
+					data = 1;
+				else
+					text = 1;
+			}
+			typed = data && !text;
+		}
+		header = typed;
 	}
 out:
 	dynbuf_release(&r.text);
@@ -349,17 +511,31 @@ csv_open(struct reader *r)
 	c->term = (!lf && cr) ? '\r' : '\n';
 	c->crlf = lf && lf > buf && lf[-1] == '\r';
 
+	int eof = st == 0 && len < (64u << 10);
+	int confident;
 	if (r->opts.delimiter)
 		c->delim = (unsigned char)r->opts.delimiter;
 	else {
-		int confident;
-		c->delim = sniff_delim(buf, len, &confident);
+		c->delim = sniff_delim(buf, len, r->opts.escape > 0, &confident);
 		c->delim_guessed = 1;
+	}
+	if (r->opts.escape)
+		c->esc = r->opts.escape > 0;
+	else if (!(c->esc = sniff_escape(c, buf, len, eof)) && !r->opts.delimiter) {
+		/*
+		 * Those files hold quotes as text, and a lone one (5" disk)
+		 * throws the quote-aware count off: try again with the
+		 * separator counted as the escaped dialect reads.
+		 */
+		unsigned char d = c->delim;
+		c->delim = sniff_delim(buf, len, 1, &confident);
+		if (c->delim != d && !(c->esc = sniff_escape(c, buf, len, eof)))
+			c->delim = d;
 	}
 	if (r->opts.no_header)
 		c->header = 0;
 	else {
-		c->header = sniff_header(c, buf, len, st == 0 && len < (64u << 10));
+		c->header = sniff_header(c, buf, len, eof);
 		c->header_guessed = 1;
 	}
 	dynbuf_init(&c->names, 1u << 20);
@@ -380,7 +556,9 @@ make_fields(struct csvr *c)
 	for (size_t i = 0; i < c->nf; i++) {
 		c->fields[i].val = c->arena.buf + c->off[i];
 		c->fields[i].len = c->len[i];
-		c->fields[i].is_null = 0;
+		c->fields[i].is_null = is_null_mark(c->fields[i].val, c->len[i]);
+		if (c->fields[i].is_null)
+			c->fields[i].len = 0;
 	}
 }
 
@@ -509,17 +687,270 @@ fast_line(struct csvr *c, const char *p, size_t n, size_t max_fields)
 		}
 		c->fields[nf].val = v;
 		c->fields[nf].len = (size_t)(ve - v);
-		c->fields[nf].is_null = 0;
+		c->fields[nf].is_null = is_null_mark(v, c->fields[nf].len);
+		if (c->fields[nf].is_null)
+			c->fields[nf].len = 0;
 		if (++nf > max_fields)
 			return 0;
 		if (stop >= end)
 			break;
 		q = stop + 1;
 	}
-	if (nf == 1 && c->fields[0].len == 0 && (end == p || *p != '"'))
+	if (nf == 1 && c->fields[0].len == 0 && !c->fields[0].is_null && (end == p || *p != '"'))
 		return 2; /* blanks only: libcsv reports no record */
 	c->nf = nf;
 	return 1;
+}
+
+/* The byte a backslash escape stands for (\0 gives NUL: the record is rejected). */
+static char
+esc_char(unsigned char e)
+{
+	switch (e) {
+	case '0': return '\0';
+	case 'b': return '\b';
+	case 'f': return '\f';
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 't': return '\t';
+	case 'v': return '\v';
+	case 'Z': return '\x1a';
+	default: return (char)e; /* \\, the separator, a line end, anything else */
+	}
+}
+
+/*
+ * Is the line end at buf[k] escaped: after an odd run of backslashes (or
+ * one before its CR, in a CRLF file)? The run cannot start before the
+ * record, which begins after a line end that was not escaped.
+ */
+static int
+esc_eol_escaped(const struct csvr *c, const char *buf, size_t k)
+{
+	size_t n = 0;
+
+	if (c->crlf && k > 0 && buf[k - 1] == '\r')
+		k--;
+	while (k > n && buf[k - n - 1] == '\\')
+		n++;
+	return n & 1;
+}
+
+/*
+ * Splits the record buf[0..n) (line end excluded) of the escaped dialect
+ * into c->fields: a field without a backslash points into the window, \N
+ * is NULL, the others are decoded into the arena (reserved whole first, so
+ * that it cannot move under the fields already made). Sets *decoded when
+ * some field was. NULL, or the reason the record cannot be taken.
+ */
+static const char *
+esc_split(struct csvr *c, const char *buf, size_t n, size_t max_fields, int *decoded)
+{
+	const char *p = buf, *e = buf + n;
+	unsigned char d = c->delim;
+	int reserved = 0;
+	size_t nf = 0;
+
+	dynbuf_reset(&c->arena);
+	*decoded = 0;
+	for (;;) {
+		const char *stop = memchr(p, d, (size_t)(e - p));
+		if (!stop)
+			stop = e;
+		const char *bs = memchr(p, '\\', (size_t)(stop - p));
+		if (nf >= max_fields)
+			return "record has too many fields";
+		if (nf >= c->fields_alloc)
+			c->fields = xgrow(c->fields, &c->fields_alloc, nf + 1, sizeof(*c->fields));
+		struct field *f = &c->fields[nf++];
+		f->is_null = 0;
+		if (!bs) {
+			f->val = p;
+			f->len = (size_t)(stop - p);
+		} else {
+			/* the separator found may be escaped: walk the pairs to the real one */
+			const char *q = bs;
+			while (q < e && (unsigned char)*q != d)
+				q += *q == '\\' && q + 1 < e ? 2 : 1;
+			stop = q;
+			if (is_null_mark(p, (size_t)(stop - p))) {
+				f->val = p;
+				f->len = 0;
+				f->is_null = 1;
+			} else {
+				if (!reserved && !dynbuf_reserve(&c->arena, n))
+					return "record longer than the --max-record limit";
+				reserved = 1;
+				char *o = c->arena.buf + c->arena.len;
+				memcpy(o, p, (size_t)(bs - p));
+				char *w = o + (bs - p);
+				for (q = bs; q < stop; q++) {
+					if (*q == '\\' && q + 1 < stop)
+						*w++ = esc_char((unsigned char)*++q);
+					else
+						*w++ = *q; /* a backslash ending the record is itself */
+				}
+				f->val = o;
+				f->len = (size_t)(w - o);
+				c->arena.len += f->len;
+				*decoded = 1;
+			}
+		}
+		if (stop >= e)
+			break;
+		p = stop + 1;
+	}
+	c->nf = nf;
+	return NULL;
+}
+
+/*
+ * reject_first_line() for esc_next(), which may have met the end of the
+ * input: the lines after the first are read again.
+ */
+static int
+esc_reject_first(struct reader *r, struct csvr *c, const char *why)
+{
+	c->eof = 0;
+	return reject_first_line(r, c, why);
+}
+
+/*
+ * next() for the backslash-escaped dialect: a record ends at the first
+ * line end that is not escaped. The window holds the record until the
+ * next call, as in csv_next(), so that a rejected one is written out as it
+ * was; lines too long or records too many lines long are dropped as there.
+ */
+static int
+esc_next(struct reader *r, struct record *rec)
+{
+	struct csvr *c = r->state;
+	const char *buf;
+	size_t len, end, cend;
+
+again:
+	if (c->drop) {
+		source_consume(r->src, c->drop);
+		c->drop = 0;
+	} else if (c->fed) {
+		source_consume(r->src, c->fed);
+		c->line += c->lines;
+	}
+	c->fed = c->scanned = c->lines = c->first_eol = 0;
+	if (c->eof)
+		return DT_EOF;
+
+	for (;;) {
+		buf = source_data(r->src, &len);
+		const char *eol =
+		    c->scanned < len ? memchr(buf + c->scanned, c->term, len - c->scanned) : NULL;
+		if (eol) {
+			size_t k = (size_t)(eol - buf);
+			c->scanned = k + 1;
+			if (++c->lines == 1)
+				c->first_eol = k + 1;
+			if (k > r->opts.max_record) {
+				if (c->lines > 1)
+					return esc_reject_first(r, c, "record longer than the --max-record limit");
+				/* as csv_next() drops a line it never saw the end of */
+				c->fed = k + 1;
+				return reader_reject(r, c->line, source_offset(r->src), NULL, 0,
+						     "line longer than the --max-record limit (%zu bytes)",
+						     r->opts.max_record);
+			}
+			if (esc_eol_escaped(c, buf, k))
+				continue;
+			end = k + 1;
+			cend = k;
+			break;
+		}
+		if (len > r->opts.max_record) {
+			if (c->lines > 0)
+				return reject_first_line(r, c, "record longer than the --max-record limit");
+			/* one line longer than the limit: drop it to its end */
+			uint64_t off = source_offset(r->src);
+			for (;;) {
+				buf = source_data(r->src, &len);
+				eol = memchr(buf, c->term, len);
+				if (eol) {
+					source_consume(r->src, (size_t)(eol - buf) + 1);
+					break;
+				}
+				source_consume(r->src, len);
+				ssize_t k = source_fill(r->src);
+				if (k < 0)
+					return reader_fail(r, c->line, source_offset(r->src), "%s",
+							   source_error(r->src));
+				if (k == 0) {
+					c->eof = 1;
+					break;
+				}
+			}
+			int st = reader_reject(r, c->line, off, NULL, 0,
+					       "line longer than the --max-record limit (%zu bytes)",
+					       r->opts.max_record);
+			c->line++;
+			return st;
+		}
+		ssize_t k = source_fill(r->src);
+		if (k > 0)
+			continue;
+		if (k == -1)
+			return reader_fail(r, c->line, source_offset(r->src), "%s", source_error(r->src));
+		if (k == -2)
+			return reject_first_line(r, c, "record longer than the window limit");
+		/* the end: the unterminated last line, if any */
+		buf = source_data(r->src, &len);
+		c->eof = 1;
+		if (len == 0)
+			return DT_EOF;
+		if (++c->lines == 1)
+			c->first_eol = len;
+		end = cend = len;
+		break;
+	}
+	if (c->crlf && cend > 0 && buf[cend - 1] == '\r')
+		cend--;
+	c->fed = end;
+	if (cend == 0) {
+		c->blank++;
+		goto again;
+	}
+
+	uint64_t off = source_offset(r->src);
+	int decoded;
+	const char *why = esc_split(c, buf, cend, r->opts.max_fields, &decoded);
+	if (why)
+		return esc_reject_first(r, c, why);
+	if (c->ncols == 0) {
+		set_columns(c, c->header);
+		if (c->header)
+			goto again; /* the header is not a record */
+	}
+	if (c->nf != c->ncols) {
+		if (c->lines > 1)
+			return esc_reject_first(r, c, "row spans lines and has the wrong number of fields");
+		return reader_reject(r, c->line, off, buf, end, "expected %zu fields, found %zu", c->ncols,
+				     c->nf);
+	}
+	/* the raw bytes first (fast on ASCII); a decoded \0 shows only in the values */
+	size_t at;
+	if (decoded || reader_check_value(buf, cend, &at))
+		for (size_t i = 0; i < c->nf; i++) {
+			why = reader_check_value(c->fields[i].val, c->fields[i].len, &at);
+			if (why)
+				return reader_reject(r, c->line, off, buf, end, "%s in field %zu (%s)", why,
+						     i + 1, c->cols[i].name);
+		}
+	for (size_t i = 0; i < c->nf; i++) {
+		c->fields[i].name = c->cols[i].name;
+		c->fields[i].name_len = c->cols[i].name_len;
+	}
+	rec->fields = c->fields;
+	rec->nfields = c->nf;
+	rec->line = c->line;
+	rec->offset = off;
+	return DT_OK;
 }
 
 static int
@@ -529,6 +960,8 @@ csv_next(struct reader *r, struct record *rec)
 	const char *buf;
 	size_t len;
 
+	if (c->esc)
+		return esc_next(r, rec);
 again:
 	/* drop what the previous call returned or rejected */
 	if (c->drop) {
@@ -667,7 +1100,7 @@ again:
 				goto again; /* the header is not a record */
 		}
 		if (c->nf != c->ncols) {
-			if (c->nf == 1 && c->fields[0].len == 0) {
+			if (c->nf == 1 && c->fields[0].len == 0 && !c->fields[0].is_null) {
 				c->blank++; /* a line of nothing but a CR */
 				goto again;
 			}
@@ -724,7 +1157,8 @@ csv_describe(struct reader *r, describe_fn fn, void *ctx)
 	char d[8];
 
 	fn(ctx, "delimiter", format_sep_name(c->delim, d));
-	fn(ctx, "quote", "\"");
+	fn(ctx, "quote", c->esc ? "none" : "\"");
+	fn(ctx, "escape", c->esc ? "backslash" : "none");
 	fn(ctx, "line_ends", c->term == '\r' ? "CR" : c->crlf ? "CRLF" : "LF");
 	fn(ctx, "header", c->header ? "yes" : "no");
 	fn(ctx, "header_guessed", c->header_guessed ? "yes" : "no");

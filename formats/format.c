@@ -15,12 +15,14 @@
 extern const struct format format_csv;
 extern const struct format format_json;
 extern const struct format format_sql;
+extern const struct format format_xml;
 extern const struct format format_combo;
 
 /* Ties go to the earlier entry; csv, the fallback, bids lowest. */
 const struct format *const formats[] = {
 	&format_json,
 	&format_sql,
+	&format_xml,
 	&format_combo,
 	&format_csv,
 	NULL,
