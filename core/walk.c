@@ -161,9 +161,14 @@ walk_paths(const struct walk_opts *o, char **paths, int n, const struct walk_cb 
 	char err[1024];
 	int stop = 0;
 
+	struct source_opts so = o->src;
+
+	/* a binary reader named by --format reads the bytes as they are */
+	if (format_is_binary(o->rd.format))
+		so.binary = 1;
 	memset(t, 0, sizeof(*t));
 	for (int i = 0; i < n && !stop; i++) {
-		struct input *in = input_open(paths[i], &o->src, err, sizeof(err));
+		struct input *in = input_open(paths[i], &so, err, sizeof(err));
 		t->paths++;
 		if (!in) {
 			lost(o, cb, t, paths[i], err);

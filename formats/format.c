@@ -47,6 +47,31 @@ format_find(const char *name)
 	return NULL;
 }
 
+int
+format_is_binary(const char *name)
+{
+	const struct format *f = name ? format_find(name) : NULL;
+	return f && f->identify;
+}
+
+const struct format *
+format_identify(const char *raw, size_t len, int eof)
+{
+	const struct format *best = NULL;
+	int score = 0;
+
+	for (size_t i = 0; formats[i]; i++) {
+		if (!formats[i]->identify)
+			continue;
+		int b = formats[i]->identify(raw, len, eof);
+		if (b > score) {
+			score = b;
+			best = formats[i];
+		}
+	}
+	return best;
+}
+
 size_t
 reader_peek(struct reader *r, size_t want, int *status)
 {
@@ -76,6 +101,8 @@ reader_open(struct reader *r, struct source *src, const struct reader_opts *o)
 		r->fmt = format_find(o->format);
 		if (!r->fmt)
 			return reader_fail(r, 0, 0, "unknown format '%s'", o->format);
+	} else if ((r->fmt = source_format(src)) != NULL) {
+		/* identified by its raw bytes: a binary format */
 	} else {
 		int st, best = -1;
 		size_t len = reader_peek(r, BID_SAMPLE, &st);
@@ -85,6 +112,8 @@ reader_open(struct reader *r, struct source *src, const struct reader_opts *o)
 		if (st == -1)
 			return reader_fail(r, 0, len, "%s", source_error(src));
 		for (size_t i = 0; formats[i]; i++) {
+			if (!formats[i]->bid)
+				continue; /* binary formats identify, they do not bid */
 			int b = formats[i]->bid(buf, len, eof);
 			if (b > best) {
 				best = b;

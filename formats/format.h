@@ -49,6 +49,15 @@ struct format {
 	void (*close)(struct reader *r);
 	/* The dialect found by open(), as key/value pairs for sniff. */
 	void (*describe)(struct reader *r, describe_fn fn, void *ctx);
+	/*
+	 * Binary formats only (SQLite, Excel, BSON, pg_dump archives; NULL for
+	 * text ones, whose bid is NULL instead): how sure the reader is that
+	 * raw, the first len bytes of the stream as stored (before any charset
+	 * conversion; all of it when eof), is its own. The source of a stream
+	 * a binary format claims, or that --format names, gives its bytes as
+	 * they are, and that reader reads it without a bid.
+	 */
+	int (*identify)(const char *raw, size_t len, int eof);
 };
 
 /* The table of readers; NULL-terminated. */
@@ -56,6 +65,15 @@ extern const struct format *const formats[];
 
 /* The reader called name, or NULL. */
 const struct format *format_find(const char *name);
+
+/* Is the reader called name a binary one (its source must give raw bytes)? */
+int format_is_binary(const char *name);
+
+/*
+ * The binary format that claims raw[0..len) (the stream's first bytes as
+ * stored), or NULL when none does and the text readers bid.
+ */
+const struct format *format_identify(const char *raw, size_t len, int eof);
 
 struct rejection {
 	uint64_t line;	 /* 1-based; 0 when unknown */

@@ -29,6 +29,7 @@
 #include "core/status.h"
 #include "core/xalloc.h"
 #include "formats/charset.h"
+#include "formats/format.h"
 #include "formats/source.h"
 
 #define SAMPLE_SIZE (64u << 10)	  /* bytes looked at to guess the charset */
@@ -89,6 +90,7 @@ struct source {
 
 	uint64_t bytes_in, bytes_out, bad, first_bad;
 	char err[512];
+	const struct format *fmt; /* a binary format its raw bytes were identified as */
 };
 
 struct input {
@@ -130,12 +132,26 @@ seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+static int magic_kind(const unsigned char *p, size_t n);
+
 /*
  * Does the start of a stream look like something libarchive must open?
  * 1: a compressed stream (gzip, ..., lz4); 2: an archive (zip, tar, ...).
+ * An archive that is a binary dump of its own (an .xlsx is a zip, a
+ * pg_dump -Ft archive a tar) is not opened: its reader takes it whole.
  */
 static int
 magic_is_archive(const unsigned char *p, size_t n)
+{
+	int kind = magic_kind(p, n);
+
+	if (kind == 2 && format_identify((const char *)p, n, 0))
+		return 0;
+	return kind;
+}
+
+static int
+magic_kind(const unsigned char *p, size_t n)
 {
 	static const struct {
 		size_t off, len;
@@ -677,7 +693,10 @@ source_start(struct input *in, struct rawstream *rs, const char *name, const cha
 		seterr(err, errlen, "%s", s->err);
 		return -1;
 	}
-	if (in->o.binary) {
+	if (!in->o.binary && !in->o.encoding)
+		s->fmt = format_identify(s->raw, s->raw_len, s->raw_eof);
+	if (in->o.binary || s->fmt) {
+		/* bytes as they are: a binary format's, or asked for */
 		s->cs.name = "binary";
 		s->cs.confident = 1;
 	} else if (in->o.encoding) {
@@ -755,6 +774,75 @@ source_consume(struct source *s, size_t n)
 	s->win_offset += n;
 	if (s->start == s->end)
 		s->start = s->end = 0;
+}
+
+const struct format *
+source_format(const struct source *s)
+{
+	return s->fmt;
+}
+
+int
+source_spool(struct source *s, uint64_t max, char *path, size_t pathlen, int *temp, char *err,
+	     size_t errlen)
+{
+	*temp = 0;
+	if (source_plain_fd(s) >= 0 && s->cs.iconv == NULL && !s->in->o.chunk) {
+		seterr(path, pathlen, "%s", s->in->path);
+		return 0;
+	}
+	const char *dir = getenv("TMPDIR");
+	seterr(path, pathlen, "%s/dumptrace-spool.XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		seterr(err, errlen, "cannot make a temporary file for '%s': %s", s->name,
+		       strerror(errno));
+		return -1;
+	}
+	*temp = 1;
+	uint64_t done = 0;
+	for (;;) {
+		size_t len;
+		const char *p = source_data(s, &len);
+		if (len) {
+			if (done + len > max) {
+				seterr(err, errlen, "'%s' is larger than the %llu bytes allowed to spool",
+				       s->name, (unsigned long long)max);
+				goto fail;
+			}
+			for (size_t off = 0; off < len;) {
+				ssize_t w = write(fd, p + off, len - off);
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w < 0) {
+					seterr(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+					goto fail;
+				}
+				off += (size_t)w;
+			}
+			done += len;
+			source_consume(s, len);
+		}
+		ssize_t n = source_fill(s);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			seterr(err, errlen, "%s", n == -1 ? source_error(s) : "window full");
+			goto fail;
+		}
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		seterr(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	*temp = 0;
+	return -1;
 }
 
 int

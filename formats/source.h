@@ -35,6 +35,7 @@ void source_opts_init(struct source_opts *o);
 
 struct input;
 struct source;
+struct format;
 
 /*
  * Opens one path. On failure returns NULL and writes the reason (git
@@ -100,6 +101,23 @@ void source_consume(struct source *s, size_t n);
  * that read it in parallel with pread(); -1 otherwise.
  */
 int source_plain_fd(const struct source *s);
+
+/*
+ * The binary format (format.h) the stream's raw bytes were identified as,
+ * whose reader then reads it, its bytes as they are; NULL for text.
+ */
+const struct format *source_format(const struct source *s);
+
+/*
+ * For libraries that want a file (SQLite, FreeXL): the whole stream as a
+ * regular file. A plain file not yet read from is used as it is (*temp
+ * 0); anything else (a member, a decompressed stream, stdin) has the rest
+ * of its bytes copied into a temporary file (*temp 1: the caller unlinks
+ * it) of at most max bytes. Returns 0 with the path in path, or -1 with
+ * the reason in err. The source is consumed either way.
+ */
+int source_spool(struct source *s, uint64_t max, char *path, size_t pathlen, int *temp, char *err,
+		 size_t errlen);
 
 /* Decoded offset of the first buffered byte. */
 uint64_t source_offset(const struct source *s);

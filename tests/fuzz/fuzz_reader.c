@@ -48,6 +48,7 @@ run(const uint8_t *data, size_t size, int no_fast, struct dynbuf *out)
 	ro.no_fast_path = no_fast;
 	if (strcmp(FUZZ_FORMAT, "auto"))
 		ro.format = FUZZ_FORMAT;
+	so.binary = format_is_binary(ro.format); /* raw bytes for a binary reader */
 
 	in = input_open_mem("fuzz", data, size, &so, err, sizeof(err));
 	if (!in)
