@@ -52,6 +52,7 @@ struct common {
 	{ "no-fast-path", no_argument, NULL, 0x100a },                   \
 	{ "type", required_argument, NULL, 0x100b },                     \
 	{ "escape", required_argument, NULL, 0x100c },                   \
+	{ "password-file", required_argument, NULL, 0x100d },            \
 	{ "quiet", no_argument, NULL, 'q' }
 
 #define COMMON_HELP                                                                       \
@@ -66,6 +67,7 @@ struct common {
 	"  --type COLUMN=TYPE     force a column's type (email, phone, national_id, ...)\n" \
 	"  --max-record SIZE      reject records longer than SIZE (default 16M)\n"       \
 	"  --max-member-size SIZE stop archive members larger than SIZE (default 256G)\n" \
+	"  --password-file FILE   the password of encrypted zip and 7z archives (its first line)\n" \
 	"  --max-ratio N          stop members that decompress more than N:1 (default 500)\n" \
 	"  -q, --quiet            no progress line, no per-record warnings\n"
 

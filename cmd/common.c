@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -158,6 +159,21 @@ common_option(struct common *co, int c, const char *arg)
 		else
 			die_usage(NULL, "bad escape mode '%s': backslash or none", arg);
 		return 1;
+	case 0x100d: {
+		/* the first line of the file: never on the command line, seen by ps */
+		FILE *f = fopen(arg, "r");
+		char line[1024];
+		if (!f)
+			die("cannot open '%s': %s", arg, strerror(errno));
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		fclose(f);
+		line[strcspn(line, "\r\n")] = '\0';
+		free((char *)co->in.src.password);
+		co->in.src.password = xstrdup(line);
+		explicit_bzero(line, sizeof(line));
+		return 1;
+	}
 	case 0x100b: {
 		const char *eq = strrchr(arg, '=');
 		enum dt_type t = eq ? types_from_name(eq + 1) : DT_NONE;
@@ -224,6 +240,13 @@ common_finish(struct common *co)
 	co->ntypes = 0;
 	co->in.types = NULL;
 	co->in.ntypes = 0;
+	if (co->in.src.password) {
+		/* no copy of the password outlives the run in memory */
+		char *pw = (char *)co->in.src.password;
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+		co->in.src.password = NULL;
+	}
 }
 
 /* The progress line: redrawn at most four times a second. */

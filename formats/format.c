@@ -72,6 +72,63 @@ format_identify(const char *raw, size_t len, int eof)
 	return best;
 }
 
+const char *
+format_not_a_dump(const char *raw, size_t len)
+{
+	static const struct {
+		size_t off, len;
+		const char *magic, *what;
+	} k[] = {
+	    {0, 5, "%PDF-", "a PDF document"},
+	    {0, 8, "\x89PNG\r\n\x1a\n", "a PNG image"},
+	    {0, 3, "\xff\xd8\xff", "a JPEG image"},
+	    {0, 6, "GIF87a", "a GIF image"},
+	    {0, 6, "GIF89a", "a GIF image"},
+	    {0, 4, "II*\0", "a TIFF image"},
+	    {0, 4, "MM\0*", "a TIFF image"},
+	    {8, 4, "WEBP", "a WebP image"},
+	    {8, 4, "WAVE", "a WAV sound"},
+	    {8, 4, "AVI ", "an AVI video"},
+	    {4, 4, "ftyp", "an MP4 or QuickTime video"},
+	    {0, 4, "\x1a\x45\xdf\xa3", "a Matroska or WebM video"},
+	    {0, 4, "OggS", "an Ogg stream"},
+	    {0, 4, "fLaC", "a FLAC sound"},
+	    {0, 3, "ID3", "an MP3 sound"},
+	    {0, 4, "\x7f" "ELF", "an ELF executable"},
+	    {0, 4, "\xfe\xed\xfa\xce", "a Mach-O executable"},
+	    {0, 4, "\xfe\xed\xfa\xcf", "a Mach-O executable"},
+	    {0, 4, "\xce\xfa\xed\xfe", "a Mach-O executable"},
+	    {0, 4, "\xcf\xfa\xed\xfe", "a Mach-O executable"},
+	    {0, 4, "\xca\xfe\xba\xbe", "a Java class or Mach-O executable"},
+	    {0, 4, "\0asm", "a WebAssembly module"},
+	    {0, 8, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE2 document (Word, Outlook, ...)"},
+	    {30, 8, "mimetype", "an OpenDocument file"},
+	};
+	const unsigned char *p = (const unsigned char *)raw;
+
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		if (len < k[i].off + k[i].len ||
+		    memcmp(raw + k[i].off, k[i].magic, k[i].len))
+			continue;
+		if (k[i].off == 8 && memcmp(raw, "RIFF", 4))
+			continue; /* WEBP, WAVE, AVI live in a RIFF container */
+		if (k[i].off == 30 && memcmp(raw, "PK\x03\x04", 4))
+			continue; /* an ODF zip names its mimetype entry first */
+		return k[i].what;
+	}
+	/* a Windows executable: MZ, and its PE header where e_lfanew says */
+	if (len >= 64 && p[0] == 'M' && p[1] == 'Z') {
+		uint32_t off = (uint32_t)p[60] | (uint32_t)p[61] << 8 | (uint32_t)p[62] << 16 |
+		               (uint32_t)p[63] << 24;
+		if (off + 4 <= len && !memcmp(raw + off, "PE\0\0", 4))
+			return "a Windows executable";
+	}
+	/* a BMP image: BM, a size, then four reserved zero bytes */
+	if (len >= 14 && p[0] == 'B' && p[1] == 'M' && !p[6] && !p[7] && !p[8] && !p[9])
+		return "a BMP image";
+	return NULL;
+}
+
 size_t
 reader_peek(struct reader *r, size_t want, int *status)
 {

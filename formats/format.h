@@ -75,6 +75,14 @@ int format_is_binary(const char *name);
  */
 const struct format *format_identify(const char *raw, size_t len, int eof);
 
+/*
+ * What raw[0..len) is when it is a known kind of file that holds no dump
+ * this tool reads ("a PDF document", "a PNG image", "an ELF executable",
+ * ...), or NULL. Checked after format_identify(): such an input is
+ * reported by what it is and skipped, never read as text.
+ */
+const char *format_not_a_dump(const char *raw, size_t len);
+
 struct rejection {
 	uint64_t line;	 /* 1-based; 0 when unknown */
 	uint64_t offset; /* byte offset in the decoded stream */

@@ -145,7 +145,8 @@ magic_is_archive(const unsigned char *p, size_t n)
 {
 	int kind = magic_kind(p, n);
 
-	if (kind == 2 && format_identify((const char *)p, n, 0))
+	if (kind == 2 && (format_identify((const char *)p, n, 0) ||
+	                  format_not_a_dump((const char *)p, n)))
 		return 0;
 	return kind;
 }
@@ -380,6 +381,8 @@ level_push(struct input *in, struct rawstream *rs, const char *name, int kind, i
 		archive_read_support_format_rar5(l->a);
 	} else
 		archive_read_support_format_raw(l->a);
+	if (in->o.password)
+		archive_read_add_passphrase(l->a, in->o.password);
 	archive_read_set_callback_data(l->a, l);
 	archive_read_set_read_callback(l->a, level_read_cb);
 	if (seekable) {
@@ -570,7 +573,14 @@ input_next(struct input *in, struct source **src, char *err, size_t errlen)
 		}
 		if (r < ARCHIVE_WARN) {
 			const char *m = archive_error_string(l->a);
-			seterr(err, errlen, "cannot read '%s': %s", l->name, m ? m : "archive error");
+			if (m && strstr(m, "header is encrypted"))
+				seterr(err, errlen,
+				       "'%s': a 7z archive with encrypted names, which libarchive "
+				       "cannot decrypt; extract it first (7z x -p '%s')",
+				       l->name, l->name);
+			else
+				seterr(err, errlen, "cannot read '%s': %s", l->name,
+				       m ? m : "archive error");
 			if (r == ARCHIVE_FATAL || ++l->failures >= 3)
 				level_pop(in);
 			return DT_FAILED;
@@ -578,6 +588,20 @@ input_next(struct input *in, struct source **src, char *err, size_t errlen)
 		l->failures = 0;
 		if (archive_entry_filetype(e) != AE_IFREG)
 			continue;
+		if (archive_entry_is_encrypted(e) &&
+		    (!in->o.password || archive_format(l->a) == ARCHIVE_FORMAT_7ZIP)) {
+			const char *m = archive_entry_pathname(e);
+			if (archive_format(l->a) == ARCHIVE_FORMAT_7ZIP)
+				seterr(err, errlen,
+				       "'%s:%s': encrypted 7z content, which libarchive cannot "
+				       "decrypt; extract it first (7z x -p '%s')",
+				       l->name, m ? m : "?", l->name);
+			else
+				seterr(err, errlen,
+				       "'%s:%s': encrypted; give its password with --password-file FILE",
+				       l->name, m ? m : "?");
+			return DT_FAILED;
+		}
 
 		char compression[64], name[4096];
 		const char *container = format_short(archive_format(l->a));
@@ -693,8 +717,14 @@ source_start(struct input *in, struct rawstream *rs, const char *name, const cha
 		seterr(err, errlen, "%s", s->err);
 		return -1;
 	}
-	if (!in->o.binary && !in->o.encoding)
+	if (!in->o.binary && !in->o.encoding) {
 		s->fmt = format_identify(s->raw, s->raw_len, s->raw_eof);
+		const char *what = s->fmt ? NULL : format_not_a_dump(s->raw, s->raw_len);
+		if (what) {
+			seterr(err, errlen, "'%s': %s, not a dump; skipped", name, what);
+			return -1;
+		}
+	}
 	if (in->o.binary || s->fmt) {
 		/* bytes as they are: a binary format's, or asked for */
 		s->cs.name = "binary";

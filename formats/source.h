@@ -26,6 +26,7 @@ struct source_opts {
 	size_t chunk;		  /* testing: the most bytes one fill adds (0: no limit) */
 	size_t bufsize;		  /* read size; the window starts at four times it */
 	int binary;		  /* bytes as they are: no charset detection or conversion */
+	const char *password;	  /* for encrypted zip and 7z archives, or NULL */
 	/* when set and non-zero, a read that a signal interrupts ends the input */
 	volatile sig_atomic_t *stop;
 };
