@@ -57,8 +57,8 @@ struct common {
 
 #define COMMON_HELP                                                                       \
 	"Input options:\n"                                                                \
-	"  --format NAME          read as NAME (csv, json, sql, xml, combo) instead of sniffing\n" \
-	"  --encoding NAME        input charset (utf-8, utf-16le, cp1251, koi8-r, cp866...)\n" \
+	"  --format NAME          read as NAME (csv, json, sql, sqlite, xml, combo, lines, bson, pgdump, xlsx, xls) instead of sniffing\n" \
+	"  --encoding NAME        input charset (utf-8, utf-16le, cp1251, koi8-r, cp866, cp1252...)\n" \
 	"  --delimiter C          CSV delimiter or combo separator (, ; : | or 'tab')\n"  \
 	"  --no-header            the first CSV row is data, not column names\n"         \
 	"  --escape MODE          CSV escapes: backslash (mysqldump --tab, COPY TO) or none\n" \

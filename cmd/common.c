@@ -103,7 +103,7 @@ common_option(struct common *co, int c, const char *arg)
 	switch (c) {
 	case 0x1000:
 		if (!format_find(arg))
-			die_usage(NULL, "unknown format '%s' (csv, json, sql, xml, combo)", arg);
+			die_usage(NULL, "unknown format '%s' (csv, json, sql, sqlite, xml, combo, lines, bson, pgdump, xlsx, xls)", arg);
 		co->in.rd.format = arg;
 		return 1;
 	case 0x1001:

@@ -1,8 +1,10 @@
 /*
  * Character set detection for the bytes at the start of a stream: a BOM,
- * the NUL pattern of UTF-16, valid UTF-8, or the single-byte Cyrillic code
- * page (CP1251, KOI8-R, CP866) whose decoding reads most like Russian or
- * Kazakh text. Pure function of the sample: no I/O.
+ * the NUL pattern of UTF-16, valid UTF-8, or the single-byte code page
+ * whose decoding reads most like text of its languages: a Cyrillic one
+ * (CP1251, KOI8-R, CP866) for Russian or Kazakh, a Western one (CP1252,
+ * ISO-8859-15, ISO-8859-1) for Portuguese, Spanish, French, German and
+ * their neighbours. Pure function of the sample: no I/O.
  */
 #ifndef DT_CHARSET_H
 #define DT_CHARSET_H
@@ -10,7 +12,7 @@
 #include <stddef.h>
 
 struct charset_guess {
-	const char *name;  /* our name: "utf-8", "utf-16le", "cp1251", ... */
+	const char *name;  /* our name: "utf-8", "utf-16le", "cp1251", "cp1252", ... */
 	const char *iconv; /* name for iconv_open(), NULL for UTF-8 as is */
 	size_t bom_len;	   /* bytes of byte-order mark to skip */
 	int confident;	   /* 0 when the guess is a fallback */

@@ -17,6 +17,12 @@ extern const struct format format_json;
 extern const struct format format_sql;
 extern const struct format format_xml;
 extern const struct format format_combo;
+extern const struct format format_bson;
+extern const struct format format_sqlite;
+extern const struct format format_pgdump;
+extern const struct format format_xlsx;
+extern const struct format format_xls;
+extern const struct format format_wordlist;
 
 /* Ties go to the earlier entry; csv, the fallback, bids lowest. */
 const struct format *const formats[] = {
@@ -24,7 +30,13 @@ const struct format *const formats[] = {
 	&format_sql,
 	&format_xml,
 	&format_combo,
+	&format_pgdump,
+	&format_wordlist, /* bids 2, only where no table is: before csv */
 	&format_csv,
+	&format_sqlite, /* binary: identifies, does not bid */
+	&format_xlsx, /* binary: identifies, does not bid */
+	&format_xls,
+	&format_bson, /* binary: identifies, does not bid */
 	NULL,
 };
 

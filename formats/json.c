@@ -25,6 +25,47 @@
  * {"$date": ms} -> ISO 8601 UTC, {"$numberLong"|"$numberInt"|
  * "$numberDouble"|"$numberDecimal": v} -> v.
  *
+ * Shapes, also chosen by open() from the sample, by structure alone:
+ *  - tables: the stream is one object (nothing follows it in the sample)
+ *    with a member whose value is an array whose first element is an
+ *    object or an array: {"Artist": [{...}, ...], "Album": [...]}. One
+ *    record with a list in it looks the same, {"name": .., "orders":
+ *    [{...}]}; an object member that holds no table ("patient": {"iin":
+ *    ..}) says it is one, unless a member array is too long for a record
+ *    (over 1000 elements, or past the sample): {"data": [...], "meta":
+ *    {...}} is then tables, one record when it is small. Each
+ *    element of each such member array is a record, rec->table the
+ *    member's name ("data" in {"data": [...]} too: one rule for one table
+ *    or many). One level of nesting is followed, {"db": {"t1": [...]}},
+ *    and the table is then "t1" (the SQL reader drops a schema the same
+ *    way). Other members (scalars, arrays of scalars, deeper objects) are
+ *    metadata, not records: skipped, counted neither parsed nor rejected
+ *    (describe() says how many). The member arrays are not records, so
+ *    the 1000-element cap is not theirs; records stream one at a time as
+ *    in an array. More top-level values after the object are read alike.
+ *  - search: Elasticsearch _search responses, {"took":..,"hits":{"hits":
+ *    [...]}}, one or several (scroll pages, concatenated or one a line):
+ *    as tables, but only hits.hits holds records (_shards.failures and
+ *    aggregations are metadata).
+ *  - bulk: an Elasticsearch _bulk body, its first value an action line:
+ *    an object with one member, index, create, update or delete, whose
+ *    value is an object of scalars holding _index or _id, or empty (a
+ *    record that merely has an "index" key is no action line, nor is one
+ *    with more keys). Action lines are metadata; the document line after
+ *    each (none after delete) is a record with rec->table its _index and
+ *    the action's _id as a first field "_id"; for update only the "doc"
+ *    object is kept, or "upsert" when there is no "doc". A value where an
+ *    action line is due but that is none is a record with no table.
+ *  - hits: the first record is an object with an "_index" string and a
+ *    "_source" object (elasticdump lines, an array of _search hits). Such
+ *    a record, here and in the shapes above, is the _source flattened, its
+ *    fields named as in _source, plus "_id"; _index is its rec->table and
+ *    the rest (_type, _score, sort, ...) goes. Plain records (no shape
+ *    found in the sample) are not looked at for any of this: it costs.
+ * Records of a table whose name is longer than 1024 bytes or not valid
+ * UTF-8 are rejected. In the tables and search shapes a syntax error fails
+ * the input as in an array: there is no safe place to start again.
+ *
  * Strictness beyond yajl: a scalar sharing a line with another top-level
  * value is trailing garbage ('{"a":1} "x"' rejects the "x"); \v and \f are
  * not white space; a stream with no value at all fails.
@@ -71,7 +112,10 @@
 #define MAX_DEPTH 1024     /* containers open at all: yajl's stack grows by 128 */
 #define LINE_TESTS 32      /* lines parsed alone to tell lines from concatenated */
 
+#define MAX_TABLE 1024 /* longest table name */
+
 enum layout { L_LINES, L_CONCAT, L_ARRAY };
+enum shape { S_RECORDS, S_TABLES, S_SEARCH, S_BULK, S_HITS };
 enum kind { K_STR, K_NUM, K_BOOL, K_NULL, K_LONG };
 enum ext { X_NONE, X_OID, X_DATE, X_LONG, X_INT, X_DOUBLE, X_DECIMAL };
 enum qkind { Q_OK, Q_REJECT, Q_FAIL };
@@ -79,6 +123,36 @@ enum qkind { Q_OK, Q_REJECT, Q_FAIL };
 static const char *const ext_names[] = {
     "", "$oid", "$date", "$numberLong", "$numberInt", "$numberDouble", "$numberDecimal",
 };
+
+/* Classes of a record's own keys, for the Elasticsearch shapes. */
+enum { KC_OTHER, KC_INDEX, KC_CREATE, KC_UPDATE, KC_DELETE, KC_SOURCE, KC__INDEX };
+/* _bulk: what the next top-level value is (EITHER: after a broken one) */
+enum { B_ACTION, B_DOC, B_EITHER };
+
+/*
+ * What a record looks like from outside, kept as it is parsed (by the
+ * sample's parser too): is it a _bulk action line, a _search hit?
+ */
+struct vshape {
+	unsigned keys;          /* members of the record object */
+	unsigned char obj;      /* the record is an object */
+	unsigned char cur;      /* class of the member being read */
+	unsigned char op;       /* first member: index, create, update, delete */
+	unsigned char op_obj;   /* ... and its value is an object */
+	unsigned char op_deep;  /* ... holding a container */
+	unsigned char op_keyed; /* ... with members */
+	unsigned char op_ids;   /* ... among them _index or _id */
+	unsigned char src_obj;  /* a member "_source" that is an object */
+	unsigned char idx_str;  /* a member "_index" that is a string */
+};
+
+/* A container open above the records (tables and search shapes). */
+struct ofr {
+	size_t name_len; /* tname up to its member name */
+	size_t key_off;  /* where its member name starts in tname */
+	unsigned char kind;
+};
+enum { O_OBJ, O_PEND, O_TABLE }; /* object; array, undecided; table */
 
 /* A field of a queued record: offsets into the arena, which moves. */
 struct qfield {
@@ -92,7 +166,8 @@ struct qrec {
 	uint64_t line, offset;
 	uint64_t raw_abs; /* rejections: raw text, still in the window */
 	size_t raw_len;
-	size_t why; /* offset of the reason in jsonr.why */
+	size_t why;   /* offset of the reason in jsonr.why */
+	size_t table; /* offset of its table in jsonr.tabs, or -1 */
 	int kind;
 };
 
@@ -157,6 +232,27 @@ struct jsonr {
 	size_t piece;
 	int hungry;
 	int eof, done, saw_value;
+
+	/* the shapes (see the top of the file) */
+	enum shape shape;
+	int tables;          /* tables or search: top-level objects hold tables */
+	int track;           /* any shape but records: vs is kept */
+	struct vshape vs;    /* the record in progress */
+	struct ofr ofr[3];   /* tables: the containers at depth 1 to 3 */
+	struct dynbuf tname; /* tables: member names down to the current one */
+	size_t tab_off;      /* tables: the table's own name in tname */
+	int tname_long;      /* tables: a name did not fit */
+	size_t key_off;      /* tables: the current member's name in tname */
+	char tab_why[64];    /* tables: why the table's records are rejected */
+	int skipping;        /* tables: in metadata, until depth is skip_to */
+	unsigned skip_to;
+	int bstate, bop;       /* bulk: what comes next; the last action */
+	int has_id, has_index; /* bulk: what the last action named */
+	int rec_id, rec_doc;   /* bulk: the record got _id; is a document */
+	struct dynbuf bulk_id, bulk_index;
+	uint64_t metadata;  /* values skipped as metadata, for describe() */
+	struct dynbuf tabs; /* the tables of queued records, NUL-terminated */
+	size_t tab_last, tab_last_len;
 
 	/* what open() saw in the sample, for describe() */
 	unsigned s_depth;
@@ -243,6 +339,91 @@ is_ws(unsigned char ch)
 	return ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t';
 }
 
+/* --- the shape of a record (both parsers) --- */
+
+static inline unsigned char
+key_class(const unsigned char *k, size_t n)
+{
+	/* most keys are none of these: one look at the first byte */
+	if (n < 5 || n > 7 || !strchr("icud_", k[0]))
+		return KC_OTHER;
+	switch (n) {
+	case 5:
+		if (!memcmp(k, "index", 5))
+			return KC_INDEX;
+		break;
+	case 6:
+		if (!memcmp(k, "create", 6))
+			return KC_CREATE;
+		if (!memcmp(k, "update", 6))
+			return KC_UPDATE;
+		if (!memcmp(k, "delete", 6))
+			return KC_DELETE;
+		if (!memcmp(k, "_index", 6))
+			return KC__INDEX;
+		break;
+	case 7:
+		if (!memcmp(k, "_source", 7))
+			return KC_SOURCE;
+		break;
+	}
+	return KC_OTHER;
+}
+
+/* lvl: containers open inside the record before the event (0: the record itself) */
+static inline void
+vs_open(struct vshape *v, unsigned lvl, int is_array)
+{
+	if (lvl == 0) {
+		memset(v, 0, sizeof(*v));
+		v->obj = !is_array;
+	} else if (lvl == 1 && !is_array) {
+		if (v->op && v->keys == 1)
+			v->op_obj = 1;
+		else if (v->cur == KC_SOURCE)
+			v->src_obj = 1;
+	} else if (lvl == 2 && v->op_obj && v->keys == 1)
+		v->op_deep = 1;
+}
+
+static inline __attribute__((always_inline)) void
+vs_key(struct vshape *v, unsigned lvl, const unsigned char *k, size_t n)
+{
+	if (lvl == 1) {
+		v->cur = key_class(k, n);
+		if (v->keys++ == 0 && v->cur >= KC_INDEX && v->cur <= KC_DELETE)
+			v->op = v->cur;
+	} else if (lvl == 2 && v->op_obj && v->keys == 1) {
+		v->op_keyed = 1;
+		if ((n == 6 && !memcmp(k, "_index", 6)) || (n == 3 && !memcmp(k, "_id", 3)))
+			v->op_ids = 1;
+	}
+}
+
+static inline void
+vs_scalar(struct vshape *v, unsigned lvl, int is_str)
+{
+	if (lvl == 0)
+		memset(v, 0, sizeof(*v));
+	else if (lvl == 1 && is_str && v->cur == KC__INDEX)
+		v->idx_str = 1;
+}
+
+/* {"index": {"_index": "users", "_id": "1"}}, and no other shape */
+static int
+vs_action(const struct vshape *v)
+{
+	return v->obj && v->keys == 1 && v->op && v->op_obj && !v->op_deep &&
+	       (!v->op_keyed || v->op_ids);
+}
+
+/* {"_index": "users", "_id": "1", "_source": {...}} */
+static int
+vs_hit(const struct vshape *v)
+{
+	return v->obj && v->src_obj && v->idx_str;
+}
+
 /* --- the sample: bid() and open() parse the peeked start alone --- */
 
 struct stats {
@@ -250,27 +431,95 @@ struct stats {
 	int array, top_open;
 	uint64_t records;
 	int mongo;
+	/* the shapes: what the first values look like */
+	struct vshape v;
+	unsigned arr_bits;       /* which of depths 1 to 3 are arrays */
+	int hits1, hits2;        /* the member being read at depth 1, 2 is "hits" */
+	unsigned pend;           /* depth of a member array whose first element decides */
+	unsigned tdepth, tcount; /* the member array found a table: its depth, elements */
+	int tlong;               /* a table too long for a record's array */
+	int nest_open, nest_keys, nest_tab; /* an object member: has members, a table */
+	int rec_like;                       /* an object member with members and no table */
+	int tables, search, more;
+	int bulk, bstate, hit;
 };
 
-static int
-st_value(struct stats *s)
+/* A value ended at the record level: the _bulk sequence, the first hit. */
+static void
+st_done(struct stats *s)
 {
+	int act = vs_action(&s->v);
+	if (++s->records == 1) {
+		s->bulk = act;
+		s->hit = vs_hit(&s->v);
+	} else if (s->bulk && s->bstate == B_ACTION && !act)
+		s->bulk = 0;
+	else if (s->bstate == B_DOC) {
+		s->bulk &= !act; /* a document that looks like an action: not _bulk */
+		s->bstate = B_ACTION;
+		return;
+	}
+	s->bstate = act && s->v.op != KC_DELETE ? B_DOC : B_ACTION;
+}
+
+/* A value starts at depth s->depth: notes table members of the first one. */
+static void
+st_tables(struct stats *s, int container, int is_array)
+{
+	unsigned d = s->depth;
+
+	if (d == s->rdepth && s->records > 0)
+		s->more = 1;
+	if (s->array || s->records > 0 || d > 3)
+		return;
+	/* arr_bits: bit k says the container at depth k + 1 is an array */
+	if (s->tdepth && d == s->tdepth && ++s->tcount > MAX_ARRAY)
+		s->tlong = 1;
+	if (s->pend && s->pend == d) {
+		/* the first element of a member array */
+		if (container) {
+			s->tables = 1;
+			s->tdepth = d;
+			s->tcount = 1;
+			s->nest_tab |= d == 3;
+		}
+		s->pend = 0;
+	} else if (d == 1 && container && !is_array && !(s->arr_bits & 1)) {
+		s->nest_open = 1;
+		s->nest_keys = s->nest_tab = 0;
+	} else if (d > 0 && d <= 2 && container && is_array && !(s->arr_bits & 1) &&
+	           !((s->arr_bits >> (d - 1)) & 1)) {
+		/* an array member of the top-level object, or of an object in it */
+		s->pend = d + 1;
+		if (d == 2 && s->hits1 && s->hits2)
+			s->search = 1;
+	}
+	if (container && d < 3)
+		s->arr_bits = (s->arr_bits & ~(1u << d)) | ((unsigned)is_array << d);
+}
+
+static int
+st_value(struct stats *s, int is_str)
+{
+	st_tables(s, 0, 0);
+	if (s->depth >= s->rdepth)
+		vs_scalar(&s->v, s->depth - s->rdepth, is_str);
 	if (s->depth == s->rdepth)
-		s->records++;
+		st_done(s);
 	return 1;
 }
 
 static int
 st_null(void *ctx)
 {
-	return st_value(ctx);
+	return st_value(ctx, 0);
 }
 
 static int
 st_bool(void *ctx, int b)
 {
 	(void)b;
-	return st_value(ctx);
+	return st_value(ctx, 0);
 }
 
 static int
@@ -278,7 +527,7 @@ st_number(void *ctx, const char *v, size_t n)
 {
 	(void)v;
 	(void)n;
-	return st_value(ctx);
+	return st_value(ctx, 0);
 }
 
 static int
@@ -286,7 +535,7 @@ st_string(void *ctx, const unsigned char *v, size_t n)
 {
 	(void)v;
 	(void)n;
-	return st_value(ctx);
+	return st_value(ctx, 1);
 }
 
 static int
@@ -297,22 +546,47 @@ st_key(void *ctx, const unsigned char *k, size_t n)
 		for (int x = X_OID; x <= X_DECIMAL; x++)
 			if (strlen(ext_names[x]) == n && !memcmp(ext_names[x], k, n))
 				s->mongo = 1;
+	if (s->depth > s->rdepth)
+		vs_key(&s->v, s->depth - s->rdepth, k, n);
+	if (s->depth == 1)
+		s->hits1 = n == 4 && !memcmp(k, "hits", 4);
+	else if (s->depth == 2) {
+		s->hits2 = n == 4 && !memcmp(k, "hits", 4);
+		s->nest_keys += s->nest_open;
+	}
 	return 1;
 }
 
 static int
-st_open(void *ctx)
+st_open_as(struct stats *s, int is_array)
 {
-	struct stats *s = ctx;
 	if (s->depth >= MAX_DEPTH)
 		return 0;
 	if (s->array && s->depth == 0 && !s->top_open) {
 		s->top_open = 1;
 		s->rdepth = 1;
-	} else if (s->depth + 1 - s->rdepth > s->max_depth)
+		s->depth++;
+		return 1;
+	}
+	if (s->depth + 1 - s->rdepth > s->max_depth)
 		s->max_depth = s->depth + 1 - s->rdepth;
+	st_tables(s, 1, is_array);
+	if (s->depth >= s->rdepth)
+		vs_open(&s->v, s->depth - s->rdepth, is_array);
 	s->depth++;
 	return 1;
+}
+
+static int
+st_open_map(void *ctx)
+{
+	return st_open_as(ctx, 0);
+}
+
+static int
+st_open_array(void *ctx)
+{
+	return st_open_as(ctx, 1);
 }
 
 static int
@@ -320,17 +594,25 @@ st_close(void *ctx)
 {
 	struct stats *s = ctx;
 	s->depth--;
+	if (s->pend == s->depth + 1)
+		s->pend = 0; /* an empty member array */
+	if (s->tdepth == s->depth + 1)
+		s->tdepth = 0; /* the table ends */
+	if (s->depth == 1 && s->nest_open && !((s->arr_bits >> 1) & 1)) {
+		s->nest_open = 0;
+		s->rec_like |= s->nest_keys && !s->nest_tab;
+	}
 	if (s->top_open && s->depth == 0) {
 		s->top_open = 0;
 		s->rdepth = 0;
 	} else if (s->depth == s->rdepth)
-		s->records++;
+		st_done(s);
 	return 1;
 }
 
 static const yajl_callbacks st_callbacks = {
-    st_null, st_bool, NULL,     NULL,    st_number, st_string,
-    st_open, st_key,  st_close, st_open, st_close,
+    st_null,     st_bool, NULL,     NULL,          st_number, st_string,
+    st_open_map, st_key,  st_close, st_open_array, st_close,
 };
 
 /*
@@ -516,6 +798,7 @@ push(struct jsonr *c, int kind, uint64_t line, uint64_t offset)
 	e->line = line;
 	e->offset = offset;
 	e->why = (size_t)-1;
+	e->table = (size_t)-1;
 	return e;
 }
 
@@ -551,6 +834,9 @@ short_name(const char *p, size_t n)
 
 /* --- building records (yajl callbacks) --- */
 
+static inline void emit_as(struct jsonr *c, const char *name, size_t name_len, const char *v,
+                           size_t n, int kind);
+
 static void
 rec_begin(struct jsonr *c, int scalar)
 {
@@ -574,9 +860,143 @@ rec_begin(struct jsonr *c, int scalar)
 	c->rec_f0 = c->nqf;
 	c->rec_a0 = c->arena.len;
 	c->path.len = 0;
+	c->rec_id = 0;
 	/* a scalar after another value on its line is trailing garbage */
-	if (c->layout != L_ARRAY && !gap && (scalar || c->last_scalar))
+	if (c->rdepth == 0 && !gap && (scalar || c->last_scalar))
 		bad(c, "value on the same line as a scalar value before it");
+	if (c->tab_why[0])
+		bad(c, "%s", c->tab_why);
+	/* a _bulk document: its action's _id first */
+	if (c->shape == S_BULK && c->bstate == B_DOC && c->has_id) {
+		emit_as(c, "_id", 3, dynbuf_str(&c->bulk_id), c->bulk_id.len, K_STR);
+		c->rec_id = 1;
+	}
+}
+
+/*
+ * The table of queued records, NUL-terminated in tabs: an offset, or
+ * (size_t)-2 when tabs is full. Records in a row mostly share one.
+ */
+static size_t
+tab_ref(struct jsonr *c, const char *t, size_t n)
+{
+	size_t at = c->tabs.len;
+
+	if (c->tab_last != (size_t)-1 && c->tab_last_len == n &&
+	    !memcmp(c->tabs.buf + c->tab_last, t, n))
+		return c->tab_last;
+	if (dynbuf_add(&c->tabs, t, n) < 0 || dynbuf_addc(&c->tabs, '\0') < 0) {
+		c->tabs.len = at;
+		return (size_t)-2;
+	}
+	c->tab_last = at;
+	c->tab_last_len = n;
+	return at;
+}
+
+static int
+is_name(const struct jsonr *c, const struct qfield *q, const char *name, size_t n)
+{
+	return q->name_len == n && !memcmp(c->arena.buf + q->name, name, n);
+}
+
+/*
+ * A _search hit or elasticdump line: the _source's fields under their own
+ * names, _id, and _index as the table; the rest goes.
+ */
+static void
+hit_fields(struct jsonr *c, const char **tab, size_t *tlen)
+{
+	size_t out = c->rec_f0;
+
+	for (size_t i = c->rec_f0; i < c->nqf; i++) {
+		struct qfield q = c->qf[i];
+		if (q.name_len >= 8 && !memcmp(c->arena.buf + q.name, "_source.", 8)) {
+			q.name += 8;
+			q.name_len -= 8;
+		} else if (!is_name(c, &q, "_id", 3)) {
+			if (is_name(c, &q, "_index", 6) && q.kind == K_STR) {
+				*tab = c->arena.buf + q.val;
+				*tlen = q.len;
+			}
+			continue;
+		}
+		c->qf[out++] = q;
+	}
+	c->nqf = out;
+}
+
+/* A _bulk update: the "doc" object (else "upsert") under its own names. */
+static void
+update_fields(struct jsonr *c)
+{
+	static const char *const keep[] = {"doc.", "upsert."};
+	size_t from = c->rec_f0 + (size_t)c->rec_id, out = from;
+
+	for (int k = 0; k < 2 && out == from; k++) {
+		size_t n = strlen(keep[k]);
+		for (size_t i = from; i < c->nqf; i++) {
+			struct qfield q = c->qf[i];
+			if (q.name_len < n || memcmp(c->arena.buf + q.name, keep[k], n))
+				continue;
+			q.name += n;
+			q.name_len -= n;
+			c->qf[out++] = q;
+		}
+	}
+	c->nqf = out;
+}
+
+/* Copies a field's value to b (empty for null); 1 if there was one. */
+static int
+keep_value(struct jsonr *c, const struct qfield *q, struct dynbuf *b)
+{
+	dynbuf_reset(b);
+	return !q->is_null && dynbuf_add(b, c->arena.buf + q->val, q->len) == 0;
+}
+
+/*
+ * _bulk, at the end of a top-level value: an action line is taken in (its
+ * _index and _id kept for the document after it) and is no record (1);
+ * anything else is one (0), a document when one is due.
+ */
+static int
+bulk_value(struct jsonr *c)
+{
+	int was = c->bstate, act = !c->dropped && vs_action(&c->vs);
+
+	c->rec_doc = 0;
+	if (c->dropped) {
+		/* too long to see its shape: either may come next */
+		c->bstate = was == B_DOC ? B_ACTION : B_EITHER;
+		c->has_id = c->has_index = 0;
+		return 0;
+	}
+	if (was == B_DOC || (was == B_EITHER && !act)) {
+		c->rec_doc = 1;
+		c->bstate = B_ACTION;
+		return 0;
+	}
+	c->has_id = c->has_index = 0;
+	if (!act)
+		return 0; /* a value where an action is due: a record of its own */
+	c->bop = c->vs.op;
+	c->bstate = c->bop == KC_DELETE ? B_ACTION : B_DOC;
+	if (c->rec_bad)
+		return 0; /* rejected as a record; its document comes without metadata */
+	for (size_t i = c->rec_f0; i < c->nqf; i++) {
+		const struct qfield *q = &c->qf[i];
+		const char *nm = c->arena.buf + q->name, *dot = memchr(nm, '.', q->name_len);
+		size_t rest = dot ? q->name_len - (size_t)(dot + 1 - nm) : 0;
+		if (rest == 6 && !memcmp(dot + 1, "_index", 6))
+			c->has_index = keep_value(c, q, &c->bulk_index);
+		else if (rest == 3 && !memcmp(dot + 1, "_id", 3))
+			c->has_id = keep_value(c, q, &c->bulk_id);
+	}
+	c->nqf = c->rec_f0;
+	c->arena.len = c->rec_a0;
+	c->metadata++;
+	return 1;
 }
 
 static void
@@ -589,6 +1009,30 @@ rec_end(struct jsonr *c)
 	if (!c->dropped && end - c->rec_abs > c->r->opts.max_record)
 		bad(c, "record longer than the --max-record limit (%zu bytes)",
 		    c->r->opts.max_record);
+	if (c->shape == S_BULK && c->rdepth == 0 && bulk_value(c))
+		goto done; /* an action line: metadata */
+	const char *tab = NULL;
+	size_t tlen = 0, tref = (size_t)-1;
+	if (!c->rec_bad && !c->dropped) {
+		if (c->rdepth && c->tables) {
+			tab = c->tname.buf + c->tab_off;
+			tlen = c->tname.len - c->tab_off;
+		}
+		if (vs_hit(&c->vs))
+			hit_fields(c, &tab, &tlen);
+		else if (c->rec_doc) {
+			if (c->has_index) {
+				tab = dynbuf_str(&c->bulk_index);
+				tlen = c->bulk_index.len;
+			}
+			if (c->bop == KC_UPDATE)
+				update_fields(c);
+		}
+		if (tab && tlen > MAX_TABLE)
+			bad(c, "table name longer than %d bytes", MAX_TABLE);
+		else if (tab && (tref = tab_ref(c, tab, tlen)) == (size_t)-2)
+			bad(c, "too many table names at once");
+	}
 	if (c->rec_bad || c->dropped) {
 		e = push(c, Q_REJECT, c->rec_line, c->rec_abs);
 		if (!c->rec_bad)
@@ -604,7 +1048,9 @@ rec_end(struct jsonr *c)
 		e = push(c, Q_OK, c->rec_line, c->rec_abs);
 		e->f0 = c->rec_f0;
 		e->nf = c->nqf - c->rec_f0;
+		e->table = tref;
 	}
+done:
 	c->in_rec = 0;
 	c->dropped = 0;
 	c->last_scalar = c->rec_scalar;
@@ -663,21 +1109,15 @@ in_piece(const struct jsonr *c, const char *v, size_t n)
 	return v >= c->piece_lo && v + n <= c->piece_hi;
 }
 
-/* Queues one field: the current path (or "value") and v. */
-static void
-emit(struct jsonr *c, const char *v, size_t n, int kind)
+/* Queues one field of the record in progress. */
+static inline __attribute__((always_inline)) void
+emit_as(struct jsonr *c, const char *name, size_t name_len, const char *v, size_t n, int kind)
 {
 	struct reader *r = c->r;
-	const char *name = c->path.buf;
-	size_t name_len = c->path.len;
 	int full = 0;
 
 	if (c->rec_bad || c->dropped)
 		return;
-	if (c->depth == c->rdepth) {
-		name = "value";
-		name_len = 5;
-	}
 	if (c->nqf - c->rec_f0 >= r->opts.max_fields) {
 		bad(c, "record has more than %zu fields", r->opts.max_fields);
 		return;
@@ -722,6 +1162,14 @@ emit(struct jsonr *c, const char *v, size_t n, int kind)
 	c->nqf++;
 }
 
+/* Queues one field: the current path (or "value") and v. */
+static inline void
+emit(struct jsonr *c, const char *v, size_t n, int kind)
+{
+	int top = c->depth == c->rdepth;
+	emit_as(c, top ? "value" : c->path.buf, top ? 5 : c->path.len, v, n, kind);
+}
+
 /*
  * The start of any value: a new record at the record level, else the
  * element's index as its name inside an array.
@@ -755,10 +1203,158 @@ value_begin(struct jsonr *c, int scalar)
 		bad(c, "field name too long");
 }
 
+/*
+ * --- tables and search: the containers above the records ---
+ *
+ * ofr[d - 1] is the container at depth d (1 to 3): the top-level object,
+ * an object in it, or a member array. A member array is a table once its
+ * first element is a container (rdepth is then its depth, and its elements
+ * are records); an array of scalars, and members beyond, are metadata,
+ * skipped whole with their contents.
+ */
+
+/* Outside records, after an event: the next record starts after here. */
+static void
+t_mark(struct jsonr *c)
+{
+	c->scan_from = cur_abs(c);
+	c->dropped = 0; /* what was too long was no record */
+	c->gap_nl = 0;
+	c->last_scalar = 0;
+}
+
+/* Why the records of the table just found are rejected, if they are. */
+static void
+t_check(struct jsonr *c)
+{
+	size_t n = c->tname.len - c->tab_off, at;
+	const char *why;
+
+	c->tab_why[0] = '\0';
+	if (c->tname_long || n > MAX_TABLE)
+		snprintf(c->tab_why, sizeof(c->tab_why), "table name longer than %d bytes",
+		         MAX_TABLE);
+	else if ((why = reader_check_value(c->tname.buf + c->tab_off, n, &at)) != NULL)
+		snprintf(c->tab_why, sizeof(c->tab_why), "%s in the table name", why);
+}
+
+/* A scalar outside records: 1 when taken here, 0 when it is a record. */
+static int
+t_scalar(struct jsonr *c)
+{
+	if (!c->skipping) {
+		if (c->depth == 0 || (c->rdepth && c->depth == c->rdepth))
+			return 0;
+		if (c->depth <= 3 && c->ofr[c->depth - 1].kind == O_PEND) {
+			/* an array of scalars: metadata to its end */
+			c->skipping = 1;
+			c->skip_to = c->depth - 1;
+		}
+		c->metadata++;
+	}
+	t_mark(c);
+	return 1;
+}
+
+/* A container opens outside records: 1 taken here, 0 a record, -1 too deep. */
+static int
+t_open(struct jsonr *c, int is_array)
+{
+	unsigned d = c->depth;
+
+	if (c->skipping) {
+		if (d >= MAX_DEPTH)
+			return -1;
+	} else if (d == 0) {
+		if (is_array)
+			return 0; /* a top-level array: one record, as it always was */
+		c->saw_value = 1;
+		c->ofr[0].kind = O_OBJ;
+		c->ofr[0].name_len = c->ofr[0].key_off = 0;
+	} else if (c->rdepth && d == c->rdepth)
+		return 0;
+	else if (d <= 3 && c->ofr[d - 1].kind == O_PEND) {
+		/* the first element is a container: the array is a table */
+		c->ofr[d - 1].kind = O_TABLE;
+		c->rdepth = d;
+		c->tab_off = c->ofr[d - 1].key_off;
+		t_check(c);
+		return 0;
+	} else if (!is_array && d == 1) {
+		c->ofr[1].kind = O_OBJ; /* {"db": {"t1": [...]}} */
+		c->ofr[1].name_len = c->tname.len;
+		c->ofr[1].key_off = c->key_off;
+	} else if (is_array && d <= 2 &&
+	           (c->shape != S_SEARCH ||
+	            (c->tname.len == 9 && !memcmp(c->tname.buf, "hits.hits", 9)))) {
+		c->ofr[d].kind = O_PEND;
+		c->ofr[d].name_len = c->tname.len;
+		c->ofr[d].key_off = c->key_off;
+	} else {
+		c->metadata++; /* an object too deep, or no table of a search */
+		c->skipping = 1;
+		c->skip_to = d;
+	}
+	c->depth++;
+	t_mark(c);
+	return 1;
+}
+
+/* A member name outside records: the path to a table. */
+static void
+t_key(struct jsonr *c, const unsigned char *k, size_t n)
+{
+	const struct ofr *o;
+	size_t at, len;
+	int full = 0;
+
+	if (c->skipping)
+		return;
+	if (c->depth > 2)
+		return; /* cannot happen: keys above records are at depth 1 or 2 */
+	o = &c->ofr[c->depth - 1];
+	if (c->depth == 1)
+		c->tname_long = 0;
+	c->tname.len = o->name_len;
+	if (o->name_len && dynbuf_addc(&c->tname, '.') < 0) {
+		c->tname_long = 1;
+		return;
+	}
+	c->key_off = len = c->tname.len;
+	if (dynbuf_add(&c->tname, k, n) < 0) {
+		c->tname_long = 1;
+		return;
+	}
+	/* "\u0000" as U+FFFD; what is wrong with it is said at t_check() */
+	if (!in_piece(c, (const char *)k, n))
+		check_text(&c->tname, len, &at, &full);
+	c->tname_long |= full;
+}
+
+static void
+t_close(struct jsonr *c)
+{
+	c->depth--;
+	if (c->skipping) {
+		c->skipping = c->depth != c->skip_to;
+	} else if (c->depth < 3 && c->ofr[c->depth].kind == O_TABLE) {
+		c->rdepth = 0; /* the table ends */
+		c->tab_why[0] = '\0';
+	}
+	t_mark(c);
+}
+
+/* --- the callbacks --- */
+
 static int
 scalar(struct jsonr *c, const char *v, size_t n, int kind)
 {
 	c->events++;
+	if (c->track) {
+		if (c->tables && !c->in_rec && t_scalar(c))
+			return 1;
+		vs_scalar(&c->vs, c->depth - c->rdepth, kind == K_STR);
+	}
 	value_begin(c, 1);
 	emit(c, v, n, kind);
 	if (c->depth == c->rdepth)
@@ -794,6 +1390,11 @@ static int
 open_container(struct jsonr *c, int is_array)
 {
 	c->events++;
+	if (c->tables && !c->in_rec) {
+		int t = t_open(c, is_array);
+		if (t)
+			return t > 0; /* -1 stops yajl: feed() says why */
+	}
 	if (c->layout == L_ARRAY && c->depth == 0 && is_array && !c->top_done) {
 		/* the top-level array: its elements are the records */
 		c->saw_value = 1;
@@ -805,6 +1406,8 @@ open_container(struct jsonr *c, int is_array)
 	}
 	value_begin(c, 0);
 	unsigned lvl = c->depth - c->rdepth;
+	if (c->track)
+		vs_open(&c->vs, lvl, is_array);
 	if (c->depth >= MAX_DEPTH)
 		return 0; /* stops yajl: feed() says why */
 	c->depth++;
@@ -841,6 +1444,15 @@ cb_key(void *ctx, const unsigned char *k, size_t n)
 	struct jsonr *c = ctx;
 	unsigned lvl = c->depth - c->rdepth;
 	c->events++;
+	if (c->track) {
+		if (c->tables && !c->in_rec) {
+			t_key(c, k, n);
+			t_mark(c);
+			return 1;
+		}
+		if (lvl <= 2)
+			vs_key(&c->vs, lvl, k, n);
+	}
 	if (c->rec_bad || c->dropped || lvl > MAX_NEST)
 		return 1;
 	struct frame *f = &c->fr[lvl - 1];
@@ -952,6 +1564,10 @@ static int
 close_container(struct jsonr *c)
 {
 	c->events++;
+	if (c->tables && !c->in_rec) {
+		t_close(c);
+		return 1;
+	}
 	c->depth--;
 	if (c->top_open && c->depth == 0) {
 		c->top_open = 0;
@@ -1012,7 +1628,7 @@ broken(struct jsonr *c, const char *buf, uint64_t base, size_t len, uint64_t at,
 	if (at > base + len)
 		at = base + len;
 	eline = line_of(c, buf, base, at, &col);
-	if (c->layout == L_ARRAY) {
+	if (c->layout == L_ARRAY || c->tables) {
 		struct qrec *e = push(c, Q_FAIL, eline, at);
 		e->why = add_why(c, "%s", msg);
 		c->done = 1;
@@ -1046,6 +1662,12 @@ broken(struct jsonr *c, const char *buf, uint64_t base, size_t len, uint64_t at,
 	}
 	c->saw_value = 1;
 	parser_reset(c);
+	/* _bulk: the broken value was what was due, or, if an action was, either */
+	if (c->shape == S_BULK) {
+		c->bstate = c->bstate == B_DOC ? B_ACTION : B_EITHER;
+		c->has_id = c->has_index = 0;
+		c->bop = 0;
+	}
 	/* the rest of the line goes, and in concatenated input every line up
 	 * to one that starts a value */
 	c->fed_abs = c->scanned_abs = c->scan_from = end;
@@ -1108,12 +1730,12 @@ feed(struct jsonr *c, const char *buf, uint64_t base, size_t len, size_t n)
 	}
 	/* a token or a nesting as long as a record: stop before yajl grows */
 	if (c->ymem > c->r->opts.max_record + (1u << 20)) {
-		if (c->layout == L_ARRAY)
+		if (c->layout == L_ARRAY || c->tables)
 			snprintf(
 			    msg, sizeof(msg),
 			    "one value or nesting longer than the --max-record limit (%zu bytes); "
-			    "the array cannot be followed past it",
-			    c->r->opts.max_record);
+			    "the %s cannot be followed past it",
+			    c->r->opts.max_record, c->tables ? "object of tables" : "array");
 		else
 			snprintf(msg, sizeof(msg),
 			         "record longer than the --max-record limit (%zu bytes)",
@@ -1145,7 +1767,10 @@ finish(struct jsonr *c, const char *buf, uint64_t base, size_t len)
 				snprintf(msg, sizeof(msg), "%s",
 				         c->layout == L_ARRAY ? "the top-level array is not closed "
 				                                "at the end of the input"
-				                              : "the input ends inside a record");
+				         : c->tables && !c->in_rec
+				             ? "the object of tables is not closed at the end of "
+				               "the input"
+				             : "the input ends inside a record");
 			broken(c, buf, base, len, base + len, msg);
 			c->done = 1;
 			return;
@@ -1192,9 +1817,12 @@ too_long(struct jsonr *c, const char *buf, uint64_t base, size_t len)
 	if (c->dropped)
 		return 0;
 	start = c->in_rec ? c->rec_abs : c->scan_from;
+	/* tables: white space between records or metadata is no record */
+	if (!c->in_rec && c->tables)
+		start = skip_gap(c, buf, base, c->fed_abs);
 	if (c->fed_abs - start <= r->opts.max_record)
 		return 0;
-	if (c->layout != L_ARRAY) {
+	if (c->layout != L_ARRAY && !c->tables) {
 		char msg[160];
 		snprintf(msg, sizeof(msg), "record longer than the --max-record limit (%zu bytes)",
 		         r->opts.max_record);
@@ -1337,6 +1965,20 @@ json_open(struct reader *r)
 	c->s_depth = s.max_depth;
 	c->s_records = s.records;
 	c->s_mongo = s.mongo;
+	/* the shape, by structure (see the top of the file) */
+	if (c->layout != L_ARRAY && s.bulk)
+		c->shape = S_BULK;
+	else if (c->layout != L_ARRAY && s.search)
+		c->shape = S_SEARCH;
+	else if (c->layout != L_ARRAY && s.tables && !s.more &&
+	         (!s.rec_like || s.tlong || s.tdepth))
+		c->shape = S_TABLES;
+	else if (s.hit)
+		c->shape = S_HITS;
+	c->tables = c->shape == S_TABLES || c->shape == S_SEARCH;
+	c->track = c->shape != S_RECORDS;
+	if (c->tables)
+		c->layout = L_CONCAT; /* one object may be one long line */
 
 	c->fed_abs = c->scanned_abs = c->scan_from = c->line_abs = source_offset(r->src);
 	c->line_no = 1;
@@ -1344,6 +1986,12 @@ json_open(struct reader *r)
 	dynbuf_reserve(&c->path, 256); /* never NULL, even for an empty name */
 	dynbuf_init(&c->arena, r->opts.max_record * 4 + (16u << 20));
 	dynbuf_init(&c->why, 1u << 20);
+	dynbuf_init(&c->tname, r->opts.max_record);
+	dynbuf_reserve(&c->tname, 256);
+	dynbuf_init(&c->bulk_id, r->opts.max_record);
+	dynbuf_init(&c->bulk_index, r->opts.max_record);
+	dynbuf_init(&c->tabs, r->opts.max_record * 4 + (16u << 20));
+	c->tab_last = (size_t)-1;
 	c->h = y_open(&callbacks, &c->ymem, c, c->layout != L_ARRAY);
 	c->gap_nl = 1;
 	c->piece = PIECE;
@@ -1356,6 +2004,8 @@ compact(struct jsonr *c)
 {
 	c->nq = c->qhead = 0;
 	dynbuf_reset(&c->why);
+	dynbuf_reset(&c->tabs);
+	c->tab_last = (size_t)-1;
 	if (!c->in_rec || c->rec_bad || c->dropped) {
 		c->nqf = 0;
 		dynbuf_reset(&c->arena);
@@ -1416,6 +2066,7 @@ json_next(struct reader *r, struct record *rec)
 	}
 	rec->fields = c->out;
 	rec->nfields = e->nf;
+	rec->table = e->table == (size_t)-1 ? NULL : c->tabs.buf + e->table;
 	rec->line = e->line;
 	rec->offset = e->offset;
 	return DT_OK;
@@ -1432,6 +2083,10 @@ json_close(struct reader *r)
 	dynbuf_release(&c->path);
 	dynbuf_release(&c->arena);
 	dynbuf_release(&c->why);
+	dynbuf_release(&c->tname);
+	dynbuf_release(&c->bulk_id);
+	dynbuf_release(&c->bulk_index);
+	dynbuf_release(&c->tabs);
 	free(c->qf);
 	free(c->q);
 	free(c->out);
@@ -1443,14 +2098,21 @@ json_describe(struct reader *r, describe_fn fn, void *ctx)
 {
 	struct jsonr *c = r->state;
 	static const char *const names[] = {"lines", "concatenated", "array"};
+	static const char *const shapes[] = {"records", "tables", "search", "bulk", "hits"};
 	char n[32];
 
-	fn(ctx, "layout", names[c->layout]);
+	fn(ctx, "layout", c->tables ? "object" : names[c->layout]);
+	fn(ctx, "shape", shapes[c->shape]);
 	snprintf(n, sizeof(n), "%u", c->s_depth);
 	fn(ctx, "nesting", n);
 	snprintf(n, sizeof(n), "%llu", (unsigned long long)c->s_records);
 	fn(ctx, "sample_records", n);
 	fn(ctx, "mongo_extended", c->s_mongo ? "yes" : "no");
+	if (c->tables || c->shape == S_BULK) {
+		/* members or action lines skipped: not records, neither parsed nor rejected */
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)c->metadata);
+		fn(ctx, "metadata", n);
+	}
 }
 
 const struct format format_json = {

@@ -103,7 +103,7 @@ dt compare --library lib "$F/telecom_2022.sql" "$F/claimed_2025.csv" >/dev/null 
 is "$?" 2 "--library is not an option of compare"
 dt compare -q "$T_TMP/absent.csv" "$F/claimed_2025.csv" >/dev/null 2>&1
 is "$?" 2 "A that cannot be read: exit code 2"
-printf 'email\n\n' >empty.csv
+printf 'email,phone\n\n' >empty.csv # a header alone (one word a line is a word list)
 dt compare -q empty.csv "$F/claimed_2025.csv" >/dev/null 2>&1
 is "$?" 2 "A without a record: exit code 2"
 dt compare -q --records "$T_TMP/no/such/dir/r.jsonl" "$F/telecom_2022.sql" "$F/claimed_2025.csv" \
