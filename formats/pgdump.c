@@ -1596,6 +1596,8 @@ pgdump_describe(struct reader *r, describe_fn fn, void *ctx)
 	struct pgr *s = r->state;
 	char buf[64];
 
+	if (!s->format)
+		return;
 	/* not "format": sniff --json keeps one value per key, and that one is the reader's */
 	fn(ctx, "archive", s->format == FMT_CUSTOM ? "custom" : "tar");
 	if (!s->version)
