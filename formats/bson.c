@@ -47,7 +47,13 @@
  * documents it held, so that records_in = parsed + rejected. The
  * structure of an archive cannot be resynchronised (a header and a body
  * document look alike), so there a bad length fails the input, as
- * mongorestore does. A record's "line" is its 1-based document number.
+ * mongorestore does; an archive that just stops between documents (a
+ * mongodump cut short) ends without complaint. A record's "line" is its
+ * 1-based document number. --table selects a collection ("users" or
+ * "shop.users", case ignored, as for SQL): another collection's .bson
+ * gives nothing, another collection's blocks in an archive are skipped
+ * unread, and an archive without it fails as a SQL dump without the
+ * table does.
  */
 #include "config.h"
 

@@ -46,6 +46,7 @@ struct xls {
 	unsigned cur; /* the sheet being read */
 	int sheet_open;
 	const char *name; /* its name (FreeXL's) */
+	char name_buf[32];
 	unsigned rows, row;
 	unsigned short cols;
 	struct sheet_table table;
@@ -171,44 +172,438 @@ ole2_kind(const char *path)
 	return best < (int)(sizeof(k) / sizeof(k[0])) ? k[best].what : found;
 }
 
-/*
- * FreeXL 1.0.6 converts the names of the directory entries it looks at
- * (those of the first directory sector, up to the workbook's) from UTF-16
- * with the length the entry claims, unchecked: past the 64 bytes a name
- * has, iconv reads on beyond FreeXL's stack buffer. The same walk here
- * first: -1 when an entry claims more.
- */
-static int
-ole2_names_ok(const char *path)
-{
-	unsigned char h[512], dir[4096];
-	FILE *f = fopen(path, "rb");
-	int ok = 0;
+/* --- the pre-check: what FreeXL would do with the file ----------------------- */
 
-	if (!f)
-		return 0; /* FreeXL says why */
-	if (fread(h, 1, sizeof(h), f) == sizeof(h)) {
-		unsigned shift = (unsigned)h[30] | (unsigned)h[31] << 8;
-		size_t size = shift == 12 ? 4096 : 512, entries = size / 128;
-		uint32_t first = (uint32_t)h[48] | (uint32_t)h[49] << 8 | (uint32_t)h[50] << 16 |
-		                 (uint32_t)h[51] << 24;
-		if (fseeko(f, ((off_t)first + 1) * (off_t)size, SEEK_SET) == 0 &&
-		    fread(dir, 1, size, f) == size) {
-			for (size_t i = 0; i < entries; i++) {
-				const unsigned char *e = dir + 128 * i;
-				unsigned nl = (unsigned)e[64] | (unsigned)e[65] << 8;
-				if (nl > 64) {
-					ok = -1;
-					break;
-				}
-				if ((nl >= 18 && !memcmp(e, "W\0o\0r\0k\0b\0o\0o\0k\0\0\0", 18)) ||
-				    (nl >= 10 && !memcmp(e, "B\0o\0o\0k\0\0\0", 10)))
-					break; /* FreeXL stops at the workbook */
+/*
+ * FreeXL 1.0.6 trusts what a file says in places where a crafted one hurts:
+ *
+ *  - it converts the names of the directory entries it looks at (those of
+ *    the first directory sector, up to the workbook's) from UTF-16 with the
+ *    length each claims, unchecked: past the 64 bytes a name has, iconv
+ *    reads on beyond FreeXL's stack buffer;
+ *  - it allocates a sheet's cells (16 bytes each, up to 256 MB) at each
+ *    DIMENSION record, and a second one for the same sheet leaks the first;
+ *    a sheet without one gets cells for the highest row and column seen;
+ *  - it turns a serial into a date by counting days from 1900 one at a
+ *    time: a date cell holding 2e9 costs seconds, and a file can hold
+ *    thousands.
+ *
+ * So before FreeXL sees a file, its directory is looked at as FreeXL looks
+ * at it, and the workbook stream is walked record by record (following
+ * the allocation tables, as FreeXL does) to add up the cells FreeXL would
+ * allocate and the days it would count. A file that would overread,
+ * declare a sheet twice, make FreeXL hold more than CELLS_MAX bytes of
+ * cells or count more than DATE_STEPS_MAX days for dates past the year
+ * 9999 (no real date is) is refused.
+ */
+#define CELLS_MAX (1ull << 30)
+#define SHEET_CELLS_MAX (256ull << 20) /* FreeXL's own cap per allocation */
+#define DATE_STEPS_MAX (4ull << 30)    /* days FreeXL may count for dates past 9999 */
+
+struct cfb {
+	FILE *f;
+	size_t ss;            /* sector size */
+	uint64_t nsect;       /* sectors the file holds */
+	uint64_t size;        /* its bytes */
+	uint32_t *fat, *mfat; /* allocation tables, big and mini */
+	size_t nfat, nmfat;
+	unsigned char *mini; /* the mini stream (small: its streams are < 4096 bytes) */
+	size_t mini_len;
+	/* the stream being read */
+	int in_mini;
+	uint32_t sect;
+	uint64_t left, steps;
+	unsigned char buf[4096];
+	size_t pos, len;
+};
+
+static uint32_t
+le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static unsigned
+le16x(const unsigned char *p)
+{
+	return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+/* Reads big sector n into dst (ss bytes) where FreeXL would; -1 past the file's end. */
+static int
+cfb_sector(struct cfb *c, uint32_t n, unsigned char *dst)
+{
+	/* FreeXL computes the offset in 32 bits: a huge sector number wraps */
+	uint32_t off = (n + 1u) * (uint32_t)c->ss;
+	if ((uint64_t)off + c->ss > c->size || fseeko(c->f, (off_t)off, SEEK_SET) != 0 ||
+	    fread(dst, 1, c->ss, c->f) != c->ss)
+		return -1;
+	return 0;
+}
+
+/* Appends the 32-bit entries of big sector n to a table; -1 when unreadable. */
+static int
+cfb_table_add(struct cfb *c, uint32_t n, uint32_t **t, size_t *len, size_t *alloc)
+{
+	unsigned char s[4096];
+	if (cfb_sector(c, n, s) < 0)
+		return -1;
+	if (*len + c->ss / 4 > *alloc)
+		*t = xgrow(*t, alloc, *len + c->ss / 4, sizeof(**t));
+	for (size_t i = 0; i < c->ss / 4; i++)
+		(*t)[(*len)++] = le32(s + 4 * i);
+	return 0;
+}
+
+/* The whole chain of big sectors from n, as a table's entries (minifat). */
+static int
+cfb_chain_table(struct cfb *c, uint32_t n, uint32_t **t, size_t *len)
+{
+	size_t alloc = 0;
+	for (uint64_t steps = 0; n < 0xFFFFFFFA; steps++) {
+		if (steps > c->nsect || n >= c->nfat || cfb_table_add(c, n, t, len, &alloc) < 0)
+			return -1;
+		n = c->fat[n];
+	}
+	return 0;
+}
+
+/* Starts reading the stream at sector start, size bytes long. */
+static void
+cfb_stream(struct cfb *c, uint32_t start, uint64_t size, int in_mini)
+{
+	c->in_mini = in_mini;
+	c->sect = start;
+	c->left = size;
+	c->steps = 0;
+	c->pos = c->len = 0;
+}
+
+/* Reads n bytes of the stream into dst (NULL: skip them); -1 at its end. */
+static int
+cfb_read(struct cfb *c, unsigned char *dst, size_t n)
+{
+	while (n) {
+		if (c->pos == c->len) {
+			size_t unit = c->in_mini ? 64 : c->ss;
+			if (c->left == 0 || c->sect >= 0xFFFFFFFA ||
+			    ++c->steps > c->nsect * 64 + 64)
+				return -1;
+			if (c->in_mini) {
+				if ((uint64_t)c->sect * 64 + 64 > c->mini_len ||
+				    c->sect >= c->nmfat)
+					return -1;
+				memcpy(c->buf, c->mini + (size_t)c->sect * 64, 64);
+				c->sect = c->mfat[c->sect];
+			} else {
+				if (c->sect >= c->nfat || cfb_sector(c, c->sect, c->buf) < 0)
+					return -1;
+				c->sect = c->fat[c->sect];
 			}
+			c->len = c->left < unit ? (size_t)c->left : unit;
+			c->left -= c->len;
+			c->pos = 0;
+		}
+		size_t k = c->len - c->pos < n ? c->len - c->pos : n;
+		if (dst) {
+			memcpy(dst, c->buf + c->pos, k);
+			dst += k;
+		}
+		c->pos += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* Is entry e (128 bytes) called name, as FreeXL compares it? */
+static int
+entry_is(const unsigned char *e, const char *name)
+{
+	size_t l = strlen(name);
+	unsigned nl = le16x(e + 64);
+	if (nl < 2 * (l + 1))
+		return 0;
+	for (size_t i = 0; i <= l; i++)
+		if (e[2 * i] != (unsigned char)(i < l ? name[i] : 0) || e[2 * i + 1])
+			return 0;
+	return 1;
+}
+
+/* FreeXL's test of a format string: letters counted anywhere, quotes or not. */
+static int
+freexl_date_kind(const unsigned char *s, size_t n, int wide)
+{
+	int y = 0, m = 0, d = 0, h = 0;
+	for (size_t i = 0; i < n; i += wide ? 2 : 1) {
+		if (wide && s[i + 1])
+			continue;
+		switch (s[i] | 0x20) {
+		case 'y':
+			y = 1;
+			break;
+		case 'm':
+			m = 1;
+			break;
+		case 'd':
+			d = 1;
+			break;
+		case 'h':
+			h = 1;
+			break;
+		default:
+			break;
 		}
 	}
-	fclose(f);
-	return ok;
+	/* 1: a date or date-time, whose day FreeXL counts one by one; times cost nothing */
+	return (y && m && d && h) || (y && m) || (m && d);
+}
+
+/* A number as FreeXL decodes an RK value. */
+static double
+rk_value(uint32_t rk)
+{
+	double v;
+	if (rk & 2) {
+		v = (double)((int32_t)rk >> 2);
+	} else {
+		uint64_t bits = (uint64_t)(rk & 0xfffffffcu) << 32;
+		memcpy(&v, &bits, sizeof(v));
+	}
+	return rk & 1 ? v / 100 : v;
+}
+
+/* The days FreeXL's date loop would count for serial v in a date format. */
+static uint64_t
+date_steps(double v)
+{
+	if (!(v > 2958465.0)) /* up to 9999-12-31: a real date, and NaN */
+		return 0;
+	return v >= 2147483647.0 ? 2147483647u : (uint64_t)v;
+}
+
+/*
+ * Walks the workbook stream's records: adds up the cells FreeXL would
+ * allocate, and the days its date loop would count for dates past the
+ * year 9999. 0, or -1 with the reason in why.
+ */
+static int
+biff_walk(struct cfb *c, char *why, size_t whylen)
+{
+	unsigned char h[4], *rec = xmalloc(65536 + 16);
+	unsigned biff = 0, sheets = 0, dims = 0;
+	int in_sub = 0, sub_dims = 0, first = 1, st = 0;
+	uint64_t cells = 0, rows = 0, cols = 0; /* the last sheet's size, as FreeXL keeps it */
+	uint64_t steps = 0;
+	unsigned char *xf_date = xcalloc(65536, 1), fmt_date[65536 / 8] = {0};
+	size_t nxf = 0;
+
+	for (unsigned id = 14; id <= 22; id++)
+		if (id < 18 || id == 22)
+			fmt_date[id / 8] |= (unsigned char)(1u << (id % 8));
+	while (cfb_read(c, h, 4) == 0) {
+		unsigned type = le16x(h), size = le16x(h + 2);
+		memset(rec, 0, 16);
+		if (cfb_read(c, rec, size) < 0)
+			break; /* cut off: FreeXL stops there too */
+		switch (type) {
+		case 0x0809: /* BOF */
+			if (first)
+				biff = le16x(rec) == 0x0600 ? 8 : 5;
+			else
+				in_sub = 1;
+			first = 0;
+			sub_dims = 0;
+			rows = cols = 0;
+			break;
+		case 0x0085: /* BOUNDSHEET */
+			sheets++;
+			break;
+		case 0x041E: { /* FORMAT */
+			unsigned id = le16x(rec), n;
+			int kind;
+			if (biff == 8) {
+				n = le16x(rec + 2);
+				int wide = rec[4] & 1;
+				n = n * (wide ? 2u : 1u);
+				n = n < (size > 5 ? size - 5 : 0) ? n : (size > 5 ? size - 5 : 0);
+				kind = freexl_date_kind(rec + 5, n & ~(unsigned)wide, wide);
+			} else {
+				n = rec[2];
+				n = n < (size > 3 ? size - 3 : 0) ? n : (size > 3 ? size - 3 : 0);
+				kind = freexl_date_kind(rec + 3, n, 0);
+			}
+			if (kind)
+				fmt_date[id / 8] |= (unsigned char)(1u << (id % 8));
+			break;
+		}
+		case 0x00E0: /* XF */
+			if (nxf < 65536) {
+				unsigned f = le16x(rec + 2);
+				xf_date[nxf++] = (fmt_date[f / 8] >> (f % 8)) & 1;
+			}
+			break;
+		case 0x0200: { /* DIMENSION */
+			rows = biff == 8 ? le32(rec + 4) : le16x(rec + 2);
+			cols = biff == 8 ? le16x(rec + 10) : le16x(rec + 6);
+			uint64_t b = rows * cols * 16;
+			if (in_sub && ++sub_dims > 1) {
+				snprintf(why, whylen,
+				         "a crafted workbook (a sheet with two DIMENSION records), "
+				         "not read");
+				st = -1;
+				goto done;
+			}
+			dims++;
+			cells += b <= SHEET_CELLS_MAX ? b : 0; /* more: FreeXL refuses it */
+			break;
+		}
+		case 0x0203:
+		case 0x027E:
+		case 0x00FD:
+		case 0x0204:
+		case 0x0205:
+		case 0x0006:
+		case 0x0201:
+		case 0x00BD:
+		case 0x00BE:
+		case 0x00D6: { /* cells */
+			unsigned row = le16x(rec), col = le16x(rec + 2), xf = le16x(rec + 4);
+			if ((type == 0x00BD || type == 0x00BE) && size >= 6)
+				col += (size - 6) / (type == 0x00BD ? 6 : 2); /* MULRK, MULBLANK */
+			if (!sub_dims) { /* FreeXL sizes an undeclared sheet by its cells */
+				rows = row + 1u > rows ? row + 1u : rows;
+				cols = col + 1u > cols ? col + 1u : cols;
+			}
+			if (type == 0x0203 && size >= 14 && xf_date[xf]) {
+				double v;
+				memcpy(&v, rec + 6, sizeof(v));
+				steps += date_steps(v);
+			} else if (type == 0x027E && size >= 10 && xf_date[xf])
+				steps += date_steps(rk_value(le32(rec + 6)));
+			else if (type == 0x00BD)
+				for (unsigned off = 4; off + 6 < size; off += 6)
+					if (xf_date[le16x(rec + off)])
+						steps += date_steps(rk_value(le32(rec + off + 2)));
+			break;
+		}
+		default:
+			break;
+		}
+		if (cells > CELLS_MAX || steps > DATE_STEPS_MAX)
+			break;
+	}
+	if (sheets > dims) {
+		/* for each sheet without DIMENSION FreeXL allocates, again, the cells of
+		 * the last sheet it read (leaking the ones before) */
+		uint64_t b = (rows + 1) * (cols + 1) * 16;
+		cells += (uint64_t)(sheets - dims) * (b <= SHEET_CELLS_MAX ? b : 0);
+	}
+	if (cells > CELLS_MAX) {
+		snprintf(why, whylen,
+		         "its sheets claim more than %llu MiB of cells, which FreeXL would hold at "
+		         "once; not read",
+		         (unsigned long long)(CELLS_MAX >> 20));
+		st = -1;
+	} else if (steps > DATE_STEPS_MAX) {
+		snprintf(why, whylen,
+		         "a crafted workbook (dates past the year 9999, which FreeXL would count "
+		         "out day by day for minutes), not read");
+		st = -1;
+	}
+done:
+	free(rec);
+	free(xf_date);
+	return st;
+}
+
+/* 0 when FreeXL may be given the file; -1 with the reason in why. */
+static int
+precheck(const char *path, char *why, size_t whylen)
+{
+	struct cfb c;
+	unsigned char h[512], dir[4096];
+	int st = 0;
+
+	memset(&c, 0, sizeof(c));
+	if (!(c.f = fopen(path, "rb")))
+		return 0; /* FreeXL says why */
+	if (fread(h, 1, sizeof(h), c.f) != sizeof(h) || fseeko(c.f, 0, SEEK_END) != 0)
+		goto done;
+	c.ss = le16x(h + 30) == 12 ? 4096 : 512; /* as FreeXL reads it */
+	c.size = (uint64_t)ftello(c.f);
+	c.nsect = c.size / c.ss;
+	c.nsect = c.nsect ? c.nsect - 1 : 0;
+
+	/* the first directory sector, FreeXL's view of it */
+	uint32_t root = 0xFFFFFFFE, wb = 0xFFFFFFFE;
+	int found = 0;
+	uint64_t root_len = 0, wb_len = 0;
+	if (cfb_sector(&c, le32(h + 48), dir) < 0)
+		goto done;
+	for (size_t i = 0; i < c.ss / 128; i++) {
+		const unsigned char *e = dir + 128 * i;
+		if (le16x(e + 64) > 64) {
+			snprintf(why, whylen,
+			         "a corrupted compound file (a directory entry name longer than 64 "
+			         "bytes), not read");
+			st = -1;
+			goto done;
+		}
+		if (entry_is(e, "Root Entry")) {
+			root = le32(e + 116);
+			root_len = le32(e + 120);
+		}
+		if ((entry_is(e, "Workbook") || entry_is(e, "Book")) &&
+		    le32(e + 116) != 0xFFFFFFFF) {
+			wb = le32(e + 116);
+			wb_len = le32(e + 120);
+			found = 1;
+			break; /* FreeXL stops at the workbook (one starting at 0xFFFFFFFF is none
+			          to it) */
+		}
+	}
+	if (!found)
+		goto done; /* no workbook: FreeXL says so */
+
+	/* the allocation table: its sectors from the header, then the DIFAT chain */
+	size_t fat_alloc = 0;
+	uint32_t ndifat = le32(h + 72), difat = le32(h + 68);
+	for (size_t i = 0; i < 109; i++) /* all 109, the unused ones skipped, as FreeXL */
+		if (le32(h + 76 + 4 * i) != 0xFFFFFFFF &&
+		    cfb_table_add(&c, le32(h + 76 + 4 * i), &c.fat, &c.nfat, &fat_alloc) < 0)
+			goto done;
+	for (uint64_t k = 0; k < ndifat && difat < 0xFFFFFFFA; k++) { /* the DIFAT sectors */
+		unsigned char s[4096];
+		if (k > c.nsect || cfb_sector(&c, difat, s) < 0)
+			goto done;
+		for (size_t i = 0; i + 1 < c.ss / 4; i++)
+			if (le32(s + 4 * i) != 0xFFFFFFFF &&
+			    cfb_table_add(&c, le32(s + 4 * i), &c.fat, &c.nfat, &fat_alloc) < 0)
+				goto done;
+		difat = le32(s + c.ss - 4);
+	}
+
+	uint32_t cutoff = le32(h + 56);
+	if (wb_len < cutoff) {
+		/* a small workbook lives in the mini stream */
+		if (wb_len > 65536 || root_len > (64u << 20) ||
+		    cfb_chain_table(&c, le32(h + 60), &c.mfat, &c.nmfat) < 0)
+			goto done;
+		c.mini = xmalloc(root_len ? (size_t)root_len : 1);
+		cfb_stream(&c, root, root_len, 0);
+		if (cfb_read(&c, c.mini, (size_t)root_len) < 0)
+			goto done;
+		c.mini_len = (size_t)root_len;
+		cfb_stream(&c, wb, wb_len, 1);
+	} else
+		cfb_stream(&c, wb, wb_len, 0);
+	st = biff_walk(&c, why, whylen);
+done:
+	fclose(c.f);
+	free(c.fat);
+	free(c.mfat);
+	free(c.mini);
+	return st;
 }
 
 static int
@@ -227,11 +622,8 @@ xls_open(struct reader *r)
 		return reader_fail(r, 0, 0, "%s", err);
 	if (!x->temp && !strcmp(x->path, "-"))
 		snprintf(x->path, sizeof(x->path), "/dev/stdin"); /* a regular file as stdin */
-	if (ole2_names_ok(x->path) < 0)
-		return reader_fail(
-		    r, 0, 0,
-		    "a corrupted compound file (a directory entry name longer than 64 "
-		    "bytes), not read");
+	if (precheck(x->path, err, sizeof(err)) < 0)
+		return reader_fail(r, 0, 0, "%s", err);
 	rc = freexl_open(x->path, &x->h);
 	if (rc != FREEXL_OK) {
 		if (x->h)
@@ -347,10 +739,15 @@ sheet_start(struct reader *r, struct xls *x)
 	unsigned int rows = 0;
 	unsigned short cols = 0;
 
-	x->name = NULL;
-	if (freexl_get_worksheet_name(x->h, (unsigned short)x->cur, &x->name) != FREEXL_OK ||
-	    !x->name)
-		x->name = "";
+	const char *nm = NULL;
+	size_t at;
+	if (freexl_get_worksheet_name(x->h, (unsigned short)x->cur, &nm) != FREEXL_OK || !nm ||
+	    !*nm || strlen(nm) > 4096 || reader_check_value(nm, strlen(nm), &at)) {
+		/* no name, or none that can be a table's: its place instead */
+		snprintf(x->name_buf, sizeof(x->name_buf), "sheet%u", x->cur + 1);
+		nm = x->name_buf;
+	}
+	x->name = nm;
 	if (!sheet_wanted(r, x->name))
 		return 0;
 	if (freexl_select_active_worksheet(x->h, (unsigned short)x->cur) != FREEXL_OK ||

@@ -733,6 +733,11 @@ on_wb_start(void *ctx, const XML_Char *el, const XML_Char **atts)
 	}
 	if (x->nsheets >= x->sheets_alloc)
 		x->sheets = xgrow(x->sheets, &x->sheets_alloc, x->nsheets + 1, sizeof(*x->sheets));
+	char place[32];
+	if (!*name) { /* no name: its place instead */
+		snprintf(place, sizeof(place), "sheet%zu", x->nsheets + 1);
+		name = place;
+	}
 	x->sheets[x->nsheets++] = (struct sheet){xstrdup(name), xstrdup(rid), NULL, R_OTHER};
 }
 
@@ -1356,7 +1361,7 @@ sheet_step(struct reader *r, struct xlsx *x, struct record *rec)
 	}
 	if (s == XML_STATUS_SUSPENDED) {
 		x->suspended = 1;
-		return deliver(r, x, rec);
+		return x->pending == P_NONE ? MORE : deliver(r, x, rec);
 	}
 	if (s == XML_STATUS_ERROR) {
 		enum XML_Error code = XML_GetErrorCode(x->p);

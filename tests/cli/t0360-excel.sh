@@ -207,6 +207,55 @@ is "$(grep "^dumptrace: '" err)" "dumptrace: 'x.doc': a Word document (.doc), no
 dumptrace: 'enc.xlsx': an encrypted (password-protected) Office file; save it without a password first
 dumptrace: 'x.ole': an OLE2 document that is not an Excel workbook, not a dump" "... each named: .doc, encrypted Office, other OLE2"
 
+# crafted .xls files that FreeXL 1.0.6 would mishandle: refused before it sees them
+cat >minixls.py <<'EOF'
+import struct, sys
+def rec(t, body): return struct.pack('<HH', t, len(body)) + body
+# a workbook stream small enough for the mini stream, one sheet: its DIMENSION
+# twice (dims), or ten cells in a date style holding 2e9 (dates)
+dims = sys.argv[2] == 'dims'
+biff = rec(0x0809, struct.pack('<HHHHII', 0x0600, 5, 0, 0, 0, 0))
+biff += rec(0x00E0, struct.pack('<HH', 0, 14) + bytes(16))
+biff += rec(0x0085, struct.pack('<IBBBB', 61, 0, 0, 1, 0) + b's') + rec(0x000A, b'')
+biff += rec(0x0809, struct.pack('<HHHHII', 0x0600, 0x10, 0, 0, 0, 0))
+biff += rec(0x0200, struct.pack('<IIHHH', 0, 60000 if dims else 10, 0, 250 if dims else 1, 0)) * (2 if dims else 1)
+biff += b''.join(rec(0x0203, struct.pack('<HHHd', r, 0, 0, 1.5 if dims else 2e9)) for r in range(1 if dims else 10))
+biff += rec(0x000A, b'')
+n = (len(biff) + 63) // 64
+hdr = bytearray(512)
+hdr[0:8] = bytes.fromhex('D0CF11E0A1B11AE1')
+struct.pack_into('<HHHHH', hdr, 24, 0x3E, 3, 0xFFFE, 9, 6)
+struct.pack_into('<III', hdr, 44, 1, 1, 0)
+struct.pack_into('<IIIII', hdr, 56, 4096, 2, 1, 0xFFFFFFFE, 0)
+for i in range(109):
+    struct.pack_into('<I', hdr, 76 + 4 * i, 0 if i == 0 else 0xFFFFFFFF)
+fat = bytearray(b'\xff' * 512)
+struct.pack_into('<IIII', fat, 0, 0xFFFFFFFD, 0xFFFFFFFE, 0xFFFFFFFE, 0xFFFFFFFE)
+mfat = bytearray(b'\xff' * 512)
+for i in range(n):
+    struct.pack_into('<I', mfat, 4 * i, i + 1 if i + 1 < n else 0xFFFFFFFE)
+d = bytearray(512)
+for i, (nm, t, start, size) in enumerate([('Root Entry', 5, 3, 512), ('Workbook', 2, 0, len(biff))]):
+    e = nm.encode('utf-16-le') + b'\0\0'
+    d[128 * i:128 * i + len(e)] = e
+    struct.pack_into('<HBB', d, 128 * i + 64, len(e), t, 1)
+    struct.pack_into('<III', d, 128 * i + 68, 0xFFFFFFFF, 0xFFFFFFFF, 1 if i == 0 else 0xFFFFFFFF)
+    struct.pack_into('<II', d, 128 * i + 116, start, size)
+mini = bytearray(512)
+mini[:len(biff)] = biff
+open(sys.argv[1], 'wb').write(bytes(hdr + fat + d + mfat + mini))
+EOF
+"$PY" minixls.py dims.xls dims && "$PY" minixls.py dates.xls dates
+dt cat -q --output-format jsonl dims.xls >out 2>err
+grep -q "'dims.xls': a crafted workbook (a sheet with two DIMENSION records), not read" err
+ok $? "an .xls declaring a sheet's size twice (FreeXL would leak 240 MB each time): refused"
+dt cat -q --output-format jsonl dates.xls >out 2>err
+grep -q "'dates.xls': a crafted workbook (dates past the year 9999, which FreeXL would count out day by day for minutes), not read" err
+ok $? "an .xls of dates in the year 5 million (FreeXL counts days one by one): refused"
+dt cat -q --output-format jsonl "$TOP_SRCDIR/tests/fuzz/corpus/xls/crash-dirname-overread.xls" >out 2>err
+grep -q "a corrupted compound file (a directory entry name longer than 64 bytes), not read" err
+ok $? "an .xls whose directory entry claims a 15 KB name (FreeXL would read past its buffer): refused"
+
 # --- a zip bomb inside an xlsx: 2 GiB of zeros in one sheet ----------------------
 cat >bomb.py <<'EOF'
 import zipfile
