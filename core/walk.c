@@ -140,6 +140,8 @@ walk_stream(const struct walk_opts *o, struct source *src, const struct walk_cb 
 			 si.name, si.bad_sequences, si.encoding, si.first_bad);
 		t->bad_sequences += si.bad_sequences;
 	}
+	if (r.no_records && !failed && r.parsed == 0 && r.rejected == 0)
+		walk_say(o, "'%s': %s; no records in it, skipped", si.name, r.no_records);
 	/* a binary reader given a plain file's path (source_spool) decodes no byte */
 	if (si.bytes_out == 0 && !failed && r.parsed == 0 && r.rejected == 0) {
 		walk_say(o, "'%s': empty input, nothing to read", si.name);

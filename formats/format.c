@@ -69,8 +69,14 @@ format_is_binary(const char *name)
 const struct format *
 format_identify(const char *raw, size_t len, int eof)
 {
+	return format_identify_min(raw, len, eof, 1);
+}
+
+const struct format *
+format_identify_min(const char *raw, size_t len, int eof, int min)
+{
 	const struct format *best = NULL;
-	int score = 0;
+	int score = min - 1;
 
 	for (size_t i = 0; formats[i]; i++) {
 		if (!formats[i]->identify)

@@ -75,6 +75,9 @@ int format_is_binary(const char *name);
  */
 const struct format *format_identify(const char *raw, size_t len, int eof);
 
+/* The same, claimed with at least min of identify()'s score (0 to 100). */
+const struct format *format_identify_min(const char *raw, size_t len, int eof, int min);
+
 /*
  * What raw[0..len) is when it is a known kind of file that holds no dump
  * this tool reads ("a PDF document", "a PNG image", "an ELF executable",
@@ -108,6 +111,11 @@ struct reader {
 	unsigned nfirst;
 	int failed;
 	int empty; /* failed because it holds no record at all (no rest was lost) */
+	/*
+	 * Set by a reader that reads no record from an input that is no
+	 * failure (mongodump's collection metadata): what the input is.
+	 */
+	const char *no_records;
 };
 
 /*

@@ -235,6 +235,7 @@ struct jsonr {
 
 	/* the shapes (see the top of the file) */
 	enum shape shape;
+	int mongo_meta;      /* mongodump collection metadata: no record */
 	int tables;          /* tables or search: top-level objects hold tables */
 	int track;           /* any shape but records: vs is kept */
 	struct vshape vs;    /* the record in progress */
@@ -1934,6 +1935,30 @@ step(struct reader *r, struct jsonr *c)
 
 /* --- the reader --- */
 
+/*
+ * A mongodump directory holds coll.metadata.json beside coll.bson: one
+ * object of the collection's indexes and options, no document of it.
+ * Known by its name and its members, it is passed over, not read as a
+ * record.
+ */
+static int
+mongodump_metadata(struct reader *r, const char *buf, size_t len, int eof, const struct stats *s)
+{
+	struct source_info si;
+	static const char suffix[] = ".metadata.json";
+	const size_t sl = sizeof(suffix) - 1;
+
+	source_info(r->src, &si);
+	if (!si.name || strlen(si.name) < sl || strcmp(si.name + strlen(si.name) - sl, suffix))
+		return 0;
+	if (!eof || s->records != 1 || len == 0 || buf[0] != '{')
+		return 0;
+	/* its keys, as mongodump writes them: "indexes" and one of the others */
+	return memmem(buf, len, "\"indexes\"", 9) &&
+	       (memmem(buf, len, "\"options\"", 9) || memmem(buf, len, "\"collectionName\"", 16) ||
+		memmem(buf, len, "\"uuid\"", 6));
+}
+
 static int
 json_open(struct reader *r)
 {
@@ -1977,6 +2002,11 @@ json_open(struct reader *r)
 		c->shape = S_HITS;
 	c->tables = c->shape == S_TABLES || c->shape == S_SEARCH;
 	c->track = c->shape != S_RECORDS;
+	if (mongodump_metadata(r, buf + i, len - i, eof, &s)) {
+		r->no_records = "mongodump collection metadata (its indexes and options)";
+		c->mongo_meta = 1;
+		c->done = 1;
+	}
 	if (c->tables)
 		c->layout = L_CONCAT; /* one object may be one long line */
 
@@ -2102,7 +2132,7 @@ json_describe(struct reader *r, describe_fn fn, void *ctx)
 	char n[32];
 
 	fn(ctx, "layout", c->tables ? "object" : names[c->layout]);
-	fn(ctx, "shape", shapes[c->shape]);
+	fn(ctx, "shape", c->mongo_meta ? "mongodump-metadata" : shapes[c->shape]);
 	snprintf(n, sizeof(n), "%u", c->s_depth);
 	fn(ctx, "nesting", n);
 	snprintf(n, sizeof(n), "%llu", (unsigned long long)c->s_records);

@@ -19,12 +19,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "core/status.h"
 #include "core/xalloc.h"
@@ -34,7 +36,7 @@
 
 #define SAMPLE_SIZE (64u << 10)	  /* bytes looked at to guess the charset */
 #define MAGIC_SIZE 512		  /* bytes looked at to spot an archive */
-#define MAX_DEPTH 4		  /* archives inside archives */
+#define MAX_DEPTH 6		  /* archives and compressed layers inside each other */
 #define RATIO_FLOOR (64ull << 20) /* ratio cap applies past this output */
 
 enum rs_kind { RS_FD, RS_ENTRY, RS_MEM };
@@ -59,6 +61,7 @@ struct level {
 	struct rawstream *under; /* what this archive reads from */
 	char *name;		 /* display name of the archive itself */
 	char *cbuf;		 /* libarchive client buffer */
+	char compression[64];	 /* that of the stream it was opened over */
 	uint64_t out_total;	 /* bytes decompressed from it so far */
 	int failures;		 /* consecutive header failures */
 };
@@ -148,7 +151,67 @@ magic_is_archive(const unsigned char *p, size_t n)
 	if (kind == 2 && (format_identify((const char *)p, n, 0) ||
 	                  format_not_a_dump((const char *)p, n)))
 		return 0;
+	/*
+	 * A BSON document 0x..8b1f bytes long starts as gzip does; one whole
+	 * and valid in the sample is a document, not a gzip header.
+	 */
+	if (kind == 1 && format_identify_min((const char *)p, n, 0, 50))
+		return 0;
 	return kind;
+}
+
+/*
+ * A tar header without the ustar magic (V7 and old GNU tar): its checksum
+ * field, octal, is the sum of the header's bytes with that field counted
+ * as spaces. Random text passes this by chance about never.
+ */
+static int
+looks_like_v7_tar(const unsigned char *p, size_t n)
+{
+	unsigned long want = 0, sum = 0;
+	size_t i = 148;
+
+	if (n < 512 || p[0] == 0)
+		return 0;
+	while (i < 156 && p[i] == ' ')
+		i++;
+	if (i == 156 || p[i] < '0' || p[i] > '7')
+		return 0;
+	for (; i < 156 && p[i] >= '0' && p[i] <= '7'; i++)
+		want = want * 8 + (unsigned long)(p[i] - '0');
+	for (; i < 156; i++)
+		if (p[i] != ' ' && p[i] != '\0')
+			return 0;
+	for (i = 0; i < 512; i++)
+		sum += (i >= 148 && i < 156) ? ' ' : p[i];
+	/* the name and the mode are text: a NUL-padded name, octal digits */
+	return sum == want && p[100] >= ' ';
+}
+
+/*
+ * Does the gzip stream starting at p inflate as far as the sample goes?
+ * Its three magic bytes also start a BSON document of 0x..088b1f bytes;
+ * zlib tells a real header and deflate data from one in a few bytes.
+ */
+static int
+gzip_inflates(const unsigned char *p, size_t n)
+{
+	unsigned char out[4096];
+	z_stream z;
+	int r;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return 1; /* cannot tell: let libarchive try */
+	z.next_in = (unsigned char *)p;
+	z.avail_in = (uInt)n;
+	do {
+		z.next_out = out;
+		z.avail_out = sizeof(out);
+		r = inflate(&z, Z_NO_FLUSH);
+	} while (r == Z_OK && z.avail_in > 0);
+	inflateEnd(&z);
+	return r != Z_DATA_ERROR && r != Z_STREAM_ERROR && r != Z_NEED_DICT;
 }
 
 static int
@@ -158,7 +221,12 @@ magic_kind(const unsigned char *p, size_t n)
 		size_t off, len;
 		const char *m;
 	} magics[] = {
-		{ 0, 2, "\x1f\x8b" },			/* gzip */
+		/*
+		 * gzip with deflate and no reserved flag; bzip2 with its block
+		 * size digit and the magic of a first block or of the end: the
+		 * bare two or three bytes also start BSON documents and text.
+		 */
+		{ 0, 3, "\x1f\x8b\x08" },		/* gzip */
 		{ 0, 3, "BZh" },			/* bzip2 */
 		{ 0, 6, "\xfd" "7zXZ\0" },		/* xz */
 		{ 0, 4, "\x28\xb5\x2f\xfd" },		/* zstd */
@@ -173,11 +241,21 @@ magic_kind(const unsigned char *p, size_t n)
 		{ 0, 6, "070701" },
 		{ 0, 6, "070702" },
 	};
-	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
-		if (n >= magics[i].off + magics[i].len &&
-		    !memcmp(p + magics[i].off, magics[i].m, magics[i].len))
-			return i < 5 ? 1 : 2;
-	return 0;
+	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++) {
+		if (n < magics[i].off + magics[i].len ||
+		    memcmp(p + magics[i].off, magics[i].m, magics[i].len))
+			continue;
+		if (i == 0 && (n < 4 || (p[3] & 0xe0) || !gzip_inflates(p, n)))
+			continue;
+		if (i == 1 && (n < 10 || p[3] < '1' || p[3] > '9' ||
+			       (memcmp(p + 4, "\x31\x41\x59\x26\x53\x59", 6) &&
+				memcmp(p + 4, "\x17\x72\x45\x38\x50\x90", 6))))
+			continue;
+		return i < 5 ? 1 : 2;
+	}
+	if (n >= 2 && ((p[0] == 0xc7 && p[1] == 0x71) || (p[0] == 0x71 && p[1] == 0xc7)))
+		return 2; /* binary cpio */
+	return looks_like_v7_tar(p, n) ? 2 : 0;
 }
 
 /*
@@ -208,9 +286,20 @@ raw_read(struct input *in, struct rawstream *rs, char *dst, size_t n, char *err,
 		rs->mem += r;
 		rs->mem_left -= (size_t)r;
 	} else if (rs->kind == RS_FD) {
+		volatile sig_atomic_t *stop = in->o.stop;
+		if (!in->seekable && stop) {
+			/*
+			 * A pipe or a terminal may stay silent: wait in short
+			 * polls, so that a signal that came just before the
+			 * read (no EINTR then) still stops it.
+			 */
+			struct pollfd pf = { .fd = rs->fd, .events = POLLIN };
+			while (!*stop && poll(&pf, 1, 200) == 0)
+				;
+		}
 		do
-			r = read(rs->fd, dst, n);
-		while (r < 0 && errno == EINTR && !(in->o.stop && *in->o.stop));
+			r = stop && *stop ? (errno = EINTR, -1) : read(rs->fd, dst, n);
+		while (r < 0 && errno == EINTR && !(stop && *stop));
 		if (r < 0 && errno == EINTR) {
 			seterr(err, errlen, "reading '%s' interrupted", name);
 			return -1;
@@ -349,7 +438,7 @@ level_free(struct level *l)
  */
 static int
 level_push(struct input *in, struct rawstream *rs, const char *name, int kind, int seekable,
-	   char *err, size_t errlen)
+	   const char *compression, char *err, size_t errlen)
 {
 	struct level *l;
 
@@ -366,21 +455,24 @@ level_push(struct input *in, struct rawstream *rs, const char *name, int kind, i
 	l->a = archive_read_new();
 	archive_read_support_filter_all(l->a);
 	/*
-	 * Not format_all: mtree and others bid on plain text. Inside a
-	 * compressed stream only tar and cpio make sense; leaving zip, 7z and
-	 * rar out there also spares their bidders' search for self-extractor
-	 * signatures, which reads 128 KiB ahead before the first record.
+	 * Not format_all: mtree and others bid on plain text. A compressed
+	 * stream is opened raw and what it holds is looked at again, as a
+	 * file would be: a .tar.gz becomes a tar over a gzip stream, and a
+	 * gzipped pg_dump -Ft archive stays whole for its reader instead of
+	 * being unpacked member by member.
 	 */
-	archive_read_support_format_tar(l->a);
-	archive_read_support_format_gnutar(l->a);
-	archive_read_support_format_cpio(l->a);
 	if (kind == 2) {
+		archive_read_support_format_tar(l->a);
+		archive_read_support_format_gnutar(l->a);
+		archive_read_support_format_cpio(l->a);
 		archive_read_support_format_zip(l->a);
 		archive_read_support_format_7zip(l->a);
 		archive_read_support_format_rar(l->a);
 		archive_read_support_format_rar5(l->a);
 	} else
 		archive_read_support_format_raw(l->a);
+	if (compression)
+		snprintf(l->compression, sizeof(l->compression), "%s", compression);
 	if (in->o.password)
 		archive_read_add_passphrase(l->a, in->o.password);
 	archive_read_set_callback_data(l->a, l);
@@ -455,7 +547,7 @@ input_open(const char *path, const struct source_opts *o, char *err, size_t errl
 		in->top.prefix_len = 0;
 		int kind = magic_is_archive((unsigned char *)in->top.prefix, (size_t)r);
 		if (kind) {
-			if (level_push(in, &in->top, path, kind, 1, err, errlen) < 0)
+			if (level_push(in, &in->top, path, kind, 1, NULL, err, errlen) < 0)
 				goto fail;
 		} else
 			in->plain_pending = 1;
@@ -464,7 +556,7 @@ input_open(const char *path, const struct source_opts *o, char *err, size_t errl
 			goto fail;
 		int kind = magic_is_archive((unsigned char *)in->top.prefix, in->top.prefix_len);
 		if (kind) {
-			if (level_push(in, &in->top, path, kind, 0, err, errlen) < 0)
+			if (level_push(in, &in->top, path, kind, 0, NULL, err, errlen) < 0)
 				goto fail;
 		} else
 			in->plain_pending = 1;
@@ -497,7 +589,7 @@ input_open_mem(const char *name, const void *data, size_t len, const struct sour
 	}
 	int kind = magic_is_archive((unsigned char *)in->top.prefix, in->top.prefix_len);
 	if (kind) {
-		if (level_push(in, &in->top, name, kind, 0, err, errlen) < 0) {
+		if (level_push(in, &in->top, name, kind, 0, NULL, err, errlen) < 0) {
 			input_close(in);
 			return NULL;
 		}
@@ -611,10 +703,13 @@ input_next(struct input *in, struct source **src, char *err, size_t errlen)
 		if (!member)
 			member = "?";
 		filter_names(l->a, compression, sizeof(compression));
+		if (!compression[0])
+			snprintf(compression, sizeof(compression), "%s", l->compression);
 		if (container)
 			snprintf(name, sizeof(name), "%s:%s", l->name, member);
 		else
 			snprintf(name, sizeof(name), "%s", l->name); /* a compressed stream */
+		int raw_stream = !container;
 		if (!container)
 			container = in->depth > 1 ? "member" : in->seekable ? "file" : "stdin";
 
@@ -627,7 +722,9 @@ input_next(struct input *in, struct source **src, char *err, size_t errlen)
 			return DT_FAILED;
 		int kind = magic_is_archive((unsigned char *)rs->prefix, rs->prefix_len);
 		if (kind) {
-			if (level_push(in, rs, name, kind, 0, err, errlen) < 0)
+			/* a tar in a gzip stream is a .tar.gz: the compression carries over */
+			if (level_push(in, rs, name, kind, 0, raw_stream ? compression : NULL, err,
+				       errlen) < 0)
 				return DT_FAILED;
 			continue;
 		}
@@ -817,9 +914,23 @@ source_spool(struct source *s, uint64_t max, char *path, size_t pathlen, int *te
 	     size_t errlen)
 {
 	*temp = 0;
-	if (source_plain_fd(s) >= 0 && s->cs.iconv == NULL && !s->in->o.chunk) {
-		seterr(path, pathlen, "%s", s->in->path);
-		return 0;
+	/*
+	 * The file itself, opened anew by its name whatever was read of it;
+	 * standard input redirected from a file by the name Linux gives its
+	 * descriptor (the stream starts at 0, as input_open() peeked it).
+	 */
+	int pfd = s->rs->kind == RS_FD && s->in->seekable && s->cd == (iconv_t)-1 &&
+			  !s->cs.bom_len && !s->cs.iconv && !s->in->o.chunk
+		      ? s->rs->fd
+		      : -1;
+	if (pfd >= 0) {
+		if (pfd != 0 || strcmp(s->in->path, "-")) {
+			seterr(path, pathlen, "%s", s->in->path);
+			return 0;
+		}
+		seterr(path, pathlen, "/proc/self/fd/%d", pfd);
+		if (access(path, R_OK) == 0)
+			return 0;
 	}
 	const char *dir = getenv("TMPDIR");
 	seterr(path, pathlen, "%s/dumptrace-spool.XXXXXX", dir && *dir ? dir : "/tmp");

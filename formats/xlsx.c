@@ -64,7 +64,12 @@
 #define PART_MAX (64ull << 30)    /* decompressed bytes of one part */
 #define RATIO_FLOOR (64ull << 20) /* the ratio cap applies past this */
 #define MAX_RATIO 500             /* decompressed : compressed */
-#define SST_MIN (64u << 20)       /* the shared strings may always take this */
+/*
+ * The shared strings may always take this: a workbook of a million rows of
+ * unique e-mails, names and phones holds some 300 MB of them. A bomb can
+ * make them no larger than this either (MAX_RATIO bounds the part).
+ */
+#define SST_MIN (1ull << 30)
 #define MAX_SHEETS 4096           /* each is a pass over the zip's directory */
 #define MAX_RELS 200000
 #define MAX_RELS_BYTES (16 << 20) /* their ids and targets */
@@ -782,8 +787,8 @@ on_sst_text(void *ctx, const XML_Char *s, int len)
 	    (x->sst.len + (size_t)len + (x->nsst + 1) * sizeof(size_t) > x->sst_cap ||
 	     dynbuf_add(&x->sst, s, (size_t)len) < 0))
 		abort_parse(x, 0,
-		            "the shared strings pass %zu bytes (16 times --max-record); "
-		            "raise --max-record to read this workbook",
+		            "the shared strings pass %zu bytes (1 GiB, or 16 times "
+		            "--max-record when that is more); raise --max-record to read this workbook",
 		            x->sst_cap);
 }
 
@@ -804,8 +809,8 @@ on_sst_end(void *ctx, const XML_Char *el)
 	x->sst.len = x->si_start + n;
 	if ((x->nsst + 2) * sizeof(size_t) + x->sst.len > x->sst_cap) {
 		abort_parse(x, 0,
-		            "the shared strings pass %zu bytes (16 times --max-record); "
-		            "raise --max-record to read this workbook",
+		            "the shared strings pass %zu bytes (1 GiB, or 16 times "
+		            "--max-record when that is more); raise --max-record to read this workbook",
 		            x->sst_cap);
 		return;
 	}

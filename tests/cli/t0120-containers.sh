@@ -29,6 +29,16 @@ zip -q s.zip src.csv;             check "zip member" s.zip
 tar cf s.tar src.csv;             check "tar member" s.tar
 tar czf s.tar.gz src.csv;         check "tar.gz member" s.tar.gz
 tar cf - src.csv | zstd -q >s.tar.zst; check "tar.zst member" s.tar.zst
+tar --format=v7 -cf s-v7.tar src.csv; check "V7 tar member (no ustar magic)" s-v7.tar
+gzip -c s-v7.tar >s-v7.tar.gz;        check "V7 tar in gzip" s-v7.tar.gz
+if command -v bsdcpio >/dev/null; then
+	echo src.csv | bsdcpio -o --quiet --format bin >s.cpio; check "binary cpio member" s.cpio
+else
+	skip "bsdcpio (libarchive-tools) is not installed"
+fi
+dt sniff --json s.tar.gz s.tar.zst >tgz.json 2>/dev/null
+is "$(jq -r '[.inputs[] | .name + " " + .container + " " + .compression] | join(", ")' tgz.json)" \
+	"s.tar.gz:src.csv tar gzip, s.tar.zst:src.csv tar zstd" "a compressed tar: its member named, container tar, the compression kept"
 if command -v 7z >/dev/null; then
 	7z a -bd s.7z src.csv >/dev/null; check "7z member" s.7z
 else

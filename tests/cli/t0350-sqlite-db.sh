@@ -211,8 +211,8 @@ else
 	skip "zip is not installed"
 	skip "zip is not installed"
 fi
-jl - <app.db >stdin.jsonl
-same_file stdin.jsonl got.jsonl "standard input (spooled): the same records"
+TMPDIR="$T_TMP/nowhere" jl - <app.db >stdin.jsonl
+same_file stdin.jsonl got.jsonl "standard input redirected from the file: the same records, read in place"
 cat app.db | jl - >pipe.jsonl
 same_file pipe.jsonl got.jsonl "standard input from a pipe (spooled): the same records"
 TMPDIR="$T_TMP/nowhere" jl app.db >inplace.jsonl

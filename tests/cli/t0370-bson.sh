@@ -126,6 +126,19 @@ def archive(colls, order=None, server='7.0.2', tool='100.9.4'):
 PY_END
 mk() { python3 -c "import sys; sys.path.insert(0, '.'); from mkbson import *; $1"; }
 
+# --- a document whose length bytes start as a gzip or bzip2 header does ----
+mk "
+for name, size in (('gz', 0x8b1f), ('gz8', 0x088b1f), ('bz', 0x685a42)):
+    base = len(doc({'_id': 1, 'pad': ''}))
+    d = doc({'_id': 1, 'pad': 'x' * (size - base)})
+    assert len(d) == size
+    open(name + '.bson', 'wb').write(d + doc({'_id': 2, 'pad': 'y'}))
+"
+for f in gz gz8 bz; do
+	is "$(counts $f.bson)" "dumptrace: 2 records parsed, 0 rejected" \
+		"$f.bson: a document whose length reads 1f 8b or BZh is BSON, not compressed"
+done
+
 # --- every type ------------------------------------------------------------
 mk "
 dec15 = Dec(struct.pack('<QQ', 15, 0x303E000000000000))
@@ -309,9 +322,15 @@ for a in dump.zip dump.tar.gz; do
 done
 dt cat -q --output-format jsonl --table orders dump.zip 2>/dev/null | grep -c '"_input":"[^"]*\.bson"' >n.out
 is "$(cat n.out)" 2 "--table orders: only orders.bson of the dump directory"
-# the metadata beside it is JSON: the JSON reader takes it (not a collection's data)
-dt sniff dump.zip 2>/dev/null | grep -A3 "users.metadata.json" | grep -q "format      json"
-ok $? "a .metadata.json member is left to the JSON reader"
+# the metadata beside it holds indexes, not documents: passed over, said so, no failure
+dt sniff dump.zip 2>/dev/null | grep -A4 "users.metadata.json" | grep -q "shape=mongodump-metadata"
+ok $? "sniff: a .metadata.json member is known as mongodump's collection metadata"
+dt cat -q --output-format jsonl dump.tar.gz 2>err | grep -c '"_input":"[^"]*metadata.json"' >n.out
+is "$(cat n.out) $(grep -c 'users.metadata.json.: mongodump collection metadata (its indexes and options); no records in it, skipped' err)" \
+	"0 1" "... read as no record, and said so"
+is "$(counts dump.zip)" "dumptrace: 6 records parsed, 0 rejected" "a mongodump directory in a zip: its documents only, exit 0"
+echo '{"indexes":[1],"options":{}}' >other.json
+is "$(counts other.json)" "dumptrace: 1 records parsed, 0 rejected" "the same object under another name is a record"
 gzip -c dump/shop/users.bson >users.bson.gz
 is "$(jl users.bson.gz | head -1)" '{"_table":"users","_id":"0","email":"u0@x.kz"}' ".bson.gz (mongodump --gzip): decompressed, the table from the name"
 dt cat -q --output-format jsonl - <dump/shop/users.bson 2>/dev/null | head -1 >stdin.out

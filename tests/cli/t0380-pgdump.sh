@@ -38,6 +38,13 @@ dt sniff --json "$S/tar-none.tar" >t.json 2>/dev/null
 is "$(jq -r '.inputs[0].dialect | [.archive, .archive_version] | join(" ")' t.json)" "tar 1.14" \
 	"sniff: a tar archive (the tar is read whole, not unpacked)"
 
+gzip -c "$S/tar-none.tar" >tar-none.tar.gz
+dt cat -q --output-format jsonl tar-none.tar.gz 2>/dev/null | noinput >got.jsonl
+same_file got.jsonl want.jsonl "a gzipped -Ft archive: read whole by the pgdump reader, not unpacked"
+dt sniff --json tar-none.tar.gz >t.json 2>/dev/null
+is "$(jq -r '.inputs[0] | [.name, .compression, .dialect.archive] | join(" ")' t.json)" "tar-none.tar.gz gzip tar" \
+	"sniff: a gzipped -Ft archive is one input, its compression named"
+
 cat >want-esc.jsonl <<'EOF'
 {"_table":"esc","id":"1","name":"plain","Odd \"col\"":null}
 {"_table":"esc","id":"2","name":"tab\there","Odd \"col\"":"nl\nline"}

@@ -6,7 +6,7 @@ writes for archive versions up to 1.14.
 
   gen-pgdump.py OUT [--version 1.10..1.17] [--codec none|gzip|zstd|lz4] [--tar]
                 [--case basic|escapes|inserts|blobs|orphan|big] [--big MB]
-                [--chunk N] [--rows N]
+                [--chunk N] [--rows N] [--copy FILE]
 
 The seeds were made with:
   custom-gzip.dump  --codec gzip            custom-none.dump --codec none --version 1.12
@@ -30,6 +30,8 @@ ap.add_argument("--case", default="basic")
 ap.add_argument("--rows", type=int, default=3)
 ap.add_argument("--chunk", type=int, default=4096)
 ap.add_argument("--big", type=int, default=0, help="MB of generated rows (bench)")
+ap.add_argument("--copy", help="COPY text, a header line of tab-separated column names "
+                "first: the data of one table 'people' (bench/formats.sh)")
 a = ap.parse_args()
 
 vmaj, vmin = (int(x) for x in a.version.split("."))
@@ -58,6 +60,11 @@ def head(fmt, codec):
 
 # tables: (dumpId, name, columns, copy text)
 def tables():
+    if a.copy:
+        # bytes as latin-1 code points: written back byte for byte below
+        text = open(a.copy, "rb").read().decode("latin-1")
+        head, _, body = text.partition("\n")
+        return [(4001, "people", head.split("\t"), body + "\\.\n\n\n")]
     if a.case == "escapes":
         text = ("1\tplain\t\\N\n"
                 "2\ttab\\there\tnl\\nline\n"
