@@ -130,14 +130,15 @@ awk -F'\t' '
 			"wc MB/s", "read MB/s", "Mrows/s", "csv MB", "csv MB/s", "wc csv", "ratio", "peak MiB"
 		for (i = 1; i <= n; i++) {
 			f = order[i]; split(meta[f], m, " ")
-			rd = t[f, "reader"]; cr = t[f, "csv reader"]
+			rd = t[f, "reader"]; cr = t[f, "csv reader"]; w = t[f, "wc -l"]; wc = t[f, "wc -l csv"]
+			wmb = (w > 0) ? m[2] / 1e6 / w : 0
+			rmb = (rd > 0) ? m[2] / 1e6 / rd : 0
+			rrs = (rd > 0) ? m[4] / 1e6 / rd : 0
+			cmb = (cr > 0) ? m[3] / 1e6 / cr : 0
+			wcmb = (wc > 0) ? m[3] / 1e6 / wc : 0
+			ratio = (cr > 0) ? rd / cr : 0
 			printf "%-14s %8.0f %10d %8.0f %9.1f %9.2f %8.0f %9.1f %8.0f %7.2fx %8.1f\n", f,
-				m[2] / 1e6, m[4],
-				t[f, "wc -l"] > 0 ? m[2] / 1e6 / t[f, "wc -l"] : 0,
-				rd > 0 ? m[2] / 1e6 / rd : 0, rd > 0 ? m[4] / 1e6 / rd : 0,
-				m[3] / 1e6, cr > 0 ? m[3] / 1e6 / cr : 0,
-				t[f, "wc -l csv"] > 0 ? m[3] / 1e6 / t[f, "wc -l csv"] : 0,
-				cr > 0 ? rd / cr : 0, rss[f, "reader"] / 1024
+				m[2] / 1e6, m[4], wmb, rmb, rrs, m[3] / 1e6, cmb, wcmb, ratio, rss[f, "reader"] / 1024
 		}
 	}' "$BENCH_DIR/formats.meta" "$BENCH_DIR/results.tsv"
 rm -f "$BENCH_DIR/formats.meta"
