@@ -54,6 +54,20 @@ struct sniff {
 	int json;
 };
 
+/* The table's columns typed together (types_table); the caller frees. */
+static struct type_col *
+table_types(const struct table *tb)
+{
+	struct type_col *tc = xcalloc(tb->ncols ? tb->ncols : 1, sizeof(*tc));
+	const struct type_guess **g = xcalloc(tb->ncols ? tb->ncols : 1, sizeof(*g));
+
+	for (size_t j = 0; j < tb->ncols; j++)
+		g[j] = &tb->cols[j].guess;
+	types_table(tb->name, g, tb->ncols, tc);
+	free(g);
+	return tc;
+}
+
 static struct stream *
 new_stream(struct sniff *sn)
 {
@@ -208,9 +222,10 @@ print_text(struct sniff *sn, const struct walk_totals *t)
 			if (tb->name)
 				printf("  table       %s: %s records\n", tb->name, fmt_count(tb->records, a));
 			printf("  columns     %zu\n", tb->ncols);
+			struct type_col *tc = table_types(tb);
 			for (size_t j = 0; j < tb->ncols; j++) {
-				double rate;
-				enum dt_type ty = types_guess_result(&tb->cols[j].guess, &rate);
+				double rate = tc[j].rate;
+				enum dt_type ty = tc[j].type;
 				enum dt_type forced = (enum dt_type)walk_forced_type(
 					&sn->co->in, tb->cols[j].name, strlen(tb->cols[j].name));
 				if (forced) {
@@ -228,8 +243,14 @@ print_text(struct sniff *sn, const struct walk_totals *t)
 					printf("  forced");
 				else if (ty != DT_NONE)
 					printf(" %5.1f%%", rate * 100);
+				if (!forced && tc[j].why && tc[j].header != DT_NONE && tc[j].header != DT_TEXT &&
+				    tc[j].header != ty)
+					printf("  (header says %s: %s)", types_name(tc[j].header), tc[j].why);
+				else if (!forced && tc[j].why)
+					printf("  (%s)", tc[j].why);
 				printf("\n");
 			}
+			free(tc);
 		}
 	}
 	if (sn->n > 1)
@@ -318,9 +339,10 @@ print_json(struct sniff *sn, const struct walk_totals *t)
 			jsonw_u64(&w, tb->records);
 			jsonw_key(&w, "columns");
 			jsonw_arr_open(&w);
+			struct type_col *tc = table_types(tb);
 			for (size_t j = 0; j < tb->ncols; j++) {
-				double rate;
-				enum dt_type ty = types_guess_result(&tb->cols[j].guess, &rate);
+				double rate = tc[j].rate;
+				enum dt_type ty = tc[j].type;
 				enum dt_type forced = (enum dt_type)walk_forced_type(
 					&sn->co->in, tb->cols[j].name, strlen(tb->cols[j].name));
 				if (forced) {
@@ -336,8 +358,19 @@ print_json(struct sniff *sn, const struct walk_totals *t)
 				jsonw_dbl(&w, rate);
 				jsonw_key(&w, "forced");
 				jsonw_bool(&w, forced != 0);
+				jsonw_key(&w, "header_type");
+				if (tc[j].header != DT_NONE)
+					jsonw_str(&w, types_name(tc[j].header));
+				else
+					jsonw_null(&w);
+				jsonw_key(&w, "why");
+				if (!forced && tc[j].why)
+					jsonw_str(&w, tc[j].why);
+				else
+					jsonw_null(&w);
 				jsonw_obj_close(&w);
 			}
+			free(tc);
 			jsonw_arr_close(&w);
 			jsonw_obj_close(&w);
 		}

@@ -33,6 +33,7 @@ schema_free(struct schema *s)
 	free(s->types);
 	free(s->rate);
 	free(s->rank);
+	free(s->why);
 	free(s->table);
 	free(s->sample_seq);
 	batch_release(&s->sample);
@@ -79,11 +80,13 @@ schema_learn(struct schema *s, const struct record *rec)
 		s->types = xrealloc(s->types, a * sizeof(*s->types));
 		s->rate = xrealloc(s->rate, a * sizeof(*s->rate));
 		s->rank = xrealloc(s->rank, a * sizeof(*s->rank));
+		s->why = xrealloc(s->why, a * sizeof(*s->why));
 		s->cols_alloc = a;
 		s->names[s->ncols] = xstrndup(rec->fields[i].name, rec->fields[i].name_len);
 		s->name_len[s->ncols] = rec->fields[i].name_len;
 		s->types[s->ncols] = DT_NONE;
 		s->rate[s->ncols] = 0;
+		s->why[s->ncols] = NULL;
 		s->ncols++;
 	}
 }
@@ -137,18 +140,29 @@ schema_type(struct schemas *ss, struct schema *s)
 		}
 	}
 	unsigned per_type[DT_TYPE_COUNT] = { 0 };
+	const struct type_guess **gp = xcalloc(s->ncols ? s->ncols : 1, sizeof(*gp));
+	struct type_col *tc = xcalloc(s->ncols ? s->ncols : 1, sizeof(*tc));
+	for (size_t c = 0; c < s->ncols; c++)
+		gp[c] = &g[c];
+	types_table(s->table, gp, s->ncols, tc);
 	for (size_t c = 0; c < s->ncols; c++) {
-		s->types[c] = types_guess_result(&g[c], &s->rate[c]);
+		s->types[c] = tc[c].type;
+		s->rate[c] = tc[c].rate;
+		s->why[c] = tc[c].why;
 		enum dt_type forced =
 			ss->o.forced ? ss->o.forced(ss->o.ctx, s->names[c], s->name_len[c]) : DT_NONE;
-		if (forced != DT_NONE)
+		if (forced != DT_NONE) {
 			s->types[c] = forced;
+			s->why[c] = NULL;
+		}
 		if (s->types[c] == DT_NONE)
 			s->types[c] = DT_TEXT;
 		s->rank[c] = per_type[s->types[c]]++;
 		types_guess_release(&g[c]);
 	}
 	free(g);
+	free(gp);
+	free(tc);
 	s->typed = 1;
 	if (ss->o.typed)
 		ss->o.typed(ss->o.ctx, s);

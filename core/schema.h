@@ -33,6 +33,7 @@ struct schema {
 	enum dt_type *types;
 	double *rate;	  /* validation rate of each column's type over the sample */
 	unsigned *rank;	  /* rank of the column among those of its type */
+	const char **why; /* why a column's type is not its header's or values' own (types_table) */
 	int typed;
 	void *user; /* the caller's per-schema data */
 	/* private */

@@ -121,8 +121,8 @@ static const struct hint {
     {"имейл", H_SUB, DT_EMAIL},
     /* network */
     {"ip", H_WORD, DT_IP},
-    {"ipaddress", H_SUB, DT_IP},
-    {"ipaddr", H_SUB, DT_IP},
+    {"ipaddress", H_EXACT, DT_IP}, /* not H_SUB: "ship_address" */
+    {"ipaddr", H_EXACT, DT_IP},
     {"lastip", H_WORD, DT_IP},
     {"regip", H_WORD, DT_IP},
     {"ipv4", H_WORD, DT_IP},
@@ -261,6 +261,31 @@ static const struct hint {
     {"updated", H_SUB, DT_DATE},
     {"registered", H_SUB, DT_DATE},
     {"күні", H_SUB, DT_DATE},
+    /* names of things, not of people: titles, products, companies */
+    {"title", H_SUB, DT_TEXT},
+    {"product", H_SUB, DT_TEXT},
+    {"company", H_SUB, DT_TEXT},
+    {"organization", H_SUB, DT_TEXT},
+    {"organisation", H_SUB, DT_TEXT},
+    {"brand", H_SUB, DT_TEXT},
+    {"model", H_WORD, DT_TEXT},
+    {"category", H_SUB, DT_TEXT},
+    {"genre", H_SUB, DT_TEXT},
+    {"album", H_SUB, DT_TEXT},
+    {"track", H_SUB, DT_TEXT},
+    {"song", H_WORD, DT_TEXT},
+    {"film", H_SUB, DT_TEXT},
+    {"movie", H_SUB, DT_TEXT},
+    {"book", H_WORD, DT_TEXT},
+    {"item", H_WORD, DT_TEXT},
+    {"shipname", H_SUB, DT_TEXT},
+    {"название", H_SUB, DT_TEXT},
+    {"наименование", H_SUB, DT_TEXT},
+    {"организаци", H_SUB, DT_TEXT},
+    {"компани", H_SUB, DT_TEXT},
+    {"товар", H_SUB, DT_TEXT},
+    {"должность", H_SUB, DT_TEXT},
+    {"атауы", H_SUB, DT_TEXT},
     /* the generic name last: "company_name" is not a person */
     {"name", H_EXACT, DT_FULL_NAME},
     {"names", H_EXACT, DT_FULL_NAME},
@@ -280,15 +305,16 @@ static const struct hint {
     {"примечани", H_SUB, DT_TEXT},
 };
 
-enum dt_type
-types_header_hint(const char *name, size_t n)
+/*
+ * A header in lower case twice: its words split at anything that is not
+ * a letter or a digit (low), and joined without separators (joined).
+ */
+static void
+header_words(const char *name, size_t n, char low[256], char joined[256])
 {
-	char low[256], joined[256];
 	size_t nl = 0, nj = 0;
 	utf8proc_ssize_t k;
 
-	if (!name)
-		return DT_NONE;
 	/* lower case; words split at anything that is not a letter or digit */
 	for (size_t i = 0; i < n; i += (size_t)k) {
 		utf8proc_int32_t c;
@@ -301,7 +327,7 @@ types_header_hint(const char *name, size_t n)
 		if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
 		    (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO)) {
 			utf8proc_ssize_t el = utf8proc_encode_char(utf8proc_tolower(c), e);
-			if (nl + (size_t)el + 1 >= sizeof(low))
+			if (nl + (size_t)el + 1 >= 256)
 				break;
 			memcpy(low + nl, e, (size_t)el);
 			memcpy(joined + nj, e, (size_t)el);
@@ -315,8 +341,35 @@ types_header_hint(const char *name, size_t n)
 		nl--;
 	low[nl] = 0;
 	joined[nj] = 0;
-	if (!nj)
-		return DT_NONE;
+}
+
+/* Is word (kl bytes) one of the words of low? */
+static int
+has_word(const char *low, const char *key, size_t kl)
+{
+	for (const char *w = low; *w;) {
+		const char *e = strchr(w, ' ');
+		size_t wl = e ? (size_t)(e - w) : strlen(w);
+		if (wl == kl && !memcmp(w, key, kl))
+			return 1;
+		w += wl;
+		while (*w == ' ')
+			w++;
+	}
+	return 0;
+}
+
+/* The index in hints[] of the header's hint, or -1. */
+static int
+header_hint_index(const char *name, size_t n)
+{
+	char low[256], joined[256];
+
+	if (!name)
+		return -1;
+	header_words(name, n, low, joined);
+	if (!joined[0])
+		return -1;
 	for (size_t h = 0; h < sizeof(hints) / sizeof(hints[0]); h++) {
 		const char *key = hints[h].key;
 		size_t kl = strlen(key);
@@ -325,23 +378,66 @@ types_header_hint(const char *name, size_t n)
 			hit = 1;
 		else if (hints[h].mode == H_SUB)
 			hit = strstr(joined, key) != NULL;
-		else if (hints[h].mode == H_WORD) {
-			for (const char *w = low; *w;) {
-				const char *e = strchr(w, ' ');
-				size_t wl = e ? (size_t)(e - w) : strlen(w);
-				if (wl == kl && !memcmp(w, key, kl)) {
-					hit = 1;
-					break;
-				}
-				w += wl;
-				while (*w == ' ')
-					w++;
-			}
-		}
+		else if (hints[h].mode == H_WORD)
+			hit = has_word(low, key, kl);
 		if (hit)
-			return (enum dt_type)hints[h].type;
+			return (int)h;
 	}
-	return DT_NONE;
+	return -1;
+}
+
+enum dt_type
+types_header_hint(const char *name, size_t n)
+{
+	int h = header_hint_index(name, n);
+	return h < 0 ? DT_NONE : (enum dt_type)hints[h].type;
+}
+
+/*
+ * Headers of codes that hold digits but are neither dates nor phones nor
+ * amounts: ISBNs, stock numbers, postcodes. Looked at when no hint above
+ * matched ("iin_code" stays a national id).
+ */
+static int
+header_is_code(const char *low, const char *joined)
+{
+	static const char *const sub[] = {"isbn", "issn", "ean13", "barcode", "sku", "stock",
+	                                  "partnumber", "partno", "serialnumber", "serialno",
+	                                  "zip", "postcode", "postalcode", "postindex",
+	                                  "артикул", "индекс", "штрихкод", "code", "код"};
+	static const char *const word[] = {"ean", "upc", "gtin", "asin", "articul", "postal"};
+
+	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
+		if (strstr(joined, sub[i]))
+			return 1;
+	for (size_t i = 0; i < sizeof(word) / sizeof(word[0]); i++)
+		if (has_word(low, word[i], strlen(word[i])))
+			return 1;
+	return 0;
+}
+
+/*
+ * Headers of ids and keys: "id", "address_id", "id_client", "CustomerID",
+ * "customerId", "film_key", "fk_store", "ид". Their integers are numbers,
+ * whatever the rest of the header says.
+ */
+static int
+header_is_key(const char *raw, size_t n, const char *low)
+{
+	static const char *const word[] = {"id", "key", "fk", "pk", "rowid", "oid", "ref", "ид"};
+	const char *last = strrchr(low, ' ');
+	const char *first_end = strchr(low, ' ');
+	size_t fl = first_end ? (size_t)(first_end - low) : strlen(low);
+
+	last = last ? last + 1 : low;
+	for (size_t i = 0; i < sizeof(word) / sizeof(word[0]); i++) {
+		size_t k = strlen(word[i]);
+		if (!strcmp(last, word[i]) || (fl == k && !memcmp(low, word[i], k)))
+			return 1;
+	}
+	/* camel case: a lower-case letter, then "Id" or "ID" at the end */
+	return n >= 3 && raw[n - 2] == 'I' && (raw[n - 1] == 'd' || raw[n - 1] == 'D') &&
+	       raw[n - 3] >= 'a' && raw[n - 3] <= 'z';
 }
 
 /* ------------------------------------------------------------------ */
@@ -393,7 +489,15 @@ types_guess_init(struct type_guess *g, const char *header, size_t header_len)
 {
 	memset(g, 0, sizeof(*g));
 	pthread_once(&re_once, re_compile);
-	g->hint = types_header_hint(header, header_len);
+	int h = header_hint_index(header, header_len);
+	g->hint = h < 0 ? DT_NONE : (enum dt_type)hints[h].type;
+	g->generic_name = h >= 0 && hints[h].mode == H_EXACT && hints[h].type == DT_FULL_NAME;
+	if (header && header_len) {
+		char low[256], joined[256];
+		header_words(header, header_len, low, joined);
+		g->key_like = header_is_key(header, header_len, low);
+		g->code = h < 0 && header_is_code(low, joined);
+	}
 	g->ctx = norm_ctx_new("KZ");
 	g->md = pcre2_match_data_create(4, NULL);
 	dynbuf_init(&g->out, 1u << 20);
@@ -501,6 +605,10 @@ types_guess_add(struct type_guess *g, const char *v, size_t n)
 		g->n[TG_STRONG]++;
 	if (norm_value(g->ctx, DT_NUMBER, v, n, &g->out))
 		g->n[TG_NUMBER]++;
+	if (!other && digits <= 19)
+		g->n[TG_INTEGER]++;
+	else if (other == 1 && digits && digits <= 18 && v[0] == '-')
+		g->n[TG_INTEGER]++;
 	if (!digits && re_match(g, RE_NAME, v, n)) {
 		g->n[TG_NAME]++;
 		if (re_match(g, RE_NAME_CAP, v, n))
@@ -580,8 +688,13 @@ types_guess_result(const struct type_guess *g, double *validation_rate)
 
 	*rate = 0;
 	if (!g->nonempty)
-		return h;
+		return g->code ? DT_TEXT : h;
 #define SHARE(t) ((double)valid_as(g, (t)) / total)
+	/* an ISBN, a stock number or a postcode: a code, unless it is e-mails or links */
+	if (g->code && SHARE(DT_EMAIL) < 0.8 && SHARE(DT_URL) < 0.8) {
+		*rate = 1.0;
+		return DT_TEXT;
+	}
 	for (size_t i = 0; i < sizeof(strong) / sizeof(strong[0]); i++)
 		if ((strong[i] == DT_PASSPORT ? (double)g->n[TG_PASSPORT] / total
 		                              : SHARE(strong[i])) >= 0.8) {
@@ -646,6 +759,117 @@ types_guess_result(const struct type_guess *g, double *validation_rate)
 	*rate = SHARE(DT_TEXT);
 	return DT_TEXT;
 #undef SHARE
+}
+
+/* Does a table's name name people ("customer", "users", "сотрудники")? */
+static int
+table_of_people(const char *table)
+{
+	static const char *const sub[] = {
+	    "customer", "client",   "user",     "member",  "person",  "people",   "employee",
+	    "staff",    "actor",    "author",   "contact", "patient", "student",  "teacher",
+	    "citizen",  "subscrib", "account",  "abonent", "voter",   "passenger", "driver",
+	    "worker",   "resident", "applicant", "profile", "player",  "buyer",   "seller",
+	    "клиент",   "пользоват", "сотрудник", "абонент", "гражда", "физлиц",  "пациент",
+	    "студент",  "работник", "житель",   "избират", "пассажир", "водител", "персон",
+	    "адамдар",  "тұлға",    "азамат",
+	};
+	char low[256], joined[256];
+
+	if (!table)
+		return 0;
+	header_words(table, strlen(table), low, joined);
+	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
+		if (strstr(joined, sub[i]))
+			return 1;
+	return 0;
+}
+
+/* Types that only a person's record holds. */
+static int
+of_a_person(enum dt_type t)
+{
+	return t == DT_EMAIL || t == DT_PHONE || t == DT_NATIONAL_ID || t == DT_PASSPORT ||
+	       t == DT_BIRTH_DATE || t == DT_FIRST_NAME || t == DT_LAST_NAME || t == DT_PATRONYMIC ||
+	       t == DT_USERNAME || t == DT_PASSWORD || t == DT_PASSWORD_HASH || t == DT_CARD;
+}
+
+static int
+is_person_name(enum dt_type t)
+{
+	return t == DT_FULL_NAME || t == DT_FIRST_NAME || t == DT_LAST_NAME || t == DT_PATRONYMIC;
+}
+
+void
+types_table(const char *table, const struct type_guess *const *g, size_t n, struct type_col *out)
+{
+	for (size_t c = 0; c < n; c++) {
+		out[c].type = types_guess_result(g[c], &out[c].rate);
+		out[c].header = g[c]->hint;
+		out[c].why = NULL;
+	}
+	/* ids and keys: their integers are numbers */
+	for (size_t c = 0; c < n; c++) {
+		const struct type_guess *x = g[c];
+		if (!x->key_like || !x->nonempty || out[c].type == DT_NUMBER ||
+		    (double)x->n[TG_INTEGER] < 0.9 * (double)x->nonempty)
+			continue;
+		/* "national_id" of IINs, "phone_id" of phones: a validator bears the hint out */
+		enum dt_type h = x->hint;
+		if ((h == DT_NATIONAL_ID || h == DT_PHONE || h == DT_PASSPORT || h == DT_CARD ||
+		     h == DT_DATE || h == DT_BIRTH_DATE) &&
+		    out[c].type == h &&
+		    (out[c].rate >= 0.5 ||
+		     (h == DT_NATIONAL_ID && (double)x->n[TG_DIGITS12] >= 0.5 * (double)x->nonempty)))
+			continue;
+		out[c].type = DT_NUMBER;
+		out[c].rate = (double)x->n[TG_INTEGER] / (double)x->nonempty;
+		out[c].why = "an id or a key: its integers are numbers";
+	}
+	/* what the rest of the table says of its names */
+	int people = table_of_people(table), last = 0, first = 0;
+	for (size_t c = 0; c < n; c++) {
+		enum dt_type t = out[c].type;
+		/* a flat file's addresses are people's; a relational dump has tables of places */
+		if (of_a_person(t) || (t == DT_FULL_NAME && g[c]->hint == DT_FULL_NAME &&
+				       !g[c]->generic_name) ||
+		    (!table && (t == DT_ADDRESS || t == DT_CITY)))
+			people = 1;
+		last += t == DT_LAST_NAME;
+		first += t == DT_FIRST_NAME;
+	}
+	for (size_t c = 0; c < n; c++) {
+		const struct type_guess *x = g[c];
+		if (out[c].type != DT_FULL_NAME || !x->generic_name)
+			continue;
+		if (last) {
+			out[c].type = DT_FIRST_NAME;
+			out[c].why = "a bare name beside a surname: the first name";
+		} else if (first) {
+			out[c].type = DT_LAST_NAME;
+			out[c].why = "a bare name beside a first name: the surname";
+		}
+	}
+	for (size_t c = 0; c < n && !people && n > 1; c++) {
+		const struct type_guess *x = g[c];
+		if (!is_person_name(out[c].type) || (x->hint != DT_NONE && !x->generic_name))
+			continue;
+		out[c].type = DT_TEXT;
+		out[c].rate = (double)valid_as(x, DT_TEXT) / (double)(x->nonempty ? x->nonempty : 1);
+		out[c].why = "names of things: nothing else in the table is of a person";
+	}
+	/* a header whose type the values do not bear out: said, not hidden */
+	for (size_t c = 0; c < n; c++) {
+		enum dt_type h = g[c]->hint;
+		if (out[c].why || h == DT_NONE || !g[c]->nonempty)
+			continue;
+		if (out[c].type != h && !(h == DT_PASSWORD && out[c].type == DT_PASSWORD_HASH))
+			out[c].why = "the values are not what the header says";
+		else if (out[c].type == h && out[c].rate < 0.5 &&
+			 (h == DT_EMAIL || h == DT_PHONE || h == DT_NATIONAL_ID || h == DT_PASSPORT ||
+			  h == DT_CARD || h == DT_IP || h == DT_URL || h == DT_DATE || h == DT_BIRTH_DATE))
+			out[c].why = "typed by its header, but most of its values do not validate";
+	}
 }
 
 /* ------------------------------------------------------------------ */

@@ -97,6 +97,7 @@ enum {
 	TG_DOCNUM, /* 6-10 digits alone: a document number under a hint */
 	TG_STRONG, /* of an identifier's shape (e-mail ... passport) */
 	TG_BINARY, /* 0x and an even number of hex digits, as readers write bytes */
+	TG_INTEGER, /* digits alone, a '-' before them at most */
 	TG_COUNT
 };
 
@@ -111,6 +112,9 @@ struct norm_ctx;
  */
 struct type_guess {
 	enum dt_type hint; /* from the header */
+	int generic_name;  /* ... from a bare "name": whose, the table says */
+	int key_like;      /* the header names an id or a key ("city_id", "CustomerID") */
+	int code;          /* ... a code: ISBN, stock number, postcode */
 	uint64_t empty, nonempty;
 	uint64_t n[TG_COUNT];
 	int min_year, max_year; /* over the dates */
@@ -144,6 +148,30 @@ void types_guess_add(struct type_guess *g, const char *v, size_t n);
  */
 enum dt_type types_guess_result(const struct type_guess *g, double *validation_rate);
 void types_guess_release(struct type_guess *g);
+
+/* A column of a table typed with the others. */
+struct type_col {
+	enum dt_type type;   /* its type */
+	double rate;         /* the share of its values that validate as it */
+	enum dt_type header; /* what its header alone suggests (DT_NONE: nothing) */
+	const char *why;     /* why the type is not the header's or the values' own, or NULL */
+};
+
+/*
+ * The columns of one table (its name, or NULL) typed together: each
+ * column's own result, then what only the whole table tells (relational
+ * dumps): a header of an id or a key over integers is a number whatever
+ * else it names ("address_id", "CityID"); a bare "name" beside a surname
+ * is a first name (beside a first name, a surname); names of things are
+ * not names of people: a bare "name", or values shaped like names under
+ * no header hint, in a table with no other column of a person (e-mail,
+ * phone, ids, birth date, name parts, login, password) and a table name
+ * that names no person (customer, user, employee, actor, ...), are text.
+ * A header's hint that the values do not bear out is said in why.
+ * g[c] for c below ncols; out[] receives ncols entries.
+ */
+void types_table(const char *table, const struct type_guess *const *g, size_t ncols,
+		 struct type_col *out);
 
 enum coarse_type { CT_EMPTY = 0, CT_EMAIL, CT_PHONE, CT_DATE, CT_NUMBER, CT_TEXT, CT_COUNT };
 

@@ -639,8 +639,16 @@ xls_open(struct reader *r)
 		return reader_fail(
 		    r, 0, 0,
 		    "a password-protected Excel workbook; save it without a password first");
+	/*
+	 * FreeXL 1.0.6 opens some big workbooks (seen from about 80 MB, a
+	 * million shared strings) and then answers nothing of them: that is
+	 * a failure, not an empty workbook.
+	 */
 	if (freexl_get_info(x->h, FREEXL_BIFF_SHEET_COUNT, &x->nsheets) != FREEXL_OK)
-		x->nsheets = 0;
+		return reader_fail(r, 0, 0,
+		                   "FreeXL opened the Excel workbook but reads nothing of it (it "
+		                   "gives up on some workbooks this large); save it as .xlsx or CSV "
+		                   "and read that");
 	if (freexl_get_info(x->h, FREEXL_BIFF_DATEMODE, &x->date_mode) != FREEXL_OK)
 		x->date_mode = FREEXL_UNKNOWN;
 	if (freexl_get_info(x->h, FREEXL_BIFF_VERSION, &x->biff) != FREEXL_OK)

@@ -23,6 +23,134 @@ column(const char *h, const char *const *vs, double *rate)
 	return t;
 }
 
+/*
+ * A table typed together: table name t (may be NULL), ncols columns, each
+ * header heads[c] over 20 rows of vals[c][r % the column's count].
+ */
+#define TCOLS 6
+static void
+table(const char *t, size_t ncols, const char *const heads[TCOLS],
+      const char *const vals[TCOLS][6], struct type_col out[TCOLS])
+{
+	struct type_guess g[TCOLS];
+	const struct type_guess *gp[TCOLS];
+
+	for (size_t c = 0; c < ncols; c++) {
+		types_guess_init(&g[c], heads[c], strlen(heads[c]));
+		size_t k = 0;
+		while (k < 6 && vals[c][k])
+			k++;
+		for (size_t r = 0; r < 20; r++)
+			types_guess_add(&g[c], vals[c][r % k], strlen(vals[c][r % k]));
+		gp[c] = &g[c];
+	}
+	types_table(t, gp, ncols, out);
+	for (size_t c = 0; c < ncols; c++)
+		types_guess_release(&g[c]);
+}
+
+static void
+relational(void)
+{
+	struct type_col o[TCOLS];
+	static const char *const ints[6] = {"1", "2", "17", "305", "4", NULL};
+	static const char *const people[6] = {"Иван", "Мария", "Айгүл", "Ерлан", "Пётр", NULL};
+	static const char *const surnames[6] = {"Иванов", "Смирнова", "Ахметов", "Серікова", "Ким", NULL};
+	static const char *const titles[6] = {"ACADEMY DINOSAUR", "Ace Goldfinger", "Adaptation Holes",
+					      "Affair Prejudice", "African Egg", NULL};
+	static const char *const emails[6] = {"a@x.kz", "b@y.kz", "c@z.kz", "d@x.kz", "e@y.kz", NULL};
+	static const char *const isbns[6] = {"9780316769488", "9780141439518", "9780061120084",
+					     "9780743273565", "9780451524935", NULL};
+	static const char *const ymd[6] = {"19820421", "19900101", "20011231", "19750615", "19991010", NULL};
+	static const char *const stock[6] = {"7012345678", "7771234567", "7059876543", "7011112233", "7479998877", NULL};
+	static const char *const phones[6] = {"hello", "n/a", "none", "-", "ask", NULL};
+
+	/* address (address_id, address, city_id): ids over integers are numbers */
+	table("address", 3, (const char *const[TCOLS]){"address_id", "address", "CityID"},
+	      (const char *const[TCOLS][6]){{"1", "2", "3", NULL},
+					   {"ул. Абая 1, кв. 5", "пр. Назарбаева 12", NULL},
+					   {"300", "301", NULL}},
+	      o);
+	is_str(types_name(o[0].type), "number", "address_id over integers: a number");
+	ok(o[0].header == DT_ADDRESS && o[0].why != NULL, "... with the header's type and why");
+	is_str(types_name(o[2].type), "number", "CityID (camel case) over integers: a number");
+	is_str(types_name(o[1].type), "address", "the address beside them stays an address");
+
+	/* a national id of IINs under an "_id" header stays one */
+	table("citizen", 2, (const char *const[TCOLS]){"national_id", "name"},
+	      (const char *const[TCOLS][6]){{"870421300123", "900101400456", "850615350789", NULL},
+					   {"Ахметов Нурлан", "Иванова Мария", NULL}},
+	      o);
+	is_str(types_name(o[0].type), "national_id", "national_id of IINs: not a number");
+
+	/* name beside surname: a first name; beside first_name: the surname */
+	table("actor", 3, (const char *const[TCOLS]){"id", "name", "surname"},
+	      (const char *const[TCOLS][6]){{ints[0], ints[1], ints[2], NULL},
+					   {people[0], people[1], people[2], people[3], people[4], NULL},
+					   {surnames[0], surnames[1], surnames[2], surnames[3], surnames[4], NULL}},
+	      o);
+	is_str(types_name(o[1].type), "first_name", "a bare name beside a surname: a first name");
+	is_str(types_name(o[2].type), "last_name", "... the surname stays one");
+	table(NULL, 2, (const char *const[TCOLS]){"first_name", "name"},
+	      (const char *const[TCOLS][6]){{people[0], people[1], people[2], NULL},
+					   {surnames[0], surnames[1], surnames[2], NULL}},
+	      o);
+	is_str(types_name(o[1].type), "last_name", "a bare name beside a first name: the surname");
+
+	/* names of things: no person in the table */
+	table("film", 2, (const char *const[TCOLS]){"film_id", "title"},
+	      (const char *const[TCOLS][6]){{"1", "2", "3", NULL},
+					   {titles[0], titles[1], titles[2], titles[3], titles[4], NULL}},
+	      o);
+	is_str(types_name(o[1].type), "text", "film titles: text");
+	table("genre", 2, (const char *const[TCOLS]){"GenreId", "Name"},
+	      (const char *const[TCOLS][6]){{"1", "2", "3", NULL},
+					   {"Rock", "Jazz", "Metal", "Alternative Punk", "Bossa Nova", NULL}},
+	      o);
+	is_str(types_name(o[1].type), "text", "a bare Name in a table of genres: text");
+	ok(o[1].why != NULL && o[1].header == DT_FULL_NAME, "... and says why");
+	table("artist", 2, (const char *const[TCOLS]){"col1", "col2"},
+	      (const char *const[TCOLS][6]){{"1", "2", "3", NULL},
+					   {"Led Zeppelin", "Deep Purple", "Iron Maiden", NULL}},
+	      o);
+	is_str(types_name(o[1].type), "text", "name-shaped values under no hint, nothing of a person: text");
+	/* ... but with an e-mail beside it, or in a table of customers, a person */
+	table("artist", 2, (const char *const[TCOLS]){"name", "email"},
+	      (const char *const[TCOLS][6]){{"Led Zeppelin", "Deep Purple", "Iron Maiden", NULL},
+					   {emails[0], emails[1], emails[2], emails[3], NULL}},
+	      o);
+	is_str(types_name(o[0].type), "full_name", "a name beside an e-mail: a person's");
+	table("customers", 2, (const char *const[TCOLS]){"customer_id", "name"},
+	      (const char *const[TCOLS][6]){{"1", "2", "3", NULL},
+					   {"Ахметов Нурлан", "Иванова Мария", NULL}},
+	      o);
+	is_str(types_name(o[1].type), "full_name", "a name in a table of customers: a person's");
+	table(NULL, 1, (const char *const[TCOLS]){"name"},
+	      (const char *const[TCOLS][6]){{"Ахметов Нурлан", "Иванова Мария", NULL}}, o);
+	is_str(types_name(o[0].type), "full_name", "a list of names alone: people");
+
+	/* codes: not dates, not phones */
+	table("book", 3, (const char *const[TCOLS]){"isbn", "stock_no", "zip"},
+	      (const char *const[TCOLS][6]){{isbns[0], isbns[1], isbns[2], isbns[3], isbns[4], NULL},
+					   {stock[0], stock[1], stock[2], stock[3], stock[4], NULL},
+					   {ymd[0], ymd[1], ymd[2], ymd[3], ymd[4], NULL}},
+	      o);
+	is_str(types_name(o[0].type), "text", "ISBNs: a code, not a date");
+	is_str(types_name(o[1].type), "text", "stock numbers: a code, not a phone");
+	is_str(types_name(o[2].type), "text", "a zip of eight digits: a code, not a date");
+
+	/* a header that the values do not bear out is said */
+	table("customer", 2, (const char *const[TCOLS]){"phone", "email"},
+	      (const char *const[TCOLS][6]){{phones[0], phones[1], phones[2], phones[3], phones[4], NULL},
+					   {emails[0], emails[1], emails[2], NULL}},
+	      o);
+	ok(o[0].header == DT_PHONE && o[0].type != DT_PHONE && o[0].why != NULL,
+	   "a phone column of no phones: retyped (%s) and said (%s)", types_name(o[0].type),
+	   o[0].why ? o[0].why : "nothing");
+	ok(o[1].why == NULL, "... an e-mail column of e-mails says nothing");
+	(void)ints;
+}
+
 int
 main(void)
 {
@@ -91,7 +219,10 @@ main(void)
 	    {"дата", DT_DATE},
 	    {"last_login", DT_DATE},
 	    {"name", DT_FULL_NAME},
-	    {"company_name", DT_NONE},
+	    {"company_name", DT_TEXT},
+	    {"product_title", DT_TEXT},
+	    {"ship_address", DT_ADDRESS},
+	    {"ip_address", DT_IP},
 	    {"zip", DT_NONE},
 	    {"ethnicity", DT_NONE},
 	    {"amount", DT_NONE},
@@ -227,5 +358,7 @@ main(void)
 	tl.n[types_coarse("a@x.kz", 6)]++;
 	tl.n[types_coarse("b@y.kz", 6)]++;
 	ok(types_tally_verdict(&tl, &r) == CT_EMAIL && r == 1.0, "coarse e-mails");
+
+	relational();
 	return done_testing();
 }
