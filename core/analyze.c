@@ -35,6 +35,7 @@
 #include "core/xsort.h"
 
 #define SET_RAW (3u << 10) /* the raw record's hash: exact duplicates, never joined */
+#define SET_ROW (SET_RAW + 1) /* every column normalized: duplicates, never joined */
 #define JOIN_CHUNK 65536 /* pairs of one set joined at once */
 #define ROW_BITS 48
 #define SLOT_BITS 14
@@ -47,6 +48,9 @@ struct abuf {
 
 struct aworker {
 	struct facts f;
+	struct dynbuf rowv;     /* a column's value normalized for the row key */
+	uint8_t *covered;       /* columns whose value a fact holds */
+	size_t covered_alloc;
 	struct profile prof;
 	uint64_t hex; /* passwords in a cracker's $HEX[] notation */
 	int show_values; /* the cells' values go along (--show-values) */
@@ -150,6 +154,82 @@ an_bad(void *ctx, const struct schema *s, size_t col)
  * and its keys, with its row number (from the batch's first), straight
  * into a sorter.
  */
+/*
+ * A row's key for duplicates: every non-empty column, numbers and text
+ * included, each under its column's name, so that two rows are one only
+ * when all their columns agree after normalization (film_actor's
+ * (actor_id, film_id) pairs are not repeats of one another because their
+ * last_update is). A column a fact holds counts by that fact's
+ * fingerprint (its type's normalization); a number by its normal form;
+ * other text trimmed, blanks collapsed, ASCII in lower case (cheap: the
+ * full Unicode folding is for facts). Order-independent (a sum), so that
+ * JSON records with their keys in another order agree. 0: no column.
+ */
+static uint64_t
+row_key(struct aworker *w, const struct schema *s, const struct record *rec, size_t nf)
+{
+	uint64_t h = 0;
+	int any = 0;
+
+	if (rec->nfields > w->covered_alloc)
+		w->covered = xgrow(w->covered, &w->covered_alloc, rec->nfields, 1);
+	memset(w->covered, 0, rec->nfields);
+	for (size_t i = 0; i < nf; i++) {
+		const struct fact *f = &w->f.v[i];
+		if (f->flags & FACT_COMPOSED)
+			continue; /* its parts are hashed as text below */
+		const struct field *fl = NULL;
+		for (size_t k = 0; k < rec->nfields; k++)
+			if (schema_col(s, &rec->fields[k], k) == f->col) {
+				fl = &rec->fields[k];
+				w->covered[k] = 1;
+				break;
+			}
+		if (!fl)
+			continue;
+		uint64_t nh = XXH3_64bits(fl->name, fl->name_len);
+		h += XXH3_64bits_withSeed(&f->fp, sizeof(f->fp), nh);
+		any = 1;
+	}
+	for (size_t k = 0; k < rec->nfields; k++) {
+		const struct field *fl = &rec->fields[k];
+		if (w->covered[k] || fl->is_null || !fl->len)
+			continue;
+		size_t c = schema_col(s, fl, k);
+		const char *v = fl->val;
+		size_t n = fl->len;
+		dynbuf_reset(&w->rowv);
+		if (c != (size_t)-1 && s->types[c] == DT_NUMBER &&
+		    norm_value(w->f.norm, DT_NUMBER, v, n, &w->rowv)) {
+			v = w->rowv.buf;
+			n = w->rowv.len;
+		} else {
+			int blank = 1;
+			for (size_t i = 0; i < fl->len; i++) {
+				unsigned char ch = (unsigned char)fl->val[i];
+				if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') {
+					blank = 1;
+					continue;
+				}
+				if (blank && w->rowv.len && dynbuf_add(&w->rowv, " ", 1) < 0)
+					break;
+				blank = 0;
+				char lc = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+				if (dynbuf_add(&w->rowv, &lc, 1) < 0)
+					break;
+			}
+			if (!w->rowv.len)
+				continue;
+			v = w->rowv.buf;
+			n = w->rowv.len;
+		}
+		uint64_t nh = XXH3_64bits(fl->name, fl->name_len);
+		h += XXH3_64bits_withSeed(v, n, nh ^ 0x726f77ull);
+		any = 1;
+	}
+	return any ? (h ? h : 1) : 0;
+}
+
 static void
 an_work(void *wctx, struct batch *b)
 {
@@ -167,6 +247,7 @@ an_work(void *wctx, struct batch *b)
 		memset(w->birth_ymd, 0, sizeof(w->birth_ymd));
 		size_t nf = facts_extract(&w->f, s, rec);
 		size_t nk = facts_keys(&w->f);
+		uint64_t rowkey = row_key(w, s, rec, nf);
 		size_t vbytes = 0;
 		if (w->show_values)
 			for (size_t i = 0; i < rec->nfields; i++)
@@ -209,12 +290,13 @@ an_work(void *wctx, struct batch *b)
 			ncells++;
 		}
 		memcpy(cnt, &ncells, 2);
-		if (w->nkv + 3 * (nk + 1) > w->kv_alloc)
-			w->kv = xgrow(w->kv, &w->kv_alloc, w->nkv + 3 * (nk + 1), sizeof(*w->kv));
-		for (size_t i = 0; i <= nk; i++) {
-			uint64_t set = i < nk ? w->f.keys[i].set : SET_RAW;
+		size_t nx = nk + 1 + (rowkey != 0);
+		if (w->nkv + 3 * nx > w->kv_alloc)
+			w->kv = xgrow(w->kv, &w->kv_alloc, w->nkv + 3 * nx, sizeof(*w->kv));
+		for (size_t i = 0; i < nx; i++) {
+			uint64_t set = i < nk ? w->f.keys[i].set : i == nk ? SET_RAW : SET_ROW;
 			unsigned fa = i < nk ? w->f.keys[i].a : 255, fb = i < nk ? w->f.keys[i].b : 255;
-			w->kv[w->nkv++] = i < nk ? w->f.keys[i].key : raw;
+			w->kv[w->nkv++] = i < nk ? w->f.keys[i].key : i == nk ? raw : rowkey;
 			w->kv[w->nkv++] = set;
 			w->kv[w->nkv++] = row << 24 | set << 12 | (uint64_t)(fa & 63) << 6 | (fb & 63);
 		}
@@ -508,8 +590,8 @@ joiner_flush(struct joiner *j, unsigned code)
  * The sort's sink: a set's (key, payload) pairs in ascending key order,
  * gathered in chunks and joined with each known leak's set of that kind
  * (fpset_join decodes only the blocks a chunk falls in); the repeated
- * record keys (rows equal after normalization) and raw keys (rows equal
- * byte for byte) counted on the way. Two sets may come at once.
+ * row keys (rows whose every column agrees after normalization: row_key())
+ * and raw keys (rows equal byte for byte) counted on the way. Two sets may come at once.
  */
 static int
 join_emit(void *ctx, unsigned set, const uint64_t *kv, size_t n)
@@ -520,7 +602,7 @@ join_emit(void *ctx, unsigned set, const uint64_t *kv, size_t n)
 		snprintf(j->err, sizeof(j->err), "interrupted");
 		return -1;
 	}
-	if (set == SET_RAW || set == FACT_SET(FACT_RECORD, 0, 0)) {
+	if (set == SET_RAW || set == SET_ROW) {
 		int raw = set == SET_RAW;
 		uint64_t *last = raw ? &j->last_raw : &j->last_rec, *dup = raw ? &j->rep->dup_exact : &j->rep->dup_norm;
 		int *have = raw ? &j->have_raw : &j->have_rec;
@@ -1358,7 +1440,7 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 	 * hits' sort and the buffers.
 	 */
 	struct bsort_opts bo = { .memory = o->memory / 2, .tmpdir = o->tmpdir, .producers = nthreads,
-				 .nsets = SET_RAW + 1, .with_values = 1 };
+				 .nsets = SET_ROW + 1, .with_values = 1 };
 	if (!(a->bs = bsort_new(&bo, err, errlen)))
 		return -1;
 	struct aworker *w = xcalloc(nthreads, sizeof(*w));
@@ -1368,6 +1450,7 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 		w[i].bs = a->bs;
 		w[i].index = i;
 		facts_init(&w[i].f, &a->key, o->region); /* the region was checked by analyze_run() */
+		dynbuf_init(&w[i].rowv, 1u << 20);
 		profile_init(&w[i].prof, 0);
 		w[i].f.seen = an_seen;
 		w[i].f.bad = an_bad;
@@ -1397,6 +1480,8 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 		profile_merge(&R->prof, &w[i].prof);
 		profile_release(&w[i].prof);
 		facts_release(&w[i].f);
+		dynbuf_release(&w[i].rowv);
+		free(w[i].covered);
 		R->hex += w[i].hex;
 		free(w[i].kv);
 	}

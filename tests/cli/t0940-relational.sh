@@ -1,0 +1,96 @@
+#!/bin/sh
+# Relational dumps (issue 15): columns typed with the rest of their table
+# (ids and keys are numbers, a bare name beside a surname is a first name,
+# names of things are not people's, codes are not dates or phones, a
+# header the values do not bear out is said), and duplicates only when
+# every column agrees, numbers included. Fixtures made here, then the real
+# sakila, pagila, Northwind and Chinook dumps when ../shared/corpora is
+# there.
+. "$TOP_SRCDIR/tests/lib.sh"
+
+# type TABLE COLUMN: the column's type in sniff.json
+type() { jq -r --arg t "$1" --arg c "$2" \
+	'[.inputs[].tables[] | select(.name == $t) | .columns[] | select(.name == $c) | .type] | first' sniff.json; }
+
+# --- a small relational dump -------------------------------------------
+cat >shop.sql <<'EOF'
+CREATE TABLE city (city_id int, city varchar(50));
+INSERT INTO city VALUES (1,'Алматы'),(2,'Астана'),(3,'Шымкент'),(4,'Караганда'),(5,'Актобе'),
+ (6,'Тараз'),(7,'Павлодар'),(8,'Семей'),(9,'Костанай'),(10,'Атырау'),(11,'Орал');
+CREATE TABLE customer (customer_id int, name varchar(40), surname varchar(40), email varchar(60),
+ city_id int, AddressID int, phone varchar(20));
+INSERT INTO customer VALUES
+ (1,'Нурлан','Ахметов','n1@mail.kz',1,101,'n/a'),(2,'Мария','Иванова','m2@mail.kz',2,102,'-'),
+ (3,'Ерлан','Серiков','e3@mail.kz',3,103,'none'),(4,'Айгүл','Ким','a4@mail.kz',4,104,'ask'),
+ (5,'Пётр','Смирнов','p5@mail.kz',5,105,'n/a'),(6,'Ольга','Петрова','o6@mail.kz',6,106,'-'),
+ (7,'Дамир','Омаров','d7@mail.kz',7,107,'no'),(8,'Жанар','Бекова','z8@mail.kz',8,108,'n/a'),
+ (9,'Асель','Нурова','a9@mail.kz',9,109,'-'),(10,'Арман','Алиев','r10@mail.kz',10,110,'none'),
+ (11,'Алия','Жумабаева','l11@mail.kz',11,111,'ask');
+CREATE TABLE film (film_id int, title varchar(60), isbn varchar(13), last_update timestamp);
+INSERT INTO film VALUES
+ (1,'ACADEMY DINOSAUR','9780316769488','2006-02-15 05:03:42'),(2,'ACE GOLDFINGER','9780141439518','2006-02-15 05:03:42'),
+ (3,'ADAPTATION HOLES','9780061120084','2006-02-15 05:03:42'),(4,'AFFAIR PREJUDICE','9780743273565','2006-02-15 05:03:42'),
+ (5,'AFRICAN EGG','9780451524935','2006-02-15 05:03:42'),(6,'AGENT TRUMAN','9780060935467','2006-02-15 05:03:42'),
+ (7,'AIRPLANE SIERRA','9780307474278','2006-02-15 05:03:42'),(8,'AIRPORT POLLOCK','9780547928227','2006-02-15 05:03:42'),
+ (9,'ALABAMA DEVIL','9780140283334','2006-02-15 05:03:42'),(10,'ALADDIN CALENDAR','9780062315007','2006-02-15 05:03:42'),
+ (11,'ALAMO VIDEOTAPE','9780679783268','2006-02-15 05:03:42');
+CREATE TABLE genre (GenreId int, Name varchar(30));
+INSERT INTO genre VALUES (1,'Rock'),(2,'Jazz'),(3,'Metal'),(4,'Alternative Punk'),(5,'Bossa Nova'),
+ (6,'Blues'),(7,'Latin'),(8,'Reggae'),(9,'Pop'),(10,'Easy Listening'),(11,'Heavy Metal');
+CREATE TABLE film_actor (actor_id int, film_id int, last_update timestamp);
+INSERT INTO film_actor VALUES (1,1,'2006-02-15 05:05:03'),(1,2,'2006-02-15 05:05:03'),
+ (2,1,'2006-02-15 05:05:03'),(2,3,'2006-02-15 05:05:03'),(3,1,'2006-02-15 05:05:03'),
+ (3,4,'2006-02-15 05:05:03'),(1,2,'2006-02-15 05:05:03'),(2,3,'2006-02-15T05:05:03');
+EOF
+dt sniff --json shop.sql >sniff.json 2>/dev/null
+ok $? "sniff reads the dump"
+is "$(type customer customer_id) $(type customer city_id) $(type customer AddressID) $(type city city_id)" \
+	"number number number number" "ids and keys over integers are numbers (city_id is no city, AddressID no address)"
+is "$(jq -r '[.inputs[].tables[] | select(.name == "customer") | .columns[] | select(.name == "AddressID") | .header_type, .why] | join(": ")' sniff.json)" \
+	"address: an id or a key: its integers are numbers" "... and sniff says what the header said and why"
+is "$(type customer name) $(type customer surname)" "first_name last_name" "a bare name beside a surname: the first name"
+is "$(type film title) $(type genre Name)" "text text" "film titles and a genre's Name: not people's names"
+is "$(type film isbn)" "text" "ISBNs: a code, not a date"
+is "$(type city city)" "city" "the city's name stays a city"
+is "$(jq -r '[.inputs[].tables[] | select(.name == "customer") | .columns[] | select(.name == "phone") | .header_type, .type] | join(" ")' sniff.json)" \
+	"phone text" "a phone column of no phones: not typed phone"
+test -n "$(jq -r '[.inputs[].tables[] | select(.name == "customer") | .columns[] | select(.name == "phone") | .why] | first // empty' sniff.json)"
+ok $? "... and it is said"
+dt sniff shop.sql 2>/dev/null | grep -q 'phone  *text .*(header says phone: the values are not what the header says)'
+ok $? "... in the text report too"
+
+# duplicates: only rows whose every column agrees, numbers included
+dt compare -q --json cmp.json "$TOP_SRCDIR/samples/family/telecom_2022.sql" shop.sql >/dev/null 2>&1
+is "$(jq -c '[.records.duplicates, .records.duplicates_exact]' cmp.json)" "[2,1]" \
+	"film_actor: distinct (actor_id, film_id) pairs with one last_update are no duplicates; (1,2) again is, and (2,3) again with its date written otherwise"
+
+# --- the real dumps --------------------------------------------------------
+if [ -d "$CORPORA/real" ]; then
+	R="$CORPORA/real"
+	for f in pg-sakila-plain.sql sakila-mysql-full.sql; do
+		dt sniff --json "$R/$f" >sniff.json 2>/dev/null
+		is "$(type address address_id) $(type address city_id) $(type customer address_id) $(type city city_id)" \
+			"number number number number" "$f: address_id and city_id are numbers"
+		is "$(type category name) $(type language name) $(type film title)" "text text text" \
+			"$f: a category's, a language's name and film titles are text"
+		is "$(type actor first_name) $(type actor last_name) $(type customer email)" \
+			"first_name last_name email" "$f: people stay people"
+		dt compare -q --json cmp.json "$R/northwind.sql" "$R/$f" >/dev/null 2>&1
+		is "$(jq -c '[.records.duplicates, .records.duplicates_exact]' cmp.json)" "[0,0]" \
+			"$f: no row of sakila repeats another (film_actor's 5,462 pairs were 'duplicates' once)"
+	done
+	dt sniff --json "$R/northwind.sql" >sniff.json 2>/dev/null
+	is "$(type orders ship_address) $(type customers company_name) $(type customers contact_name) $(type products product_name)" \
+		"address text full_name text" "Northwind: ship_address is an address (no IP), company and product names text, contacts people"
+else
+	for i in 1 2 3 4 5 6 7 8 9; do skip "corpus $CORPORA/real is absent"; done
+fi
+if [ -f "$CORPORA/sql/Chinook_PostgreSql.sql" ]; then
+	dt sniff --json "$CORPORA/sql/Chinook_PostgreSql.sql" >sniff.json 2>/dev/null
+	is "$(type artist name) $(type track name) $(type genre name) $(type track genre_id) $(type customer first_name)" \
+		"text text text number first_name" "Chinook: artists, tracks, genres are things; genre_id a number; customers people"
+else
+	skip "corpus $CORPORA/sql is absent"
+fi
+
+done_testing
