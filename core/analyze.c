@@ -59,6 +59,8 @@ struct aworker {
 	uint64_t *kv; /* a batch's (key, set, payload) triples */
 	size_t nkv, kv_alloc;
 	int iin_ymd;
+	int row_date; /* the newest of the row's record dates (not birth dates), yyyymmdd */
+	int today;    /* yyyymmdd: later dates are no evidence of freshness */
 	int birth_ymd[FACTS_MAX];
 	uint8_t derived[FACTS_MAX];
 };
@@ -137,6 +139,11 @@ an_seen(void *ctx, const struct schema *s, const struct fact *f, const char *nor
 			w->iin_ymd = y * 10000 + m * 100 + d;
 	} else if (f->type == DT_BIRTH_DATE && i < FACTS_MAX)
 		w->birth_ymd[i] = ymd_of(norm, len);
+	else if (f->type == DT_DATE) {
+		int d = ymd_of(norm, len);
+		if (d > w->row_date && d <= w->today)
+			w->row_date = d;
+	}
 }
 
 static void
@@ -146,14 +153,6 @@ an_bad(void *ctx, const struct schema *s, size_t col)
 	profile_bad(&w->prof, s, col);
 }
 
-/*
- * Worker: per record, its summary and keys into the batch's buffer:
- *   nfacts u8, then per fact type u8, flags u8, col u16;
- *   ncells u16, then the non-empty columns u16 each (with --show-values,
- *   each followed by its value: length u32, bytes);
- * and its keys, with its row number (from the batch's first), straight
- * into a sorter.
- */
 /*
  * A row's key for duplicates: every non-empty column, numbers and text
  * included, each under its column's name, so that two rows are one only
@@ -230,6 +229,15 @@ row_key(struct aworker *w, const struct schema *s, const struct record *rec, siz
 	return any ? (h ? h : 1) : 0;
 }
 
+/*
+ * Worker: per record, its summary and keys into the batch's buffer:
+ *   nfacts u8, then per fact type u8, flags u8, col u16;
+ *   the newest record date of its date columns, yyyymmdd i32 (0: none);
+ *   ncells u16, then the non-empty columns u16 each (with --show-values,
+ *   each followed by its value: length u32, bytes);
+ * and its keys, with its row number (from the batch's first), straight
+ * into a sorter.
+ */
 static void
 an_work(void *wctx, struct batch *b)
 {
@@ -244,6 +252,7 @@ an_work(void *wctx, struct batch *b)
 		const struct record *rec = &b->recs[r];
 		uint64_t row = b->first_seq + r + 1;
 		w->iin_ymd = 0;
+		w->row_date = 0;
 		memset(w->birth_ymd, 0, sizeof(w->birth_ymd));
 		size_t nf = facts_extract(&w->f, s, rec);
 		size_t nk = facts_keys(&w->f);
@@ -252,7 +261,7 @@ an_work(void *wctx, struct batch *b)
 		if (w->show_values)
 			for (size_t i = 0; i < rec->nfields; i++)
 				vbytes += 4 + rec->fields[i].len;
-		ab = abuf_room(ab, 4 + nf * 4 + 2 + 2 * rec->nfields + vbytes);
+		ab = abuf_room(ab, 4 + nf * 4 + 4 + 2 + 2 * rec->nfields + vbytes);
 		uint8_t *p = ab->data + ab->len;
 		*p++ = (uint8_t)nf;
 		for (size_t i = 0; i < nf; i++) {
@@ -263,6 +272,9 @@ an_work(void *wctx, struct batch *b)
 			memcpy(p, &f->col, 2);
 			p += 2;
 		}
+		int32_t rd = w->row_date;
+		memcpy(p, &rd, 4);
+		p += 4;
 		uint8_t *cnt = p;
 		uint16_t ncells = 0;
 		p += 2;
@@ -320,7 +332,7 @@ an_done(void *ctx, struct batch *b)
 		uint32_t sid = (uint32_t)s->id;
 		a->rows++;
 		size_t nf = *p++;
-		p += 4 * nf;
+		p += 4 * nf + 4;
 		uint16_t ncells;
 		memcpy(&ncells, p, 2);
 		p += 2;
@@ -420,6 +432,7 @@ struct report {
 	uint64_t total, parsed, rejected;
 	uint64_t dup_exact, dup_norm;
 	uint64_t status[RC_COUNT];
+	int date_known, date_new; /* the newest record dates of known rows and of new ones */
 	struct segments seg;
 	struct acol **cols; /* [schema][column] */
 	int problems;
@@ -709,6 +722,7 @@ struct pass2 {
 	/* the row */
 	uint32_t sid;
 	uint8_t nf;
+	int32_t rdate; /* the row's newest record date, yyyymmdd, 0: none */
 	uint16_t ncells;
 	struct arow_fact f[FACTS_MAX];
 	uint64_t *bits, *vbits, *record, *all, *rowleaks, *cellbits;
@@ -793,7 +807,7 @@ p2_read_row(struct pass2 *p2)
 		memcpy(&p2->f[i].col, fb + 2, 2);
 		p2->f[i].src = p2->bits + i * w;
 	}
-	if (rowin_get(ri, &p2->ncells, 2) < 0)
+	if (rowin_get(ri, &p2->rdate, 4) < 0 || rowin_get(ri, &p2->ncells, 2) < 0)
 		return -1;
 	dynbuf_reset(&p2->values);
 	for (size_t k = 0; k < p2->ncells; k++) {
@@ -866,6 +880,11 @@ p2_count(struct pass2 *p2, uint64_t row)
 	int dom;
 	enum row_class rc = analysis_classify(&r, p2->all, &dom, p2->prev);
 	rep->status[rc]++;
+	if (rc == RC_NEW || rc == RC_UNATTRIBUTED) {
+		if (p2->rdate > rep->date_new)
+			rep->date_new = p2->rdate;
+	} else if (p2->rdate > rep->date_known)
+		rep->date_known = p2->rdate;
 	segments_add(&rep->seg, row, dom, rc != RC_UNATTRIBUTED);
 	size_t bin = (size_t)((row - 1) * rep->bins / p2->a->rows);
 	size_t src = dom >= 0 ? (size_t)dom : rc == RC_UNATTRIBUTED ? p2->nleaks + 1 : p2->nleaks;
@@ -1193,10 +1212,50 @@ fill_columns(struct findings *F, const struct schemas *ss, struct report *rep, s
 			F->dates += pc->dates;
 			F->future += pc->future;
 			F->ancient += pc->ancient;
-			if (pc->max > F->latest)
-				F->latest = pc->max;
+			if (sc->types[c] == DT_BIRTH_DATE) {
+				if (pc->max > F->youngest_birth && (!prof->today || pc->max <= prof->today))
+					F->youngest_birth = pc->max;
+			}
 		}
 	}
+}
+
+/* yyyymmdd of a library's breach date: "2022-06-01", "2022-06" or "2022" */
+static int
+breach_ymd(const char *s)
+{
+	int y = 0, m = 0, d = 0;
+	if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) < 1 || y < 1900 || y > 2100)
+		return 0;
+	if (m < 1 || m > 12)
+		m = 12, d = 31; /* a year alone: current at its end at the latest */
+	if (d < 1 || d > 31)
+		d = 28;
+	return y * 10000 + m * 100 + d;
+}
+
+/*
+ * "Current as of": the record dates of known and new rows apart, the
+ * newest breach among the leaks that rows come from, and the latest of
+ * them. Birth dates are not among them (fill_columns keeps the youngest
+ * apart): a register of adults is current no earlier than the youngest
+ * one's eighteenth birthday, which the reports derive from it.
+ */
+static void
+fill_freshness(struct findings *F, const struct report *rep)
+{
+	F->latest_known = rep->date_known;
+	F->latest_new = rep->date_new;
+	F->latest = F->latest_known > F->latest_new ? F->latest_known : F->latest_new;
+	F->breach_leak = -1;
+	for (size_t i = 0; i < F->nleaks; i++) {
+		int d = breach_ymd(F->leaks[i].breach_date);
+		if (F->leaks[i].rows && d > F->newest_breach) {
+			F->newest_breach = d;
+			F->breach_leak = (int)i;
+		}
+	}
+	F->current_as_of = F->latest > F->newest_breach ? F->latest : F->newest_breach;
 }
 
 /* The combinations of leaks, most rows first (a stable sort of the table's slots), the first few. */
@@ -1288,10 +1347,25 @@ fill_evidence(struct findings *F, uint64_t known)
 	if (F->seg.n)
 		EVIDENCE("%zu segment%s by dominant source (blocks of rows taken from one earlier dump read as few, long segments)",
 			 F->seg.n, F->seg.n == 1 ? "" : "s");
-	if (F->latest) {
-		char d[16];
-		fmt_ymd(F->latest, d);
-		EVIDENCE("latest date in the dump: %s", d);
+	if (F->current_as_of) {
+		char d[16], k[16], n[16], b[16];
+		fmt_ymd(F->current_as_of, d);
+		fmt_ymd(F->latest_known, k);
+		fmt_ymd(F->latest_new, n);
+		fmt_ymd(F->newest_breach, b);
+		char why[160] = "";
+		if (F->breach_leak >= 0)
+			snprintf(why, sizeof(why), "the newest source leak, %s, breached %s",
+				 F->leaks[F->breach_leak].name, b);
+		if (F->latest) {
+			size_t l = strlen(why);
+			snprintf(why + l, sizeof(why) - l, "%srecord dates up to %s in known rows, %s in new rows",
+				 l ? "; " : "", F->latest_known ? k : "none", F->latest_new ? n : "none");
+		}
+		EVIDENCE("current as of %s (%s)", d, why);
+		if (F->latest_new > F->latest_known && F->latest_known && F->latest_new > F->newest_breach)
+			EVIDENCE("the new rows are more recent than the known ones (%s against %s): supplemented after the leaks",
+				 n, k);
 	}
 	if (F->dup_norm)
 		EVIDENCE("%s rows repeat an earlier row (%s byte for byte)", fmt_count(F->dup_norm, a1),
@@ -1352,6 +1426,7 @@ findings_fill(struct an_run *R, struct findings *F)
 	fill_leaks(F, R->leaks, R->nleaks);
 	fill_columns(F, &a->ss, rep, &R->prof, R->lp);
 	fill_combos(F, rep);
+	fill_freshness(F, rep);
 	F->hex = R->hex;
 	F->domain_skew = domain_skew(&R->prof, R->lp, R->nleaks);
 	memcpy(F->birth_years, R->prof.years, sizeof(F->birth_years));
@@ -1454,6 +1529,7 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 		profile_init(&w[i].prof, 0);
 		w[i].f.seen = an_seen;
 		w[i].f.bad = an_bad;
+		w[i].today = w[i].prof.today ? w[i].prof.today : 99991231;
 		w[i].show_values = o->show_values;
 		w[i].f.ctx = &w[i];
 		wctx[i] = &w[i];

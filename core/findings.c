@@ -301,18 +301,37 @@ json_dates(const struct findings_column *c, struct jsonw *jw)
 	jsonw_obj_close(jw);
 }
 
+/* key: "YYYY-MM-DD", or null for 0 */
+static void
+json_ymd(struct jsonw *jw, const char *key, int ymd)
+{
+	char d[16];
+	jsonw_key(jw, key);
+	if (ymd) {
+		fmt_ymd(ymd, d);
+		jsonw_str(jw, d);
+	} else
+		jsonw_null(jw);
+}
+
 static void
 json_freshness(const struct findings *F, struct jsonw *jw)
 {
-	char d[16];
 	jsonw_key(jw, "freshness");
 	jsonw_obj_open(jw);
-	fmt_ymd(F->latest, d);
-	jsonw_key(jw, "latest_date");
-	if (F->latest)
-		jsonw_str(jw, d);
+	json_ymd(jw, "current_as_of", F->current_as_of);
+	json_ymd(jw, "latest_date", F->latest);
+	json_ymd(jw, "latest_known_date", F->latest_known);
+	json_ymd(jw, "latest_new_date", F->latest_new);
+	json_ymd(jw, "newest_source_breach", F->newest_breach);
+	jsonw_key(jw, "newest_source_leak");
+	if (F->breach_leak >= 0)
+		jsonw_str(jw, F->leaks[F->breach_leak].name);
 	else
 		jsonw_null(jw);
+	json_ymd(jw, "youngest_birth_date", F->youngest_birth);
+	/* a register of adults only is current no earlier than this */
+	json_ymd(jw, "adults_only_current_from", F->youngest_birth ? F->youngest_birth + 180000 : 0);
 	jsonw_key(jw, "dates");
 	jsonw_arr_open(jw);
 	for (size_t i = 0; i < F->ncols; i++)
@@ -394,9 +413,15 @@ findings_text(const struct findings *F, struct dynbuf *out)
 		if (F->seg.n > shown)
 			dynbuf_printf(out, "  ... %zu more (--json lists them)\n", F->seg.n - shown);
 	}
-	char d[16];
-	fmt_ymd(F->latest, d);
-	dynbuf_printf(out, "\nlatest date seen: %s\n", d);
+	char d[16], k[16], n[16], b[16], y[16];
+	fmt_ymd(F->current_as_of, d);
+	fmt_ymd(F->latest_known, k);
+	fmt_ymd(F->latest_new, n);
+	fmt_ymd(F->newest_breach, b);
+	fmt_ymd(F->youngest_birth, y);
+	dynbuf_printf(out, "\ncurrent as of: %s (record dates: known rows %s, new rows %s; newest source "
+			   "leak: %s %s; youngest birth date %s)\n",
+		      d, k, n, F->breach_leak >= 0 ? F->leaks[F->breach_leak].name : "-", b, y);
 	dynbuf_printf(out, "plausibility: %.2f%% of values fail their type, %.2f%% of IINs fail the checksum, "
 			   "%s future dates, %s birth dates before 1900, %s $HEX[] passwords",
 		      100 * frac(F->invalid, F->values), 100 * frac(F->checksum, F->ids12),

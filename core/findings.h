@@ -95,8 +95,18 @@ struct findings {
 	uint64_t hex;	    /* $HEX[] passwords */
 	double domain_skew; /* total variation distance of the e-mail domains; -1 unknown */
 
-	/* freshness */
-	int latest; /* yyyymmdd, 0 when no date */
+	/*
+	 * freshness, all yyyymmdd (0: none): the newest record-level date
+	 * (created, updated, contract, visit...; never a birth date, never
+	 * one after today), of all rows, of the known rows and of the new
+	 * ones apart; the youngest person's birth date; the newest breach
+	 * date among the leaks the rows come from (breach_leak: its index, or
+	 * -1); current_as_of the latest of the record dates and that breach
+	 */
+	int latest, latest_known, latest_new;
+	int youngest_birth;
+	int newest_breach, breach_leak;
+	int current_as_of;
 	uint64_t birth_years[PROFILE_YEARS];
 
 	/* the run */

@@ -868,9 +868,34 @@ sec_freshness(struct page *p, yajl_val root)
 		put(p, "</section>\n");
 		return;
 	}
-	put(p, "<p>The latest date in the dump: <strong>");
+	const char *asof = str(get(F, "current_as_of")), *known = str(get(F, "latest_known_date"));
+	const char *fresh = str(get(F, "latest_new_date")), *breach = str(get(F, "newest_source_breach"));
+	const char *bleak = str(get(F, "newest_source_leak")), *young = str(get(F, "youngest_birth_date"));
+	const char *adult = str(get(F, "adults_only_current_from"));
+	put(p, "<p>Current as of: <strong>");
+	html_esc(p, asof ? asof : "unknown");
+	put(p, "</strong>, the latest of its record dates (not birth dates) and of the breaches of the "
+	       "leaks its rows come from.</p>\n<ul>\n<li>Record dates: up to ");
 	html_esc(p, latest ? latest : "none");
-	put(p, "</strong>. A dump cannot be older than its latest date; a leak said to be recent whose dates "
+	put(p, " in all; ");
+	html_esc(p, known ? known : "none");
+	put(p, " in the rows known from earlier leaks, ");
+	html_esc(p, fresh ? fresh : "none");
+	put(p, " in the new ones.</li>\n<li>The newest source leak: ");
+	html_esc(p, bleak ? bleak : "none");
+	if (breach) {
+		put(p, ", breached ");
+		html_esc(p, breach);
+	}
+	put(p, ".</li>\n");
+	if (young) {
+		put(p, "<li>The youngest person was born ");
+		html_esc(p, young);
+		put(p, ": a register of adults only is current no earlier than ");
+		html_esc(p, adult ? adult : "?");
+		put(p, ".</li>\n");
+	}
+	put(p, "</ul>\n<p>A dump cannot be older than its latest date; a leak said to be recent whose dates "
 	       "stop years ago was likely compiled from older ones.</p>\n");
 	for (size_t i = 0; i < alen(D); i++) {
 		yajl_val d = D->u.array.values[i];

@@ -198,7 +198,15 @@ ole2_kind(const char *path)
  */
 #define CELLS_MAX (1ull << 30)
 #define SHEET_CELLS_MAX (256ull << 20) /* FreeXL's own cap per allocation */
-#define DATE_STEPS_MAX (4ull << 30)    /* days FreeXL may count for dates past 9999 */
+/*
+ * Cells a file may claim for its size: a workbook's declared sheets are
+ * about as big as what it holds (16 bytes of FreeXL's a cell, a few
+ * bytes of the file's); a 2 KB file that declares 65536 x 256 cells makes
+ * FreeXL clear 256 MB for each sheet. One sheet's worth is always let by.
+ */
+#define CELLS_PER_BYTE 2048
+/* days FreeXL may count for dates past 9999 (no real one is): a few ms */
+#define DATE_STEPS_MAX (16ull << 20)
 
 struct cfb {
 	FILE *f;
@@ -498,11 +506,16 @@ biff_walk(struct cfb *c, char *why, size_t whylen)
 		uint64_t b = (rows + 1) * (cols + 1) * 16;
 		cells += (uint64_t)(sheets - dims) * (b <= SHEET_CELLS_MAX ? b : 0);
 	}
-	if (cells > CELLS_MAX) {
+	uint64_t cap = c->size * CELLS_PER_BYTE;
+	if (cap < SHEET_CELLS_MAX)
+		cap = SHEET_CELLS_MAX;
+	if (cap > CELLS_MAX)
+		cap = CELLS_MAX;
+	if (cells > cap) {
 		snprintf(why, whylen,
-		         "its sheets claim more than %llu MiB of cells, which FreeXL would hold at "
-		         "once; not read",
-		         (unsigned long long)(CELLS_MAX >> 20));
+		         "its sheets claim %llu MiB of cells, more than a file of its size holds "
+		         "(FreeXL would hold them all at once); not read",
+		         (unsigned long long)(cells >> 20));
 		st = -1;
 	} else if (steps > DATE_STEPS_MAX) {
 		snprintf(why, whylen,
@@ -646,9 +659,9 @@ xls_open(struct reader *r)
 	 */
 	if (freexl_get_info(x->h, FREEXL_BIFF_SHEET_COUNT, &x->nsheets) != FREEXL_OK)
 		return reader_fail(r, 0, 0,
-		                   "FreeXL opened the Excel workbook but reads nothing of it (it "
-		                   "gives up on some workbooks this large); save it as .xlsx or CSV "
-		                   "and read that");
+		                   "FreeXL opened the Excel workbook but reads nothing of it (a "
+		                   "damaged workbook, or one too big for FreeXL: seen from 80 MB); "
+		                   "save it as .xlsx or CSV and read that");
 	if (freexl_get_info(x->h, FREEXL_BIFF_DATEMODE, &x->date_mode) != FREEXL_OK)
 		x->date_mode = FREEXL_UNKNOWN;
 	if (freexl_get_info(x->h, FREEXL_BIFF_VERSION, &x->biff) != FREEXL_OK)

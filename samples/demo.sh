@@ -10,8 +10,12 @@ lib=${DUMPTRACE_LIBRARY:-$top/build/sample-library}
 fam=$top/samples/family
 [ -x "$dt" ] || { echo "demo: build dumptrace first (sh scripts/setup.sh)" >&2; exit 2; }
 rm -rf "$lib"
+# each leak with its title and breach date, from the family's description
 for leak in voters_2019.csv shop_2020.sql clinic_2021.jsonl telecom_2022.sql combo_2022.txt; do
-	"$dt" ingest --library "$lib" --name "${leak%.*}" "$fam/$leak"
+	name=${leak%.*}
+	title=$(jq -r --arg n "$name" '.leaks[] | select(.name == $n) | .title' "$fam/family.json")
+	date=$(jq -r --arg n "$name" '.leaks[] | select(.name == $n) | .breach_date' "$fam/family.json")
+	"$dt" ingest --library "$lib" --name "$name" --title "$title" --breach-date "$date" "$fam/$leak"
 done
 echo
 "$dt" list --library "$lib"

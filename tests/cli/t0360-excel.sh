@@ -252,6 +252,9 @@ ok $? "an .xls declaring a sheet's size twice (FreeXL would leak 240 MB each tim
 dt cat -q --output-format jsonl dates.xls >out 2>err
 grep -q "'dates.xls': a crafted workbook (dates past the year 9999, which FreeXL would count out day by day for minutes), not read" err
 ok $? "an .xls of dates in the year 5 million (FreeXL counts days one by one): refused"
+dt cat -q --output-format jsonl "$TOP_SRCDIR/tests/fuzz/corpus/xls/crash-date-steps.xls" >out 2>err
+grep -q "dates past the year 9999" err
+ok $? "a 2.5 KB .xls the fuzzer made, whose dates kept FreeXL busy for 5 s: refused at once"
 dt cat -q --output-format jsonl "$TOP_SRCDIR/tests/fuzz/corpus/xls/crash-dirname-overread.xls" >out 2>err
 grep -q "a corrupted compound file (a directory entry name longer than 64 bytes), not read" err
 ok $? "an .xls whose directory entry claims a 15 KB name (FreeXL would read past its buffer): refused"

@@ -12,7 +12,11 @@ F="$TOP_SRCDIR/samples/family"
 T="$F/truth"
 L="$T_TMP/lib"
 for x in voters_2019.csv shop_2020.sql clinic_2021.jsonl telecom_2022.sql combo_2022.txt; do
-	dt ingest -q --library "$L" --name "${x%.*}" "$F/$x" || echo "ingest $x failed"
+	n=${x%.*}
+	dt ingest -q --library "$L" --name "$n" \
+		--title "$(jq -r --arg n "$n" '.leaks[] | select(.name == $n) | .title' "$F/family.json")" \
+		--breach-date "$(jq -r --arg n "$n" '.leaks[] | select(.name == $n) | .breach_date' "$F/family.json")" \
+		"$F/$x" || echo "ingest $x failed"
 done >out 2>&1
 is "$(cat out)" "" "ingest the five leaks"
 
@@ -84,8 +88,12 @@ is "$(jq .records.duplicates claimed.json)" \
 is "$(jq -r '.leaks[0].name' claimed.json)" "voters_2019" "the leak with most rows first"
 is "$(jq -r '[.columns[] | select(.name == "email") | .lineage.leak] | .[0]' claimed.json)" "shop_2020" \
 	"column lineage: the e-mails come from shop_2020"
-is "$(jq -r '.freshness.latest_date' claimed.json)" "$(jq -r .latest_date "$T/claimed_2025.truth.json")" \
-	"the latest date as in the truth"
+is "$(jq -r '.freshness.current_as_of' claimed.json)" "$(jq -r .current_as_of "$T/claimed_2025.truth.json")" \
+	"current as of the newest breach of its sources, as in the truth"
+is "$(jq -r '.freshness.latest_date' claimed.json)" "null" \
+	"no record date in the dump: no latest date (the birth dates are not one)"
+is "$(jq -r '.freshness.youngest_birth_date' claimed.json)" "$(jq -r .latest_date "$T/claimed_2025.truth.json")" \
+	"the youngest birth date kept apart, as in the truth"
 
 dt analyze -q --library "$L" --json control.json --records control.jsonl "$F/control_2025.csv"
 is "$(jq -r .verdict.label control.json)" "new" "the control dump: new"

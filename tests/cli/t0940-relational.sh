@@ -64,6 +64,27 @@ dt compare -q --json cmp.json "$TOP_SRCDIR/samples/family/telecom_2022.sql" shop
 is "$(jq -c '[.records.duplicates, .records.duplicates_exact]' cmp.json)" "[2,1]" \
 	"film_actor: distinct (actor_id, film_id) pairs with one last_update are no duplicates; (1,2) again is, and (2,3) again with its date written otherwise"
 
+# --- "current as of": record dates of known and new rows apart --------------
+cat >leak.csv <<'EOF'
+iin,full_name,birth_date,email,created
+870421300123,Ахметов Нурлан,1987-04-21,n1@mail.kz,2019-05-01
+900101400456,Иванова Мария,1990-01-01,m2@mail.kz,2020-11-30
+850615350789,Смирнов Пётр,1985-06-15,p3@mail.kz,2021-03-12
+EOF
+cat >claimed.csv <<'EOF'
+iin,full_name,birth_date,email,created
+870421300123,Ахметов Нурлан,1987-04-21,n1@mail.kz,2019-05-01
+900101400456,Иванова Мария,1990-01-01,m2@mail.kz,2020-11-30
+050505500111,Омаров Дамир,2005-05-05,d4@mail.kz,2024-02-29
+EOF
+dt ingest -q --library lib --name shop --breach-date 2021-06-01 leak.csv >/dev/null 2>&1
+dt analyze -q --library lib --json fresh.json claimed.csv >/dev/null 2>&1
+is "$(jq -c '.freshness | [.current_as_of, .latest_known_date, .latest_new_date, .newest_source_breach, .newest_source_leak, .youngest_birth_date, .adults_only_current_from]' fresh.json)" \
+	'["2024-02-29","2020-11-30","2024-02-29","2021-06-01","shop","2005-05-05","2023-05-05"]' \
+	"freshness: known rows' dates, new rows' dates, the source's breach, the youngest birth (never a latest date)"
+jq -r '.verdict.evidence[]' fresh.json | grep -q "the new rows are more recent than the known ones (2024-02-29 against 2020-11-30)"
+ok $? "... and the evidence says the new rows are more recent"
+
 # --- the real dumps --------------------------------------------------------
 if [ -d "$CORPORA/real" ]; then
 	R="$CORPORA/real"
