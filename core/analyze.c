@@ -1236,8 +1236,8 @@ breach_ymd(const char *s)
 
 /*
  * "Current as of": the record dates of known and new rows apart, the
- * newest breach among the leaks that rows come from, and the latest of
- * them. Birth dates are not among them (fill_columns keeps the youngest
+ * newest breach among the leaks that rows come from (1% of the rows at
+ * least), and the latest of them. Birth dates are not among them (fill_columns keeps the youngest
  * apart): a register of adults is current no earlier than the youngest
  * one's eighteenth birthday, which the reports derive from it.
  */
@@ -1250,7 +1250,8 @@ fill_freshness(struct findings *F, const struct report *rep)
 	F->breach_leak = -1;
 	for (size_t i = 0; i < F->nleaks; i++) {
 		int d = breach_ymd(F->leaks[i].breach_date);
-		if (F->leaks[i].rows && d > F->newest_breach) {
+		/* a source of a few chance rows says nothing of when the dump was made */
+		if (F->leaks[i].rows && F->leaks[i].rows * 100 >= F->rows && d > F->newest_breach) {
 			F->newest_breach = d;
 			F->breach_leak = (int)i;
 		}
