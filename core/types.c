@@ -785,6 +785,30 @@ table_of_people(const char *table)
 	return 0;
 }
 
+/*
+ * A table name that says nothing of its rows: none (a flat file), or a
+ * spreadsheet's default ("Sheet1", "Лист1", "Парақ1", "table"). Names
+ * in such a table are taken as people's: a flat file or a sheet of
+ * "name, position" is a list of people far more often than of things.
+ */
+static int
+table_unnamed(const char *table)
+{
+	static const char *const dflt[] = {"sheet", "лист", "парақ", "table", "tabelle", "feuil", "hoja"};
+	char low[256], joined[256];
+
+	if (!table)
+		return 1;
+	header_words(table, strlen(table), low, joined);
+	size_t n = strlen(joined);
+	while (n && joined[n - 1] >= '0' && joined[n - 1] <= '9')
+		joined[--n] = 0;
+	for (size_t i = 0; i < sizeof(dflt) / sizeof(dflt[0]); i++)
+		if (!strcmp(joined, dflt[i]))
+			return 1;
+	return !n;
+}
+
 /* Types that only a person's record holds. */
 static int
 of_a_person(enum dt_type t)
@@ -830,10 +854,8 @@ types_table(const char *table, const struct type_guess *const *g, size_t n, stru
 	int people = table_of_people(table), last = 0, first = 0;
 	for (size_t c = 0; c < n; c++) {
 		enum dt_type t = out[c].type;
-		/* a flat file's addresses are people's; a relational dump has tables of places */
 		if (of_a_person(t) || (t == DT_FULL_NAME && g[c]->hint == DT_FULL_NAME &&
-				       !g[c]->generic_name) ||
-		    (!table && (t == DT_ADDRESS || t == DT_CITY)))
+				       !g[c]->generic_name))
 			people = 1;
 		last += t == DT_LAST_NAME;
 		first += t == DT_FIRST_NAME;
@@ -850,7 +872,7 @@ types_table(const char *table, const struct type_guess *const *g, size_t n, stru
 			out[c].why = "a bare name beside a first name: the surname";
 		}
 	}
-	for (size_t c = 0; c < n && !people && n > 1; c++) {
+	for (size_t c = 0; c < n && !people && n > 1 && !table_unnamed(table); c++) {
 		const struct type_guess *x = g[c];
 		if (!is_person_name(out[c].type) || (x->hint != DT_NONE && !x->generic_name))
 			continue;

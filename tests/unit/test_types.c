@@ -125,6 +125,16 @@ relational(void)
 					   {"Ахметов Нурлан", "Иванова Мария", NULL}},
 	      o);
 	is_str(types_name(o[1].type), "full_name", "a name in a table of customers: a person's");
+	table(NULL, 2, (const char *const[TCOLS]){"name", "position"},
+	      (const char *const[TCOLS][6]){{"Ахметов Нурлан", "Иванова Мария", NULL},
+					   {"бухгалтер", "директор", NULL}},
+	      o);
+	is_str(types_name(o[0].type), "full_name", "a flat file of names and positions: people");
+	table("Sheet1", 2, (const char *const[TCOLS]){"Name", "Title"},
+	      (const char *const[TCOLS][6]){{"Ахметов Нурлан", "Иванова Мария", NULL},
+					   {"Accountant", "Director", NULL}},
+	      o);
+	is_str(types_name(o[0].type), "full_name", "a sheet named Sheet1 of names and titles: people");
 	table(NULL, 1, (const char *const[TCOLS]){"name"},
 	      (const char *const[TCOLS][6]){{"Ахметов Нурлан", "Иванова Мария", NULL}}, o);
 	is_str(types_name(o[0].type), "full_name", "a list of names alone: people");
