@@ -33,7 +33,7 @@ table(const char *t, size_t ncols, const char *const heads[TCOLS],
       const char *const vals[TCOLS][6], struct type_col out[TCOLS])
 {
 	struct type_guess g[TCOLS];
-	const struct type_guess *gp[TCOLS];
+	const struct type_guess *gp[TCOLS] = { 0 };
 
 	for (size_t c = 0; c < ncols; c++) {
 		types_guess_init(&g[c], heads[c], strlen(heads[c]));
