@@ -19,6 +19,7 @@
 #include "core/facts.h"
 #include "core/fpset.h"
 #include "core/ingest.h"
+#include "core/joins.h"
 #include "core/kmv.h"
 #include "core/norm.h"
 #include "core/pipe.h"
@@ -72,6 +73,7 @@ struct worker {
 	size_t nkv, kv_alloc;
 	unsigned index; /* its producer index in the sort */
 	struct bsort *bs;
+	struct joins_rows jr; /* its rows with keys, for the foreign keys */
 };
 
 
@@ -174,6 +176,7 @@ ing_typed(void *ctx, struct schema *s)
 	g->schema_stream = xgrow(g->schema_stream, &g->schema_alloc, (size_t)s->id + 1,
 				 sizeof(*g->schema_stream));
 	g->schema_stream[s->id] = (int)g->nstreams - 1;
+	s->user = joins_schema_new(s); /* read by the workers, after this */
 }
 
 static enum dt_type
@@ -196,6 +199,32 @@ ing_record(void *ctx, struct reader *r, const struct record *rec)
 	return 0;
 }
 
+/* The associations joins_finish() makes, into the sort as producer 0 (the workers are done). */
+struct join_out {
+	struct bsort *bs;
+	uint64_t kv[2 * 4096];
+	size_t n;
+};
+
+static int
+join_flush(struct join_out *jo)
+{
+	int rc = jo->n ? bsort_add(jo->bs, 0, jo->kv, jo->n) : 0;
+	jo->n = 0;
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+join_emit(void *ctx, uint64_t key, unsigned set)
+{
+	struct join_out *jo = ctx;
+	jo->kv[2 * jo->n] = key;
+	jo->kv[2 * jo->n + 1] = set;
+	if (++jo->n == 4096)
+		return join_flush(jo);
+	return 0;
+}
+
 /* Worker: the facts and keys of every record of a batch, then into the sort. */
 static void
 ing_work(void *wctx, struct batch *b)
@@ -208,6 +237,7 @@ ing_work(void *wctx, struct batch *b)
 		if (!facts_extract(&w->f, s, &b->recs[r]))
 			continue;
 		w->with_facts++;
+		joins_row(&w->jr, s->user, s, &b->recs[r], &w->f);
 		size_t n = facts_keys(&w->f);
 		if (w->nkv + 2 * n > w->kv_alloc)
 			w->kv = xgrow(w->kv, &w->kv_alloc, w->nkv + 2 * n, sizeof(*w->kv));
@@ -574,6 +604,17 @@ ing_read(struct ing *g, struct hasher *h, struct profile *prof, uint64_t *with_f
 	pipe_free(g->pipe);
 	pthread_join(h->tid, NULL);
 
+	/* the foreign keys: associations across the tables, as a join would make them */
+	struct joins_rows *jr = xcalloc(nthreads, sizeof(*jr));
+	for (unsigned i = 0; i < nthreads; i++) {
+		jr[i] = w[i].jr;
+		memset(&w[i].jr, 0, sizeof(w[i].jr));
+	}
+	struct join_out jo = { .bs = g->bs };
+	if (joins_finish(jr, nthreads, &g->key, join_emit, &jo, &res->joined) == 0)
+		join_flush(&jo);
+	free(jr);
+
 	*with_facts = 0;
 	for (unsigned i = 0; i < nthreads; i++) {
 		profile_merge(prof, &w[i].prof);
@@ -654,6 +695,10 @@ ing_commit(struct ing *g, struct lib_txn *txn, struct library *lib, struct sets_
 static void
 ing_release(struct ing *g, struct hasher *h)
 {
+	for (size_t i = 0; i < g->ss.n; i++) {
+		joins_schema_free(g->ss.v[i]->user);
+		g->ss.v[i]->user = NULL;
+	}
 	schemas_release(&g->ss);
 	for (size_t i = 0; i < g->nstreams; i++) {
 		free(g->streams[i].src.path);
@@ -664,8 +709,10 @@ ing_release(struct ing *g, struct hasher *h)
 	free(g->schema_stream);
 	free(h->hex);
 	free(h->size);
-	for (unsigned i = 0; i < g->nw; i++)
+	for (unsigned i = 0; i < g->nw; i++) {
 		free(g->w[i].kv);
+		joins_rows_release(&g->w[i].jr);
+	}
 	if (g->bs)
 		bsort_free(g->bs);
 	free(g->w);

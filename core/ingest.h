@@ -52,6 +52,7 @@ struct ingest_result {
 	uint64_t records, rejected, duplicates;
 	size_t sets;
 	uint64_t keys, bytes;	 /* keys and bytes of the leak's sets */
+	uint64_t joined;	 /* references between its tables followed (joins.h) */
 	struct bsort_stats sort;
 	double read_seconds;	 /* parse, type, fingerprint, sort runs */
 	double write_seconds;	 /* the sets written */

@@ -85,6 +85,27 @@ is "$(jq -c '.freshness | [.current_as_of, .latest_known_date, .latest_new_date,
 jq -r '.verdict.evidence[]' fresh.json | grep -q "the new rows are more recent than the known ones (2024-02-29 against 2020-11-30)"
 ok $? "... and the evidence says the new rows are more recent"
 
+# --- foreign keys followed at ingest: a join of the leak's own tables is a copy ----
+cat >rel-leak.sql <<'EOF'
+CREATE TABLE city (city_id int, city varchar(50));
+INSERT INTO city VALUES (1,'Алматы'),(2,'Астана'),(3,'Шымкент');
+CREATE TABLE addresses (AddressID int, address varchar(80), CityID int, phone varchar(20));
+INSERT INTO addresses VALUES (10,'ул. Абая 1, кв. 5',1,'+7 701 234 5678'),(11,'пр. Назарбаева 12, кв. 7',2,'+7 702 111 2233'),(12,'ул. Толе би 30, кв. 1',3,'+7 705 999 8877');
+CREATE TABLE customer (customer_id int, first_name varchar(40), last_name varchar(40), email varchar(60), address_id int);
+INSERT INTO customer VALUES (1,'Нурлан','Ахметов','n1@mail.kz',10),(2,'Мария','Иванова','m2@mail.kz',11),(3,'Ерлан','Сериков','e3@mail.kz',12);
+EOF
+cat >rel-joined.csv <<'EOF'
+first_name,last_name,email,address,phone,city
+Нурлан,Ахметов,n1@mail.kz,"ул. Абая 1, кв. 5",+7 701 234 5678,Алматы
+Мария,Иванова,m2@mail.kz,"пр. Назарбаева 12, кв. 7",+7 702 111 2233,Астана
+Ерлан,Сериков,e3@mail.kz,"ул. Толе би 30, кв. 1",+7 705 999 8877,Шымкент
+Ерлан,Сериков,e3@mail.kz,"ул. Толе би 30, кв. 1",+7 705 999 8877,Астана
+EOF
+dt ingest -q --library rel-lib --name shop rel-leak.sql >/dev/null 2>&1
+dt analyze -q --library rel-lib --json rel.json rel-joined.csv >/dev/null 2>&1
+is "$(jq -c '[.status_counts.copied, .status_counts.updated]' rel.json)" "[3,1]" \
+	"customer JOIN addresses JOIN city (address_id, AddressID/CityID, two hops): copied; the row with another city: updated"
+
 # --- the real dumps --------------------------------------------------------
 if [ -d "$CORPORA/real" ]; then
 	R="$CORPORA/real"
