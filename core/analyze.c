@@ -170,31 +170,26 @@ row_key(struct aworker *w, const struct schema *s, const struct record *rec, siz
 	uint64_t h = 0;
 	int any = 0;
 
-	if (rec->nfields > w->covered_alloc)
-		w->covered = xgrow(w->covered, &w->covered_alloc, rec->nfields, 1);
-	memset(w->covered, 0, rec->nfields);
+	/* covered[c]: schema column c is held by a fact (its fingerprint counts, not its text) */
+	if (s->ncols > w->covered_alloc)
+		w->covered = xgrow(w->covered, &w->covered_alloc, s->ncols, 1);
+	memset(w->covered, 0, s->ncols);
 	for (size_t i = 0; i < nf; i++) {
 		const struct fact *f = &w->f.v[i];
-		if (f->flags & FACT_COMPOSED)
-			continue; /* its parts are hashed as text below */
-		const struct field *fl = NULL;
-		for (size_t k = 0; k < rec->nfields; k++)
-			if (schema_col(s, &rec->fields[k], k) == f->col) {
-				fl = &rec->fields[k];
-				w->covered[k] = 1;
-				break;
-			}
-		if (!fl)
-			continue;
-		uint64_t nh = XXH3_64bits(fl->name, fl->name_len);
+		if ((f->flags & FACT_COMPOSED) || f->col >= s->ncols)
+			continue; /* a composed name's parts are hashed as text below */
+		w->covered[f->col] = 1;
+		uint64_t nh = XXH3_64bits(s->names[f->col], s->name_len[f->col]);
 		h += XXH3_64bits_withSeed(&f->fp, sizeof(f->fp), nh);
 		any = 1;
 	}
 	for (size_t k = 0; k < rec->nfields; k++) {
 		const struct field *fl = &rec->fields[k];
-		if (w->covered[k] || fl->is_null || !fl->len)
+		if (fl->is_null || !fl->len)
 			continue;
 		size_t c = schema_col(s, fl, k);
+		if (c != (size_t)-1 && w->covered[c])
+			continue;
 		const char *v = fl->val;
 		size_t n = fl->len;
 		dynbuf_reset(&w->rowv);
