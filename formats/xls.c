@@ -577,6 +577,14 @@ precheck(const char *path, char *why, size_t whylen)
 	}
 	if (!found)
 		goto done; /* no workbook: FreeXL says so */
+	/*
+	 * From here on a workbook is there: a table or chain this walk cannot
+	 * follow is one FreeXL would follow wrongly (out of its tables, into
+	 * sectors that are not there), so the file is refused, not handed on.
+	 */
+	st = -1;
+	snprintf(why, whylen,
+	         "a corrupted compound file (its allocation tables cannot be followed), not read");
 
 	/* the allocation table: its sectors from the header, then the DIFAT chain */
 	size_t fat_alloc = 0;
@@ -610,6 +618,7 @@ precheck(const char *path, char *why, size_t whylen)
 		cfb_stream(&c, wb, wb_len, 1);
 	} else
 		cfb_stream(&c, wb, wb_len, 0);
+	why[0] = 0;
 	st = biff_walk(&c, why, whylen);
 done:
 	fclose(c.f);

@@ -258,6 +258,9 @@ ok $? "a 2.5 KB .xls the fuzzer made, whose dates kept FreeXL busy for 5 s: refu
 dt cat -q --output-format jsonl "$TOP_SRCDIR/tests/fuzz/corpus/xls/crash-dirname-overread.xls" >out 2>err
 grep -q "a corrupted compound file (a directory entry name longer than 64 bytes), not read" err
 ok $? "an .xls whose directory entry claims a 15 KB name (FreeXL would read past its buffer): refused"
+dt cat -q --output-format jsonl "$TOP_SRCDIR/tests/fuzz/corpus/xls/crafted-bad-minifat.xls" >out 2>err
+grep -q "a corrupted compound file (its allocation tables cannot be followed), not read" err && [ ! -s out ]
+ok $? "an .xls whose mini allocation table starts past the file's end (FreeXL read on and kept 240 MB): refused"
 
 # --- a zip bomb inside an xlsx: 2 GiB of zeros in one sheet ----------------------
 cat >bomb.py <<'EOF'
