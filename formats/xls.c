@@ -411,8 +411,22 @@ biff_walk(struct cfb *c, char *why, size_t whylen)
 	while (cfb_read(c, h, 4) == 0) {
 		unsigned type = le16x(h), size = le16x(h + 2);
 		memset(rec, 0, 16);
-		if (cfb_read(c, rec, size) < 0)
-			break; /* cut off: FreeXL stops there too */
+		/*
+		 * BIFF records hold at most 8224 bytes (2080 before BIFF8); one
+		 * that claims more, or runs past the end of the stream, FreeXL
+		 * copies out of its buffer regardless (the fuzzer's 10 KB file
+		 * with a 64 KB record): refused.
+		 */
+		if (size > 8224 || cfb_read(c, rec, size) < 0) {
+			snprintf(why, whylen,
+			         size > 8224 ? "a corrupted workbook (a record of %u bytes, more than "
+			                       "BIFF allows), not read"
+			                     : "a corrupted workbook (a record of %u bytes runs past the "
+			                       "end of its stream), not read",
+			         size);
+			st = -1;
+			goto done;
+		}
 		switch (type) {
 		case 0x0809: /* BOF */
 			if (first)

@@ -261,6 +261,9 @@ ok $? "an .xls whose directory entry claims a 15 KB name (FreeXL would read past
 dt cat -q --output-format jsonl "$TOP_SRCDIR/tests/fuzz/corpus/xls/crafted-bad-minifat.xls" >out 2>err
 grep -q "a corrupted compound file (its allocation tables cannot be followed), not read" err && [ ! -s out ]
 ok $? "an .xls whose mini allocation table starts past the file's end (FreeXL read on and kept 240 MB): refused"
+dt cat -q --output-format jsonl "$TOP_SRCDIR/tests/fuzz/corpus/xls/crash-oversized-record.xls" >out 2>err
+grep -q "a corrupted workbook (a record of 65535 bytes, more than BIFF allows), not read" err && [ ! -s out ]
+ok $? "an .xls with a 64 KB record (FreeXL copied 128 KB out of its buffer): refused"
 
 # --- a zip bomb inside an xlsx: 2 GiB of zeros in one sheet ----------------------
 cat >bomb.py <<'EOF'
