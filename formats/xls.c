@@ -390,6 +390,107 @@ date_steps(double v)
 }
 
 /*
+ * The strings of an SST record or its CONTINUE from p to end, read as
+ * FreeXL 1.0.6 reads them (parse_SST): a string's length, its option
+ * byte and the optional fields FreeXL skips (a 32-bit one first, then a
+ * 16-bit one, as it has them), then its characters; one that does not
+ * fit is finished in the next CONTINUE. FreeXL takes the rest of a
+ * string from a CONTINUE without looking at that record's size, and a
+ * string whose header runs past its record's end makes it read the
+ * characters from beyond: -1 for either, 0 when it reads them in bounds.
+ */
+struct sst_walk {
+	uint64_t total, index;
+	uint64_t pend; /* characters of a string still to come in a CONTINUE */
+	int active;
+};
+
+static int
+sst_strings(struct sst_walk *w, const unsigned char *p, const unsigned char *end)
+{
+	while (w->index < w->total) {
+		if (p >= end)
+			return 0; /* the record is done: the next CONTINUE goes on */
+		if (end - p < 3)
+			return -1;
+		unsigned len = le16x(p), mask = p[2];
+		size_t off = 2 + 1 + ((mask & 4) ? 4 : 0) + ((mask & 8) ? 2 : 0);
+		if ((size_t)(end - p) < off)
+			return -1; /* FreeXL's "available" would wrap around */
+		unsigned skip = ((mask & 4) ? le16x(p + 3) : 0) + ((mask & 8) ? 4u * le16x(p + 3 + ((mask & 4) ? 4 : 0)) : 0);
+		p += off;
+		size_t need = (mask & 1) ? 2u * len : len, avail = (size_t)(end - p);
+		if (need > avail) {
+			w->pend = len - ((mask & 1) ? avail / 2 : avail);
+			return 0;
+		}
+		p += need;
+		if (skip > (size_t)(end - p))
+			return 0; /* skipped past the end: FreeXL stops this record there */
+		p += skip;
+		w->index++;
+	}
+	return 0;
+}
+
+/* An SST's CONTINUE: the rest of a split string first (its own option byte), then more strings. */
+static int
+sst_continue(struct sst_walk *w, const unsigned char *rec, size_t size)
+{
+	const unsigned char *p = rec, *end = rec + size;
+	if (w->pend) {
+		if (size < 1)
+			return -1;
+		size_t need = (p[0] & 1) ? 2 * w->pend : w->pend;
+		if (need > size - 1)
+			return -1; /* FreeXL would copy it from past the record */
+		p += 1 + need;
+		w->pend = 0;
+		w->index++;
+		return 0; /* what follows the finished string: FreeXL's skip makes it unknowable; it checks bounds there */
+	}
+	return sst_strings(w, p, end);
+}
+
+/*
+ * Does the string of a record FreeXL reads one from (FORMAT, BOUNDSHEET,
+ * LABEL, RSTRING) fit in it? Its offset, the size of its length, then in
+ * BIFF8 an option byte (bit 0: two bytes a character).
+ */
+static int
+string_fits(unsigned type, unsigned biff, const unsigned char *rec, size_t size)
+{
+	size_t at, lenb;
+	switch (type) {
+	case 0x041E: /* FORMAT: index, then the string */
+		at = 2;
+		lenb = biff == 8 ? 2 : 1;
+		break;
+	case 0x0085: /* BOUNDSHEET: position, kind, then the name */
+		at = 6;
+		lenb = 1;
+		break;
+	case 0x0204: /* LABEL, RSTRING: row, column, XF, then the text */
+	case 0x00D6:
+		at = 6;
+		lenb = 2;
+		break;
+	default:
+		return 1;
+	}
+	if (size < at + lenb)
+		return size <= at; /* no string at all: FreeXL reads nothing of it */
+	size_t len = lenb == 2 ? le16x(rec + at) : rec[at], need = at + lenb;
+	if (biff == 8) {
+		if (size < need + 1)
+			return len == 0;
+		need += 1 + ((rec[need] & 1) ? 2 * len : len);
+	} else
+		need += len;
+	return need <= size;
+}
+
+/*
  * Walks the workbook stream's records: adds up the cells FreeXL would
  * allocate, and the days its date loop would count for dates past the
  * year 9999. 0, or -1 with the reason in why.
@@ -404,6 +505,7 @@ biff_walk(struct cfb *c, char *why, size_t whylen)
 	uint64_t steps = 0;
 	unsigned char *xf_date = xcalloc(65536, 1), fmt_date[65536 / 8] = {0};
 	size_t nxf = 0;
+	struct sst_walk sst = { 0, 0, 0, 0 };
 
 	for (unsigned id = 14; id <= 22; id++)
 		if (id < 18 || id == 22)
@@ -427,7 +529,44 @@ biff_walk(struct cfb *c, char *why, size_t whylen)
 			st = -1;
 			goto done;
 		}
+		if (type != 0x003C && type != 0x00FC)
+			sst.active = 0;
+		/*
+		 * A string's length FreeXL takes as it is and copies that much
+		 * out of the record (the fuzzer's FORMAT claiming 65526 wide
+		 * characters in 15 bytes): the string must fit in its record.
+		 */
+		if (!string_fits(type, biff, rec, size)) {
+			snprintf(why, whylen,
+			         "a corrupted workbook (a string longer than its record), not read");
+			st = -1;
+			goto done;
+		}
 		switch (type) {
+		case 0x00FC: /* SST */
+			if (size < 8) {
+				sst.active = 0;
+				break;
+			}
+			sst = (struct sst_walk){ le32(rec + 4), 0, 0, 1 };
+			/* FreeXL holds a pointer per string at once: no more than the stream has room for */
+			if (sst.total > c->left / 3 + size / 3 + 16 || sst_strings(&sst, rec + 8, rec + size) < 0) {
+				snprintf(why, whylen,
+				         "a corrupted workbook (a shared string table FreeXL would read past), "
+				         "not read");
+				st = -1;
+				goto done;
+			}
+			break;
+		case 0x003C: /* CONTINUE */
+			if (sst.active && sst_continue(&sst, rec, size) < 0) {
+				snprintf(why, whylen,
+				         "a corrupted workbook (a shared string table FreeXL would read past), "
+				         "not read");
+				st = -1;
+				goto done;
+			}
+			break;
 		case 0x0809: /* BOF */
 			if (first)
 				biff = le16x(rec) == 0x0600 ? 8 : 5;

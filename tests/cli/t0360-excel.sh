@@ -262,8 +262,11 @@ dt cat -q --output-format jsonl "$TOP_SRCDIR/tests/fuzz/corpus/xls/crafted-bad-m
 grep -q "a corrupted compound file (its allocation tables cannot be followed), not read" err && [ ! -s out ]
 ok $? "an .xls whose mini allocation table starts past the file's end (FreeXL read on and kept 240 MB): refused"
 dt cat -q --output-format jsonl "$TOP_SRCDIR/tests/fuzz/corpus/xls/crash-oversized-record.xls" >out 2>err
-grep -q "a corrupted workbook (a record of 65535 bytes, more than BIFF allows), not read" err && [ ! -s out ]
-ok $? "an .xls with a 64 KB record (FreeXL copied 128 KB out of its buffer): refused"
+grep -q "a corrupted workbook (a string longer than its record), not read" err && [ ! -s out ]
+ok $? "an .xls whose sheet name claims more than its record holds (FreeXL copied 128 KB out of its buffer): refused"
+dt cat -q --output-format jsonl "$TOP_SRCDIR/tests/fuzz/corpus/xls/crash-long-format-string.xls" >out 2>err
+grep -q "a corrupted workbook (a string longer than its record), not read" err && [ ! -s out ]
+ok $? "an .xls with a FORMAT of 65526 wide characters in 15 bytes (the same overread): refused"
 
 # --- a zip bomb inside an xlsx: 2 GiB of zeros in one sheet ----------------------
 cat >bomb.py <<'EOF'
