@@ -35,7 +35,8 @@ set_label(const struct lib_set *s, char *buf, size_t n)
 	else if (s->kind == LIB_VALUE)
 		snprintf(buf, n, "value %s", types_name(s->type));
 	else
-		snprintf(buf, n, "assoc %s+%s", types_name(s->type), types_name(s->attr));
+		snprintf(buf, n, "%s %s+%s", lib_kind_name(s->kind), types_name(s->type),
+		         types_name(s->attr));
 }
 
 static void
@@ -122,7 +123,7 @@ show_json(const struct lib_profile *p)
 		else
 			jsonw_str(&jw, types_name(s->type));
 		jsonw_key(&jw, "attr_type");
-		if (s->kind == LIB_ASSOC)
+		if (s->kind >= LIB_ASSOC)
 			jsonw_str(&jw, types_name(s->attr));
 		else
 			jsonw_null(&jw);

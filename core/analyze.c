@@ -24,6 +24,7 @@
 #include "core/jsonw.h"
 #include "core/kmv.h"
 #include "core/library.h"
+#include "core/near.h"
 #include "core/norm.h"
 #include "core/pipe.h"
 #include "core/profile.h"
@@ -402,6 +403,7 @@ struct aleak {
 	uint64_t rows;			  /* rows with a fact found in it */
 	uint64_t ids[DT_TYPE_COUNT];	  /* identifiers found in it, by type */
 	uint64_t assocs, records;	  /* association and record keys found */
+	uint64_t nears;			  /* near keys that found a variation of their value */
 	uint64_t dominant;		  /* rows it is the dominant source of */
 	int unreadable;
 };
@@ -409,6 +411,7 @@ struct aleak {
 /* Per column of the dump (schema, column): values and where they were found. */
 struct acol {
 	uint64_t values;
+	uint64_t found_near; /* of them, known only as a variation */
 	uint64_t *found; /* per leak */
 	uint64_t found_any;
 };
@@ -427,6 +430,9 @@ struct report {
 	uint64_t total, parsed, rejected;
 	uint64_t dup_exact, dup_norm;
 	uint64_t status[RC_COUNT];
+	uint64_t varied;       /* copied or merged rows with a fact known only as a variation */
+	uint64_t near_facts;   /* facts known only as a variation */
+	uint64_t retyped;      /* of those, identifiers (found under name and birth date) */
 	int date_known, date_new; /* the newest record dates of known rows and of new ones */
 	struct segments seg;
 	struct acol **cols; /* [schema][column] */
@@ -477,6 +483,7 @@ struct joiner {
 	size_t nleaks;
 	struct xsort *hs;	 /* the hits, by row */
 	struct report *rep;
+	const struct fp_key *key; /* opens the near signatures */
 	uint64_t *ck[FACT_SETS], *cv[FACT_SETS]; /* per set: keys and payloads waiting */
 	uint8_t *hit[FACT_SETS];
 	size_t n[FACT_SETS];
@@ -527,7 +534,93 @@ joiner_set(struct joiner *j, size_t li, size_t si, int *temp)
 static unsigned
 set_code(const struct lib_set *s)
 {
-	return FACT_SET(s->kind, s->kind == LIB_RECORD ? 0 : s->type, s->kind == LIB_ASSOC ? s->attr : 0);
+	return FACT_SET(s->kind, s->kind == LIB_RECORD ? 0 : s->type, s->kind >= LIB_ASSOC ? s->attr : 0);
+}
+
+/*
+ * A near set joined: for each of the ascending queries q[0..n), the keys
+ * of the set under its prefix (the person and the attribute's type), their
+ * signatures opened and compared with the query's (core/near.h); the best
+ * that is a variation of the query's value is a hit of kind FACT_NEAR,
+ * its similarity above the leak's index in the hit's payload. The set is
+ * read once, forward (fpset_iter_seek), whatever the queries. 0; -1 for
+ * a damaged set, the reason in err; -2 when the hits cannot be kept (j->err).
+ */
+static int
+near_join(struct joiner *j, const struct fpset *set, size_t li, unsigned attr, const uint64_t *q,
+	  const uint64_t *pv, size_t n, char *err, size_t errlen)
+{
+	struct fpset_iter it;
+	uint64_t *lk = NULL, pend = 0;
+	size_t nl = 0, alloc = 0;
+	int have_pend = 0, at_end = 0, rc = 0;
+	uint64_t found = 0;
+
+	fpset_iter_init(&it, set);
+	for (size_t i = 0; i < n && !rc;) {
+		uint32_t pre = (uint32_t)(q[i] >> 32);
+		/* the set's keys under pre into lk[0..nl) */
+		nl = 0;
+		if (!(have_pend && pend >> 32 > pre)) {
+			if (have_pend && pend >> 32 == pre) {
+				lk = xgrow(lk, &alloc, 1, sizeof(*lk));
+				lk[nl++] = pend;
+				have_pend = 0;
+			} else if (!at_end) {
+				have_pend = 0;
+				fpset_iter_seek(&it, (uint64_t)pre << 32);
+			}
+			while (!at_end && !have_pend) {
+				uint64_t k;
+				int r = fpset_iter_next(&it, &k);
+				if (r < 0) {
+					snprintf(err, errlen, "%s", it.err);
+					rc = -1;
+					break;
+				}
+				if (r == 0) {
+					at_end = 1;
+					break;
+				}
+				if (k >> 32 == pre) {
+					if (nl == alloc)
+						lk = xgrow(lk, &alloc, nl + 1, sizeof(*lk));
+					lk[nl++] = k;
+				} else if (k >> 32 > pre) {
+					pend = k;
+					have_pend = 1;
+				}
+			}
+		}
+		/* the queries under pre */
+		for (; i < n && (uint32_t)(q[i] >> 32) == pre; i++) {
+			if (!nl)
+				continue;
+			uint32_t qs = near_open(j->key, q[i]);
+			int best = -1;
+			for (size_t k = 0; k < nl && best < 100; k++) {
+				int sim = near_compare(attr, qs, near_open(j->key, lk[k]));
+				best = sim > best ? sim : best;
+			}
+			if (best < 0)
+				continue;
+			uint64_t v = pv[i], row = v >> 24, slot = v & ((1u << 12) - 1);
+			pthread_mutex_lock(&j->mu);
+			if (xsort_add(j->hs, row << SLOT_BITS | (uint64_t)FACT_NEAR << 12 | slot,
+				      (uint64_t)best << 48 | li) < 0) {
+				snprintf(j->err, sizeof(j->err), "%s", xsort_error(j->hs));
+				rc = -2;
+			}
+			pthread_mutex_unlock(&j->mu);
+			found++;
+		}
+	}
+	fpset_iter_release(&it);
+	free(lk);
+	pthread_mutex_lock(&j->mu);
+	j->leaks[li].nears += found;
+	pthread_mutex_unlock(&j->mu);
+	return rc;
 }
 
 /*
@@ -554,8 +647,26 @@ joiner_flush(struct joiner *j, unsigned code)
 			char e[1024];
 			if (!set)
 				break;
+			int jr;
+			if (FACT_SET_KIND(code) == FACT_NEAR) {
+				jr = near_join(j, set, li, FACT_SET_ATTR(code), q, pv, n, e, sizeof(e));
+				if (temp)
+					fpset_close(set);
+				if (jr == -2)
+					return -1;
+				if (jr < 0) {
+					pthread_mutex_lock(&j->mu);
+					walk_say(j->in, "error: leak '%s': set '%s': %s", L->l.name,
+						 L->sets[si].file, e);
+					L->unreadable = 1;
+					j->rep->problems++;
+					pthread_mutex_unlock(&j->mu);
+					break;
+				}
+				continue;
+			}
 			memset(hit, 0, n);
-			int jr = fpset_join(set, q, n, hit, e, sizeof(e));
+			jr = fpset_join(set, q, n, hit, e, sizeof(e));
 			if (temp)
 				fpset_close(set);
 			if (jr < 0) {
@@ -620,7 +731,7 @@ join_emit(void *ctx, unsigned set, const uint64_t *kv, size_t n)
 			*have = 1;
 		}
 	}
-	if (set >= FACT_SETS)
+	if (set >= FACT_SETS || set == SET_RAW || set == SET_ROW)
 		return 0;
 	if (!j->ck[set]) {
 		j->ck[set] = xmalloc(JOIN_CHUNK * sizeof(uint64_t));
@@ -723,7 +834,29 @@ struct pass2 {
 	uint64_t *bits, *vbits, *record, *all, *rowleaks, *cellbits;
 	uint16_t *cells;
 	struct rval *vals;
+	/* the row's near hits, and per fact the leaks holding a variation of it, its similarity */
+	struct nearhit *nh;
+	size_t nnh, nh_alloc;
+	uint64_t *nbits;
+	uint8_t nsim[FACTS_MAX];
+	int varied; /* a fact of the row is known only as a variation */
 };
+
+struct nearhit {
+	uint8_t fact, anchor, sim;
+	uint32_t leak;
+};
+
+static int
+nearhit_cmp(const void *x, const void *y)
+{
+	const struct nearhit *a = x, *b = y;
+	if (a->fact != b->fact)
+		return a->fact < b->fact ? -1 : 1;
+	if (a->anchor != b->anchor)
+		return a->anchor < b->anchor ? -1 : 1;
+	return (a->leak > b->leak) - (a->leak < b->leak);
+}
 
 static void
 leak_list_json(struct jsonw *jw, const struct pass2 *p2, const uint64_t *m)
@@ -828,6 +961,8 @@ p2_read_row(struct pass2 *p2)
  * association): the same value there may be anyone's. A row without any
  * identifier has nothing but its values. 0, or -1 (err).
  */
+static void p2_near(struct pass2 *p2);
+
 static int
 p2_hits(struct pass2 *p2, uint64_t row, char *err, size_t errlen)
 {
@@ -848,6 +983,11 @@ p2_hits(struct pass2 *p2, uint64_t row, char *err, size_t errlen)
 			f[fbi].src[word] |= bit;
 			if (types_is_identifier(f[fbi].type))
 				f[fa].src[word] |= bit;
+		} else if (kind == FACT_NEAR && fa < nf && fbi < nf && (hv & 0xFFFFFFFFFFFFull) < p2->nleaks) {
+			if (p2->nnh == p2->nh_alloc)
+				p2->nh = xgrow(p2->nh, &p2->nh_alloc, p2->nnh + 1, sizeof(*p2->nh));
+			p2->nh[p2->nnh++] = (struct nearhit){ (uint8_t)fbi, (uint8_t)fa, (uint8_t)(hv >> 48),
+							      (uint32_t)(hv & 0xFFFFFFFFFFFFull) };
 		}
 		p2->hrc = xsort_next(p2->hs, &p2->hk, &p2->hv);
 	}
@@ -855,6 +995,7 @@ p2_hits(struct pass2 *p2, uint64_t row, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", xsort_error(p2->hs));
 		return -1;
 	}
+	p2_near(p2);
 	int ids = 0;
 	for (size_t i = 0; i < nf; i++)
 		ids += types_is_identifier(f[i].type);
@@ -862,6 +1003,81 @@ p2_hits(struct pass2 *p2, uint64_t row, char *err, size_t errlen)
 		for (size_t i = 0; i < nf; i++)
 			memcpy(f[i].src, p2->vbits + i * w, w * sizeof(*p2->vbits));
 	return 0;
+}
+
+/*
+ * The row's near hits onto its facts. Under an anchor, a fact is a
+ * variation of what a leak holds for that person when each of its words
+ * (signatures) found one there, one word at least exactly when it has
+ * several (a typo in one word, not two different names); under the
+ * person's name and birth date, an identifier with a near signature is a
+ * re-typed one, and that name and birth date are this person's in that
+ * leak. A fact found exactly anywhere is exact: its near leaks are not
+ * added. Sets p2->nsim (the similarity of the facts that are variations)
+ * and p2->varied.
+ */
+static void
+p2_near(struct pass2 *p2)
+{
+	struct arow_fact *f = p2->f;
+	size_t nf = p2->nf, w = p2->words;
+	memset(p2->nsim, 0, sizeof(p2->nsim));
+	p2->varied = 0;
+	if (!p2->nnh)
+		return;
+	qsort(p2->nh, p2->nnh, sizeof(*p2->nh), nearhit_cmp);
+	uint8_t touched[FACTS_MAX] = { 0 };
+	for (size_t i = 0; i < p2->nnh;) {
+		size_t e = i;
+		unsigned exact = 0, sum = 0;
+		while (e < p2->nnh && p2->nh[e].fact == p2->nh[i].fact && p2->nh[e].anchor == p2->nh[i].anchor &&
+		       p2->nh[e].leak == p2->nh[i].leak) {
+			exact += p2->nh[e].sim >= NEAR_STRONG;
+			sum += p2->nh[e].sim;
+			e++;
+		}
+		const struct nearhit *h = &p2->nh[i];
+		size_t m = e - i, fi = h->fact, ai = h->anchor;
+		i = e;
+		uint64_t bit = 1ull << (h->leak % 64);
+		size_t word = h->leak / 64;
+		if (fi >= nf || ai >= nf)
+			continue;
+		unsigned nsig = FACT_NSIG(f[fi].flags) ? FACT_NSIG(f[fi].flags) : 1;
+		if (types_is_identifier(f[ai].type)) {
+			if (m < nsig || (nsig > 1 && !exact))
+				continue;
+		} else {
+			/* under name and birth date: those two are the person's in that leak */
+			f[ai].src[word] |= bit;
+			for (size_t k = 0; k < nf; k++)
+				if (f[k].type == DT_BIRTH_DATE) {
+					f[k].src[word] |= bit;
+					break;
+				}
+		}
+		p2->nbits[fi * w + word] |= bit;
+		unsigned sim = sum / (unsigned)m;
+		if (sum == 100 * m && near_kind_of(f[fi].type) == NEAR_WORD)
+			sim = 95; /* every word is there, the name is not: a word more or less */
+		if (sim > p2->nsim[fi])
+			p2->nsim[fi] = (uint8_t)sim;
+		touched[fi] = 1;
+	}
+	for (size_t k = 0; k < nf; k++) {
+		if (!touched[k])
+			continue;
+		int any = 0;
+		for (size_t x = 0; x < w; x++)
+			any |= f[k].src[x] != 0;
+		if (!any) {
+			memcpy(f[k].src, p2->nbits + k * w, w * sizeof(*f[k].src));
+			p2->varied = 1;
+		} else
+			p2->nsim[k] = 0; /* found as it is */
+		memset(p2->nbits + k * w, 0, w * sizeof(*p2->nbits));
+	}
+	p2->nnh = 0;
 }
 
 /* The row classified and counted: classes, segments, strip, leaks, columns, combinations. */
@@ -875,6 +1091,8 @@ p2_count(struct pass2 *p2, uint64_t row)
 	int dom;
 	enum row_class rc = analysis_classify(&r, p2->all, &dom, p2->prev);
 	rep->status[rc]++;
+	if (p2->varied && (rc == RC_COPIED || rc == RC_MERGED))
+		rep->varied++;
 	if (rc == RC_NEW || rc == RC_UNATTRIBUTED) {
 		if (p2->rdate > rep->date_new)
 			rep->date_new = p2->rdate;
@@ -900,6 +1118,11 @@ p2_count(struct pass2 *p2, uint64_t row)
 		if (!ac)
 			continue;
 		ac->values++;
+		if (p2->nsim[i]) {
+			ac->found_near++;
+			rep->near_facts++;
+			rep->retyped += types_is_identifier(f[i].type);
+		}
 		int any = 0;
 		for (size_t k = 0; k < p2->nleaks; k++)
 			if (f[i].src[k / 64] >> (k % 64) & 1) {
@@ -945,8 +1168,21 @@ p2_record_json(struct pass2 *p2, uint64_t row, enum row_class rc)
 	jsonw_u64(&jw, row);
 	jsonw_key(&jw, "status");
 	jsonw_str(&jw, analysis_class_name(rc));
+	jsonw_key(&jw, "varied");
+	jsonw_bool(&jw, p2->varied);
 	jsonw_key(&jw, "leaks");
 	leak_list_json(&jw, p2, p2->rowleaks);
+	if (p2->varied) {
+		/* the columns known only as a variation, with their similarity */
+		jsonw_key(&jw, "near");
+		jsonw_obj_open(&jw);
+		for (size_t i = 0; i < p2->nf; i++)
+			if (p2->nsim[i] && p2->f[i].col < s->ncols) {
+				jsonw_keyn(&jw, s->names[p2->f[i].col], s->name_len[p2->f[i].col]);
+				jsonw_dbl(&jw, p2->nsim[i] / 100.0);
+			}
+		jsonw_obj_close(&jw);
+	}
 	jsonw_key(&jw, "fields");
 	jsonw_obj_open(&jw);
 	/* each column: null when empty, else the leaks of its fact(s) */
@@ -981,6 +1217,7 @@ p2_record_csv(struct pass2 *p2, uint64_t row, enum row_class rc)
 	struct dynbuf *b = &p2->line;
 	dynbuf_printf(b, "%llu,%s,", (unsigned long long)row, analysis_class_name(rc));
 	leak_list_csv(b, p2, p2->rowleaks);
+	dynbuf_add(b, p2->varied ? ",1" : ",", p2->varied ? 2 : 1);
 	for (size_t g = 0; g < p2->cn.n; g++) {
 		dynbuf_addc(b, ',');
 		size_t c;
@@ -998,7 +1235,7 @@ p2_csv_header(struct pass2 *p2)
 {
 	struct dynbuf *b = &p2->line;
 	dynbuf_reset(b);
-	dynbuf_add(b, "row,status,leaks", 16);
+	dynbuf_add(b, "row,status,leaks,varied", 23);
 	for (size_t g = 0; g < p2->cn.n; g++) {
 		dynbuf_addc(b, ',');
 		dynbuf_csv_cell(b, p2->cn.name[g], strlen(p2->cn.name[g]));
@@ -1034,6 +1271,7 @@ pass2_init(struct pass2 *p2, struct an *a, struct aleak *leaks, size_t nleaks, s
 	p2->cellbits = p2->rowleaks + w;
 	p2->cells = xmalloc(65536 * sizeof(*p2->cells));
 	p2->vals = xmalloc(65536 * sizeof(*p2->vals));
+	p2->nbits = xcalloc(FACTS_MAX * w, sizeof(*p2->nbits));
 }
 
 static void
@@ -1044,6 +1282,8 @@ pass2_release(struct pass2 *p2)
 	dynbuf_release(&p2->values);
 	free(p2->ri.buf);
 	free(p2->bits);
+	free(p2->nbits);
+	free(p2->nh);
 	free(p2->cells);
 	free(p2->vals);
 }
@@ -1154,6 +1394,7 @@ fill_leaks(struct findings *F, const struct aleak *leaks, size_t nleaks)
 		L->dominant = A->dominant;
 		memcpy(L->ids, A->ids, sizeof(L->ids));
 		L->assocs = A->assocs;
+		L->nears = A->nears;
 		L->records = A->records;
 		L->unreadable = A->unreadable;
 		F->order[i] = i;
@@ -1182,6 +1423,7 @@ fill_columns(struct findings *F, const struct schemas *ss, struct report *rep, s
 			fc->type = sc->types[c];
 			fc->values = ac->values;
 			fc->found_any = ac->found_any;
+			fc->found_near = ac->found_near;
 			fc->found = ac->found;
 			ac->found = NULL;
 			fc->lineage_leak = -1;
@@ -1316,7 +1558,7 @@ domain_skew(struct profile *prof, const struct lib_profile *lp, size_t nleaks)
 static void
 fill_evidence(struct findings *F, uint64_t known)
 {
-	char a1[32], a2[32];
+	char a1[32], a2[32], a3[32];
 	EVIDENCE("%s of %s rows with an identifier are in known leaks (%.1f%%; %s at least %.0f%%, %s at least %.0f%%)",
 		 fmt_count(known, a1), fmt_count(F->with_id, a2), 100 * F->known, "recompilation",
 		 100 * F->v.recompilation, "partial", 100 * F->v.partial);
@@ -1326,6 +1568,10 @@ fill_evidence(struct findings *F, uint64_t known)
 	EVIDENCE("copied from one leak: %.1f%%, merged from several: %.1f%%, known with a changed or added field: %.1f%%, in no known leak: %.1f%%",
 		 100 * frac(F->status[RC_COPIED], F->with_id), 100 * frac(F->status[RC_MERGED], F->with_id),
 		 100 * frac(F->status[RC_UPDATED], F->with_id), 100 * frac(F->status[RC_NEW], F->with_id));
+	if (F->varied)
+		EVIDENCE("%s copied or merged rows (%.1f%%) differ from their source only by variation: %s values with a typo, lost letters, an initial, a swapped date or re-typed identifiers (%s) - copies, not updates",
+			 fmt_count(F->varied, a1), 100 * frac(F->varied, F->with_id),
+			 fmt_count(F->near_facts, a2), fmt_count(F->retyped, a3));
 	if (F->nleaks && F->leaks[F->order[0]].rows) {
 		int shown = 0;
 		char list[200] = "";
@@ -1411,6 +1657,9 @@ findings_fill(struct an_run *R, struct findings *F)
 	F->dup_exact = rep->dup_exact;
 	F->rows = a->rows;
 	memcpy(F->status, rep->status, sizeof(F->status));
+	F->varied = rep->varied;
+	F->near_facts = rep->near_facts;
+	F->retyped = rep->retyped;
 	F->v = a->o->v;
 	F->seg = rep->seg;
 	memset(&rep->seg, 0, sizeof(rep->seg));
@@ -1511,7 +1760,7 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 	 * hits' sort and the buffers.
 	 */
 	struct bsort_opts bo = { .memory = o->memory / 2, .tmpdir = o->tmpdir, .producers = nthreads,
-				 .nsets = SET_ROW + 1, .with_values = 1 };
+				 .nsets = FACT_SETS, .with_values = 1 };
 	if (!(a->bs = bsort_new(&bo, err, errlen)))
 		return -1;
 	struct aworker *w = xcalloc(nthreads, sizeof(*w));
@@ -1584,6 +1833,7 @@ run_join(struct an_run *R, unsigned nthreads, char *err, size_t errlen)
 	j.nleaks = R->nleaks;
 	j.hs = R->hs;
 	j.rep = &R->rep;
+	j.key = &a->key;
 	j.base = xcalloc(R->nleaks + 1, sizeof(*j.base));
 	for (size_t i = 0; i < R->nleaks; i++)
 		j.base[i + 1] = j.base[i] + R->leaks[i].nsets;

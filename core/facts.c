@@ -20,6 +20,7 @@ facts_init(struct facts *f, const struct fp_key *key, const char *region)
 		return -1;
 	dynbuf_init(&f->out, 1u << 20);
 	dynbuf_init(&f->name, 1u << 20);
+	dynbuf_init(&f->lossy, 1u << 20);
 	return 0;
 }
 
@@ -29,6 +30,7 @@ facts_release(struct facts *f)
 	norm_ctx_free(f->norm);
 	dynbuf_release(&f->out);
 	dynbuf_release(&f->name);
+	dynbuf_release(&f->lossy);
 	free(f->keys);
 	memset(f, 0, sizeof(*f));
 }
@@ -63,8 +65,62 @@ add_fact(struct facts *f, const struct schema *s, size_t col, enum dt_type t, in
 	x->col = (uint16_t)col;
 	x->type = (uint8_t)t;
 	x->flags = (uint8_t)flags;
+	if (near_kind_of(t) != NEAR_NONE && !(flags & FACT_LOSSY)) {
+		size_t ns = near_sigs(f->key, t, f->out.buf, f->out.len, 0, x->sig);
+		x->flags = (uint8_t)(x->flags | ns << 4);
+	}
 	if (f->seen)
 		f->seen(f->ctx, s, x, f->out.buf, f->out.len);
+}
+
+/* Letters lost in a charset conversion: '?' or U+FFFD in a value that has letters too. */
+static int
+has_lost_letters(const char *v, size_t n)
+{
+	return memchr(v, '?', n) || (n >= 3 && memmem(v, n, "\xEF\xBF\xBD", 3));
+}
+
+/*
+ * A name whose letters were lost to '?' (or U+FFFD): its near signatures
+ * from the value with each lost letter as the digit '0' (which the name
+ * key keeps), so that the words keep their length and what is left of
+ * them; the fact itself is the value as it is.
+ */
+static void
+lossy_sigs(struct facts *f, enum dt_type t, const char *v, size_t n)
+{
+	struct fact *x = &f->v[f->n - 1];
+	dynbuf_reset(&f->lossy);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == '?') {
+			if (dynbuf_addc(&f->lossy, '0'))
+				return;
+		} else if (i + 2 < n && !memcmp(v + i, "\xEF\xBF\xBD", 3)) {
+			if (dynbuf_addc(&f->lossy, '0'))
+				return;
+			i += 2;
+		} else if (dynbuf_addc(&f->lossy, v[i]))
+			return;
+	}
+	if (!norm_value(f->norm, t, f->lossy.buf, f->lossy.len, &f->out))
+		return;
+	size_t ns = near_sigs(f->key, t, f->out.buf, f->out.len, 1, x->sig);
+	x->flags = (uint8_t)((x->flags & ~0x30u) | ns << 4);
+}
+
+/* The value normalized and, when its type accepts it, a fact; 1 when it became one. */
+static int
+add_value(struct facts *f, const struct schema *s, size_t col, enum dt_type t, int flags,
+	  const char *v, size_t n)
+{
+	int lost = near_kind_of(t) == NEAR_WORD && has_lost_letters(v, n);
+	if (!norm_value(f->norm, t, v, n, &f->out))
+		return 0;
+	size_t before = f->n;
+	add_fact(f, s, col, t, flags | (lost ? FACT_LOSSY : 0));
+	if (lost && f->n > before)
+		lossy_sigs(f, t, v, n);
+	return 1;
 }
 
 size_t
@@ -91,9 +147,7 @@ facts_extract(struct facts *f, const struct schema *s, const struct record *rec)
 			}
 			continue;
 		}
-		if (norm_value(f->norm, t, fl->val, fl->len, &f->out))
-			add_fact(f, s, c, t, 0);
-		else if (f->bad)
+		if (!add_value(f, s, c, t, 0, fl->val, fl->len) && f->bad)
 			f->bad(f->ctx, s, c);
 	}
 	if (part[0] && part[1]) {
@@ -103,16 +157,14 @@ facts_extract(struct facts *f, const struct schema *s, const struct record *rec)
 			if (part[k] && (dynbuf_add(&f->name, part[k]->val, part[k]->len) < 0 ||
 					dynbuf_add(&f->name, " ", 1) < 0))
 				break;
-		if (norm_value(f->norm, DT_FULL_NAME, f->name.buf, f->name.len, &f->out))
-			add_fact(f, s, part_col[0], DT_FULL_NAME, FACT_COMPOSED);
+		add_value(f, s, part_col[0], DT_FULL_NAME, FACT_COMPOSED, f->name.buf, f->name.len);
 	} else {
 		/* a lone part is a fact of its own type */
 		for (int k = 0; k < 3; k++) {
 			if (!part[k])
 				continue;
 			enum dt_type t = s->types[part_col[k]];
-			if (norm_value(f->norm, t, part[k]->val, part[k]->len, &f->out))
-				add_fact(f, s, part_col[k], t, 0);
+			add_value(f, s, part_col[k], t, 0, part[k]->val, part[k]->len);
 		}
 	}
 	return f->n;
@@ -163,7 +215,31 @@ facts_keys(struct facts *f)
 				continue; /* the same value twice */
 			add_key(f, fp_assoc(f->key, a->type, a->fp, b->type, b->fp),
 				FACT_SET(FACT_ASSOC, a->type, b->type), (unsigned)i, (unsigned)j);
+			if (anchors > FACTS_NEAR_ANCHORS || near_is_qi_attr(b->type))
+				continue;
+			uint32_t pre = near_prefix(a->type, a->fp, b->type);
+			for (unsigned k = 0; k < FACT_NSIG(b->flags); k++)
+				add_key(f, near_key(f->key, pre, b->sig[k]),
+					FACT_SET(FACT_NEAR, a->type, b->type), (unsigned)i, (unsigned)j);
 		}
 	}
+
+	/* identifiers under the person's name and birth date: one re-typed with a mistake is found */
+	size_t name = f->n, birth = f->n;
+	for (size_t i = 0; i < f->n; i++) {
+		if (name == f->n && f->v[i].type == DT_FULL_NAME)
+			name = i;
+		if (birth == f->n && f->v[i].type == DT_BIRTH_DATE)
+			birth = i;
+	}
+	if (name < f->n && birth < f->n)
+		for (size_t j = 0; j < f->n; j++) {
+			const struct fact *b = &f->v[j];
+			if (!near_is_qi_attr(b->type) || !FACT_NSIG(b->flags))
+				continue;
+			uint32_t pre = near_prefix_qi(f->v[name].fp, f->v[birth].fp, b->type);
+			add_key(f, near_key(f->key, pre, b->sig[0]),
+				FACT_SET(FACT_NEAR, DT_BIRTH_DATE, b->type), (unsigned)name, (unsigned)j);
+		}
 	return f->nkeys;
 }

@@ -18,7 +18,12 @@
  *            cities, first names: types_is_low_entropy());
  *   assoc    one per pair (anchor, other fact), anchors being the
  *            identifiers (types_is_identifier()); a pair of two anchors
- *            once, the smaller type (then fingerprint) as the anchor.
+ *            once, the smaller type (then fingerprint) as the anchor;
+ *   near     per anchor (the first FACTS_NEAR_ANCHORS) and attribute that
+ *            may vary (names, cities, dates, addresses), the attribute's
+ *            signatures under the anchor; and per identifier, its
+ *            signature under the person's name and birth date (set type
+ *            DT_BIRTH_DATE): core/near.h.
  */
 #ifndef DT_FACTS_H
 #define DT_FACTS_H
@@ -28,27 +33,32 @@
 
 #include "core/dynbuf.h"
 #include "core/fp.h"
+#include "core/near.h"
 #include "core/record.h"
 #include "core/schema.h"
 
 #define FACTS_MAX 64	     /* facts of one record past this are dropped */
 #define FACTS_MAX_ANCHORS 8  /* anchors that make associations */
 #define FACT_COMPOSED 0x1    /* a full name made of the name-part columns */
+#define FACT_LOSSY 0x8       /* its raw value had letters lost to '?' or U+FFFD */
+#define FACT_NSIG(flags) (((flags) >> 4) & 3) /* its near signatures (core/near.h) */
+#define FACTS_NEAR_ANCHORS 2 /* anchors whose attributes get near keys */
 
-enum fact_kind { FACT_RECORD = 0, FACT_VALUE = 1, FACT_ASSOC = 2 };
+enum fact_kind { FACT_RECORD = 0, FACT_VALUE = 1, FACT_ASSOC = 2, FACT_NEAR = 3 };
 
 /* The set a key goes to, as one small number: kind, type, attribute's type. */
 #define FACT_SET(kind, t, attr) ((unsigned)(kind) << 10 | (unsigned)(t) << 5 | (unsigned)(attr))
 #define FACT_SET_KIND(s) ((s) >> 10)
 #define FACT_SET_TYPE(s) (((s) >> 5) & 31)
 #define FACT_SET_ATTR(s) ((s)&31)
-#define FACT_SETS (3u << 10)
+#define FACT_SETS (4u << 10) /* FACT_SET(3, 0, *): the analysis's own sets (never an anchor DT_NONE) */
 
 struct fact {
 	uint64_t fp;
 	uint16_t col;  /* its schema column (a composed name: the last-name column) */
 	uint8_t type;  /* enum dt_type */
-	uint8_t flags; /* FACT_COMPOSED */
+	uint8_t flags; /* FACT_COMPOSED, FACT_LOSSY, FACT_NSIG() */
+	uint32_t sig[NEAR_WORDS]; /* near signatures, FACT_NSIG(flags) of them */
 };
 
 struct fact_key {
@@ -68,7 +78,7 @@ typedef void (*facts_bad_fn)(void *ctx, const struct schema *s, size_t col);
 struct facts {
 	const struct fp_key *key;
 	struct norm_ctx *norm;
-	struct dynbuf out, name;
+	struct dynbuf out, name, lossy;
 	facts_seen_fn seen;
 	facts_bad_fn bad; /* may be NULL */
 	void *ctx;

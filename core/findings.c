@@ -71,6 +71,15 @@ json_head(const struct findings *F, struct jsonw *jw)
 		jsonw_u64(jw, F->status[c]);
 	}
 	jsonw_obj_close(jw);
+	jsonw_key(jw, "variation");
+	jsonw_obj_open(jw);
+	jsonw_key(jw, "rows");
+	jsonw_u64(jw, F->varied);
+	jsonw_key(jw, "near_values");
+	jsonw_u64(jw, F->near_facts);
+	jsonw_key(jw, "retyped_identifiers");
+	jsonw_u64(jw, F->retyped);
+	jsonw_obj_close(jw);
 }
 
 static void
@@ -95,6 +104,8 @@ json_leak(const struct findings *F, const struct findings_leak *L, struct jsonw 
 	jsonw_obj_close(jw);
 	jsonw_key(jw, "associations");
 	jsonw_u64(jw, L->assocs);
+	jsonw_key(jw, "near_matches");
+	jsonw_u64(jw, L->nears);
 	jsonw_key(jw, "records_identical");
 	jsonw_u64(jw, L->records);
 	jsonw_key(jw, "unreadable");
@@ -130,6 +141,8 @@ json_column(const struct findings *F, const struct findings_column *c, struct js
 	jsonw_u64(jw, c->values);
 	jsonw_key(jw, "known_fraction");
 	jsonw_dbl(jw, frac(c->found_any, c->values));
+	jsonw_key(jw, "near_fraction");
+	jsonw_dbl(jw, frac(c->found_near, c->values));
 	jsonw_key(jw, "leaks");
 	jsonw_obj_open(jw);
 	for (size_t k = 0; k < F->nleaks; k++)
@@ -390,6 +403,9 @@ findings_text(const struct findings *F, struct dynbuf *out)
 		dynbuf_printf(out, " %s %s (%.1f%%)%s", analysis_class_name((enum row_class)c),
 			      fmt_count(F->status[c], a1), 100 * frac(F->status[c], F->rows),
 			      c + 1 < RC_COUNT ? "," : "\n");
+	if (F->varied)
+		dynbuf_printf(out, "copies with variation: %s of the copied and merged rows (%s values near, %s re-typed identifiers)\n",
+			      fmt_count(F->varied, a1), fmt_count(F->near_facts, a2), fmt_count(F->retyped, a3));
 	if (F->nleaks) {
 		dynbuf_printf(out, "\n%-24s %12s %7s %12s\n", "known leak", "rows", "share", "main source");
 		for (size_t i = 0; i < F->nleaks; i++) {

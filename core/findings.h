@@ -31,6 +31,7 @@ struct findings_leak {
 	uint64_t dominant;	/* rows it is the main source of */
 	uint64_t ids[DT_TYPE_COUNT]; /* identifiers found in it, by type */
 	uint64_t assocs, records;    /* association and record keys found */
+	uint64_t nears;		     /* near keys that found a variation */
 	int unreadable;
 };
 
@@ -42,6 +43,7 @@ struct findings_column {
 	enum dt_type type;
 	uint64_t values;    /* facts made from it */
 	uint64_t found_any; /* of those, found in some leak */
+	uint64_t found_near; /* of those, found only as a variation */
 	uint64_t *found;    /* per leak, in library order */
 	/* the known column whose values it contains most (a KMV estimate), or -1 */
 	int lineage_leak;
@@ -67,6 +69,13 @@ struct findings {
 	uint64_t dup_norm, dup_exact;
 	uint64_t rows; /* rows analyzed (the parsed records) */
 	uint64_t status[RC_COUNT];
+	/*
+	 * copies with variation: copied or merged rows with a fact that no
+	 * leak holds as it is but one holds a variation of (core/near.h);
+	 * the facts so found, and of them the identifiers (re-typed ones,
+	 * found under the person's name and birth date)
+	 */
+	uint64_t varied, near_facts, retyped;
 
 	/* the verdict */
 	struct verdict_opts v;

@@ -273,7 +273,7 @@ set_of(unsigned code, struct lib_set *ls)
 	memset(ls, 0, sizeof(*ls));
 	ls->kind = (enum lib_kind)FACT_SET_KIND(code);
 	ls->type = ls->kind == LIB_RECORD ? DT_NONE : (enum dt_type)FACT_SET_TYPE(code);
-	ls->attr = ls->kind == LIB_ASSOC ? (enum dt_type)FACT_SET_ATTR(code) : DT_NONE;
+	ls->attr = ls->kind >= LIB_ASSOC ? (enum dt_type)FACT_SET_ATTR(code) : DT_NONE;
 	lib_set_file(ls);
 }
 

@@ -107,7 +107,7 @@ struct lib_txn {
 	char *dir;
 };
 
-static const char *const kind_names[] = {"record", "value", "assoc"};
+static const char *const kind_names[] = {"record", "value", "assoc", "near"};
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -493,7 +493,7 @@ read_leak(sqlite3_stmt *st, struct lib_leak *l, char *err, size_t errlen)
 const char *
 lib_kind_name(enum lib_kind k)
 {
-	return (unsigned)k < 3 ? kind_names[k] : "unknown";
+	return (unsigned)k < 4 ? kind_names[k] : "unknown";
 }
 
 void
@@ -529,16 +529,18 @@ read_set(sqlite3_stmt *st, int c, struct lib_set *s, char *err, size_t errlen)
 	struct lib_set want;
 
 	memset(s, 0, sizeof(*s));
-	if (!kind || (strcmp(kind, "record") && strcmp(kind, "value") && strcmp(kind, "assoc"))) {
+	if (!kind || (strcmp(kind, "record") && strcmp(kind, "value") && strcmp(kind, "assoc") &&
+	              strcmp(kind, "near"))) {
 		snprintf(err, errlen, "set '%s': bad kind '%s' in the catalog", file ? file : "?",
 		         kind ? kind : "NULL");
 		return -1;
 	}
 	s->kind = !strcmp(kind, "record")  ? LIB_RECORD
 	          : !strcmp(kind, "value") ? LIB_VALUE
-	                                   : LIB_ASSOC;
+	          : !strcmp(kind, "assoc") ? LIB_ASSOC
+	                                   : LIB_NEAR;
 	if ((s->kind != LIB_RECORD && type_named(sqlite3_column_text(st, c + 1), &s->type) < 0) ||
-	    (s->kind == LIB_ASSOC && type_named(sqlite3_column_text(st, c + 2), &s->attr) < 0)) {
+	    (s->kind >= LIB_ASSOC && type_named(sqlite3_column_text(st, c + 2), &s->attr) < 0)) {
 		snprintf(err, errlen, "set '%s': bad type in the catalog", file ? file : "?");
 		return -1;
 	}
@@ -1529,10 +1531,10 @@ stage_check(struct lib_txn *t, struct lib_profile *p, char *err, size_t errlen)
 		struct lib_set *s = &p->sets[i], want = *s;
 		struct stat st;
 		char e[512];
-		if ((unsigned)s->kind > LIB_ASSOC || (unsigned)s->type >= DT_TYPE_COUNT ||
+		if ((unsigned)s->kind > LIB_NEAR || (unsigned)s->type >= DT_TYPE_COUNT ||
 		    (unsigned)s->attr >= DT_TYPE_COUNT ||
 		    (s->kind != LIB_RECORD && s->type == DT_NONE) ||
-		    (s->kind == LIB_ASSOC && s->attr == DT_NONE)) {
+		    (s->kind >= LIB_ASSOC && s->attr == DT_NONE)) {
 			snprintf(err, errlen, "set '%.64s': bad kind or type", s->file);
 			return -1;
 		}
@@ -1676,7 +1678,7 @@ insert_children(struct library *lib, struct lib_profile *p, char *err, size_t er
 		sqlite3_bind_int64(st[2], 1, id);
 		bind_str(st[2], 2, lib_kind_name(s->kind));
 		bind_str(st[2], 3, s->kind != LIB_RECORD ? types_name(s->type) : NULL);
-		bind_str(st[2], 4, s->kind == LIB_ASSOC ? types_name(s->attr) : NULL);
+		bind_str(st[2], 4, s->kind >= LIB_ASSOC ? types_name(s->attr) : NULL);
 		bind_str(st[2], 5, s->file);
 		if (bind_count(st[2], 6, s->keys) || bind_count(st[2], 7, s->bytes) ||
 		    bind_count(st[2], 8, s->blocks)) {

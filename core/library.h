@@ -108,9 +108,9 @@ int library_leak(struct library *lib, const char *name, struct lib_leak *out, ch
 		 size_t errlen);
 
 /* Fingerprint kinds (DESIGN.md, "Fingerprints"). */
-enum lib_kind { LIB_RECORD = 0, LIB_VALUE = 1, LIB_ASSOC = 2 };
+enum lib_kind { LIB_RECORD = 0, LIB_VALUE = 1, LIB_ASSOC = 2, LIB_NEAR = 3 };
 
-/* "record", "value", "assoc" */
+/* "record", "value", "assoc", "near" (core/near.h) */
 const char *lib_kind_name(enum lib_kind k);
 
 /*

@@ -395,7 +395,22 @@ sec_verdict(struct page *p, yajl_val root)
 	for (int i = 0; i < 5; i++) {
 		put(p, "<li><span class=\"sw k%d\"></span><b>%s</b> ", i, cls[i]);
 		put_num(p, n[i]);
-		put(p, " &ndash; %s</li>", what[i]);
+		put(p, " &ndash; %s", what[i]);
+		if (i == 1) {
+			/* after merged: the copies with variation among the copied and merged */
+			yajl_val var = get(root, "variation");
+			if (cnt(get(var, "rows")) > 0) {
+				put(p, "</li><li><b>copies with variation</b> ");
+				put_num(p, cnt(get(var, "rows")));
+				put(p, " of the copied and merged &ndash; a value with a typo, lost letters, an "
+				       "initial, a swapped date or a re-typed identifier (");
+				put_num(p, cnt(get(var, "near_values")));
+				put(p, " values, ");
+				put_num(p, cnt(get(var, "retyped_identifiers")));
+				put(p, " identifiers): copies, not updates");
+			}
+		}
+		put(p, "</li>");
 	}
 	put(p, "</ul></figure>\n");
 done:

@@ -113,7 +113,7 @@ ok $? "text report"
 grep -q '^verdict: recompilation' text.txt
 ok $? "... opens with the verdict"
 dt analyze -q --library "$L" --records claimed.csv --records-format csv "$F/claimed_2025.csv" >/dev/null
-is "$(head -1 claimed.csv)" "row,status,leaks,iin,full_name,birth_date,phone,email,address,passport" \
+is "$(head -1 claimed.csv)" "row,status,leaks,varied,iin,full_name,birth_date,phone,email,address,passport" \
 	"CSV records: the header"
 is "$(wc -l <claimed.csv)" "$(($(jq .rows "$T/claimed_2025.truth.json") + 1))" "CSV records: a line per row"
 dt analyze -q --library "$L" --fail-on recompilation "$F/claimed_2025.csv" >/dev/null

@@ -43,19 +43,21 @@ jq -r --slurpfile v values.json '
 	  elif ([$f | to_entries[] | select(.value != null and (.key != "birth_date" or ($derived | not)))
 		 | .value | tel] | all) then "copied"
 	  else "updated" end' "$T" >want.st
-jq -r .status c.jsonl >got.st
+# a copy with variation ("varied": a name with a typo that telecom spelled otherwise) is marked
+jq -r 'if .varied and .status == "copied" then "copied~" else .status end' c.jsonl >got.st
 paste want.st got.st >both.st
 is "$(awk '($1 == "unattributed") != ($2 == "unattributed")' both.st | wc -l | tr -d ' ')" 0 \
 	"unattributed: exactly the rows without an identifier"
 is "$(awk '($1 == "new") != ($2 == "new")' both.st | wc -l | tr -d ' ')" 0 \
 	"new: exactly the rows whose identifiers are in no field of telecom_2022 in the truth"
 is "$(grep -c merged got.st)" 0 "no row merged: there is one leak"
-# Of 1,941 known rows, 5 differ: 4 rows whose name is the name of another
-# telecom customer (a name found by value counts for a known person when no
-# association contradicts it, README) and 1 whose phone "+7777855540" the
-# generator made from telecom's "7777855540" (read as +7 777855540).
+# Of 1,941 known rows, 1 differs: its phone "+7777855540" the generator made
+# from telecom's "7777855540" (read as +7 777855540). The truth counts a
+# field by exact membership: 9 rows whose name telecom holds with a typo
+# ("Сұлтаноав Әсел" for "Султанова Асел") are "updated" there, copies with
+# variation here (issue 15), and agree.
 known=$(awk '$1 == "copied" || $1 == "updated"' both.st | wc -l | tr -d ' ')
-same=$(awk '($1 == "copied" || $1 == "updated") && $1 == $2' both.st | wc -l | tr -d ' ')
+same=$(awk '($1 == "copied" || $1 == "updated") && ($1 == $2 || ($1 == "updated" && $2 == "copied~") || ($1 == "copied" && $2 == "copied~"))' both.st | wc -l | tr -d ' ')
 [ "$known" -gt 1500 ] && [ $((same * 1000)) -ge $((known * 995)) ]
 ok $? "copied or updated as the truth says for $same of $known known rows (at least 99.5%)"
 is "$(jq -r .verdict.label c.json)" partial "verdict: partial (45% known)"

@@ -1,0 +1,180 @@
+/*
+ * Near matches (core/near.h): which variations of a value are found and
+ * which different values are not, on names, dates, addresses and
+ * identifiers; and that a signature tells nothing without the key.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dynbuf.h"
+#include "core/near.h"
+#include "core/norm.h"
+#include "core/types.h"
+#include "tests/unit/tap.h"
+
+static struct fp_key key;
+static struct norm_ctx *nc;
+
+/* The signatures of a raw value as facts_extract() makes them ('?' and U+FFFD as lost letters). */
+static size_t
+sigs(unsigned t, const char *raw, uint32_t *out)
+{
+	char buf[256];
+	size_t n = 0;
+	int lossy = 0;
+	for (const char *p = raw; *p && n + 1 < sizeof(buf); p++) {
+		if (*p == '?' || !strncmp(p, "\xEF\xBF\xBD", 3)) {
+			buf[n++] = '0';
+			lossy = 1;
+			if (*p != '?')
+				p += 2;
+		} else
+			buf[n++] = *p;
+	}
+	struct dynbuf d;
+	dynbuf_init(&d, 1 << 16);
+	size_t ns = 0;
+	if (norm_value(nc, t, buf, n, &d))
+		ns = near_sigs(&key, t, d.buf, d.len, lossy && near_kind_of(t) == NEAR_WORD, out);
+	dynbuf_release(&d);
+	return ns;
+}
+
+/*
+ * As the analysis decides it for one person whose known value is known: every
+ * word of the dump's value found, each against the best of the known
+ * one's, one of them exactly (or with only lost letters) when there are
+ * several. The mean similarity, or -1.
+ */
+static int
+near(unsigned t, const char *known, const char *dump)
+{
+	uint32_t qk[NEAR_WORDS], qd[NEAR_WORDS];
+	size_t nk = sigs(t, known, qk), nd = sigs(t, dump, qd);
+	int sum = 0, strong = 0;
+	if (!nk || !nd)
+		return -1;
+	for (size_t i = 0; i < nd; i++) {
+		int best = -1;
+		for (size_t j = 0; j < nk; j++) {
+			int s = near_compare(t, qd[i], qk[j]);
+			best = s > best ? s : best;
+		}
+		if (best < 0)
+			return -1;
+		sum += best;
+		strong += best >= NEAR_STRONG;
+	}
+	if (nd > 1 && !strong)
+		return -1;
+	return sum / (int)nd;
+}
+
+int
+main(void)
+{
+	fp_key_default(&key);
+	nc = norm_ctx_new("KZ");
+
+	/* names */
+	ok(near(DT_FULL_NAME, "Smith John", "Smtih John") > 0, "a name with two letters swapped is near");
+	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Ахметов Нурлна") > 0, "... in Cyrillic too");
+	ok(near(DT_FULL_NAME, "Ахметов Нұрлан", "Ахметов Н?рлан") > 0,
+	   "a Kazakh letter lost to '?' in a CP1251 export is near");
+	ok(near(DT_FULL_NAME, "Жұмабаева Гүлнұр", "Ж\xEF\xBF\xBDмабаева Г\xEF\xBF\xBDлн\xEF\xBF\xBDр") > 0,
+	   "... and letters lost to U+FFFD");
+	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Ахметов Н") > 0, "an initial is near");
+	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Ахметов Нурл") > 0, "a name cut short is near");
+	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Ахмедов Нурлан") > 0, "one letter changed is near");
+	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Нурлан Ахметов") == 100, "word order does not matter");
+	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Петров Нурлан") < 0, "another surname is not near");
+	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Ахметов Серик") < 0, "another first name is not near");
+	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Ахмедов Нурлна") < 0,
+	   "typos in both words are not near (a different name as likely)");
+	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "??????? ??????") < 0,
+	   "a name whose letters are all lost says nothing");
+
+	/* dates */
+	ok(near(DT_BIRTH_DATE, "1990-03-04", "1990-04-03") == 90, "day and month swapped");
+	ok(near(DT_BIRTH_DATE, "1990-03-04", "1990-03-07") == 88, "one digit wrong");
+	ok(near(DT_BIRTH_DATE, "1982-03-04", "1928-03-04") == 85, "two digits swapped");
+	ok(near(DT_BIRTH_DATE, "1990-03-04", "1991-07-04") < 0, "two digits wrong: another date");
+
+	/* addresses */
+	ok(near(DT_ADDRESS, "ул. Абая 10, кв. 5", "улица Абая д 10 квартира 05") == 95,
+	   "an address with street words and numbering written otherwise");
+	ok(near(DT_ADDRESS, "12 Tullaroop Street", "12 tullaroop st") == 95, "Street and st");
+	ok(near(DT_ADDRESS, "ул. Абая 10", "ул. Абая 12") < 0, "another house is not near");
+
+	/* identifiers */
+	ok(near(DT_NATIONAL_ID, "900101300125", "900101300128") > 0, "an IIN with one digit wrong");
+	ok(near(DT_NATIONAL_ID, "900101300125", "900101377777") < 0, "another IIN is not near");
+	ok(near(DT_PHONE, "+77012345601", "+77012345608") > 0, "a phone with one digit wrong");
+	ok(near(DT_PHONE, "+77012345601", "+77019876543") < 0, "another phone is not near");
+	ok(near(DT_EMAIL, "nurlan.akhmetov@mail.kz", "nurlan.akhmetiv@mail.kz") > 0,
+	   "an e-mail with one letter wrong");
+	ok(near(DT_EMAIL, "nurlan.akhmetov@mail.kz", "serik1985@gmail.com") < 0, "another e-mail is not");
+
+	/* typos on many names: most found, few different names taken for one */
+	static const char *const names[] = {
+	    "waller",  "berry",   "lachlan", "campbell", "matthews", "white",   "zachary", "jessica",
+	    "thomas",  "reid",    "stewart", "bradley",  "morrison", "hughes",  "isabella", "joshua",
+	    "nguyen",  "kelly",   "sarah",   "oliver",   "harrison", "emily",   "hayden",  "chloe",
+	    "lachlan", "ryan",    "coleman", "ahmetov",  "nurlan",   "aigerim", "serikov", "bekova",
+	};
+	size_t nn = sizeof(names) / sizeof(names[0]), found = 0, wrong = 0, tries = 0, pairs = 0;
+	unsigned seed = 7;
+	for (size_t i = 0; i < nn; i++)
+		for (int k = 0; k < 8; k++) {
+			char w[64];
+			size_t l = strlen(names[i]);
+			memcpy(w, names[i], l + 1);
+			seed = seed * 1103515245u + 12345u;
+			size_t p = (seed >> 8) % l;
+			switch ((seed >> 20) % 4) {
+			case 0:
+				w[p] = (char)('a' + (seed >> 4) % 26);
+				break;
+			case 1:
+				memmove(w + p + 1, w + p, l - p + 1);
+				w[p] = (char)('a' + (seed >> 4) % 26);
+				break;
+			case 2:
+				memmove(w + p, w + p + 1, l - p);
+				break;
+			default:
+				if (p + 1 < l) {
+					char c = w[p];
+					w[p] = w[p + 1];
+					w[p + 1] = c;
+				}
+			}
+			tries++;
+			found += near(DT_FIRST_NAME, names[i], w) >= 0;
+		}
+	for (size_t i = 0; i < nn; i++)
+		for (size_t j = 0; j < nn; j++)
+			if (strcmp(names[i], names[j])) {
+				pairs++;
+				wrong += near(DT_FIRST_NAME, names[i], names[j]) >= 0;
+			}
+	printf("# one-edit typos found: %zu of %zu; different names taken as near: %zu of %zu\n", found,
+	       tries, wrong, pairs);
+	ok(found >= tries * 92 / 100, "92%% of one-edit typos are found");
+	ok(wrong <= pairs / 50, "at most 2%% of pairs of different names are near");
+
+	/* without the key, a signature is noise: the same name under two persons differs */
+	uint32_t s[NEAR_WORDS];
+	ok(sigs(DT_FIRST_NAME, "Nurlan", s) == 1, "a word, a signature");
+	uint64_t k1 = near_key(&key, near_prefix(DT_NATIONAL_ID, 1, DT_FIRST_NAME), s[0]);
+	uint64_t k2 = near_key(&key, near_prefix(DT_NATIONAL_ID, 2, DT_FIRST_NAME), s[0]);
+	ok((uint32_t)k1 != (uint32_t)k2, "one name under two persons: two unrelated signatures");
+	ok(near_open(&key, k1) == s[0] && near_open(&key, k2) == s[0], "the key opens both");
+
+	norm_ctx_free(nc);
+	fp_key_release(&key);
+	return done_testing();
+}
