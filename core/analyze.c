@@ -136,7 +136,7 @@ an_seen(void *ctx, const struct schema *s, const struct fact *f, const char *nor
 	profile_seen(&w->prof, s, f, norm, len);
 	if (f->type == DT_NATIONAL_ID) {
 		int y, m, d;
-		if (iin_birth(norm, len, &y, &m, &d, NULL))
+		if (iin_birth_unchecked(norm, len, &y, &m, &d))
 			w->iin_ymd = y * 10000 + m * 100 + d;
 	} else if (f->type == DT_BIRTH_DATE && i < FACTS_MAX)
 		w->birth_ymd[i] = ymd_of(norm, len);
@@ -262,7 +262,9 @@ an_work(void *wctx, struct batch *b)
 		*p++ = (uint8_t)nf;
 		for (size_t i = 0; i < nf; i++) {
 			const struct fact *f = &w->f.v[i];
-			int derived = f->type == DT_BIRTH_DATE && w->iin_ymd && w->birth_ymd[i] == w->iin_ymd;
+			/* a birth date that is the IIN's, or a variation of it (a typo of derived data) */
+			int derived = f->type == DT_BIRTH_DATE && w->iin_ymd && w->birth_ymd[i] &&
+			              near_dates(w->birth_ymd[i], w->iin_ymd) >= 0;
 			*p++ = f->type;
 			*p++ = (uint8_t)(f->flags | (derived ? AF_DERIVED : 0));
 			memcpy(p, &f->col, 2);
@@ -983,6 +985,15 @@ p2_hits(struct pass2 *p2, uint64_t row, char *err, size_t errlen)
 			f[fbi].src[word] |= bit;
 			if (types_is_identifier(f[fbi].type))
 				f[fa].src[word] |= bit;
+			if (!types_is_identifier(f[fa].type)) {
+				/* under name and birth date (facts_keys()): the name is the person's, the date too */
+				f[fa].src[word] |= bit;
+				for (size_t k = 0; k < nf; k++)
+					if (f[k].type == DT_BIRTH_DATE) {
+						f[k].src[word] |= bit;
+						break;
+					}
+			}
 		} else if (kind == FACT_NEAR && fa < nf && fbi < nf && (hv & 0xFFFFFFFFFFFFull) < p2->nleaks) {
 			if (p2->nnh == p2->nh_alloc)
 				p2->nh = xgrow(p2->nh, &p2->nh_alloc, p2->nnh + 1, sizeof(*p2->nh));

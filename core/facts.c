@@ -55,6 +55,12 @@ is_name_part(enum dt_type t)
 	return t == DT_FIRST_NAME || t == DT_LAST_NAME || t == DT_PATRONYMIC;
 }
 
+static int
+is_name_type(enum dt_type t)
+{
+	return t == DT_FULL_NAME || t == DT_FIRST_NAME || t == DT_LAST_NAME;
+}
+
 static void
 add_fact(struct facts *f, const struct schema *s, size_t col, enum dt_type t, int flags)
 {
@@ -66,46 +72,128 @@ add_fact(struct facts *f, const struct schema *s, size_t col, enum dt_type t, in
 	x->type = (uint8_t)t;
 	x->flags = (uint8_t)flags;
 	if (near_kind_of(t) != NEAR_NONE && !(flags & FACT_LOSSY)) {
-		size_t ns = near_sigs(f->key, t, f->out.buf, f->out.len, 0, x->sig);
+		/* a name's from its words as transliterated (norm_plain()), the rest from the key */
+		size_t pl;
+		const char *p = norm_plain(f->norm, &pl);
+		int name = is_name_type(t);
+		size_t ns = near_sigs(f->key, t, name ? p : f->out.buf, name ? pl : f->out.len, 0, x->sig);
 		x->flags = (uint8_t)(x->flags | ns << 4);
 	}
 	if (f->seen)
 		f->seen(f->ctx, s, x, f->out.buf, f->out.len);
 }
 
-/* Letters lost in a charset conversion: '?' or U+FFFD in a value that has letters too. */
-static int
-has_lost_letters(const char *v, size_t n)
+/* Is this code point, at v, a letter of a name (or a letter lost to '?' / U+FFFD)? */
+static size_t
+name_letter(const char *v, size_t n, int *lost)
 {
-	return memchr(v, '?', n) || (n >= 3 && memmem(v, n, "\xEF\xBF\xBD", 3));
+	unsigned char c = (unsigned char)v[0];
+	size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+	if (len > n)
+		len = n;
+	*lost = c == '?' || (len == 3 && !memcmp(v, "\xEF\xBF\xBD", 3));
+	if (c < 0x80 && !*lost && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+		return 0;
+	return len;
 }
 
 /*
- * A name whose letters were lost to '?' (or U+FFFD): its near signatures
- * from the value with each lost letter as the digit '0' (which the name
- * key keeps), so that the words keep their length and what is left of
- * them; the fact itself is the value as it is.
+ * A name with letters lost in a charset conversion ('?' or U+FFFD) or a
+ * word of one letter (an initial): its near signatures come from a
+ * marked copy (marked_copy()). 1 when it has either.
+ */
+static int
+name_is_marked(const char *v, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n;) {
+		int lost;
+		size_t l = name_letter(v + i, n - i, &lost);
+		if (lost)
+			return 1;
+		if (l) {
+			run++;
+			i += l;
+			continue;
+		}
+		if (run == 1)
+			return 1;
+		run = 0;
+		i++;
+	}
+	return run == 1;
+}
+
+/*
+ * The marked copy: each lost letter as the digit '0' (which the name key
+ * keeps, so that a word keeps its length and what is left of it), each
+ * one-letter word followed by a vowel and the digit '9' (so that the name
+ * key spells its letter as at the start of a word: "Ж." as "Жа9", whose
+ * key starts as "Жасұлан"'s does; near_sigs() reads it as an initial).
  */
 static void
-lossy_sigs(struct facts *f, enum dt_type t, const char *v, size_t n)
+marked_copy(struct dynbuf *out, const char *v, size_t n)
+{
+	dynbuf_reset(out);
+	for (size_t i = 0; i < n;) {
+		/* the word from i */
+		size_t e = i, letters = 0;
+		int lost, any_lost = 0;
+		size_t l;
+		while (e < n && (l = name_letter(v + e, n - e, &lost)) > 0) {
+			any_lost |= lost;
+			letters++;
+			e += l;
+		}
+		if (e == i) {
+			dynbuf_addc(out, v[i]);
+			i++;
+			continue;
+		}
+		for (size_t k = i; k < e;) {
+			size_t m = name_letter(v + k, e - k, &lost);
+			if (lost)
+				dynbuf_addc(out, '0');
+			else
+				dynbuf_add(out, v + k, m);
+			k += m;
+		}
+		if (letters == 1 && !any_lost)
+			dynbuf_add(out, (unsigned char)v[i] >= 0x80 ? "\xD0\xB0" "9" : "a9",
+				   (unsigned char)v[i] >= 0x80 ? 3 : 2);
+		i = e;
+	}
+}
+
+/* The near signatures of the last fact from the marked copy of its raw value. */
+static void
+marked_sigs(struct facts *f, enum dt_type t, const char *v, size_t n)
 {
 	struct fact *x = &f->v[f->n - 1];
-	dynbuf_reset(&f->lossy);
-	for (size_t i = 0; i < n; i++) {
-		if (v[i] == '?') {
-			if (dynbuf_addc(&f->lossy, '0'))
-				return;
-		} else if (i + 2 < n && !memcmp(v + i, "\xEF\xBF\xBD", 3)) {
-			if (dynbuf_addc(&f->lossy, '0'))
-				return;
-			i += 2;
-		} else if (dynbuf_addc(&f->lossy, v[i]))
-			return;
-	}
+	marked_copy(&f->lossy, v, n);
 	if (!norm_value(f->norm, t, f->lossy.buf, f->lossy.len, &f->out))
 		return;
-	size_t ns = near_sigs(f->key, t, f->out.buf, f->out.len, 1, x->sig);
+	size_t pl;
+	const char *p = norm_plain(f->norm, &pl);
+	size_t ns = near_sigs(f->key, t, is_name_type(t) ? p : f->out.buf, is_name_type(t) ? pl : f->out.len, 1, x->sig);
 	x->flags = (uint8_t)((x->flags & ~0x30u) | ns << 4);
+}
+
+size_t
+facts_sigs(struct facts *f, enum dt_type t, const char *v, size_t n, uint32_t sig[NEAR_WORDS])
+{
+	int marked = near_kind_of(t) == NEAR_WORD && name_is_marked(v, n);
+	if (near_kind_of(t) == NEAR_NONE)
+		return 0;
+	if (marked)
+		marked_copy(&f->lossy, v, n);
+	if (!norm_value(f->norm, t, marked ? f->lossy.buf : v, marked ? f->lossy.len : n, &f->out))
+		return 0;
+	size_t pl;
+	const char *p = norm_plain(f->norm, &pl);
+	if (is_name_type(t))
+		return near_sigs(f->key, t, p, pl, marked, sig);
+	return near_sigs(f->key, t, f->out.buf, f->out.len, marked, sig);
 }
 
 /* The value normalized and, when its type accepts it, a fact; 1 when it became one. */
@@ -113,13 +201,13 @@ static int
 add_value(struct facts *f, const struct schema *s, size_t col, enum dt_type t, int flags,
 	  const char *v, size_t n)
 {
-	int lost = near_kind_of(t) == NEAR_WORD && has_lost_letters(v, n);
+	int marked = near_kind_of(t) == NEAR_WORD && name_is_marked(v, n);
 	if (!norm_value(f->norm, t, v, n, &f->out))
 		return 0;
 	size_t before = f->n;
-	add_fact(f, s, col, t, flags | (lost ? FACT_LOSSY : 0));
-	if (lost && f->n > before)
-		lossy_sigs(f, t, v, n);
+	add_fact(f, s, col, t, flags | (marked ? FACT_LOSSY : 0));
+	if (marked && f->n > before)
+		marked_sigs(f, t, v, n);
 	return 1;
 }
 
@@ -215,8 +303,8 @@ facts_keys(struct facts *f)
 				continue; /* the same value twice */
 			add_key(f, fp_assoc(f->key, a->type, a->fp, b->type, b->fp),
 				FACT_SET(FACT_ASSOC, a->type, b->type), (unsigned)i, (unsigned)j);
-			if (anchors > FACTS_NEAR_ANCHORS || near_is_qi_attr(b->type))
-				continue;
+			if (anchors > FACTS_NEAR_ANCHORS)
+				continue; /* an identifier too: one re-typed is found under the others */
 			uint32_t pre = near_prefix(a->type, a->fp, b->type);
 			for (unsigned k = 0; k < FACT_NSIG(b->flags); k++)
 				add_key(f, near_key(f->key, pre, b->sig[k]),
@@ -224,7 +312,12 @@ facts_keys(struct facts *f)
 		}
 	}
 
-	/* identifiers under the person's name and birth date: one re-typed with a mistake is found */
+	/*
+	 * Under the person's name and birth date (set type DT_BIRTH_DATE, which
+	 * no identifier is): the other facts, and the identifiers' near
+	 * signatures, so that one re-typed with a mistake is found and the
+	 * rest of its row with it.
+	 */
 	size_t name = f->n, birth = f->n;
 	for (size_t i = 0; i < f->n; i++) {
 		if (name == f->n && f->v[i].type == DT_FULL_NAME)
@@ -235,6 +328,12 @@ facts_keys(struct facts *f)
 	if (name < f->n && birth < f->n)
 		for (size_t j = 0; j < f->n; j++) {
 			const struct fact *b = &f->v[j];
+			if (j == name || j == birth)
+				continue;
+			/* the person's name and birth date with this fact: known as such when an identifier is re-typed */
+			uint64_t qi = fp_assoc(f->key, DT_FULL_NAME, f->v[name].fp, DT_BIRTH_DATE, f->v[birth].fp);
+			add_key(f, fp_assoc(f->key, DT_BIRTH_DATE, qi, b->type, b->fp),
+				FACT_SET(FACT_ASSOC, DT_BIRTH_DATE, b->type), (unsigned)name, (unsigned)j);
 			if (!near_is_qi_attr(b->type) || !FACT_NSIG(b->flags))
 				continue;
 			uint32_t pre = near_prefix_qi(f->v[name].fp, f->v[birth].fp, b->type);

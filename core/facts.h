@@ -20,8 +20,9 @@
  *            identifiers (types_is_identifier()); a pair of two anchors
  *            once, the smaller type (then fingerprint) as the anchor;
  *   near     per anchor (the first FACTS_NEAR_ANCHORS) and attribute that
- *            may vary (names, cities, dates, addresses), the attribute's
- *            signatures under the anchor; and per identifier, its
+ *            may vary (names, cities, dates, addresses, the other
+ *            identifiers), the attribute's signatures under the anchor;
+ *            and per identifier, its
  *            signature under the person's name and birth date (set type
  *            DT_BIRTH_DATE): core/near.h.
  */
@@ -101,6 +102,13 @@ size_t facts_extract(struct facts *f, const struct schema *s, const struct recor
  * (none for a record without facts); returns f->nkeys.
  */
 size_t facts_keys(struct facts *f);
+
+/*
+ * The near signatures of raw value v of type t into sig[] as a fact of
+ * it gets them (a name with lost letters or an initial read from its
+ * marked copy); their number, 0 for none.
+ */
+size_t facts_sigs(struct facts *f, enum dt_type t, const char *v, size_t n, uint32_t sig[NEAR_WORDS]);
 
 /* Does a fact of type t have a value set (means something alone)? */
 int facts_has_value_set(enum dt_type t);

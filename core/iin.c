@@ -42,12 +42,12 @@ iin_valid(const char *v, size_t n)
 	return c >= 0 && c == v[11] - '0';
 }
 
-int
-iin_birth(const char *v, size_t n, int *year, int *month, int *day, int *sex)
+static int
+birth_of(const char *v, size_t n, int checked, int *year, int *month, int *day, int *sex)
 {
 	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
-	if (!iin_valid(v, n))
+	if (checked ? !iin_valid(v, n) : n != 12 || !all_digits(v, 12))
 		return 0;
 	int cs = v[6] - '0';
 	if (cs < 1 || cs > 6)
@@ -69,6 +69,18 @@ iin_birth(const char *v, size_t n, int *year, int *month, int *day, int *sex)
 	if (sex)
 		*sex = cs % 2 ? 1 : 2;
 	return 1;
+}
+
+int
+iin_birth(const char *v, size_t n, int *year, int *month, int *day, int *sex)
+{
+	return birth_of(v, n, 1, year, month, day, sex);
+}
+
+int
+iin_birth_unchecked(const char *v, size_t n, int *year, int *month, int *day)
+{
+	return birth_of(v, n, 0, year, month, day, NULL);
 }
 
 int

@@ -46,4 +46,11 @@ int iin_checksum_fails(const char *v, size_t n);
  */
 int iin_birth(const char *v, size_t n, int *year, int *month, int *day, int *sex);
 
+/*
+ * The same for twelve digits whose checksum may fail: a re-typed IIN's
+ * birth date is still the person's when the mistake is in its serial
+ * part (the analysis tells a derived birth date by it).
+ */
+int iin_birth_unchecked(const char *v, size_t n, int *year, int *month, int *day);
+
 #endif

@@ -9,6 +9,7 @@
 #include <xxhash.h>
 
 #include "core/near.h"
+#include "core/norm.h"
 #include "core/types.h"
 
 #define WORD_BITS 24 /* a word's six letters; 4 bits of its length above them */
@@ -113,6 +114,56 @@ address_noise(const char *w, size_t n)
 		if (strlen(words[i]) == n && !memcmp(words[i], w, n))
 			return 1;
 	return 0;
+}
+
+/* A word with lost letters that is a patronymic (-ұлы, -қызы) once they are put back. */
+static int
+lossy_patronymic(const char *w, size_t n)
+{
+	char buf[64];
+	if (n > sizeof(buf))
+		return 0;
+	for (const char *c = "ukoagnh"; *c; c++) {
+		/* the letters put back, the spelling as the name key has it (y as i) */
+		for (size_t i = 0; i < n; i++)
+			buf[i] = w[i] == '0' ? *c : w[i] == 'y' ? 'i' : w[i];
+		if (norm_is_patronymic(buf, n))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A word with the transliteration's consonant digraphs (zh, kh, ts, ch,
+ * sh, shch; not the vowels' ia, iu: и and а side by side are as common)
+ * as their first letter, so that a typo that swaps two Cyrillic letters
+ * swaps two letters here too ("Ұжлан" and "Ұлжан" are "uzlan" and
+ * "ulzan"), and an initial is the word's first letter ("Z." for
+ * "Zhanar"). Up to cap bytes into out; its length.
+ */
+static size_t
+fold_digraphs(const char *w, size_t n, char *out, size_t cap)
+{
+	static const struct {
+		const char *s;
+		char c;
+	} dg[] = { { "shch", 's' }, { "zh", 'z' }, { "kh", 'k' }, { "ts", 't' }, { "ch", 'c' },
+		   { "sh", 's' } };
+	size_t o = 0;
+	for (size_t i = 0; i < n && o < cap;) {
+		size_t k;
+		for (k = 0; k < sizeof(dg) / sizeof(dg[0]); k++) {
+			size_t l = strlen(dg[k].s);
+			if (i + l <= n && !memcmp(w + i, dg[k].s, l)) {
+				out[o++] = dg[k].c;
+				i += l;
+				break;
+			}
+		}
+		if (k == sizeof(dg) / sizeof(dg[0]))
+			out[o++] = w[i++];
+	}
+	return o;
 }
 
 struct span {
@@ -228,10 +279,23 @@ near_sigs(const struct fp_key *k, unsigned t, const char *v, size_t n, int lossy
 			i = e;
 		}
 		size_t out = 0;
+		char fb[NEAR_WORDS][64];
+		for (size_t i = 0; i < nw; i++) {
+			w[i].n = fold_digraphs(w[i].p, w[i].n, fb[i], sizeof(fb[i]));
+			w[i].p = fb[i];
+		}
 		for (size_t i = 0; i < nw; i++) {
 			int known;
-			uint32_t s = word_sig(k, t, w[i].p, w[i].n, &known);
+			if (lossy && w[i].n >= 2 && w[i].p[w[i].n - 1] == '9') {
+				/* an initial, marked (facts.c): its first letter is all there is */
+				uint32_t s = word_sig(k, t, w[i].p, 1, &known);
+				sig[out++] = s | NEAR_INITIAL << 30;
+				continue;
+			}
 			int lost = memchr(w[i].p, '0', w[i].n) != NULL;
+			if (lossy && lost && lossy_patronymic(w[i].p, w[i].n))
+				continue; /* a patronymic whose ending was lost: the name key drops those */
+			uint32_t s = word_sig(k, t, w[i].p, w[i].n, &known);
 			if (known < 2)
 				continue; /* too little left of it */
 			s |= (w[i].n == 1 && !lost ? NEAR_INITIAL : lost && lossy ? NEAR_LOSSY : NEAR_PLAIN) << 30;
@@ -383,21 +447,51 @@ word_compare(uint32_t q, uint32_t l)
 		if (slots_differ(s, g, 4, 6, -1) == 0 && slots_differ(s, g, 0, 3, 0) <= 1)
 			return 70;
 	}
-	if (dl == 0)
-		/* two letters swapped across the slots' pairs */
-		for (int i = 0; i < 5; i++) {
-			if (i == 2)
-				continue;
+	if (dl == 0 && lq >= 2) {
+		/*
+		 * two letters next to each other swapped: positions k and k+1 of
+		 * the word, in every slot that holds them (a short word's slots
+		 * overlap); a slot whose partner is in the middle becomes unknown
+		 */
+		int pos[6];
+		for (int i = 0; i < 6; i++)
+			pos[i] = i < 3 ? i : lq - 6 + i;
+		for (int k = 0; k + 1 < lq; k++) {
 			unsigned t[6];
-			memcpy(t, a, sizeof(t));
-			t[i] = a[i + 1];
-			t[i + 1] = a[i];
-			if (slots_differ(t, b, 0, 6, 0) <= 1)
+			for (int i = 0; i < 6; i++) {
+				int want = pos[i] == k ? k + 1 : pos[i] == k + 1 ? k : -1;
+				t[i] = a[i];
+				if (want < 0)
+					continue;
+				t[i] = 0;
+				for (int j = 0; j < 6; j++)
+					if (pos[j] == want)
+						t[i] = a[j];
+			}
+			if (slots_differ(t, b, 0, 6, 0) == 0)
 				return 75;
 		}
+	}
 	if (lq >= 3 && lq < ll && slots_differ(a, b, 0, 3, 0) == 0)
 		return 65; /* cut short */
 	return -1;
+}
+
+static uint32_t
+bcd_of(int ymd)
+{
+	uint32_t m = 0;
+	for (int i = 0, d = 10000000; i < 8; i++, d /= 10)
+		m = m << 4 | (uint32_t)(ymd / d % 10);
+	return m;
+}
+
+int
+near_dates(int a, int b)
+{
+	if (a <= 0 || b <= 0)
+		return -1;
+	return a == b ? 100 : date_compare(bcd_of(a), bcd_of(b));
 }
 
 int

@@ -79,6 +79,9 @@ uint32_t near_open(const struct fp_key *k, uint64_t key);
  * NEAR_STRONG; a typo, a word cut short or an initial, below it.
  */
 #define NEAR_STRONG 90
+
+/* Two dates, yyyymmdd, compared as near_compare() compares dates: the similarity, or -1. */
+int near_dates(int a, int b);
 int near_compare(unsigned t, uint32_t q, uint32_t l);
 
 #endif

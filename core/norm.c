@@ -44,7 +44,8 @@ static const struct region regions[] = {
 };
 
 struct word {
-	size_t off, len;
+	size_t off, len;   /* the word's key (skeleton) */
+	size_t poff, plen; /* the word as transliterated, in ctx->a (norm_plain()) */
 };
 
 struct norm_ctx {
@@ -52,6 +53,7 @@ struct norm_ctx {
 	utf8proc_int32_t *cp; /* utf8proc's code points, then its UTF-8 */
 	size_t cp_alloc;
 	struct dynbuf a, b; /* scratch */
+	struct dynbuf plain; /* the last name's words as transliterated (norm_plain()) */
 	struct word w[NORM_MAX_WORDS];
 };
 
@@ -85,6 +87,7 @@ norm_ctx_new(const char *region)
 	ctx->rg = rg;
 	dynbuf_init(&ctx->a, NORM_SCRATCH_CAP);
 	dynbuf_init(&ctx->b, NORM_SCRATCH_CAP);
+	dynbuf_init(&ctx->plain, NORM_SCRATCH_CAP);
 	return ctx;
 }
 
@@ -96,6 +99,7 @@ norm_ctx_free(struct norm_ctx *ctx)
 	free(ctx->cp);
 	dynbuf_release(&ctx->a);
 	dynbuf_release(&ctx->b);
+	dynbuf_release(&ctx->plain);
 	free(ctx);
 }
 
@@ -1333,6 +1337,7 @@ word_cmp(const char *base, const struct word *x, const struct word *y)
 static int
 norm_name(struct norm_ctx *ctx, enum dt_type t, const char *v, size_t n, struct dynbuf *out)
 {
+	dynbuf_reset(&ctx->plain);
 	trim(&v, &n);
 	if (!n || !name_latin(ctx, v, n))
 		return 0;
@@ -1354,6 +1359,8 @@ norm_name(struct norm_ctx *ctx, enum dt_type t, const char *v, size_t n, struct 
 		if (!skeleton(a + i, e - i, b))
 			return 0;
 		w[nw].len = b->len - w[nw].off;
+		w[nw].poff = i;
+		w[nw].plen = e - i;
 		if (w[nw].len)
 			nw++;
 		i = e;
@@ -1393,10 +1400,19 @@ norm_name(struct norm_ctx *ctx, enum dt_type t, const char *v, size_t n, struct 
 		w[j] = x;
 	}
 	for (size_t i = 0; i < nw; i++) {
-		if ((i && dynbuf_addc(out, ' ')) || dynbuf_add(out, b->buf + w[i].off, w[i].len))
+		if ((i && dynbuf_addc(out, ' ')) || dynbuf_add(out, b->buf + w[i].off, w[i].len) ||
+		    (i && dynbuf_addc(&ctx->plain, ' ')) ||
+		    dynbuf_add(&ctx->plain, ctx->a.buf + w[i].poff, w[i].plen))
 			return 0;
 	}
 	return 1;
+}
+
+const char *
+norm_plain(struct norm_ctx *ctx, size_t *len)
+{
+	*len = ctx->plain.len;
+	return ctx->plain.buf;
 }
 
 static int
@@ -1429,6 +1445,7 @@ norm_value(struct norm_ctx *ctx, enum dt_type t, const char *v, size_t n, struct
 	int r;
 
 	dynbuf_reset(out);
+	dynbuf_reset(&ctx->plain);
 	switch (t) {
 	case DT_EMAIL:
 		r = norm_email(ctx, v, n, out);

@@ -116,6 +116,15 @@ int norm_region_known(const char *region);
 int norm_value(struct norm_ctx *ctx, enum dt_type t, const char *v, size_t n, struct dynbuf *out);
 
 /*
+ * After norm_value() of a name: its words as it found them (the
+ * patronymic dropped from a full name, in the key's order), each
+ * transliterated but not reduced to its key, so that what a typo did to
+ * the letters is still there to compare (core/near.h). Empty after any
+ * other type. Valid until the next call.
+ */
+const char *norm_plain(struct norm_ctx *ctx, size_t *len);
+
+/*
  * Is the name-key word w[0..n) (a skeleton word as norm_value() makes for
  * names) a patronymic by its ending? Used by the column typing.
  */

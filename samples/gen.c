@@ -203,6 +203,7 @@ enum {
 	T_CTRLSRC,
 	T_SCHED,
 	T_DUMP,
+	T_VARY, /* and T_VARY + 1 */
 	T_KEYS = 200,
 };
 
@@ -867,7 +868,7 @@ struct gen {
 	uint64_t extra_new; /* new persons past the pool of those in no leak */
 	uint64_t universe;  /* persons + control + extra_new: the indices that exist */
 	int variant;        /* 0 = a, 1 = b */
-	double f_new, f_update, f_merge, f_unattr, f_dup, f_typo;
+	double f_new, f_update, f_merge, f_unattr, f_dup, f_typo, f_vary;
 	const char *out;
 	int quiet;
 	int64_t day0;
@@ -2011,7 +2012,21 @@ struct crow {
 	int status;
 	unsigned name_fl;
 	int phone_fmt, date_fmt, addr_upper, reformatted;
+	int vary;            /* VY_*: the variation the compiler brought into one cell */
+	signed char vary_col; /* its column */
 };
+
+/*
+ * Variations of a copied value (issue 15): the compiler re-typed it with
+ * two letters swapped, exported it through CP1251 (Kazakh letters become
+ * '?'), shortened the first name to an initial, swapped the birth date's
+ * day and month (or got one digit wrong), wrote the address's street words
+ * in full, or re-typed the IIN with one digit wrong. Such a row is still
+ * the copy the truth says it is; its cell is a variation of the leak's.
+ */
+enum { VY_NONE, VY_TYPO, VY_LOSSY, VY_INITIAL, VY_DATE, VY_ADDR, VY_IIN, NVARY };
+static const char *const vary_names[NVARY] = {"none", "typo", "lossy_cp1251", "initial",
+                                              "date", "address", "iin"};
 
 struct seg {
 	uint64_t from, to;
@@ -2022,7 +2037,7 @@ struct dumpw {
 	const char *name;
 	struct out csv, truth;
 	uint64_t rows;
-	uint64_t status[NSTATUS], dup_exact, dup_reformat;
+	uint64_t status[NSTATUS], dup_exact, dup_reformat, varied;
 	uint64_t leak_rows[NLEAK], leak_cols[NLEAK][NCOL], leak_person_rows[NLEAK];
 	struct seg *segs;
 	size_t nsegs;
@@ -2233,6 +2248,165 @@ row_init(const struct gen *g, struct crow *row, uint64_t i, int src)
 	row_style(g, src, row);
 }
 
+/* Does the name have a Kazakh letter (one CP1251 lacks)? */
+static int
+has_kz(const char *s)
+{
+	while (*s) {
+		uint32_t c = utf8_next(&s);
+		if (kz_letter(c))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Maybe one variation for a copied or merged row (f_vary of them), of a
+ * kind its cells allow: a name for a typo or an initial, a Kazakh one for
+ * CP1251, a birth date that the source leak holds, an address with street
+ * words, an IIN whose leak holds the row's name and birth date with it.
+ */
+static void
+row_vary(const struct gen *g, const struct person *p, int s, struct crow *row)
+{
+	uint64_t h = h3(g->seed, p->idx, T_VARY);
+	int cand[NVARY], nc = 0;
+	unsigned src = 1u << s;
+
+	row->vary = VY_NONE;
+	if (g->f_vary <= 0 || unit(h) >= g->f_vary)
+		return;
+	if (row->var[C_NAME] != VAR_NONE && (row->fields[C_NAME] & src)) {
+		cand[nc++] = VY_TYPO;
+		cand[nc++] = VY_INITIAL;
+		if (has_kz(p->sur) || has_kz(p->first))
+			cand[nc++] = VY_LOSSY;
+	}
+	if (row->var[C_BIRTH] != VAR_NONE && (row->fields[C_BIRTH] & src))
+		cand[nc++] = VY_DATE;
+	if (row->var[C_ADDR] != VAR_NONE && (row->fields[C_ADDR] & src))
+		cand[nc++] = VY_ADDR;
+	if (row->var[C_IIN] != VAR_NONE && (row->fields[C_IIN] & src) &&
+	    (row->fields[C_NAME] & src) && (row->fields[C_BIRTH] & src))
+		cand[nc++] = VY_IIN;
+	if (!nc)
+		return;
+	row->vary = cand[(h >> 20) % (uint64_t)nc];
+	row->vary_col = (signed char)(row->vary == VY_DATE ? C_BIRTH
+	                              : row->vary == VY_ADDR ? C_ADDR
+	                              : row->vary == VY_IIN  ? C_IIN
+	                                                     : C_NAME);
+}
+
+/* The varied cell: its text as written, changed as row->vary says; 0 when it could not be. */
+static int
+vary_cell(const struct crow *row, uint64_t h, struct buf *cell)
+{
+	int changed = 0;
+	static struct buf t;
+	uint32_t cp[256];
+	int n = 0;
+	const char *s = bstr(cell);
+	while (*s && n < 256)
+		cp[n++] = utf8_next(&s);
+	t.n = 0;
+	switch (row->vary) {
+	case VY_TYPO: {
+		/*
+		 * two letters swapped in the first name (the leaks' own typos are
+		 * the surname's), not its first one
+		 */
+		int w = (row->name_fl & NM_FIRSTFIRST) ? 0 : 1, beg = 0;
+		for (int seen = 0; beg < n && seen < w; beg++)
+			if (cp[beg] == ' ')
+				seen++;
+		int end = beg;
+		while (end < n && cp[end] != ' ')
+			end++;
+		int cand[64], nc = 0;
+		for (int k = beg + 1; k + 1 < end && nc < 64; k++)
+			if (cp_lower(cp[k]) != cp_lower(cp[k + 1]))
+				cand[nc++] = k;
+		if (nc) {
+			int k = cand[h % (uint64_t)nc];
+			uint32_t x = cp[k];
+			cp[k] = cp[k + 1];
+			cp[k + 1] = x;
+			changed = 1;
+		}
+		break;
+	}
+	case VY_LOSSY:
+		for (int k = 0; k < n; k++)
+			if (kz_letter(cp[k])) {
+				cp[k] = '?';
+				changed = 1;
+			}
+		break;
+	case VY_INITIAL: {
+		/* the first name to its initial and a dot: the second word, or the first when it leads */
+		int w = (row->name_fl & NM_FIRSTFIRST) ? 0 : 1, k = 0;
+		for (int seen = 0; k < n && seen < w; k++)
+			if (cp[k] == ' ')
+				seen++;
+		while (k < n && cp[k] == ' ')
+			k++;
+		int e = k;
+		while (e < n && cp[e] != ' ')
+			e++;
+		if (e - k > 1) {
+			cp[k + 1] = '.';
+			memmove(cp + k + 2, cp + e, (size_t)(n - e) * sizeof(cp[0]));
+			n -= e - k - 2;
+			changed = 1;
+		}
+		break;
+	}
+	case VY_IIN: {
+		/* one digit of the serial part wrong */
+		int k = 6 + (int)(h % 4);
+		if (k < n && cp[k] >= '0' && cp[k] <= '9') {
+			cp[k] = '0' + (cp[k] - '0' + 1 + (uint32_t)(h >> 8) % 9) % 10;
+			changed = 1;
+		}
+		break;
+	}
+	case VY_ADDR: {
+		/* the street words written in full */
+		static const char *const ab[][2] = {
+		    {"ул. ", "улица "}, {"д. ", "дом "}, {"кв. ", "квартира "},
+		    {"пр. ", "проспект "}, {"мкр. ", "микрорайон "},
+		};
+		for (int k = 0; k < n; k++) {
+			int done = 0;
+			for (size_t a = 0; a < sizeof(ab) / sizeof(ab[0]) && !done; a++) {
+				const char *x = ab[a][0], *q = x;
+				int j = k;
+				while (*q && j < n && cp[j] == utf8_next(&q))
+					j++;
+				if (!*q && (k == 0 || cp[k - 1] == ' ')) {
+					bput(&t, ab[a][1]);
+					k = j - 1;
+					done = changed = 1;
+				}
+			}
+			if (!done)
+				bput_cp(&t, cp[k]);
+		}
+		cell->n = 0;
+		bput(cell, bstr(&t));
+		return changed;
+	}
+	default:
+		return 0;
+	}
+	for (int k = 0; k < n; k++)
+		bput_cp(&t, cp[k]);
+	cell->n = 0;
+	bput(cell, bstr(&t));
+	return changed;
+}
+
 /*
  * A known person's row drawn from leak s: its cells, then maybe more
  * cells from the person's other leaks (merged), maybe one value the
@@ -2284,6 +2458,8 @@ row_known(const struct gen *g, const struct person *p, int s, int plain, struct 
 		row->var[c] = VAR_FRESH;
 	}
 	row_truth(g, p, row);
+	if (!plain && (row->status == ST_COPIED || row->status == ST_MERGED))
+		row_vary(g, p, s, row);
 }
 
 /* A person in no leak: most cells filled, none known. */
@@ -2348,7 +2524,17 @@ dump_emit(const struct gen *g, struct dumpw *d, struct crow *row)
 			name_put(&cell, &p, var, row->name_fl);
 			break;
 		case C_BIRTH: {
-			date_put(&cell, p.birth, row->date_fmt);
+			struct date bd = p.birth;
+			if (row->vary == VY_DATE) {
+				/* day and month swapped when both could be a month, else one digit of the day wrong */
+				if (bd.d <= 12 && bd.d != bd.m) {
+					int x = bd.d;
+					bd.d = bd.m;
+					bd.m = x;
+				} else
+					bd.d = bd.d == 30 ? 20 : bd.d % 10 != 9 && bd.d < 28 ? bd.d + 1 : bd.d - 1;
+			}
+			date_put(&cell, bd, row->date_fmt);
 			int ymd = p.birth.y * 10000 + p.birth.m * 100 + p.birth.d;
 			if (ymd > d->latest)
 				d->latest = ymd;
@@ -2369,6 +2555,9 @@ dump_emit(const struct gen *g, struct dumpw *d, struct crow *row)
 			bput(&cell, p.doc);
 			break;
 		}
+		if (row->vary && row->vary_col == c && row->vary != VY_DATE &&
+		    !vary_cell(row, h3(g->seed, row->person, T_VARY + 1), &cell))
+			row->vary = VY_NONE; /* nothing to vary as it is written (no Kazakh letter left) */
 		csv_field(b, bstr(&cell), delim);
 	}
 	bput(b, g->variant ? "\r\n" : "\n");
@@ -2393,7 +2582,15 @@ dump_emit(const struct gen *g, struct dumpw *d, struct crow *row)
 		else
 			leak_list(t, row->fields[c]);
 	}
-	bput(t, "},\"duplicate_of\":");
+	bputc(t, '}');
+	if (row->vary) {
+		bput(t, ",\"variation\":\"");
+		bput(t, vary_names[row->vary]);
+		bput(t, "\",\"near\":[\"");
+		bput(t, col_names[(int)row->vary_col]);
+		bput(t, "\"]");
+	}
+	bput(t, ",\"duplicate_of\":");
 	if (row->dup_of)
 		bputu(t, row->dup_of);
 	else
@@ -2405,6 +2602,7 @@ dump_emit(const struct gen *g, struct dumpw *d, struct crow *row)
 	out_row(&d->truth);
 
 	d->status[row->status]++;
+	d->varied += row->vary != VY_NONE;
 	if (row->dup_of)
 		*(row->reformatted ? &d->dup_reformat : &d->dup_exact) += 1;
 	d->drawn_all |= row->drawn;
@@ -2493,7 +2691,9 @@ dump_close(const struct gen *g, struct dumpw *d)
 		bput(b, "\": ");
 		bputu(b, d->status[s]);
 	}
-	bput(b, "},\n  \"duplicates\": {\"exact\": ");
+	bput(b, "},\n  \"varied\": ");
+	bputu(b, d->varied);
+	bput(b, ",\n  \"duplicates\": {\"exact\": ");
 	bputu(b, d->dup_exact);
 	bput(b, ", \"reformatted\": ");
 	bputu(b, d->dup_reformat);
@@ -2780,8 +2980,8 @@ write_manifest(const struct gen *g, const char *args)
 	snprintf(
 	    t, sizeof(t),
 	    "  \"fractions\": {\"new\": %g, \"updated\": %g, \"merged\": %g, \"unattributed\": %g, "
-	    "\"duplicates\": %g, \"typos\": %g},\n",
-	    g->f_new, g->f_update, g->f_merge, g->f_unattr, g->f_dup, g->f_typo);
+	    "\"duplicates\": %g, \"typos\": %g, \"variation\": %g},\n",
+	    g->f_new, g->f_update, g->f_merge, g->f_unattr, g->f_dup, g->f_typo, g->f_vary);
 	bput(b, t);
 	bput(b, "  \"leaks\": [");
 	for (int L = 0; L < NLEAK; L++) {
@@ -2859,6 +3059,9 @@ usage(FILE *f)
 	      "  --unattributed F     share of known rows without any identifier (0.01)\n"
 	      "  --duplicates F       share of rows that come back later (0.02)\n"
 	      "  --typos F            per leak and field, share of values mistyped (0.01)\n"
+	      "  --variation F        share of copied and merged claimed rows with one cell\n"
+	      "                       varied: a typo, CP1251 '?', an initial, a date, an\n"
+	      "                       address, a re-typed IIN (0)\n"
 	      "  -q, --quiet          no summary\n",
 	      f);
 }
@@ -2899,6 +3102,7 @@ main(int argc, char **argv)
 	    {"unattributed", required_argument, NULL, 'A'},
 	    {"duplicates", required_argument, NULL, 'D'},
 	    {"typos", required_argument, NULL, 'T'},
+	    {"variation", required_argument, NULL, 'V'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -2955,6 +3159,9 @@ main(int argc, char **argv)
 		case 'T':
 			g.f_typo = parse_frac("--typos", optarg);
 			break;
+		case 'V':
+			g.f_vary = parse_frac("--variation", optarg);
+			break;
 		case 'q':
 			g.quiet = 1;
 			break;
@@ -3006,6 +3213,7 @@ main(int argc, char **argv)
 		FRAC_ARG("unattributed", g.f_unattr, 0.01)
 		FRAC_ARG("duplicates", g.f_dup, 0.02)
 		FRAC_ARG("typos", g.f_typo, 0.01)
+		FRAC_ARG("variation", g.f_vary, 0)
 #undef FRAC_ARG
 	}
 	if (mkdir(g.out, 0777) != 0 && errno != EEXIST)
