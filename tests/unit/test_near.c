@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/facts.h"
 #include "core/near.h"
@@ -167,6 +168,46 @@ main(void)
 	uint64_t k2 = near_key(&key, near_prefix(DT_NATIONAL_ID, 2, DT_FIRST_NAME), s[0]);
 	ok((uint32_t)k1 != (uint32_t)k2, "one name under two persons: two unrelated signatures");
 	ok(near_open(&key, k1) == s[0] && near_open(&key, k2) == s[0], "the key opens both");
+
+	/*
+	 * What the library's near keys show without the key: one birth date
+	 * under a thousand persons gives a thousand unrelated lower halves, and
+	 * their nibbles take all 16 values (a date's digits, read as they are,
+	 * would take 10), so no date, and no frequency of one, can be read.
+	 */
+	uint32_t d[NEAR_WORDS];
+	ok(sigs(DT_BIRTH_DATE, "1990-03-04", d) == 1, "a date, a signature");
+	uint32_t low[1000];
+	unsigned nib[16] = { 0 };
+	size_t distinct = 0;
+	for (uint64_t pi = 0; pi < 1000; pi++) {
+		uint64_t anchor = 0x9E3779B97F4A7C15ull * (pi + 1);
+		uint64_t k = near_key(&key, near_prefix(DT_NATIONAL_ID, anchor, DT_BIRTH_DATE), d[0]);
+		low[pi] = (uint32_t)k;
+		for (int b = 0; b < 8; b++)
+			nib[(low[pi] >> (4 * b)) & 15]++;
+		int seen = 0;
+		for (uint64_t pj = 0; pj < pi && !seen; pj++)
+			seen = low[pj] == low[pi];
+		distinct += !seen;
+	}
+	unsigned over9 = 0;
+	for (int v = 10; v < 16; v++)
+		over9 += nib[v];
+	ok(distinct == 1000, "one date under 1000 persons: %zu distinct signatures", distinct);
+	ok(over9 > 8000 * 6 / 16 * 9 / 10 && over9 < 8000 * 6 / 16 * 11 / 10,
+	   "their nibbles are uniform (%u of 8000 above 9, about 3000), not digits", over9);
+	struct fp_key other;
+	char kp[] = "/tmp/dumptrace-near-key-XXXXXX";
+	int kfd = mkstemp(kp);
+	ok(kfd >= 0 && write(kfd, "another-secret-for-near-keys", 28) == 28, "another key");
+	close(kfd);
+	char kerr[256];
+	ok(fp_key_from_file(&other, kp, kerr, sizeof(kerr)) == 0, "it loads");
+	unlink(kp);
+	uint64_t kk = near_key(&key, near_prefix(DT_NATIONAL_ID, 1, DT_BIRTH_DATE), d[0]);
+	ok(near_open(&other, kk) != d[0], "another key does not open a signature");
+	fp_key_release(&other);
 
 	facts_release(&fx);
 	fp_key_release(&key);
