@@ -270,6 +270,26 @@ add_key(struct facts *f, uint64_t key, unsigned set, unsigned a, unsigned b)
 	k->b = (uint8_t)b;
 }
 
+/* An anchor's strength for near keys: 0 the strongest; 5 for a fact that is no anchor. */
+static unsigned
+anchor_rank(unsigned t)
+{
+	switch (t) {
+	case DT_NATIONAL_ID:
+		return 0;
+	case DT_PASSPORT:
+		return 1;
+	case DT_PHONE:
+		return 2;
+	case DT_EMAIL:
+		return 3;
+	case DT_USERNAME:
+		return 4;
+	default:
+		return 5;
+	}
+}
+
 /* Is (a, b) the canonical order of a pair of anchors? */
 static int
 anchor_first(const struct fact *a, const struct fact *b)
@@ -303,8 +323,34 @@ facts_keys(struct facts *f)
 				continue; /* the same value twice */
 			add_key(f, fp_assoc(f->key, a->type, a->fp, b->type, b->fp),
 				FACT_SET(FACT_ASSOC, a->type, b->type), (unsigned)i, (unsigned)j);
-			if (anchors > FACTS_NEAR_ANCHORS)
-				continue; /* an identifier too: one re-typed is found under the others */
+		}
+	}
+
+	/*
+	 * Near keys: under the two strongest anchors (by type, not by column,
+	 * so that a dump and a leak with their columns in another order pick
+	 * the same ones), every other fact with signatures; under every
+	 * anchor, the other identifiers, so that one re-typed is found under
+	 * whichever of the others the leak has.
+	 */
+	uint8_t strong[FACTS_MAX] = { 0 };
+	size_t ntop = 0;
+	for (unsigned rank = 0; rank < 5 && ntop < FACTS_NEAR_ANCHORS; rank++)
+		for (size_t i = 0; i < f->n && ntop < FACTS_NEAR_ANCHORS; i++)
+			if (anchor_rank(f->v[i].type) == rank) {
+				strong[i] = 1;
+				ntop++;
+			}
+	for (size_t i = 0, seen = 0; i < f->n && seen < FACTS_MAX_ANCHORS; i++) {
+		const struct fact *a = &f->v[i];
+		if (!types_is_identifier(a->type))
+			continue;
+		seen++;
+		for (size_t j = 0; j < f->n; j++) {
+			const struct fact *b = &f->v[j];
+			if (j == i || !FACT_NSIG(b->flags) || (a->type == b->type && a->fp == b->fp) ||
+			    (!strong[i] && !types_is_identifier(b->type)))
+				continue;
 			uint32_t pre = near_prefix(a->type, a->fp, b->type);
 			for (unsigned k = 0; k < FACT_NSIG(b->flags); k++)
 				add_key(f, near_key(f->key, pre, b->sig[k]),

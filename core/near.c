@@ -25,8 +25,7 @@ near_kind_of(unsigned type)
 	case DT_CITY:
 		return NEAR_WORD;
 	case DT_BIRTH_DATE:
-	case DT_DATE:
-		return NEAR_DATE;
+		return NEAR_DATE; /* not a record's other dates: a typo there changes nothing of a person */
 	case DT_ADDRESS:
 		return NEAR_ADDRESS;
 	case DT_NATIONAL_ID:
