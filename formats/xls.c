@@ -401,7 +401,8 @@ date_steps(double v)
  */
 struct sst_walk {
 	uint64_t total, index;
-	uint64_t pend; /* characters of a string still to come in a CONTINUE */
+	uint64_t pend;  /* characters of a string still to come in a CONTINUE */
+	unsigned skip;  /* what FreeXL skips after that string */
 	int active;
 };
 
@@ -422,6 +423,7 @@ sst_strings(struct sst_walk *w, const unsigned char *p, const unsigned char *end
 		size_t need = (mask & 1) ? 2u * len : len, avail = (size_t)(end - p);
 		if (need > avail) {
 			w->pend = len - ((mask & 1) ? avail / 2 : avail);
+			w->skip = skip;
 			return 0;
 		}
 		p += need;
@@ -447,7 +449,9 @@ sst_continue(struct sst_walk *w, const unsigned char *rec, size_t size)
 		p += 1 + need;
 		w->pend = 0;
 		w->index++;
-		return 0; /* what follows the finished string: FreeXL's skip makes it unknowable; it checks bounds there */
+		if (w->skip > (size_t)(end - p))
+			return 0; /* skipped past the end: FreeXL stops this record there */
+		p += w->skip;
 	}
 	return sst_strings(w, p, end);
 }
@@ -505,7 +509,7 @@ biff_walk(struct cfb *c, char *why, size_t whylen)
 	uint64_t steps = 0;
 	unsigned char *xf_date = xcalloc(65536, 1), fmt_date[65536 / 8] = {0};
 	size_t nxf = 0;
-	struct sst_walk sst = { 0, 0, 0, 0 };
+	struct sst_walk sst = { 0, 0, 0, 0, 0 };
 
 	for (unsigned id = 14; id <= 22; id++)
 		if (id < 18 || id == 22)
@@ -548,24 +552,14 @@ biff_walk(struct cfb *c, char *why, size_t whylen)
 				sst.active = 0;
 				break;
 			}
-			sst = (struct sst_walk){ le32(rec + 4), 0, 0, 1 };
+			sst = (struct sst_walk){ le32(rec + 4), 0, 0, 0, 1 };
 			/* FreeXL holds a pointer per string at once: no more than the stream has room for */
-			if (sst.total > c->left / 3 + size / 3 + 16 || sst_strings(&sst, rec + 8, rec + size) < 0) {
-				snprintf(why, whylen,
-				         "a corrupted workbook (a shared string table FreeXL would read past), "
-				         "not read");
-				st = -1;
-				goto done;
-			}
+			if (sst.total > c->left / 3 + size / 3 + 16 || sst_strings(&sst, rec + 8, rec + size) < 0)
+				goto bad_sst;
 			break;
 		case 0x003C: /* CONTINUE */
-			if (sst.active && sst_continue(&sst, rec, size) < 0) {
-				snprintf(why, whylen,
-				         "a corrupted workbook (a shared string table FreeXL would read past), "
-				         "not read");
-				st = -1;
-				goto done;
-			}
+			if (sst.active && sst_continue(&sst, rec, size) < 0)
+				goto bad_sst;
 			break;
 		case 0x0809: /* BOF */
 			if (first)
@@ -680,6 +674,11 @@ done:
 	free(rec);
 	free(xf_date);
 	return st;
+bad_sst:
+	snprintf(why, whylen,
+	         "a corrupted workbook (a shared string table FreeXL would read past), not read");
+	st = -1;
+	goto done;
 }
 
 /* 0 when FreeXL may be given the file; -1 with the reason in why. */

@@ -215,6 +215,12 @@ def rec(t, body): return struct.pack('<HH', t, len(body)) + body
 # twice (dims), or ten cells in a date style holding 2e9 (dates)
 dims = sys.argv[2] == 'dims'
 biff = rec(0x0809, struct.pack('<HHHHII', 0x0600, 5, 0, 0, 0, 0))
+if sys.argv[2] == 'sst':
+    # a string of 10 characters split after 4, its CONTINUE holding one
+    biff += rec(0x00FC, struct.pack('<IIHB', 2, 2, 10, 0) + b'abcd') + rec(0x003C, b'\x00e')
+if sys.argv[2] == 'sstcount':
+    # two billion strings declared in a stream of a few hundred bytes
+    biff += rec(0x00FC, struct.pack('<IIHB', 2000000000, 2000000000, 1, 0) + b'a')
 biff += rec(0x00E0, struct.pack('<HH', 0, 14) + bytes(16))
 biff += rec(0x0085, struct.pack('<IBBBB', 61, 0, 0, 1, 0) + b's') + rec(0x000A, b'')
 biff += rec(0x0809, struct.pack('<HHHHII', 0x0600, 0x10, 0, 0, 0, 0))
@@ -246,6 +252,31 @@ mini[:len(biff)] = biff
 open(sys.argv[1], 'wb').write(bytes(hdr + fat + d + mfat + mini))
 EOF
 "$PY" minixls.py dims.xls dims && "$PY" minixls.py dates.xls dates
+"$PY" minixls.py sst.xls sst && "$PY" minixls.py sstcount.xls sstcount
+# ... and a real one whose shared strings run over 56 CONTINUE records is read whole
+cat >sstbig.py <<'EOF'
+import xlwt
+wb = xlwt.Workbook(encoding='utf-8')
+ws = wb.add_sheet('people')
+ws.write(0, 0, 'name'); ws.write(0, 1, 'city')
+for r in range(1, 5001):
+    ws.write(r, 0, 'Person Ахметов Нұрлан %d' % r)
+    ws.write(r, 1, 'Алматы район %d' % (r * 7))
+wb.save('sstbig.xls')
+EOF
+if [ -n "$PYW" ] && "$PYW" sstbig.py; then
+	dt cat -q --output-format jsonl sstbig.xls >out 2>err
+	is "$(wc -l <out | tr -d ' ') $(tail -1 out | jq -r .city)" "5000 Алматы район 35000" \
+		"an xlwt workbook of 10,002 shared strings over CONTINUE records: all 5,000 rows"
+else
+	skip "python3-xlwt is not installed"
+fi
+for f in sst sstcount; do
+	dt cat -q --output-format jsonl $f.xls >out 2>err
+	grep -q "'$f.xls': a corrupted workbook (a shared string table FreeXL would read past), not read" err &&
+		[ ! -s out ]
+	ok $? "an .xls whose shared strings FreeXL would read past ($f): refused"
+done
 dt cat -q --output-format jsonl dims.xls >out 2>err
 grep -q "'dims.xls': a crafted workbook (a sheet with two DIMENSION records), not read" err
 ok $? "an .xls declaring a sheet's size twice (FreeXL would leak 240 MB each time): refused"
