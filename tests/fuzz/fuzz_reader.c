@@ -110,6 +110,21 @@ run(const uint8_t *data, size_t size, int no_fast, int whole, struct dynbuf *out
 	input_close(in);
 }
 
+/*
+ * libFuzzer calls this first (the replay in make check does not): FreeXL
+ * is then run in this process, so that the fuzzer sees its crashes and
+ * coverage; the replay goes through the child process as dumptrace does.
+ */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	setenv("DUMPTRACE_XLS_IN_PROCESS", "1", 1);
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
