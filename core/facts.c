@@ -327,11 +327,11 @@ facts_keys(struct facts *f)
 	}
 
 	/*
-	 * Near keys: under the two strongest anchors (by type, not by column,
-	 * so that a dump and a leak with their columns in another order pick
-	 * the same ones), every other fact with signatures; under every
-	 * anchor, the other identifiers, so that one re-typed is found under
-	 * whichever of the others the leak has.
+	 * Near keys of the facts that may vary (names, cities, birth dates,
+	 * addresses, the IIN): a library keeps them under every anchor of the record;
+	 * a lookup asks under the row's two strongest anchors (by type, not
+	 * by column), which is enough to meet the leak's under one of them
+	 * and half the keys to sort.
 	 */
 	uint8_t strong[FACTS_MAX] = { 0 };
 	size_t ntop = 0;
@@ -346,10 +346,18 @@ facts_keys(struct facts *f)
 		if (!types_is_identifier(a->type))
 			continue;
 		seen++;
+		if (!f->near_all && !strong[i])
+			continue;
 		for (size_t j = 0; j < f->n; j++) {
 			const struct fact *b = &f->v[j];
-			if (j == i || !FACT_NSIG(b->flags) || (a->type == b->type && a->fp == b->fp) ||
-			    (!strong[i] && !types_is_identifier(b->type)))
+			/*
+			 * identifiers are compared under the person's name and birth
+			 * date (below), the IIN under the other anchors too: a re-typed
+			 * one whose leak has no birth date is still found
+			 */
+			if (j == i || !FACT_NSIG(b->flags) ||
+			    (types_is_identifier(b->type) && b->type != DT_NATIONAL_ID) ||
+			    (a->type == b->type && a->fp == b->fp))
 				continue;
 			uint32_t pre = near_prefix(a->type, a->fp, b->type);
 			for (unsigned k = 0; k < FACT_NSIG(b->flags); k++)
@@ -376,10 +384,17 @@ facts_keys(struct facts *f)
 			const struct fact *b = &f->v[j];
 			if (j == name || j == birth)
 				continue;
-			/* the person's name and birth date with this fact: known as such when an identifier is re-typed */
-			uint64_t qi = fp_assoc(f->key, DT_FULL_NAME, f->v[name].fp, DT_BIRTH_DATE, f->v[birth].fp);
-			add_key(f, fp_assoc(f->key, DT_BIRTH_DATE, qi, b->type, b->fp),
-				FACT_SET(FACT_ASSOC, DT_BIRTH_DATE, b->type), (unsigned)name, (unsigned)j);
+			/*
+			 * the person's name and birth date with this fact: known as such
+			 * when an identifier is re-typed (identifiers are found by value)
+			 */
+			if (!types_is_identifier(b->type)) {
+				uint64_t qi = fp_assoc(f->key, DT_FULL_NAME, f->v[name].fp, DT_BIRTH_DATE,
+						       f->v[birth].fp);
+				add_key(f, fp_assoc(f->key, DT_BIRTH_DATE, qi, b->type, b->fp),
+					FACT_SET(FACT_ASSOC, DT_BIRTH_DATE, b->type), (unsigned)name,
+					(unsigned)j);
+			}
 			if (!near_is_qi_attr(b->type) || !FACT_NSIG(b->flags))
 				continue;
 			uint32_t pre = near_prefix_qi(f->v[name].fp, f->v[birth].fp, b->type);

@@ -19,10 +19,11 @@
  *   assoc    one per pair (anchor, other fact), anchors being the
  *            identifiers (types_is_identifier()); a pair of two anchors
  *            once, the smaller type (then fingerprint) as the anchor;
- *   near     per anchor (the first FACTS_NEAR_ANCHORS) and attribute that
- *            may vary (names, cities, dates, addresses, the other
- *            identifiers), the attribute's signatures under the anchor;
- *            and per identifier, its
+ *   near     per anchor and attribute that may vary (names, cities,
+ *            birth dates, addresses), the attribute's signatures under
+ *            the anchor: under every anchor for a library (near_all),
+ *            under the FACTS_NEAR_ANCHORS strongest for a lookup; and per
+ *            identifier, its
  *            signature under the person's name and birth date (set type
  *            DT_BIRTH_DATE): core/near.h.
  */
@@ -88,6 +89,7 @@ struct facts {
 	struct fact_key *keys;
 	size_t nkeys, keys_alloc;
 	uint64_t scratch[FACTS_MAX];
+	int near_all; /* near keys under every anchor (a library's), not the strongest two (a lookup's) */
 };
 
 /* 0, or -1 for a region norm_ctx_new() does not know. */

@@ -578,6 +578,7 @@ ing_read(struct ing *g, struct hasher *h, struct profile *prof, uint64_t *with_f
 			free(wctx);
 			return -1;
 		}
+		w[i].f.near_all = 1; /* a library: near keys under every anchor */
 		profile_init(&w[i].prof, 0);
 		w[i].f.seen = profile_seen;
 		w[i].f.ctx = &w[i].prof;
