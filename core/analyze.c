@@ -553,10 +553,9 @@ near_join(struct joiner *j, const struct fpset *set, size_t li, unsigned attr, c
 	  const uint64_t *pv, size_t n, char *err, size_t errlen)
 {
 	struct fpset_iter it;
-	uint64_t *lk = NULL, pend = 0;
-	size_t nl = 0, alloc = 0;
+	uint64_t *lk = NULL, pend = 0, *hk = NULL;
+	size_t nl = 0, alloc = 0, nh = 0, nh_alloc = 0;
 	int have_pend = 0, at_end = 0, rc = 0;
-	uint64_t found = 0;
 
 	fpset_iter_init(&it, set);
 	for (size_t i = 0; i < n && !rc;) {
@@ -594,34 +593,39 @@ near_join(struct joiner *j, const struct fpset *set, size_t li, unsigned attr, c
 				}
 			}
 		}
-		/* the queries under pre */
+		/* the queries under pre, their pad once (the set's keys there share it) */
+		uint32_t pad = nl ? near_pad(j->key, pre) : 0;
 		for (; i < n && (uint32_t)(q[i] >> 32) == pre; i++) {
 			if (!nl)
 				continue;
-			uint32_t qs = near_open(j->key, q[i]);
+			uint32_t qs = (uint32_t)q[i] ^ pad;
 			int best = -1;
 			for (size_t k = 0; k < nl && best < 100; k++) {
-				int sim = near_compare(attr, qs, near_open(j->key, lk[k]));
+				int sim = near_compare(attr, qs, (uint32_t)lk[k] ^ pad);
 				best = sim > best ? sim : best;
 			}
 			if (best < 0)
 				continue;
 			uint64_t v = pv[i], row = v >> 24, slot = v & ((1u << 12) - 1);
-			pthread_mutex_lock(&j->mu);
-			if (xsort_add(j->hs, row << SLOT_BITS | (uint64_t)FACT_NEAR << 12 | slot,
-				      (uint64_t)best << 48 | li) < 0) {
-				snprintf(j->err, sizeof(j->err), "%s", xsort_error(j->hs));
-				rc = -2;
-			}
-			pthread_mutex_unlock(&j->mu);
-			found++;
+			if (nh == nh_alloc)
+				hk = xgrow(hk, &nh_alloc, nh + 1, 2 * sizeof(*hk));
+			hk[2 * nh] = row << SLOT_BITS | (uint64_t)FACT_NEAR << 12 | slot;
+			hk[2 * nh + 1] = (uint64_t)best << 48 | li;
+			nh++;
 		}
 	}
 	fpset_iter_release(&it);
 	free(lk);
+	/* the hits, under one lock */
 	pthread_mutex_lock(&j->mu);
-	j->leaks[li].nears += found;
+	for (size_t h = 0; h < nh && rc != -2; h++)
+		if (xsort_add(j->hs, hk[2 * h], hk[2 * h + 1]) < 0) {
+			snprintf(j->err, sizeof(j->err), "%s", xsort_error(j->hs));
+			rc = -2;
+		}
+	j->leaks[li].nears += nh;
 	pthread_mutex_unlock(&j->mu);
+	free(hk);
 	return rc;
 }
 

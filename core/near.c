@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,11 +55,48 @@ popcount32(uint32_t x)
 	return (unsigned)__builtin_popcount(x);
 }
 
-/* The bit of a letter pair (or a position and a character), chosen by the key. */
+/*
+ * The secret of the signatures of type t: a keyed fingerprint, taken once
+ * per thread, key and type; each letter's code and each pair's bit are
+ * then a mix of it (splitmix64's finalizer), cheap enough to take per
+ * letter: as secret as the key, and nothing without it.
+ */
+static uint64_t
+type_seed(const struct fp_key *k, unsigned t)
+{
+	static _Thread_local const struct fp_key *cached;
+	static _Thread_local uint64_t cached_id, seed[FP_TYPES];
+	static _Thread_local uint32_t have;
+	t &= FP_TYPES - 1;
+	if (cached != k || cached_id != k->id) {
+		cached = k;
+		cached_id = k->id;
+		have = 0;
+	}
+	if (!(have >> t & 1)) {
+		seed[t] = fp_value(k, t ^ 0x15, "near-signature", 14);
+		have |= 1u << t;
+	}
+	return seed[t];
+}
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	return x;
+}
+
+/* The bit of a pair of bytes (a letter pair, or a position and a character), chosen by the key. */
 static unsigned
 gram_bit(const struct fp_key *k, unsigned t, const char *g, size_t n, unsigned bits)
 {
-	return (unsigned)(fp_value(k, t ^ 0x15, g, n) % bits);
+	uint64_t v = (unsigned char)g[0] | (n > 1 ? (uint64_t)(unsigned char)g[1] << 8 : 0);
+	return (unsigned)(mix64(type_seed(k, t) ^ (v + 0x10000)) % bits);
 }
 
 /*
@@ -73,7 +111,7 @@ letter_code(const struct fp_key *k, unsigned t, char c)
 {
 	if (c == '0')
 		return 0;
-	return 1 + (unsigned)(fp_value(k, t ^ 0x15, &c, 1) % 15);
+	return 1 + (unsigned)(mix64(type_seed(k, t) ^ (unsigned char)c) % 15);
 }
 
 static uint32_t
@@ -93,6 +131,15 @@ word_sig(const struct fp_key *k, unsigned t, const char *w, size_t n, int *known
 	return m | (uint32_t)(n > 15 ? 15 : n) << WORD_BITS;
 }
 
+static unsigned
+fnv8(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	return (h ^ h >> 8 ^ h >> 16 ^ h >> 24) & 255;
+}
+
 /* Street-type words and the like: dropped from an address before it is compared. */
 static int
 address_noise(const char *w, size_t n)
@@ -109,8 +156,30 @@ address_noise(const char *w, size_t n)
 	    "crescent", "tce",  "terrace", "ul",       "kv",       "d",      "mkr",     "pr",
 	    "koshesi", "kosesi", "dangyly", "the",     "of",
 	};
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strlen(words[i]) == n && !memcmp(words[i], w, n))
+	/* a set of them, built once: 256 slots, open addressing on an FNV-1a hash */
+	static const char *slot[256];
+	static unsigned char slen[256];
+	static int ready;
+	if (n > 20)
+		return 0;
+	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
+		static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+		pthread_mutex_lock(&mu);
+		if (!ready) {
+			for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+				size_t l = strlen(words[i]);
+				unsigned h = fnv8(words[i], l);
+				while (slot[h])
+					h = (h + 1) & 255;
+				slot[h] = words[i];
+				slen[h] = (unsigned char)l;
+			}
+			__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&mu);
+	}
+	for (unsigned h = fnv8(w, n); slot[h]; h = (h + 1) & 255)
+		if (slen[h] == n && !memcmp(slot[h], w, n))
 			return 1;
 	return 0;
 }
@@ -143,24 +212,19 @@ lossy_patronymic(const char *w, size_t n)
 static size_t
 fold_digraphs(const char *w, size_t n, char *out, size_t cap)
 {
-	static const struct {
-		const char *s;
-		char c;
-	} dg[] = { { "shch", 's' }, { "zh", 'z' }, { "kh", 'k' }, { "ts", 't' }, { "ch", 'c' },
-		   { "sh", 's' } };
 	size_t o = 0;
-	for (size_t i = 0; i < n && o < cap;) {
-		size_t k;
-		for (k = 0; k < sizeof(dg) / sizeof(dg[0]); k++) {
-			size_t l = strlen(dg[k].s);
-			if (i + l <= n && !memcmp(w + i, dg[k].s, l)) {
-				out[o++] = dg[k].c;
-				i += l;
-				break;
-			}
-		}
-		if (k == sizeof(dg) / sizeof(dg[0]))
-			out[o++] = w[i++];
+	for (size_t i = 0; i < n && o < cap; i++) {
+		char c = w[i];
+		out[o++] = c;
+		if (i + 1 >= n)
+			continue;
+		char d = w[i + 1];
+		if (d == 'h' && (c == 'z' || c == 'k' || c == 'c' || c == 's')) {
+			i++; /* zh, kh, ch, sh; shch: sh, then ch */
+			if (c == 's' && i + 2 < n && w[i + 1] == 'c' && w[i + 2] == 'h')
+				i += 2;
+		} else if (c == 't' && d == 's')
+			i++;
 	}
 	return o;
 }
@@ -350,8 +414,8 @@ near_prefix_qi(uint64_t name, uint64_t birth, unsigned bt)
 	return (uint32_t)(XXH3_64bits(buf, sizeof(buf)) >> 32);
 }
 
-static uint32_t
-pad_of(const struct fp_key *k, uint32_t prefix)
+uint32_t
+near_pad(const struct fp_key *k, uint32_t prefix)
 {
 	char buf[8] = { 'n', 'e', 'a', 'r' };
 	memcpy(buf + 4, &prefix, 4);
@@ -361,13 +425,13 @@ pad_of(const struct fp_key *k, uint32_t prefix)
 uint64_t
 near_key(const struct fp_key *k, uint32_t prefix, uint32_t sig)
 {
-	return (uint64_t)prefix << 32 | (sig ^ pad_of(k, prefix));
+	return (uint64_t)prefix << 32 | (sig ^ near_pad(k, prefix));
 }
 
 uint32_t
 near_open(const struct fp_key *k, uint64_t key)
 {
-	return (uint32_t)key ^ pad_of(k, (uint32_t)(key >> 32));
+	return (uint32_t)key ^ near_pad(k, (uint32_t)(key >> 32));
 }
 
 static int

@@ -72,6 +72,9 @@ uint32_t near_prefix_qi(uint64_t name, uint64_t birth, unsigned bt);
 uint64_t near_key(const struct fp_key *k, uint32_t prefix, uint32_t sig);
 uint32_t near_open(const struct fp_key *k, uint64_t key);
 
+/* The pad of a prefix: a key's signature is its lower half XOR this. */
+uint32_t near_pad(const struct fp_key *k, uint32_t prefix);
+
 /*
  * Are the signatures q (the dump's) and l (a leak's) of type t a variation
  * of one value? The similarity in percent (100: the same), or -1. A word
