@@ -768,7 +768,8 @@ precheck(const char *path, char *why, size_t whylen)
 		difat = le32(s + c.ss - 4);
 	}
 
-	uint32_t cutoff = le32(h + 56);
+	/* FreeXL takes the mini-stream cutoff only from a header that counts mini FAT sectors */
+	uint32_t cutoff = le32(h + 64) ? le32(h + 56) : 0;
 	if (wb_len < cutoff) {
 		/* a small workbook lives in the mini stream */
 		if (wb_len > 65536 || root_len > (64u << 20) ||
@@ -808,7 +809,9 @@ xls_prepare(struct reader *r, struct xls *x)
 		return reader_fail(r, 0, 0, "%s", err);
 	if (!x->temp && !strcmp(x->path, "-"))
 		snprintf(x->path, sizeof(x->path), "/dev/stdin"); /* a regular file as stdin */
-	if (precheck(x->path, err, sizeof(err)) < 0)
+	/* DUMPTRACE_XLS_NO_PRECHECK=1: for the tests of what the child contains */
+	const char *np = getenv("DUMPTRACE_XLS_NO_PRECHECK");
+	if (!(np && *np && strcmp(np, "0")) && precheck(x->path, err, sizeof(err)) < 0)
 		return reader_fail(r, 0, 0, "%s", err);
 	return DT_OK;
 }
