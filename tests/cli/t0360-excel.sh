@@ -257,6 +257,11 @@ dt cat -q --output-format jsonl "$TOP_SRCDIR/tests/fuzz/corpus/xls/crash-no-mini
 grep -q "a corrupted workbook (a string longer than its record), not read" err && [ ! -s out ]
 ok $? "an .xls whose header gives a mini-stream cutoff but no mini FAT (FreeXL then reads the big stream, as the pre-check now does): its overlong string refused"
 
+dt cat -q --output-format jsonl "$TOP_SRCDIR/tests/fuzz/corpus/xls/oom-minifat-count.xls" >out 2>err
+grep -q "a corrupted compound file (its header counts 4294836225 mini FAT sectors in a file of 4), not read" err &&
+	[ ! -s out ]
+ok $? "an .xls whose header counts four billion mini FAT sectors (FreeXL took 36 s and 24 GB): refused"
+
 # FreeXL runs in a child process: what it leaks on a damaged workbook (the
 # fuzzer's leak-cells.xls: 134 MB of cells each time) goes with the child,
 # so a batch of them does not pile up; in the process (as the fuzz target
