@@ -171,6 +171,9 @@ help(void)
 	       "  --partial-threshold X  share of known rows for \"partial\" (0.2)\n"
 	       "  --segment-min N        shortest run of rows kept as a segment (default\n"
 	       "                         one row in 10,000, at least 8)\n"
+	       "  --link-threshold BITS  weight a row without an identifier needs to be linked\n"
+	       "                         to a known person by name, birth date, postcode, city\n"
+	       "                         and address (default 16: odds of 65,536 to 1)\n"
 	       "  --region CC            phone region for normalization (default KZ)\n"
 	       "  --key-file FILE        the library's secret key, if it was built with one\n"
 	       "  --memory SIZE          memory budget for the sorts (default 1G)\n"
@@ -195,6 +198,7 @@ cmd_analyze(int argc, char **argv)
 		{ "recompilation-threshold", required_argument, NULL, 'X' },
 		{ "partial-threshold", required_argument, NULL, 'P' },
 		{ "segment-min", required_argument, NULL, 'S' },
+		{ "link-threshold", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -254,6 +258,15 @@ cmd_analyze(int argc, char **argv)
 				die_usage("analyze", "bad --segment-min '%s'", optarg);
 			o.an.segment_min = (uint64_t)v;
 			break;
+		case 'L': {
+			char *end;
+			errno = 0;
+			double t = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(t > -1000 && t < 1000))
+				die_usage("analyze", "bad --link-threshold '%s' (bits, such as 16)", optarg);
+			o.an.link_threshold = t;
+			break;
+		}
 		case 'h':
 			help();
 			return EXIT_CLEAN;

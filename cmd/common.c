@@ -177,11 +177,11 @@ common_option(struct common *co, int c, const char *arg)
 	case 0x100b: {
 		const char *eq = strrchr(arg, '=');
 		enum dt_type t = eq ? types_from_name(eq + 1) : DT_NONE;
-		if (!eq || eq == arg || t == DT_NONE)
+		if (!eq || eq == arg || !types_is_column_type(t))
 			die_usage(NULL, "bad --type '%s': COLUMN=TYPE, with TYPE one of email, phone, "
 					"national_id, passport, full_name, first_name, last_name, patronymic, "
-					"birth_date, date, address, city, username, password, password_hash, "
-					"ip, url, card, number, text, binary", arg);
+					"birth_date, date, address, city, postcode, username, password, "
+					"password_hash, ip, url, card, number, text, binary", arg);
 		co->types = xrealloc(co->types, (co->ntypes + 1) * sizeof(*co->types));
 		co->types[co->ntypes].column = xstrndup(arg, (size_t)(eq - arg));
 		co->types[co->ntypes].type = (int)t;

@@ -115,7 +115,7 @@ cmd_lookup(int argc, char **argv)
 			memcpy(tname, optarg, (size_t)(eq - optarg));
 			tname[eq - optarg] = 0;
 			enum dt_type t = types_from_name(tname);
-			if (t == DT_NONE)
+			if (!types_is_column_type(t))
 				die_usage("lookup", "unknown type '%s'", tname);
 			if (!facts_has_value_set(t))
 				die_usage("lookup",

@@ -53,9 +53,9 @@ analysis_classify(const struct arow *r, uint64_t *all, int *dominant, int prefer
 		if (!known && !(f->flags & AF_DERIVED))
 			unknown++;
 	}
-	if (!ids)
-		return RC_UNATTRIBUTED;
-	if (!known_ids)
+	if (!ids && !r->linked)
+		return r->linkable ? RC_NEW : RC_UNATTRIBUTED;
+	if (ids && !known_ids)
 		return RC_NEW;
 
 	/* the leaks that hold every fact (derived ones excepted) */

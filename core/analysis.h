@@ -38,6 +38,8 @@ struct arow {
 	struct arow_fact *f;
 	uint64_t *record; /* leaks holding the very record */
 	size_t words;	  /* per bit set */
+	int linked;	  /* no identifier, but linked to a known person (core/link.h) */
+	int linkable;	  /* no identifier, but quasi-identifiers to link through */
 };
 
 /*

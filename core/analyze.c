@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include "core/jsonw.h"
 #include "core/kmv.h"
 #include "core/library.h"
+#include "core/link.h"
 #include "core/near.h"
 #include "core/norm.h"
 #include "core/pipe.h"
@@ -64,6 +66,7 @@ struct aworker {
 	int today;    /* yyyymmdd: later dates are no evidence of freshness */
 	int birth_ymd[FACTS_MAX];
 	uint8_t derived[FACTS_MAX];
+	struct link_freq *lf; /* the dump's quasi-identifier frequencies */
 };
 
 struct an {
@@ -80,6 +83,7 @@ struct an {
 	uint8_t *rbuf; /* buffered writes to rows_fd */
 	size_t rlen;
 	int failed;
+	struct link_freq lf; /* the quasi-identifiers' frequencies (core/link.h) */
 	char err[512];
 };
 
@@ -165,6 +169,30 @@ an_bad(void *ctx, const struct schema *s, size_t col)
  * full Unicode folding is for facts). Order-independent (a sum), so that
  * JSON records with their keys in another order agree. 0: no column.
  */
+/* Per fact of a row that quasi-identifiers may link: its signatures' count, u8, and three, u32. */
+#define QI_FACT_BYTES (1 + 4 * NEAR_WORDS)
+#define QI_CANDS 16 /* persons a row is weighed against, at most */
+#define QI_FAN 8    /* a block shared by more persons than this is too common to block on */
+
+/* The type a fact is weighed as in linkage (the name types as one), 0: not weighed. */
+static unsigned
+link_type(unsigned t)
+{
+	switch (t) {
+	case DT_FULL_NAME:
+	case DT_FIRST_NAME:
+	case DT_LAST_NAME:
+		return DT_FULL_NAME;
+	case DT_BIRTH_DATE:
+	case DT_POSTCODE:
+	case DT_CITY:
+	case DT_ADDRESS:
+		return t;
+	default:
+		return 0;
+	}
+}
+
 static uint64_t
 row_key(struct aworker *w, const struct schema *s, const struct record *rec, size_t nf)
 {
@@ -257,7 +285,11 @@ an_work(void *wctx, struct batch *b)
 		if (w->show_values)
 			for (size_t i = 0; i < rec->nfields; i++)
 				vbytes += 4 + rec->fields[i].len;
-		ab = abuf_room(ab, 4 + nf * 4 + 4 + 2 + 2 * rec->nfields + vbytes);
+		/* a row without an identifier that quasi-identifiers can link: their frequencies */
+		uint64_t qb[FACTS_QI_BLOCKS];
+		int qi = facts_qi_block(&w->f, qb) > 0;
+		ab = abuf_room(ab, 4 + nf * 4 + 1 + (qi ? nf * QI_FACT_BYTES : 0) + 4 + 2 +
+					   2 * rec->nfields + vbytes);
 		uint8_t *p = ab->data + ab->len;
 		*p++ = (uint8_t)nf;
 		for (size_t i = 0; i < nf; i++) {
@@ -269,6 +301,18 @@ an_work(void *wctx, struct batch *b)
 			*p++ = (uint8_t)(f->flags | (derived ? AF_DERIVED : 0));
 			memcpy(p, &f->col, 2);
 			p += 2;
+		}
+		/* its quasi-identifiers' signatures (facts_qi_sigs()), counted for their frequency */
+		*p++ = (uint8_t)qi;
+		for (size_t i = 0; qi && i < nf; i++) {
+			uint32_t sig[NEAR_WORDS] = { 0 };
+			unsigned t, ns = facts_qi_sigs(&w->f.v[i], sig, &t);
+			for (unsigned k = 0; k < ns; k++)
+				if (t != DT_FULL_NAME || sig[k] >> 30 == NEAR_PLAIN)
+					link_freq_add(w->lf, t, sig[k]);
+			*p++ = (uint8_t)ns;
+			memcpy(p, sig, sizeof(sig));
+			p += sizeof(sig);
 		}
 		int32_t rd = w->row_date;
 		memcpy(p, &rd, 4);
@@ -330,7 +374,8 @@ an_done(void *ctx, struct batch *b)
 		uint32_t sid = (uint32_t)s->id;
 		a->rows++;
 		size_t nf = *p++;
-		p += 4 * nf + 4;
+		p += 4 * nf;
+		p += 1 + (*p ? nf * QI_FACT_BYTES : 0) + 4;
 		uint16_t ncells;
 		memcpy(&ncells, p, 2);
 		p += 2;
@@ -406,6 +451,7 @@ struct aleak {
 	uint64_t ids[DT_TYPE_COUNT];	  /* identifiers found in it, by type */
 	uint64_t assocs, records;	  /* association and record keys found */
 	uint64_t nears;			  /* near keys that found a variation of their value */
+	uint64_t linked;		  /* rows without an identifier linked to one of its persons */
 	uint64_t dominant;		  /* rows it is the dominant source of */
 	int unreadable;
 };
@@ -435,6 +481,8 @@ struct report {
 	uint64_t varied;       /* copied or merged rows with a fact known only as a variation */
 	uint64_t near_facts;   /* facts known only as a variation */
 	uint64_t retyped;      /* of those, identifiers (found under name and birth date) */
+	uint64_t linkable, linked; /* rows without an identifier, linkable and linked (core/link.h) */
+	double link_min;	   /* the weakest link's weight */
 	int date_known, date_new; /* the newest record dates of known rows and of new ones */
 	struct segments seg;
 	struct acol **cols; /* [schema][column] */
@@ -484,6 +532,7 @@ struct joiner {
 	struct aleak *leaks;
 	size_t nleaks;
 	struct xsort *hs;	 /* the hits, by row */
+	struct xsort *cand;	 /* quasi-identifier candidates: (row, person tag), leak */
 	struct report *rep;
 	const struct fp_key *key; /* opens the near signatures */
 	uint64_t *ck[FACT_SETS], *cv[FACT_SETS]; /* per set: keys and payloads waiting */
@@ -499,6 +548,7 @@ struct joiner {
 };
 
 #define OPEN_MAX 512 /* set files kept open at once; past it, opened for one use */
+enum { QI_JOIN_BLOCK = 1, QI_JOIN_PERSON = 2 }; /* near_join()'s quasi-identifier modes */
 
 /* Leak li's set si, or NULL (then the leak is unreadable); *temp: close it after use. */
 static struct fpset *
@@ -549,13 +599,14 @@ set_code(const struct lib_set *s)
  * a damaged set, the reason in err; -2 when the hits cannot be kept (j->err).
  */
 static int
-near_join(struct joiner *j, const struct fpset *set, size_t li, unsigned attr, const uint64_t *q,
-	  const uint64_t *pv, size_t n, char *err, size_t errlen)
+near_join(struct joiner *j, const struct fpset *set, size_t li, unsigned qi_type, unsigned attr,
+	  const uint64_t *q, const uint64_t *pv, size_t n, char *err, size_t errlen)
 {
 	struct fpset_iter it;
 	uint64_t *lk = NULL, pend = 0, *hk = NULL;
 	size_t nl = 0, alloc = 0, nh = 0, nh_alloc = 0;
 	int have_pend = 0, at_end = 0, rc = 0;
+	int qi = qi_type;
 
 	fpset_iter_init(&it, set);
 	for (size_t i = 0; i < n && !rc;) {
@@ -598,6 +649,38 @@ near_join(struct joiner *j, const struct fpset *set, size_t li, unsigned attr, c
 		for (; i < n && (uint32_t)(q[i] >> 32) == pre; i++) {
 			if (!nl)
 				continue;
+			if (qi == QI_JOIN_BLOCK) {
+				/* a block: the tags of the persons sharing it, as candidates (row, tag) */
+				uint64_t row = pv[i] >> 24;
+				if (nl > QI_FAN || row >> 32)
+					continue;
+				for (size_t k = 0; k < nl; k++) {
+					if (nh == nh_alloc)
+						hk = xgrow(hk, &nh_alloc, nh + 1, 2 * sizeof(*hk));
+					hk[2 * nh] = row << 32 | near_open(j->key, lk[k]);
+					hk[2 * nh + 1] = li;
+					nh++;
+				}
+				continue;
+			}
+			if (qi == QI_JOIN_PERSON) {
+				/* a person's attribute: its best similarity, or QI_DISAGREE (another value) */
+				uint64_t v = pv[i], row = v >> 24, slot = v & ((1u << 12) - 1);
+				uint32_t qs = (uint32_t)q[i] ^ pad;
+				int best = -1;
+				for (size_t k = 0; k < nl && best < 100; k++) {
+					/* no exact key here: the same signature is the same value */
+					uint32_t ls = (uint32_t)lk[k] ^ pad;
+					int sim = ls == qs ? 100 : near_compare(attr, qs, ls);
+					best = sim > best ? sim : best;
+				}
+				if (nh == nh_alloc)
+					hk = xgrow(hk, &nh_alloc, nh + 1, 2 * sizeof(*hk));
+				hk[2 * nh] = row << SLOT_BITS | (uint64_t)FACT_NEAR << 12 | slot;
+				hk[2 * nh + 1] = QI_HIT | (uint64_t)(best < 0 ? QI_DISAGREE : (unsigned)best) << 48 | li;
+				nh++;
+				continue;
+			}
 			uint32_t qs = (uint32_t)q[i] ^ pad;
 			int best = -1;
 			for (size_t k = 0; k < nl && best < 100; k++) {
@@ -616,14 +699,16 @@ near_join(struct joiner *j, const struct fpset *set, size_t li, unsigned attr, c
 	}
 	fpset_iter_release(&it);
 	free(lk);
-	/* the hits, under one lock */
+	/* the hits (a block's: the candidates), under one lock */
+	struct xsort *to = qi == QI_JOIN_BLOCK ? j->cand : j->hs;
 	pthread_mutex_lock(&j->mu);
 	for (size_t h = 0; h < nh && rc != -2; h++)
-		if (xsort_add(j->hs, hk[2 * h], hk[2 * h + 1]) < 0) {
-			snprintf(j->err, sizeof(j->err), "%s", xsort_error(j->hs));
+		if (xsort_add(to, hk[2 * h], hk[2 * h + 1]) < 0) {
+			snprintf(j->err, sizeof(j->err), "%s", xsort_error(to));
 			rc = -2;
 		}
-	j->leaks[li].nears += nh;
+	if (!qi)
+		j->leaks[li].nears += nh;
 	pthread_mutex_unlock(&j->mu);
 	free(hk);
 	return rc;
@@ -655,7 +740,10 @@ joiner_flush(struct joiner *j, unsigned code)
 				break;
 			int jr;
 			if (FACT_SET_KIND(code) == FACT_NEAR) {
-				jr = near_join(j, set, li, FACT_SET_ATTR(code), q, pv, n, e, sizeof(e));
+				unsigned at = FACT_SET_TYPE(code);
+				jr = near_join(j, set, li,
+					       at == DT_QI_PERSON ? QI_JOIN_PERSON : at == DT_QI_BLOCK ? QI_JOIN_BLOCK : 0,
+					       FACT_SET_ATTR(code), q, pv, n, e, sizeof(e));
 				if (temp)
 					fpset_close(set);
 				if (jr == -2)
@@ -753,12 +841,11 @@ join_emit(void *ctx, unsigned set, const uint64_t *kv, size_t n)
 	return 0;
 }
 
-/* The dump's keys, sorted, joined set by set with each known leak. */
+/* The keys of bs, sorted, joined set by set with each known leak. */
 static int
-join_all(struct an *a, struct joiner *j, unsigned threads, char *err, size_t errlen)
+join_all(struct bsort *bs, struct joiner *j, unsigned threads, char *err, size_t errlen)
 {
-	pthread_mutex_init(&j->mu, NULL);
-	int rc = bsort_finish(a->bs, threads, join_emit, j, err, errlen);
+	int rc = bsort_finish(bs, threads, join_emit, j, err, errlen);
 	if (rc < 0 && !err[0])
 		snprintf(err, errlen, "%s", j->err);
 	for (unsigned c = 0; c < FACT_SETS && !rc; c++)
@@ -766,7 +853,6 @@ join_all(struct an *a, struct joiner *j, unsigned threads, char *err, size_t err
 			snprintf(err, errlen, "%s", j->err);
 			rc = -1;
 		}
-	pthread_mutex_destroy(&j->mu);
 	return rc;
 }
 
@@ -846,7 +932,37 @@ struct pass2 {
 	uint64_t *nbits;
 	uint8_t nsim[FACTS_MAX];
 	int varied; /* a fact of the row is known only as a variation */
+	/* quasi-identifier linkage (core/link.h): the row's frequencies, hits, and its link */
+	const struct link_freq *lf;
+	double threshold;
+	uint8_t qi; /* no identifier, but blocks to link through */
+	uint8_t qn[FACTS_MAX];		   /* its facts' signatures under a person tag */
+	uint32_t qsig[FACTS_MAX][NEAR_WORDS];
+	struct qihit *qh;
+	size_t nqh, qh_alloc;
+	int linked;	   /* the row's link: its leak, weight and person tag */
+	double link_w;
+	uint32_t link_tag;
 };
+
+/* A hit of a candidate person c (the row's c-th) in a leak: its tag (fact 63), or a fact's word compared. */
+struct qihit {
+	uint32_t leak, tag;
+	uint8_t cand, fact, word, sim;
+};
+
+static int
+qihit_cmp(const void *x, const void *y)
+{
+	const struct qihit *a = x, *b = y;
+	if (a->leak != b->leak)
+		return a->leak < b->leak ? -1 : 1;
+	if (a->cand != b->cand)
+		return a->cand < b->cand ? -1 : 1;
+	if (a->fact != b->fact)
+		return a->fact < b->fact ? -1 : 1;
+	return a->word < b->word ? -1 : a->word > b->word;
+}
 
 struct nearhit {
 	uint8_t fact, anchor, sim;
@@ -941,6 +1057,11 @@ p2_read_row(struct pass2 *p2)
 		memcpy(&p2->f[i].col, fb + 2, 2);
 		p2->f[i].src = p2->bits + i * w;
 	}
+	if (rowin_get(ri, &p2->qi, 1) < 0)
+		return -1;
+	for (size_t i = 0; p2->qi && i < p2->nf; i++)
+		if (rowin_get(ri, &p2->qn[i], 1) < 0 || rowin_get(ri, p2->qsig[i], sizeof(p2->qsig[i])) < 0)
+			return -1;
 	if (rowin_get(ri, &p2->rdate, 4) < 0 || rowin_get(ri, &p2->ncells, 2) < 0)
 		return -1;
 	dynbuf_reset(&p2->values);
@@ -968,6 +1089,7 @@ p2_read_row(struct pass2 *p2)
  * identifier has nothing but its values. 0, or -1 (err).
  */
 static void p2_near(struct pass2 *p2);
+static void p2_link(struct pass2 *p2);
 
 static int
 p2_hits(struct pass2 *p2, uint64_t row, char *err, size_t errlen)
@@ -998,6 +1120,19 @@ p2_hits(struct pass2 *p2, uint64_t row, char *err, size_t errlen)
 						break;
 					}
 			}
+		} else if (kind == FACT_NEAR && (hv & QI_HIT)) {
+			/* a candidate person's tag, or how one of its attributes compares (near_join()) */
+			int tag = (hv & QI_TAG) != 0;
+			uint64_t leak = tag ? hv & 0xFFFFFF : hv & 0xFFFFFFFFFFFFull;
+			unsigned slot = (unsigned)hk & 0xFFF;
+			if (p2->qi && leak < p2->nleaks && ((slot & 63) < nf || tag)) {
+				if (p2->nqh == p2->qh_alloc)
+					p2->qh = xgrow(p2->qh, &p2->qh_alloc, p2->nqh + 1, sizeof(*p2->qh));
+				p2->qh[p2->nqh++] = (struct qihit){ (uint32_t)leak, tag ? (uint32_t)(hv >> 24) : 0,
+								    (uint8_t)(slot >> 8), tag ? 63 : (uint8_t)(slot & 63),
+								    (uint8_t)(slot >> 6 & 3),
+								    tag ? 0 : (uint8_t)(hv >> 48) };
+			}
 		} else if (kind == FACT_NEAR && fa < nf && fbi < nf && (hv & 0xFFFFFFFFFFFFull) < p2->nleaks) {
 			if (p2->nnh == p2->nh_alloc)
 				p2->nh = xgrow(p2->nh, &p2->nh_alloc, p2->nnh + 1, sizeof(*p2->nh));
@@ -1014,10 +1149,163 @@ p2_hits(struct pass2 *p2, uint64_t row, char *err, size_t errlen)
 	int ids = 0;
 	for (size_t i = 0; i < nf; i++)
 		ids += types_is_identifier(f[i].type);
-	if (!ids)
-		for (size_t i = 0; i < nf; i++)
-			memcpy(f[i].src, p2->vbits + i * w, w * sizeof(*p2->vbits));
+	p2->linked = -1;
+	if (!ids && p2->qi)
+		p2_link(p2);
+	p2->nqh = 0;
+	/*
+	 * No identifier: what quasi-identifiers linked; a row they could link
+	 * but did not is no known person's; one they cannot has its values
+	 * found alone (weak: anyone's)
+	 */
+	if (!ids && p2->linked < 0)
+		for (size_t i = 0; i < nf; i++) {
+			if (p2->qi)
+				memset(f[i].src, 0, w * sizeof(*f[i].src));
+			else
+				memcpy(f[i].src, p2->vbits + i * w, w * sizeof(*p2->vbits));
+		}
 	return 0;
+}
+
+/* The chance u of word k of fact i's value (its signature's frequency in the dump). */
+static double
+qi_u(const struct pass2 *p2, size_t i, unsigned k)
+{
+	unsigned t = link_type(p2->f[i].type);
+	uint32_t sig = p2->qsig[i][k];
+	if (t == DT_FULL_NAME && sig >> 30 != NEAR_PLAIN)
+		return link_u(p2->lf, t, 0); /* an initial: the floor */
+	return link_u(p2->lf, t, sig);
+}
+
+/*
+ * A candidate's hits qh[b..e) (a leak, a person): its weight, and when
+ * apply, the row's facts it agrees on into that leak's bits (a variation
+ * into the near bits, as p2_near() does) and its tag into p2->link_tag.
+ */
+static double
+qi_cand_weight(struct pass2 *p2, size_t b, size_t e, int apply)
+{
+	struct arow_fact *f = p2->f;
+	size_t w = p2->words;
+	uint32_t leak = p2->qh[b].leak;
+	uint64_t bit = 1ull << (leak % 64);
+	size_t word = leak / 64;
+	double W = 0;
+
+	for (size_t i = b; i < e;) {
+		unsigned fi = p2->qh[i].fact;
+		int sim[NEAR_WORDS] = { -1, -1, -1 };
+		size_t x = i;
+		for (; x < e && p2->qh[x].fact == fi; x++) {
+			const struct qihit *h = &p2->qh[x];
+			if (fi == 63) {
+				if (apply)
+					p2->link_tag = h->tag;
+				continue;
+			}
+			if (h->word >= NEAR_WORDS)
+				continue;
+			int hs = h->sim;
+			/* the same word asked through two blocks: its best */
+			int *cur = &sim[h->word];
+			if (*cur < 0 || (*cur == (int)QI_DISAGREE && hs != (int)QI_DISAGREE) ||
+			    (hs != (int)QI_DISAGREE && hs > *cur))
+				*cur = hs;
+		}
+		i = x;
+		if (fi == 63 || fi >= p2->nf)
+			continue;
+		unsigned t = link_type(f[fi].type);
+		int isname = t == DT_FULL_NAME, dis = 0, lo = 100, best = -1;
+		for (unsigned k = 0; k < NEAR_WORDS; k++) {
+			if (sim[k] < 0)
+				continue;
+			if (isname)
+				W += link_weight(t, sim[k], qi_u(p2, fi, k));
+			if (sim[k] == (int)QI_DISAGREE)
+				dis++;
+			else {
+				best = sim[k] > best ? sim[k] : best;
+				lo = sim[k] < lo ? sim[k] : lo;
+			}
+		}
+		/* another attribute: its best signature (an address or a date has one) */
+		if (!isname)
+			W += link_weight(t, best >= 0 ? best : dis ? (int)QI_DISAGREE : -1, qi_u(p2, fi, 0));
+		if (!apply || (isname ? dis > 0 || best < 0 : best < 0))
+			continue;
+		int s2 = isname ? lo : best;
+		if (s2 >= 100)
+			f[fi].src[word] |= bit;
+		else {
+			p2->nbits[fi * w + word] |= bit;
+			if (s2 > p2->nsim[fi])
+				p2->nsim[fi] = (uint8_t)s2;
+		}
+	}
+	return W;
+}
+
+/*
+ * A row without an identifier, linked (core/link.h): per leak, the best
+ * of its blocks' weights; each leak whose best reaches the threshold
+ * holds what that block agrees on. p2->linked: the leak of the highest
+ * weight, or -1.
+ */
+static void
+p2_link(struct pass2 *p2)
+{
+	struct arow_fact *f = p2->f;
+	size_t nf = p2->nf, w = p2->words;
+
+	if (!p2->nqh)
+		return;
+	qsort(p2->qh, p2->nqh, sizeof(*p2->qh), qihit_cmp);
+	double top = -1e9;
+	for (size_t i = 0; i < p2->nqh;) {
+		/* one leak: its candidates, the best kept */
+		uint32_t leak = p2->qh[i].leak;
+		size_t bb = i, be = i;
+		double bw = -1e9;
+		while (i < p2->nqh && p2->qh[i].leak == leak) {
+			size_t e = i;
+			while (e < p2->nqh && p2->qh[e].leak == leak && p2->qh[e].cand == p2->qh[i].cand)
+				e++;
+			double W = qi_cand_weight(p2, i, e, 0);
+			if (W > bw) {
+				bw = W;
+				bb = i;
+				be = e;
+			}
+			i = e;
+		}
+		if (bw < p2->threshold)
+			continue;
+		uint32_t tag = p2->link_tag;
+		qi_cand_weight(p2, bb, be, 1);
+		if (bw > top) {
+			top = bw;
+			p2->linked = (int)leak;
+			p2->link_w = bw;
+		} else
+			p2->link_tag = tag; /* the tag of the best link */
+	}
+	/* a fact known only as a variation: as p2_near() leaves it */
+	for (size_t k = 0; k < nf; k++) {
+		int any = 0, near = 0;
+		for (size_t x = 0; x < w; x++) {
+			any |= f[k].src[x] != 0;
+			near |= p2->nbits[k * w + x] != 0;
+		}
+		if (!any && near) {
+			memcpy(f[k].src, p2->nbits + k * w, w * sizeof(*f[k].src));
+			p2->varied = 1;
+		} else if (any)
+			p2->nsim[k] = 0;
+		memset(p2->nbits + k * w, 0, w * sizeof(*p2->nbits));
+	}
 }
 
 /*
@@ -1102,12 +1390,19 @@ p2_count(struct pass2 *p2, uint64_t row)
 	struct report *rep = p2->rep;
 	struct arow_fact *f = p2->f;
 	size_t w = p2->words, nf = p2->nf;
-	struct arow r = { row, nf, f, p2->record, w };
+	struct arow r = { row, nf, f, p2->record, w, p2->linked >= 0, p2->qi };
 	int dom;
 	enum row_class rc = analysis_classify(&r, p2->all, &dom, p2->prev);
 	rep->status[rc]++;
 	if (p2->varied && (rc == RC_COPIED || rc == RC_MERGED))
 		rep->varied++;
+	rep->linkable += p2->qi;
+	if (p2->linked >= 0) {
+		if (!rep->linked || p2->link_w < rep->link_min)
+			rep->link_min = p2->link_w;
+		rep->linked++;
+		p2->leaks[p2->linked].linked++;
+	}
 	if (rc == RC_NEW || rc == RC_UNATTRIBUTED) {
 		if (p2->rdate > rep->date_new)
 			rep->date_new = p2->rdate;
@@ -1187,6 +1482,20 @@ p2_record_json(struct pass2 *p2, uint64_t row, enum row_class rc)
 	jsonw_bool(&jw, p2->varied);
 	jsonw_key(&jw, "leaks");
 	leak_list_json(&jw, p2, p2->rowleaks);
+	if (p2->linked >= 0) {
+		/* no identifier: linked through quasi-identifiers, the evidence (core/link.h) */
+		char tag[16];
+		snprintf(tag, sizeof(tag), "%08" PRIx32, p2->link_tag);
+		jsonw_key(&jw, "link");
+		jsonw_obj_open(&jw);
+		jsonw_key(&jw, "leak");
+		jsonw_str(&jw, p2->leaks[p2->linked].l.name);
+		jsonw_key(&jw, "weight");
+		jsonw_dbl(&jw, floor(p2->link_w * 10 + 0.5) / 10);
+		jsonw_key(&jw, "person");
+		jsonw_str(&jw, tag);
+		jsonw_obj_close(&jw);
+	}
 	if (p2->varied) {
 		/* the columns known only as a variation, with their similarity */
 		jsonw_key(&jw, "near");
@@ -1287,6 +1596,9 @@ pass2_init(struct pass2 *p2, struct an *a, struct aleak *leaks, size_t nleaks, s
 	p2->cells = xmalloc(65536 * sizeof(*p2->cells));
 	p2->vals = xmalloc(65536 * sizeof(*p2->vals));
 	p2->nbits = xcalloc(FACTS_MAX * w, sizeof(*p2->nbits));
+	p2->lf = &a->lf;
+	p2->threshold = a->o->link_threshold;
+	p2->linked = -1;
 }
 
 static void
@@ -1410,6 +1722,7 @@ fill_leaks(struct findings *F, const struct aleak *leaks, size_t nleaks)
 		memcpy(L->ids, A->ids, sizeof(L->ids));
 		L->assocs = A->assocs;
 		L->nears = A->nears;
+		L->linked = A->linked;
 		L->records = A->records;
 		L->unreadable = A->unreadable;
 		F->order[i] = i;
@@ -1574,12 +1887,17 @@ static void
 fill_evidence(struct findings *F, uint64_t known)
 {
 	char a1[32], a2[32], a3[32];
-	EVIDENCE("%s of %s rows with an identifier are in known leaks (%.1f%%; %s at least %.0f%%, %s at least %.0f%%)",
+	EVIDENCE("%s of %s traceable rows are in known leaks (%.1f%%; %s at least %.0f%%, %s at least %.0f%%)",
 		 fmt_count(known, a1), fmt_count(F->with_id, a2), 100 * F->known, "recompilation",
 		 100 * F->v.recompilation, "partial", 100 * F->v.partial);
 	if (!F->with_id)
-		EVIDENCE("no row has an identifier (IIN, e-mail, phone, passport, user name): nothing could be "
-			 "traced, and \"new\" means only that no known leak was found");
+		EVIDENCE("no row has an identifier (IIN, e-mail, phone, passport, user name), nor a name with a "
+			 "birth date, postcode, city or address: nothing could be traced, and \"new\" means "
+			 "only that no known leak was found");
+	if (F->linkable)
+		EVIDENCE("%s of %s rows without an identifier linked to a known person by name, birth date, postcode, city and address (Fellegi-Sunter weights from %.1f bits; threshold %.1f)",
+			 fmt_count(F->linked, a1), fmt_count(F->linkable, a2), F->linked ? F->link_min : 0,
+			 F->link_threshold);
 	EVIDENCE("copied from one leak: %.1f%%, merged from several: %.1f%%, known with a changed or added field: %.1f%%, in no known leak: %.1f%%",
 		 100 * frac(F->status[RC_COPIED], F->with_id), 100 * frac(F->status[RC_MERGED], F->with_id),
 		 100 * frac(F->status[RC_UPDATED], F->with_id), 100 * frac(F->status[RC_NEW], F->with_id));
@@ -1675,6 +1993,10 @@ findings_fill(struct an_run *R, struct findings *F)
 	F->varied = rep->varied;
 	F->near_facts = rep->near_facts;
 	F->retyped = rep->retyped;
+	F->linkable = rep->linkable;
+	F->linked = rep->linked;
+	F->link_min = rep->link_min;
+	F->link_threshold = a->o->link_threshold;
 	F->v = a->o->v;
 	F->seg = rep->seg;
 	memset(&rep->seg, 0, sizeof(rep->seg));
@@ -1708,6 +2030,7 @@ analyze_opts_init(struct analyze_opts *o, const struct walk_opts *in)
 	o->tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	o->v.recompilation = 0.8;
 	o->v.partial = 0.2;
+	o->link_threshold = LINK_THRESHOLD;
 	o->in = in;
 }
 
@@ -1769,6 +2092,10 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 		return -1;
 	}
 	a->rbuf = xmalloc(1u << 20);
+	if (link_freq_init(&a->lf) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	/*
 	 * The workers hand their keys to the sort (core/bsort.h), each as a
 	 * producer of its own; half the budget goes to it, the rest to the
@@ -1791,6 +2118,7 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 		w[i].f.bad = an_bad;
 		w[i].today = w[i].prof.today ? w[i].prof.today : 99991231;
 		w[i].show_values = o->show_values;
+		w[i].lf = &a->lf;
 		w[i].f.ctx = &w[i];
 		wctx[i] = &w[i];
 	}
@@ -1830,6 +2158,8 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 }
 
 /* Steps 2-3: the dump's keys, sorted, joined set by set with each known leak; hits into R->hs. */
+static int qi_round(struct an_run *R, struct joiner *j, unsigned nthreads, char *err, size_t errlen);
+
 static int
 run_join(struct an_run *R, unsigned nthreads, char *err, size_t errlen)
 {
@@ -1853,9 +2183,18 @@ run_join(struct an_run *R, unsigned nthreads, char *err, size_t errlen)
 	for (size_t i = 0; i < R->nleaks; i++)
 		j.base[i + 1] = j.base[i] + R->leaks[i].nsets;
 	j.open = xcalloc(j.base[R->nleaks] ? j.base[R->nleaks] : 1, sizeof(*j.open));
-	int rc = join_all(a, &j, nthreads, err, errlen);
+	struct xsort_opts co = { .memory = o->memory / 8 < (64ull << 20) ? o->memory / 8 : 64ull << 20,
+				 .tmpdir = o->tmpdir, .with_values = 1, .threads = 1 };
+	pthread_mutex_init(&j.mu, NULL);
+	int rc = (j.cand = xsort_new(&co, err, errlen)) ? 0 : -1;
+	if (!rc)
+		rc = join_all(a->bs, &j, nthreads, err, errlen);
 	bsort_free(a->bs);
 	a->bs = NULL;
+	if (!rc)
+		rc = qi_round(R, &j, nthreads, err, errlen);
+	xsort_free(j.cand);
+	pthread_mutex_destroy(&j.mu);
 	for (size_t i = 0; i < j.base[R->nleaks]; i++)
 		if (j.open[i])
 			fpset_close(j.open[i]);
@@ -1868,6 +2207,88 @@ run_join(struct an_run *R, unsigned nthreads, char *err, size_t errlen)
 	free(j.base);
 	if (rc == 0 && xsort_finish(R->hs, 0, err, errlen) < 0)
 		rc = -1;
+	return rc;
+}
+
+/*
+ * Step 3b, quasi-identifier linkage's second round (core/link.h): the
+ * candidates of the first (a row, the tag of a person sharing one of its
+ * blocks, the leak), in row order beside the rows file, become the row's
+ * signatures under each candidate's tag, sorted and joined with the
+ * leaks' person sets; each candidate's tag goes to the hits as it is.
+ * 0, or -1 (err).
+ */
+static int
+qi_round(struct an_run *R, struct joiner *j, unsigned nthreads, char *err, size_t errlen)
+{
+	struct an *a = &R->a;
+	if (!xsort_count(j->cand))
+		return 0;
+	if (xsort_finish(j->cand, 0, err, errlen) < 0)
+		return -1;
+	struct bsort_opts bo = { .memory = a->o->memory / 4, .tmpdir = a->o->tmpdir, .producers = 1,
+				 .nsets = FACT_SETS, .with_values = 1 };
+	struct bsort *bs = bsort_new(&bo, err, errlen);
+	if (!bs)
+		return -1;
+	struct pass2 p2;
+	pass2_init(&p2, a, R->leaks, R->nleaks, &R->rep, NULL);
+	uint64_t ck = 0, cv = 0, *kv = NULL;
+	size_t nkv = 0, kv_alloc = 0;
+	int crc = xsort_next(j->cand, &ck, &cv), rc = 0;
+	for (uint64_t row = 1; row <= a->rows && crc > 0 && !rc; row++) {
+		if (p2_read_row(&p2) < 0) {
+			snprintf(err, errlen, "cannot read back a spill file");
+			rc = -1;
+			break;
+		}
+		uint64_t seen[QI_CANDS];
+		unsigned c = 0;
+		for (; crc > 0 && ck >> 32 == row; crc = xsort_next(j->cand, &ck, &cv)) {
+			uint32_t tag = (uint32_t)ck;
+			uint64_t id = (uint64_t)tag << 32 | (cv & 0xFFFFFF);
+			int dup = 0;
+			for (unsigned k = 0; k < c; k++)
+				dup |= seen[k] == id;
+			if (dup || c == QI_CANDS || !p2.qi || cv > 0xFFFFFF)
+				continue;
+			seen[c] = id;
+			if (xsort_add(R->hs, row << SLOT_BITS | (uint64_t)FACT_NEAR << 12 | c << 8 | 3u << 6 | 63,
+				      QI_HIT | QI_TAG | (uint64_t)tag << 24 | cv) < 0) {
+				snprintf(err, errlen, "%s", xsort_error(R->hs));
+				rc = -1;
+				break;
+			}
+			for (size_t fi = 0; fi < p2.nf; fi++) {
+				unsigned at = link_type(p2.f[fi].type);
+				unsigned set = FACT_SET(FACT_NEAR, DT_QI_PERSON, at);
+				uint32_t pre = near_prefix(DT_QI_PERSON, tag, at);
+				for (unsigned k = 0; k < p2.qn[fi] && k < NEAR_WORDS; k++) {
+					if (nkv + 3 > kv_alloc)
+						kv = xgrow(kv, &kv_alloc, nkv + 3, sizeof(*kv));
+					kv[nkv++] = near_key(&a->key, pre, p2.qsig[fi][k]);
+					kv[nkv++] = set;
+					kv[nkv++] = row << 24 | (uint64_t)set << 12 | c << 8 | k << 6 | fi;
+				}
+			}
+			c++;
+		}
+		if (nkv >= 3 * 4096) {
+			bsort_add(bs, 0, kv, nkv / 3);
+			nkv = 0;
+		}
+	}
+	if (crc < 0 && !rc) {
+		snprintf(err, errlen, "%s", xsort_error(j->cand));
+		rc = -1;
+	}
+	if (nkv)
+		bsort_add(bs, 0, kv, nkv / 3);
+	free(kv);
+	pass2_release(&p2);
+	if (!rc)
+		rc = join_all(bs, j, nthreads, err, errlen);
+	bsort_free(bs);
 	return rc;
 }
 
@@ -1902,6 +2323,7 @@ run_release(struct an_run *R)
 {
 	struct an *a = &R->a;
 	struct report *rep = &R->rep;
+	link_freq_release(&a->lf);
 	if (rep->cols) {
 		for (size_t s = 0; s < a->ss.n; s++) {
 			for (size_t c = 0; c < a->ss.v[s]->ncols; c++)

@@ -43,6 +43,7 @@ struct analyze_opts {
 	unsigned threads;     /* workers; 0 for every core */
 	struct verdict_opts v;
 	uint64_t segment_min; /* shortest segment kept; 0: one row in 10,000, at least 8 */
+	double link_threshold; /* bits a quasi-identifier link must weigh (core/link.h) */
 	/*
 	 * The per-row records: each line (newline included; a CSV's header
 	 * first) handed to records, which returns 0, or -1 to fail the run
@@ -57,7 +58,7 @@ struct analyze_opts {
 	volatile sig_atomic_t *stop;
 };
 
-/* Defaults: 1 GiB, $TMPDIR or /tmp, every core, thresholds 0.8 and 0.2. */
+/* Defaults: 1 GiB, $TMPDIR or /tmp, every core, thresholds 0.8 and 0.2, links LINK_THRESHOLD. */
 void analyze_opts_init(struct analyze_opts *o, const struct walk_opts *in);
 
 /*

@@ -46,7 +46,7 @@ static int
 is_fact_type(enum dt_type t)
 {
 	return t != DT_NONE && t != DT_TEXT && t != DT_NUMBER && t != DT_BINARY &&
-	       t < DT_TYPE_COUNT;
+	       types_is_column_type(t);
 }
 
 static int
@@ -59,6 +59,17 @@ static int
 is_name_type(enum dt_type t)
 {
 	return t == DT_FULL_NAME || t == DT_FIRST_NAME || t == DT_LAST_NAME;
+}
+
+/*
+ * The type whose signatures a value gets: the name types share the full
+ * name's, so that a lone surname and the same word in a full name sign
+ * alike (quasi-identifier blocks compare them).
+ */
+static unsigned
+sig_type(enum dt_type t)
+{
+	return is_name_type(t) ? DT_FULL_NAME : t;
 }
 
 static void
@@ -76,7 +87,8 @@ add_fact(struct facts *f, const struct schema *s, size_t col, enum dt_type t, in
 		size_t pl;
 		const char *p = norm_plain(f->norm, &pl);
 		int name = is_name_type(t);
-		size_t ns = near_sigs(f->key, t, name ? p : f->out.buf, name ? pl : f->out.len, 0, x->sig);
+		size_t ns = near_sigs(f->key, sig_type(t), name ? p : f->out.buf, name ? pl : f->out.len, 0,
+				      x->sig);
 		x->flags = (uint8_t)(x->flags | ns << 4);
 	}
 	if (f->seen)
@@ -175,7 +187,8 @@ marked_sigs(struct facts *f, enum dt_type t, const char *v, size_t n)
 		return;
 	size_t pl;
 	const char *p = norm_plain(f->norm, &pl);
-	size_t ns = near_sigs(f->key, t, is_name_type(t) ? p : f->out.buf, is_name_type(t) ? pl : f->out.len, 1, x->sig);
+	size_t ns = near_sigs(f->key, sig_type(t), is_name_type(t) ? p : f->out.buf,
+			      is_name_type(t) ? pl : f->out.len, 1, x->sig);
 	x->flags = (uint8_t)((x->flags & ~0x30u) | ns << 4);
 }
 
@@ -192,7 +205,7 @@ facts_sigs(struct facts *f, enum dt_type t, const char *v, size_t n, uint32_t si
 	size_t pl;
 	const char *p = norm_plain(f->norm, &pl);
 	if (is_name_type(t))
-		return near_sigs(f->key, t, p, pl, marked, sig);
+		return near_sigs(f->key, sig_type(t), p, pl, marked, sig);
 	return near_sigs(f->key, t, f->out.buf, f->out.len, marked, sig);
 }
 
@@ -297,6 +310,111 @@ anchor_first(const struct fact *a, const struct fact *b)
 	return a->type < b->type || (a->type == b->type && a->fp < b->fp);
 }
 
+/* Is t compared under a quasi-identifier block (as the name, or an attribute)? */
+static int
+is_qi_type(enum dt_type t)
+{
+	return is_name_type(t) || t == DT_BIRTH_DATE || t == DT_POSTCODE || t == DT_CITY ||
+	       t == DT_ADDRESS;
+}
+
+int
+facts_qi_block(const struct facts *f, uint64_t b[FACTS_QI_BLOCKS])
+{
+	/* the quasi-identifiers: name words, birth date, postcode, city, address (one each) */
+	enum { W0, W1, BIRTH, POST, CITY, ADDR, NQ };
+	uint64_t v[NQ] = { 0 };
+	int have[NQ] = { 0 };
+	const struct fact *nm = NULL;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct fact *x = &f->v[i];
+		int q = x->type == DT_BIRTH_DATE ? BIRTH : x->type == DT_POSTCODE ? POST : x->type == DT_CITY ? CITY
+			: x->type == DT_ADDRESS && FACT_NSIG(x->flags) ? ADDR : -1;
+		if (types_is_identifier(x->type) && !f->near_all)
+			return 0; /* a lookup links through identifiers when it has them */
+		if (!nm && is_name_type(x->type) && FACT_NSIG(x->flags))
+			nm = x;
+		if (q >= 0 && !have[q]) {
+			have[q] = 1;
+			v[q] = x->fp;
+		}
+	}
+	if (!nm)
+		return 0;
+	for (unsigned k = 0, words = 0; k < FACT_NSIG(nm->flags) && words < 2; k++)
+		if (nm->sig[k] >> 30 == NEAR_PLAIN) { /* an initial or a word with letters lost blocks nothing */
+			have[W0 + words] = 1;
+			v[W0 + words++] = nm->sig[k];
+		}
+	if (!have[W0] || (!have[BIRTH] && !have[POST] && !have[CITY] && !have[ADDR]))
+		return 0;
+	if (have[W1] && v[W1] < v[W0]) { /* the two words in either order: swapped names block alike */
+		uint64_t t = v[W0];
+		v[W0] = v[W1];
+		v[W1] = t;
+	}
+	static const uint8_t pairs[FACTS_QI_BLOCKS][2] = {
+		{ W0, BIRTH }, { W1, BIRTH }, { W0, POST }, { W1, POST }, { W0, CITY }, { W1, CITY },
+		{ W0, ADDR },  { W1, ADDR },  { W0, W1 },   { BIRTH, POST }, { BIRTH, ADDR },
+		{ BIRTH, CITY }, { POST, ADDR }, { CITY, ADDR },
+	};
+	int nb = 0;
+	for (unsigned i = 0; i < FACTS_QI_BLOCKS; i++) {
+		/* a word's block is the same whichever of the two it is: its kind is the other field's */
+		unsigned x = pairs[i][0], y = pairs[i][1], kind = x == W1 ? i - 1 : i;
+		if (have[x] && have[y])
+			b[nb++] = fp_assoc(f->key, DT_QI_BLOCK, (uint64_t)kind << 32 ^ v[x], DT_QI_BLOCK, v[y]);
+	}
+	return nb;
+}
+
+unsigned
+facts_qi_sigs(const struct fact *x, uint32_t sig[NEAR_WORDS], unsigned *type)
+{
+	int name = is_name_type(x->type);
+	*type = name ? DT_FULL_NAME : x->type;
+	if (!is_qi_type(x->type) || (name && !FACT_NSIG(x->flags)))
+		return 0;
+	/* a value too short for a signature ("10", a house number) is compared whole */
+	if (!FACT_NSIG(x->flags)) {
+		sig[0] = (uint32_t)x->fp;
+		return 1;
+	}
+	for (unsigned k = 0; k < FACT_NSIG(x->flags); k++)
+		sig[k] = x->sig[k];
+	return FACT_NSIG(x->flags);
+}
+
+/*
+ * Quasi-identifier linkage (rows without a reliable identifier, core/link.h).
+ * A library's record: under each of its blocks, its person tag (32 bits
+ * of the record fingerprint); under the tag, the signatures of its
+ * quasi-identifiers (sets DT_QI_PERSON-TYPE). A lookup's row: under each
+ * block, a key with the signature 0, which finds the tags of the persons
+ * sharing the block; the analysis then asks under each tag with the row's
+ * own signatures (facts_qi_sigs()) and weighs what agrees.
+ */
+static void
+qi_blocks(struct facts *f, uint64_t rec)
+{
+	uint64_t b[FACTS_QI_BLOCKS];
+	int nb = facts_qi_block(f, b);
+	uint32_t tag = (uint32_t)rec;
+	for (int i = 0; i < nb; i++)
+		add_key(f, near_key(f->key, near_prefix(DT_QI_BLOCK, b[i], DT_QI_PERSON), f->near_all ? tag : 0),
+			FACT_SET(FACT_NEAR, DT_QI_BLOCK, DT_QI_PERSON), 63, 63);
+	if (!nb || !f->near_all)
+		return;
+	for (size_t j = 0; j < f->n; j++) {
+		uint32_t sig[NEAR_WORDS];
+		unsigned at, ns = facts_qi_sigs(&f->v[j], sig, &at);
+		uint32_t pre = near_prefix(DT_QI_PERSON, tag, at);
+		for (unsigned k = 0; k < ns; k++)
+			add_key(f, near_key(f->key, pre, sig[k]), FACT_SET(FACT_NEAR, DT_QI_PERSON, at), 63,
+				(unsigned)j);
+	}
+}
+
 size_t
 facts_keys(struct facts *f)
 {
@@ -305,7 +423,8 @@ facts_keys(struct facts *f)
 		return 0;
 	for (size_t i = 0; i < f->n; i++)
 		f->scratch[i] = f->v[i].fp;
-	add_key(f, fp_record(f->key, f->scratch, f->n), FACT_SET(FACT_RECORD, 0, 0), 255, 255);
+	uint64_t rec = fp_record(f->key, f->scratch, f->n);
+	add_key(f, rec, FACT_SET(FACT_RECORD, 0, 0), 255, 255);
 
 	unsigned anchors = 0;
 	for (size_t i = 0; i < f->n; i++) {
@@ -401,5 +520,6 @@ facts_keys(struct facts *f)
 			add_key(f, near_key(f->key, pre, b->sig[0]),
 				FACT_SET(FACT_NEAR, DT_BIRTH_DATE, b->type), (unsigned)name, (unsigned)j);
 		}
+	qi_blocks(f, rec);
 	return f->nkeys;
 }

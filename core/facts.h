@@ -48,6 +48,16 @@
 
 enum fact_kind { FACT_RECORD = 0, FACT_VALUE = 1, FACT_ASSOC = 2, FACT_NEAR = 3 };
 
+/*
+ * Quasi-identifier blocks: pairs of a name word (of the first two plain
+ * ones, in their sorted order, so that a swapped first and last name
+ * blocks alike), the birth date, the postcode, the city and the address
+ * (the first with a signature: a street, not a house number): a word with
+ * each of the others, the two words, and the pairs of the others but
+ * for the postcode with the city (a row whose name words both have a
+ * typo).
+ */
+#define FACTS_QI_BLOCKS 14
 /* The set a key goes to, as one small number: kind, type, attribute's type. */
 #define FACT_SET(kind, t, attr) ((unsigned)(kind) << 10 | (unsigned)(t) << 5 | (unsigned)(attr))
 #define FACT_SET_KIND(s) ((s) >> 10)
@@ -95,6 +105,20 @@ struct facts {
 /* 0, or -1 for a region norm_ctx_new() does not know. */
 int facts_init(struct facts *f, const struct fp_key *key, const char *region);
 void facts_release(struct facts *f);
+
+/*
+ * The quasi-identifier blocks of the facts in f->v, keyed fingerprints
+ * (none for a lookup's row that has an identifier): how many, into b[].
+ */
+int facts_qi_block(const struct facts *f, uint64_t b[FACTS_QI_BLOCKS]);
+
+/*
+ * The signatures fact x is compared by under a person tag (core/link.h),
+ * into sig[] (a short value's own fingerprint when it has no signature),
+ * and the type they go under (*type: the name types as full_name): how
+ * many; 0 when x is no quasi-identifier.
+ */
+unsigned facts_qi_sigs(const struct fact *x, uint32_t sig[NEAR_WORDS], unsigned *type);
 
 /* The facts of rec under its schema s into f->v[0..f->n); returns f->n. */
 size_t facts_extract(struct facts *f, const struct schema *s, const struct record *rec);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,20 @@ json_head(const struct findings *F, struct jsonw *jw)
 	jsonw_key(jw, "retyped_identifiers");
 	jsonw_u64(jw, F->retyped);
 	jsonw_obj_close(jw);
+	jsonw_key(jw, "linkage");
+	jsonw_obj_open(jw);
+	jsonw_key(jw, "threshold");
+	jsonw_dbl(jw, F->link_threshold);
+	jsonw_key(jw, "linkable_rows");
+	jsonw_u64(jw, F->linkable);
+	jsonw_key(jw, "linked_rows");
+	jsonw_u64(jw, F->linked);
+	jsonw_key(jw, "weakest_link");
+	if (F->linked)
+		jsonw_dbl(jw, floor(F->link_min * 10 + 0.5) / 10);
+	else
+		jsonw_null(jw);
+	jsonw_obj_close(jw);
 }
 
 static void
@@ -106,6 +121,8 @@ json_leak(const struct findings *F, const struct findings_leak *L, struct jsonw 
 	jsonw_u64(jw, L->assocs);
 	jsonw_key(jw, "near_matches");
 	jsonw_u64(jw, L->nears);
+	jsonw_key(jw, "linked_rows");
+	jsonw_u64(jw, L->linked);
 	jsonw_key(jw, "records_identical");
 	jsonw_u64(jw, L->records);
 	jsonw_key(jw, "unreadable");
@@ -391,7 +408,7 @@ void
 findings_text(const struct findings *F, struct dynbuf *out)
 {
 	char a1[32], a2[32], a3[32], a4[32];
-	dynbuf_printf(out, "verdict: %s (%.1f%% of the %s rows with an identifier are in known leaks)\n",
+	dynbuf_printf(out, "verdict: %s (%.1f%% of the %s traceable rows are in known leaks)\n",
 		      F->label, 100 * F->known, fmt_count(F->with_id, a1));
 	for (int i = 0; i < F->nevidence; i++)
 		dynbuf_printf(out, "  - %s\n", F->evidence[i]);
@@ -406,6 +423,9 @@ findings_text(const struct findings *F, struct dynbuf *out)
 	if (F->varied)
 		dynbuf_printf(out, "copies with variation: %s of the copied and merged rows (%s values near, %s re-typed identifiers)\n",
 			      fmt_count(F->varied, a1), fmt_count(F->near_facts, a2), fmt_count(F->retyped, a3));
+	if (F->linkable)
+		dynbuf_printf(out, "linked without an identifier: %s of %s rows, by name, birth date, postcode, city and address (threshold %.1f bits)\n",
+			      fmt_count(F->linked, a1), fmt_count(F->linkable, a2), F->link_threshold);
 	if (F->nleaks) {
 		dynbuf_printf(out, "\n%-24s %12s %7s %12s\n", "known leak", "rows", "share", "main source");
 		for (size_t i = 0; i < F->nleaks; i++) {

@@ -32,6 +32,7 @@ struct findings_leak {
 	uint64_t ids[DT_TYPE_COUNT]; /* identifiers found in it, by type */
 	uint64_t assocs, records;    /* association and record keys found */
 	uint64_t nears;		     /* near keys that found a variation */
+	uint64_t linked;	     /* rows without an identifier linked to one of its persons */
 	int unreadable;
 };
 
@@ -76,6 +77,9 @@ struct findings {
 	 * found under the person's name and birth date)
 	 */
 	uint64_t varied, near_facts, retyped;
+	/* rows without an identifier: with quasi-identifiers to link by, linked; the weakest link, the threshold */
+	uint64_t linkable, linked;
+	double link_min, link_threshold;
 
 	/* the verdict */
 	struct verdict_opts v;

@@ -33,6 +33,7 @@ near_kind_of(unsigned type)
 	case DT_PASSPORT:
 	case DT_PHONE:
 	case DT_CARD:
+	case DT_POSTCODE:
 		return NEAR_IDPOS;
 	case DT_EMAIL:
 	case DT_USERNAME:
@@ -46,7 +47,7 @@ int
 near_is_qi_attr(unsigned type)
 {
 	enum near_kind k = near_kind_of(type);
-	return k == NEAR_IDPOS || k == NEAR_IDGRAM;
+	return (k == NEAR_IDPOS || k == NEAR_IDGRAM) && type != DT_POSTCODE;
 }
 
 static unsigned
@@ -569,8 +570,12 @@ near_compare(unsigned t, uint32_t q, uint32_t l)
 		return q == l ? 95 : -1;
 	case NEAR_IDPOS:
 	case NEAR_IDGRAM: {
-		/* one digit wrong moves at most two bits; one letter of an e-mail, four */
-		unsigned h = popcount32(q ^ l), max = near_kind_of(t) == NEAR_IDPOS ? 2 : 4;
+		/*
+		 * one digit wrong moves at most two bits; one letter of an e-mail,
+		 * four; so do two digits of a postcode swapped (a postcode is no
+		 * identifier: a swap there is as likely as a wrong digit)
+		 */
+		unsigned h = popcount32(q ^ l), max = near_kind_of(t) == NEAR_IDPOS && t != DT_POSTCODE ? 2 : 4;
 		if (q == l)
 			return 99; /* the same bits, not the same value (the exact key would say so) */
 		return h <= max ? sim_of(h, popcount32(q) + popcount32(l)) : -1;

@@ -590,6 +590,31 @@ norm_card(const char *v, size_t n, struct dynbuf *out)
 	return 1;
 }
 
+/*
+ * A postcode: 3 to 10 letters and digits, two digits at least, spaces
+ * and hyphens dropped, letters in upper case ("sw1a 1aa" is "SW1A1AA",
+ * "050000" stays itself: leading zeros are part of a code).
+ */
+static int
+norm_postcode(const char *v, size_t n, struct dynbuf *out)
+{
+	size_t len = 0, digits = 0;
+
+	trim(&v, &n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c == ' ' || c == '-')
+			continue;
+		if (isdig(c))
+			digits++;
+		else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+			return 0;
+		if (++len > 10 || dynbuf_addc(out, (char)(c >= 'a' && c <= 'z' ? c - 32 : c)))
+			return 0;
+	}
+	return len >= 3 && digits >= 2;
+}
+
 static int
 norm_number(const char *v, size_t n, struct dynbuf *out)
 {
@@ -1488,6 +1513,9 @@ norm_value(struct norm_ctx *ctx, enum dt_type t, const char *v, size_t n, struct
 		break;
 	case DT_NUMBER:
 		r = norm_number(v, n, out);
+		break;
+	case DT_POSTCODE:
+		r = norm_postcode(v, n, out);
 		break;
 	case DT_USERNAME:
 		r = norm_text(ctx, TM_USERNAME, v, n, out);

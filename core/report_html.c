@@ -341,7 +341,7 @@ sec_verdict(struct page *p, yajl_val root)
 	if (sc) {
 		put(p, ": ");
 		put_pct(p, num(get(v, "known_fraction"), -1));
-		put(p, " of its rows with an identifier (");
+		put(p, " of its traceable rows (");
 		put_num(p, n[0] + n[1] + n[2]);
 		put(p, " of ");
 		put_num(p, n[0] + n[1] + n[2] + n[3]);
@@ -408,6 +408,15 @@ sec_verdict(struct page *p, yajl_val root)
 				put(p, " values, ");
 				put_num(p, cnt(get(var, "retyped_identifiers")));
 				put(p, " identifiers): copies, not updates");
+			}
+			yajl_val lk = get(root, "linkage");
+			if (cnt(get(lk, "linkable_rows")) > 0) {
+				put(p, "</li><li><b>linked without an identifier</b> ");
+				put_num(p, cnt(get(lk, "linked_rows")));
+				put(p, " of ");
+				put_num(p, cnt(get(lk, "linkable_rows")));
+				put(p, " rows with a name and a birth date, postcode, city or address &ndash; linked "
+				       "to a known person by the weight of what agrees (Fellegi&ndash;Sunter)");
 			}
 		}
 		put(p, "</li>");

@@ -31,7 +31,8 @@ static const char *const type_names[DT_TYPE_COUNT] = {
     "none",       "email",     "phone",      "national_id",   "passport", "full_name",
     "first_name", "last_name", "patronymic", "birth_date",    "date",     "address",
     "city",       "username",  "password",   "password_hash", "ip",       "url",
-    "card",       "number",    "text",       "binary",
+    "card",       "number",    "text",       "binary",   "postcode",
+    "qi_block", "qi_person",
 };
 
 const char *
@@ -54,7 +55,8 @@ types_from_name(const char *name)
 	    {"dob", DT_BIRTH_DATE},  {"birth", DT_BIRTH_DATE},   {"login", DT_USERNAME},
 	    {"user", DT_USERNAME},   {"hash", DT_PASSWORD_HASH}, {"pass", DT_PASSWORD},
 	    {"ip_address", DT_IP},   {"credit_card", DT_CARD},   {"string", DT_TEXT},
-	    {"blob", DT_BINARY},     {"bytes", DT_BINARY},
+	    {"blob", DT_BINARY},     {"bytes", DT_BINARY},       {"zip", DT_POSTCODE},
+	    {"postal_code", DT_POSTCODE},
 	};
 
 	if (!name)
@@ -79,7 +81,7 @@ int
 types_is_low_entropy(enum dt_type t)
 {
 	return t == DT_BIRTH_DATE || t == DT_DATE || t == DT_CITY || t == DT_FIRST_NAME ||
-	       t == DT_PATRONYMIC;
+	       t == DT_PATRONYMIC || t == DT_POSTCODE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -252,6 +254,15 @@ static const struct hint {
     {"town", H_WORD, DT_CITY},
     {"населенныйпункт", H_SUB, DT_CITY},
     {"locality", H_WORD, DT_CITY},
+    {"suburb", H_WORD, DT_CITY},
+    {"postcode", H_SUB, DT_POSTCODE},
+    {"postalcode", H_SUB, DT_POSTCODE},
+    {"zipcode", H_SUB, DT_POSTCODE},
+    {"zip", H_WORD, DT_POSTCODE},
+    {"postal", H_WORD, DT_POSTCODE},
+    {"postindex", H_SUB, DT_POSTCODE},
+    {"почтовыйиндекс", H_SUB, DT_POSTCODE},
+    {"индекс", H_WORD, DT_POSTCODE},
     /* other dates */
     {"date", H_SUB, DT_DATE},
     {"дата", H_SUB, DT_DATE},
@@ -605,6 +616,8 @@ types_guess_add(struct type_guess *g, const char *v, size_t n)
 		g->n[TG_STRONG]++;
 	if (norm_value(g->ctx, DT_NUMBER, v, n, &g->out))
 		g->n[TG_NUMBER]++;
+	if (g->hint == DT_POSTCODE && norm_value(g->ctx, DT_POSTCODE, v, n, &g->out))
+		g->n[TG_POSTCODE]++;
 	if (!other && digits <= 19)
 		g->n[TG_INTEGER]++;
 	else if (other == 1 && digits && digits <= 18 && v[0] == '-')
@@ -669,6 +682,8 @@ valid_as(const struct type_guess *g, enum dt_type t)
 		return g->n[TG_NUMBER];
 	case DT_BINARY:
 		return g->n[TG_BINARY];
+	case DT_POSTCODE:
+		return g->n[TG_POSTCODE];
 	default:
 		/* free text: what is not of an identifier's shape */
 		return g->nonempty - g->n[TG_STRONG];

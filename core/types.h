@@ -43,6 +43,15 @@ enum dt_type {
 	DT_NUMBER,
 	DT_TEXT,
 	DT_BINARY, /* bytes that are not text, as 0x... hex (BLOBs) */
+	DT_POSTCODE,
+	/*
+	 * Not column types: the blocks of quasi-identifier linkage (a name
+	 * word with a birth date or a postcode, a birth date with a postcode)
+	 * and the person tag kept under them (core/facts.h), named in the
+	 * library's sets as types are.
+	 */
+	DT_QI_BLOCK,
+	DT_QI_PERSON,
 	DT_TYPE_COUNT
 };
 
@@ -55,6 +64,9 @@ const char *types_name(enum dt_type t);
  * DT_NONE when unknown.
  */
 enum dt_type types_from_name(const char *name);
+
+/* Is t a type a column can have (not a linkage block's)? */
+#define types_is_column_type(t) ((t) > DT_NONE && (t) < DT_QI_BLOCK)
 
 /* Anchors of associations: national_id, email, phone, passport, username. */
 int types_is_identifier(enum dt_type t);
@@ -98,6 +110,7 @@ enum {
 	TG_STRONG, /* of an identifier's shape (e-mail ... passport) */
 	TG_BINARY, /* 0x and an even number of hex digits, as readers write bytes */
 	TG_INTEGER, /* digits alone, a '-' before them at most */
+	TG_POSTCODE, /* 3-10 letters and digits, two digits at least */
 	TG_COUNT
 };
 

@@ -2202,7 +2202,19 @@ row_truth(const struct gen *g, const struct person *p, struct crow *row)
 	 * no one's (DESIGN.md: low-entropy values count only in
 	 * associations).
 	 */
-	if (ids) {
+	/*
+	 * Without an identifier, a name with a birth date or an address is
+	 * linked through them (quasi-identifiers): to the leaks that hold the
+	 * name and one of the two as the row has them; such a row is new when
+	 * none does. A name alone, or no name, is unattributed.
+	 */
+	int linkable = !ids && row->var[C_NAME] != VAR_NONE &&
+		       (row->var[C_BIRTH] != VAR_NONE || row->var[C_ADDR] != VAR_NONE);
+	if (linkable)
+		anchors = row->fields[C_NAME] &
+			  ((row->var[C_BIRTH] != VAR_NONE ? row->fields[C_BIRTH] : 0) |
+			   (row->var[C_ADDR] != VAR_NONE ? row->fields[C_ADDR] : 0));
+	if (ids || linkable) {
 		for (int c = 0; c < NCOL; c++)
 			if (!(IDENT_COLS & (1u << c)))
 				row->fields[c] &= (unsigned char)anchors;
@@ -2212,7 +2224,7 @@ row_truth(const struct gen *g, const struct person *p, struct crow *row)
 	for (int c = 0; c < NCOL; c++) {
 		if (row->var[c] == VAR_NONE)
 			continue;
-		if (c == C_BIRTH)
+		if (c == C_BIRTH && !linkable)
 			continue; /* derived from the IIN: not a fact of its own */
 		facts |= 1u << c;
 		inter &= row->fields[c];
@@ -2223,7 +2235,9 @@ row_truth(const struct gen *g, const struct person *p, struct crow *row)
 			known_id = 1;
 	}
 	row->leaks = (unsigned char)uni;
-	if (!(facts & IDENT_COLS)) {
+	if (linkable)
+		known_id = anchors != 0;
+	if (!(facts & IDENT_COLS) && !linkable) {
 		row->status = ST_UNATTR;
 	} else if (!known_id) {
 		row->status = ST_NEW;

@@ -38,7 +38,12 @@ jq -r --slurpfile v values.json '
 	     and (($d[2:4] + $d[4:6] + $d[6:8]) == $i[0:6] or ($d[6:8] + $d[2:4] + $d[0:2]) == $i[0:6])) as $derived
 	| .fields as $f
 	| [$f.iin, $f.phone, $f.email, $f.passport] | map(select(. != null)) as $ids
-	| if ($ids | length) == 0 then "unattributed"
+	| if ($ids | length) == 0 then
+	    # a name with a birth date or an address is linked when telecom holds the name and one of them
+	    (if $f.full_name == null or ($f.birth_date == null and $f.address == null) then "unattributed"
+	     elif ($f.full_name | tel) and (($f.birth_date | tel) or ($f.address | tel)) | not then "new"
+	     elif ([$f | to_entries[] | select(.value != null) | .value | tel] | all) then "copied"
+	     else "updated" end)
 	  elif ($ids | map(tel) | any | not) then "new"
 	  elif ([$f | to_entries[] | select(.value != null and (.key != "birth_date" or ($derived | not)))
 		 | .value | tel] | all) then "copied"
@@ -47,9 +52,13 @@ jq -r --slurpfile v values.json '
 jq -r 'if .varied and .status == "copied" then "copied~" else .status end' c.jsonl >got.st
 paste want.st got.st >both.st
 is "$(awk '($1 == "unattributed") != ($2 == "unattributed")' both.st | wc -l | tr -d ' ')" 0 \
-	"unattributed: exactly the rows without an identifier"
-is "$(awk '($1 == "new") != ($2 == "new")' both.st | wc -l | tr -d ' ')" 0 \
-	"new: exactly the rows whose identifiers are in no field of telecom_2022 in the truth"
+	"unattributed: exactly the rows without an identifier or a name to link by"
+# (a row without an identifier that telecom holds with its name varied and its address is linked
+# there, a variation the truth, by exact membership, does not see: not counted against)
+jq -r 'if .varied and .link then "varied" else "-" end' c.jsonl >vl.st
+paste both.st vl.st >both3.st
+is "$(awk '($1 == "new") != ($2 == "new") && !($1 == "new" && $3 == "varied")' both3.st | wc -l | tr -d ' ')" 0 \
+	"new: exactly the rows whose identifiers (or name with birth date or address) are in no field of telecom_2022 in the truth"
 is "$(grep -c merged got.st)" 0 "no row merged: there is one leak"
 # Of 1,941 known rows, 1 differs: its phone "+7777855540" the generator made
 # from telecom's "7777855540" (read as +7 777855540). The truth counts a

@@ -27,7 +27,7 @@ ok $? "an HTML document"
 grep -q 'Verdict: <strong>recompilation</strong> &mdash; the dump is mostly made of known leaks' claimed.html
 ok $? "the verdict sentence"
 pct=$(jq -r '.verdict.known_fraction * 1000 | round / 10 | tostring' claimed.json)
-grep -q ": $pct% of its rows with an identifier" claimed.html
+grep -q ": $pct% of its traceable rows" claimed.html
 ok $? "... with the share of known rows ($pct%)"
 jq -r '.verdict.evidence[]' claimed.json | sed "s/&/\&amp;/g; s/'/\&#39;/g" >evidence
 n=0

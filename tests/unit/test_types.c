@@ -147,7 +147,7 @@ relational(void)
 	      o);
 	is_str(types_name(o[0].type), "text", "ISBNs: a code, not a date");
 	is_str(types_name(o[1].type), "text", "stock numbers: a code, not a phone");
-	is_str(types_name(o[2].type), "text", "a zip of eight digits: a code, not a date");
+	is_str(types_name(o[2].type), "postcode", "a zip of eight digits: a postcode, not a date");
 
 	/* a header that the values do not bear out is said */
 	table("customer", 2, (const char *const[TCOLS]){"phone", "email"},
@@ -233,13 +233,15 @@ main(void)
 	    {"product_title", DT_TEXT},
 	    {"ship_address", DT_ADDRESS},
 	    {"ip_address", DT_IP},
-	    {"zip", DT_NONE},
+	    {"zip", DT_POSTCODE},
+	    {"PostalCode", DT_POSTCODE},
+	    {"suburb", DT_CITY},
 	    {"ethnicity", DT_NONE},
 	    {"amount", DT_NONE},
 	    {"", DT_NONE},
 	    {"id", DT_NONE},
 	    {"user_id", DT_NONE},
-	    {"почтовый индекс", DT_NONE},
+	    {"почтовый индекс", DT_POSTCODE},
 	};
 	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
 		is_str(types_name(types_header_hint(hints[i].h, strlen(hints[i].h))),
