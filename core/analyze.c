@@ -1611,6 +1611,7 @@ pass2_release(struct pass2 *p2)
 	free(p2->bits);
 	free(p2->nbits);
 	free(p2->nh);
+	free(p2->qh);
 	free(p2->cells);
 	free(p2->vals);
 }
