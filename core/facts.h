@@ -43,8 +43,9 @@
 #define FACTS_MAX_ANCHORS 8  /* anchors that make associations */
 #define FACT_COMPOSED 0x1    /* a full name made of the name-part columns */
 #define FACT_LOSSY 0x8       /* its raw value had letters lost to '?' or U+FFFD */
+#define FACT_UNSURE 0x40    /* an IIN failing its checksum: maybe re-typed with a mistake */
 #define FACT_NSIG(flags) (((flags) >> 4) & 3) /* its near signatures (core/near.h) */
-#define FACTS_NEAR_ANCHORS 2 /* anchors whose attributes get near keys */
+#define FACTS_NEAR_ANCHORS 1 /* anchors whose attributes get near keys (a lookup; FACT_UNSURE ones not counted) */
 
 enum fact_kind { FACT_RECORD = 0, FACT_VALUE = 1, FACT_ASSOC = 2, FACT_NEAR = 3 };
 
