@@ -32,7 +32,8 @@ struct jrow {
 
 /*
  * The name in lower case, letters and digits only, a plural's "s" (or
- * "es") dropped: "Addresses" and "address" are one table.
+ * "es", "ies" for "y") dropped: "Addresses" and "address" are one table,
+ * "cities" and "city" too.
  */
 static uint64_t
 name_hash(const char *p, size_t n)
@@ -48,6 +49,8 @@ name_hash(const char *p, size_t n)
 	}
 	if (k > 4 && b[k - 1] == 's' && b[k - 2] == 'e' && b[k - 3] == 's')
 		k -= 2; /* addresses */
+	else if (k > 4 && b[k - 1] == 's' && b[k - 2] == 'e' && b[k - 3] == 'i')
+		b[k - 3] = 'y', k -= 2; /* cities, companies */
 	else if (k > 3 && b[k - 1] == 's' && b[k - 2] != 's')
 		k--;
 	return XXH3_64bits(b, k) | 1; /* never 0 */
@@ -205,38 +208,35 @@ index_find(const struct index *ix, uint64_t k)
 	}
 }
 
-/* Is (a, b) the canonical order of two anchors (as facts_keys() has it)? */
+/*
+ * The keys of the joined row, r's facts and those its references reach,
+ * as facts_keys() makes them for a row of a flat file: the associations
+ * across the tables, and also the near keys under each anchor and the
+ * quasi-identifier blocks and signatures of the person (a dump that
+ * joins the tables has the name beside the address: a row without an
+ * identifier is then linked as it is to a flat leak). Not its record
+ * key: the leak's records are its rows, not their joins.
+ */
 static int
-anchor_first(const struct fact *a, const struct fact *b)
+joined_keys(struct facts *jf, const struct fact *r, size_t nr, const struct fact *t, size_t nt,
+	    joins_emit_fn emit, void *ctx)
 {
-	return a->type < b->type || (a->type == b->type && a->fp < b->fp);
-}
-
-/* The associations between row r's identifiers and the facts t[0..nt), and back. */
-static int
-cross(const struct fp_key *key, const struct fact *r, size_t nr, const struct fact *t, size_t nt,
-      joins_emit_fn emit, void *ctx)
-{
-	for (int side = 0; side < 2; side++) {
-		const struct fact *a = side ? t : r, *b = side ? r : t;
-		size_t na = side ? nt : nr, nb = side ? nr : nt;
-		unsigned anchors = 0;
-		for (size_t i = 0; i < na; i++) {
-			if (!types_is_identifier(a[i].type) || anchors >= FACTS_MAX_ANCHORS)
-				continue;
-			anchors++;
-			for (size_t j = 0; j < nb; j++) {
-				const struct fact *x = &a[i], *y = &b[j];
-				if (types_is_identifier(y->type) && !anchor_first(x, y))
-					continue; /* the other side makes it, in its order */
-				if (x->type == y->type && x->fp == y->fp)
-					continue;
-				int rc = emit(ctx, fp_assoc(key, x->type, x->fp, y->type, y->fp),
-					      FACT_SET(FACT_ASSOC, x->type, y->type));
-				if (rc)
-					return rc;
-			}
-		}
+	jf->n = 0;
+	for (size_t i = 0; i < nr + nt && jf->n < FACTS_MAX; i++) {
+		const struct fact *x = i < nr ? &r[i] : &t[i - nr];
+		size_t k = 0;
+		while (k < jf->n && !(jf->v[k].type == x->type && jf->v[k].fp == x->fp))
+			k++;
+		if (k == jf->n)
+			jf->v[jf->n++] = *x;
+	}
+	size_t n = facts_keys(jf);
+	for (size_t i = 0; i < n; i++) {
+		if (FACT_SET_KIND(jf->keys[i].set) == FACT_RECORD)
+			continue;
+		int rc = emit(ctx, jf->keys[i].key, jf->keys[i].set);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -280,6 +280,9 @@ joins_finish(struct joins_rows *jr, unsigned n, const struct fp_key *key, joins_
 		}
 	/* each reference, and the target's own, JOIN_HOPS deep */
 	struct fact *far = xmalloc(FACTS_MAX * JOIN_HOPS * sizeof(*far));
+	struct facts *jf = xcalloc(1, sizeof(*jf)); /* facts_keys() alone: no normalizer */
+	jf->key = key;
+	jf->near_all = 1;
 	for (unsigned w = 0; w < n && !rc; w++)
 		for (size_t i = 0; i < jr[w].nrows && !rc; i++) {
 			struct jrow *r = &jr[w].rows[i];
@@ -313,8 +316,10 @@ joins_finish(struct joins_rows *jr, unsigned n, const struct fp_key *key, joins_
 				nlevel = nnext;
 			}
 			if (nfar)
-				rc = cross(key, rf, r->nfacts, far, nfar, emit, ctx);
+				rc = joined_keys(jf, rf, r->nfacts, far, nfar, emit, ctx);
 		}
+	free(jf->keys);
+	free(jf);
 	free(far);
 	free(ix.key);
 	free(ix.row);

@@ -6,16 +6,18 @@
  * is remembered by its table and its key columns; at the end every
  * reference (customer.address_id to the address whose address_id is the
  * same, then that address's city_id to its city: two hops) is resolved,
- * and the associations between the identifiers on one side and the facts
- * on the other go into the library as the joined row would make them.
+ * and the keys of the joined row go into the library as a row of a flat
+ * file with those facts would make them (associations, near keys, the
+ * person's quasi-identifier blocks; not a record key).
  *
  * A reference: a column whose header names an id or a key of another
  * table ("address_id", "AddressID", "city_id"), resolved against the
- * table of that name (singular or plural: "address", "addresses") by its
- * own key column ("address_id", "AddressID" or "id"). Declared
- * REFERENCES are not read (the readers give no DDL). Memory: about 40
- * bytes and 10 per fact for each row with facts, not bounded by
- * --memory (it is not spilled).
+ * table of that name (singular or plural: "address", "addresses", "city",
+ * "cities") by its own key column ("address_id", "AddressID" or "id").
+ * Declared REFERENCES are not read (the readers give no DDL). Memory:
+ * for each row with facts in a table with key columns, 24 bytes, 24 per
+ * fact and 16 per key column, not bounded by --memory (it is not
+ * spilled).
  */
 #ifndef DT_JOINS_H
 #define DT_JOINS_H

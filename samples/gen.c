@@ -868,6 +868,7 @@ struct gen {
 	uint64_t extra_new; /* new persons past the pool of those in no leak */
 	uint64_t universe;  /* persons + control + extra_new: the indices that exist */
 	int variant;        /* 0 = a, 1 = b */
+	int relational;     /* the SQL leaks in several tables that reference each other */
 	double f_new, f_update, f_merge, f_unattr, f_dup, f_typo, f_vary;
 	const char *out;
 	int quiet;
@@ -1377,6 +1378,19 @@ addr_value(const struct gen *g, const struct person *p, int v, struct buf *b, un
 	addr_put(b, &p->addr[v & 1], v >> 1, fl);
 }
 
+/* The city of version v of the person's address. */
+static unsigned
+addr_city(const struct gen *g, const struct person *p, int v)
+{
+	struct addr a;
+
+	if (v == VAR_FRESH) {
+		fresh_addr(g, p, &a);
+		return a.city;
+	}
+	return p->addr[v & 1].city;
+}
+
 /* Name styles. */
 enum {
 	NM_PATR = 16,       /* with the patronymic */
@@ -1424,12 +1438,23 @@ rand_date(struct rng *r, const char *from, const char *to)
 /* ------------------------------------------------------------------ */
 /* The earlier leaks */
 
+/* A table of a relational leak after its first, written apart and appended at the end. */
+struct sqltab {
+	struct out o;
+	const char *table;
+	const struct fkdef *fk;
+	uint64_t id, batch;
+};
+
 struct leakw {
 	int L;
 	struct out o;
 	const char *file, *table;
+	const struct fkdef *fk; /* the first table's foreign key (--relational) */
 	uint64_t rows, id, batch;
 	int first;
+	struct sqltab aux[2]; /* --relational: the tables it references or that reference it */
+	int naux;
 	struct {
 		uint64_t person;
 		unsigned wait;
@@ -1437,10 +1462,73 @@ struct leakw {
 	unsigned npend;
 };
 
-/* What mysqldump 5.7 writes before a table's data. */
+/* A foreign key of a relational leak's table (--relational): column, table it references. */
+struct fkdef {
+	const char *col, *table;
+};
+
+/* What mysqldump 5.7 writes before a table's data: its structure, then the lock. */
 static void
-mysql_header(struct out *o, const char *db, const char *table, const char *const cols[][3],
-             int ncols)
+mysql_table(struct out *o, const char *table, const char *const cols[][3], int ncols,
+            const struct fkdef *fk)
+{
+	struct buf *b = &o->b;
+
+	bput(b, "--\n-- Table structure for table `");
+	bput(b, table);
+	bput(b, "`\n--\n\nDROP TABLE IF EXISTS `");
+	bput(b, table);
+	bput(b, "`;\n/*!40101 SET @saved_cs_client     = @@character_set_client */;\n"
+	        "/*!40101 SET character_set_client = utf8 */;\nCREATE TABLE `");
+	bput(b, table);
+	bput(b, "` (\n");
+	for (int k = 0; k < ncols; k++) {
+		bput(b, "  `");
+		bput(b, cols[k][0]);
+		bput(b, "` ");
+		bput(b, cols[k][1]);
+		bput(b, ",\n");
+	}
+	bput(b, "  PRIMARY KEY (`id`)");
+	if (fk) {
+		/* as mysqldump writes them: the index, then the constraint */
+		bput(b, ",\n  KEY `");
+		bput(b, fk->col);
+		bput(b, "` (`");
+		bput(b, fk->col);
+		bput(b, "`),\n  CONSTRAINT `");
+		bput(b, table);
+		bput(b, "_ibfk_1` FOREIGN KEY (`");
+		bput(b, fk->col);
+		bput(b, "`) REFERENCES `");
+		bput(b, fk->table);
+		bput(b, "` (`id`)");
+	}
+	bput(b, "\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n"
+	        "/*!40101 SET character_set_client = @saved_cs_client */;\n\n"
+	        "--\n-- Dumping data for table `");
+	bput(b, table);
+	bput(b, "`\n--\n\nLOCK TABLES `");
+	bput(b, table);
+	bput(b, "` WRITE;\n/*!40000 ALTER TABLE `");
+	bput(b, table);
+	bput(b, "` DISABLE KEYS */;\n");
+}
+
+/* What mysqldump writes after a table's data. */
+static void
+mysql_table_end(struct out *o, const char *table)
+{
+	struct buf *b = &o->b;
+
+	bput(b, "/*!40000 ALTER TABLE `");
+	bput(b, table);
+	bput(b, "` ENABLE KEYS */;\nUNLOCK TABLES;\n");
+}
+
+/* What mysqldump 5.7 writes before the first table. */
+static void
+mysql_header(struct out *o, const char *db)
 {
 	struct buf *b = &o->b;
 
@@ -1459,42 +1547,16 @@ mysql_header(struct out *o, const char *db, const char *table, const char *const
 	     "/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;\n"
 	     "/*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;\n"
 	     "/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;\n"
-	     "/*!40111 SET @OLD_SQL_NOTES=@@SQL_NOTES, SQL_NOTES=0 */;\n\n"
-	     "--\n-- Table structure for table `");
-	bput(b, table);
-	bput(b, "`\n--\n\nDROP TABLE IF EXISTS `");
-	bput(b, table);
-	bput(b, "`;\n/*!40101 SET @saved_cs_client     = @@character_set_client */;\n"
-	        "/*!40101 SET character_set_client = utf8 */;\nCREATE TABLE `");
-	bput(b, table);
-	bput(b, "` (\n");
-	for (int k = 0; k < ncols; k++) {
-		bput(b, "  `");
-		bput(b, cols[k][0]);
-		bput(b, "` ");
-		bput(b, cols[k][1]);
-		bput(b, ",\n");
-	}
-	bput(b, "  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n"
-	        "/*!40101 SET character_set_client = @saved_cs_client */;\n\n"
-	        "--\n-- Dumping data for table `");
-	bput(b, table);
-	bput(b, "`\n--\n\nLOCK TABLES `");
-	bput(b, table);
-	bput(b, "` WRITE;\n/*!40000 ALTER TABLE `");
-	bput(b, table);
-	bput(b, "` DISABLE KEYS */;\n");
+	     "/*!40111 SET @OLD_SQL_NOTES=@@SQL_NOTES, SQL_NOTES=0 */;\n\n");
 }
 
+/* What mysqldump writes after the last table. */
 static void
-mysql_footer(struct out *o, const char *table, const char *when)
+mysql_footer(struct out *o, const char *when)
 {
 	struct buf *b = &o->b;
 
-	bput(b, "/*!40000 ALTER TABLE `");
-	bput(b, table);
-	bput(b, "` ENABLE KEYS */;\nUNLOCK TABLES;\n"
-	        "/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;\n\n"
+	bput(b, "/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;\n\n"
 	        "/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;\n"
 	        "/*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;\n"
 	        "/*!40014 SET UNIQUE_CHECKS=@OLD_UNIQUE_CHECKS */;\n"
@@ -1506,10 +1568,9 @@ mysql_footer(struct out *o, const char *table, const char *when)
 	bput(b, "  3:12:44\n");
 }
 
-/* What pg_dump 12 writes before a table's data. */
+/* What pg_dump 12 writes before the first table. */
 static void
-pg_header(struct out *o, const char *owner, const char *table, const char *const cols[][3],
-          int ncols)
+pg_header(struct out *o)
 {
 	struct buf *b = &o->b;
 
@@ -1522,8 +1583,17 @@ pg_header(struct out *o, const char *owner, const char *table, const char *const
 	        "SELECT pg_catalog.set_config('search_path', '', false);\n"
 	        "SET check_function_bodies = false;\nSET xmloption = content;\n"
 	        "SET client_min_messages = warning;\nSET row_security = off;\n\n"
-	        "SET default_tablespace = '';\n\nSET default_table_access_method = heap;\n\n"
-	        "--\n-- Name: ");
+	        "SET default_tablespace = '';\n\nSET default_table_access_method = heap;\n\n");
+}
+
+/* What pg_dump 12 writes before a table's data: the table, then COPY. */
+static void
+pg_table(struct out *o, const char *owner, const char *table, const char *const cols[][3],
+         int ncols)
+{
+	struct buf *b = &o->b;
+
+	bput(b, "--\n-- Name: ");
 	bput(b, table);
 	bput(b, "; Type: TABLE; Schema: public; Owner: ");
 	bput(b, owner);
@@ -1554,22 +1624,38 @@ pg_header(struct out *o, const char *owner, const char *table, const char *const
 	}
 }
 
+/* A table's constraint as pg_dump writes it after the data: its primary key, or fk. */
 static void
-pg_footer(struct out *o, const char *owner, const char *table)
+pg_constraint(struct out *o, const char *owner, const char *table, const struct fkdef *fk)
 {
 	struct buf *b = &o->b;
 
-	bput(b, "\\.\n\n\n--\n-- Name: ");
+	bput(b, "--\n-- Name: ");
 	bput(b, table);
 	bputc(b, ' ');
 	bput(b, table);
-	bput(b, "_pkey; Type: CONSTRAINT; Schema: public; Owner: ");
+	if (fk) {
+		bputc(b, '_');
+		bput(b, fk->col);
+	}
+	bput(b, fk ? "_fkey; Type: FK CONSTRAINT; Schema: public; Owner: "
+	           : "_pkey; Type: CONSTRAINT; Schema: public; Owner: ");
 	bput(b, owner);
 	bput(b, "\n--\n\nALTER TABLE ONLY public.");
 	bput(b, table);
 	bput(b, "\n    ADD CONSTRAINT ");
 	bput(b, table);
-	bput(b, "_pkey PRIMARY KEY (id);\n\n\n--\n-- PostgreSQL database dump complete\n--\n\n");
+	if (fk) {
+		bputc(b, '_');
+		bput(b, fk->col);
+		bput(b, "_fkey FOREIGN KEY (");
+		bput(b, fk->col);
+		bput(b, ") REFERENCES public.");
+		bput(b, fk->table);
+		bput(b, "(id);\n\n\n");
+	} else {
+		bput(b, "_pkey PRIMARY KEY (id);\n\n\n");
+	}
 }
 
 /* name, MySQL type, PostgreSQL type */
@@ -1595,6 +1681,52 @@ static const char *const telecom_cols[][3] = {
     {"contract_date", "date DEFAULT NULL", "date"},
     {"tariff", "varchar(64) DEFAULT NULL", "character varying(64)"},
 };
+
+/*
+ * --relational: the shop's customers keep their phones in a table of
+ * their own (phones.customer_id REFERENCES customers) and their city by
+ * its id; the operator's subscribers their address by its id
+ * (subscribers.address_id REFERENCES addresses, addresses.city_id
+ * REFERENCES cities). The claimed dump, which has the phone beside the
+ * name and the address beside the IIN, then joins the leak's tables.
+ */
+static const char *const shop_rel_cols[][3] = {
+    {"id", "int(11) NOT NULL AUTO_INCREMENT", "integer NOT NULL"},
+    {"first_name", "varchar(64) DEFAULT NULL", "character varying(64)"},
+    {"last_name", "varchar(64) DEFAULT NULL", "character varying(64)"},
+    {"email", "varchar(128) DEFAULT NULL", "character varying(128)"},
+    {"password_hash", "char(32) DEFAULT NULL", "character(32)"},
+    {"city_id", "int(11) DEFAULT NULL", "integer"},
+    {"created_at", "datetime DEFAULT NULL", "timestamp without time zone"},
+    {"delivery_note", "text", "text"},
+};
+static const char *const phones_cols[][3] = {
+    {"id", "int(11) NOT NULL AUTO_INCREMENT", "integer NOT NULL"},
+    {"customer_id", "int(11) NOT NULL", "integer NOT NULL"},
+    {"phone", "varchar(32) DEFAULT NULL", "character varying(32)"},
+};
+static const char *const telecom_rel_cols[][3] = {
+    {"id", "int(11) NOT NULL AUTO_INCREMENT", "integer NOT NULL"},
+    {"msisdn", "varchar(16) DEFAULT NULL", "character varying(16)"},
+    {"iin", "char(12) DEFAULT NULL", "character(12)"},
+    {"full_name", "varchar(255) DEFAULT NULL", "character varying(255)"},
+    {"doc_type", "varchar(32) DEFAULT NULL", "character varying(32)"},
+    {"doc_number", "varchar(16) DEFAULT NULL", "character varying(16)"},
+    {"address_id", "int(11) DEFAULT NULL", "integer"},
+    {"contract_date", "date DEFAULT NULL", "date"},
+    {"tariff", "varchar(64) DEFAULT NULL", "character varying(64)"},
+};
+static const char *const addresses_cols[][3] = {
+    {"id", "int(11) NOT NULL AUTO_INCREMENT", "integer NOT NULL"},
+    {"address", "varchar(255) DEFAULT NULL", "character varying(255)"},
+    {"city_id", "int(11) DEFAULT NULL", "integer"},
+};
+static const char *const cities_cols[][3] = {
+    {"id", "int(11) NOT NULL AUTO_INCREMENT", "integer NOT NULL"},
+    {"city", "varchar(64) DEFAULT NULL", "character varying(64)"},
+};
+static const struct fkdef fk_city = {"city_id", "cities"}, fk_customer = {"customer_id", "customers"},
+                          fk_address = {"address_id", "addresses"};
 
 /* The SQL leaks: mysqldump writes 1000 tuples per INSERT, pg_dump COPY
  * one line per row. Variant b swaps the two dialects. */
@@ -1624,6 +1756,10 @@ leak_format(const struct gen *g, int L)
 	return "combo";
 }
 
+static void aux_begin(const struct gen *g, struct leakw *w, const char *owner);
+static void aux_end(const struct gen *g, struct leakw *w);
+static void sql_table_end(int pg, struct out *o, const char *table, uint64_t batch);
+
 static void
 leak_begin(const struct gen *g, struct leakw *w, int L)
 {
@@ -1647,12 +1783,23 @@ leak_begin(const struct gen *g, struct leakw *w, int L)
 	case L_TELECOM: {
 		int pg = leak_is_pg(g, L);
 		const char *db = L == L_SHOP ? "shop" : "billing";
+		const char *const(*cols)[3] = L == L_SHOP ? shop_cols : telecom_cols;
+		int ncols = 9;
 		w->table = L == L_SHOP ? "customers" : "subscribers";
-		if (pg)
-			pg_header(&w->o, db, w->table, L == L_SHOP ? shop_cols : telecom_cols, 9);
-		else
-			mysql_header(&w->o, db, w->table, L == L_SHOP ? shop_cols : telecom_cols,
-			             9);
+		if (g->relational) {
+			cols = L == L_SHOP ? shop_rel_cols : telecom_rel_cols;
+			ncols = L == L_SHOP ? (int)NELEM(shop_rel_cols) : (int)NELEM(telecom_rel_cols);
+			w->fk = L == L_SHOP ? &fk_city : &fk_address;
+		}
+		if (pg) {
+			pg_header(&w->o);
+			pg_table(&w->o, db, w->table, cols, ncols);
+		} else {
+			mysql_header(&w->o, db);
+			mysql_table(&w->o, w->table, cols, ncols, w->fk);
+		}
+		if (g->relational)
+			aux_begin(g, w, db);
 		break;
 	}
 	case L_CLINIC:
@@ -1670,12 +1817,21 @@ leak_end(const struct gen *g, struct leakw *w)
 	switch (w->L) {
 	case L_SHOP:
 	case L_TELECOM:
+		sql_table_end(leak_is_pg(g, w->L), &w->o, w->table, w->batch);
+		aux_end(g, w);
 		if (leak_is_pg(g, w->L)) {
-			pg_footer(&w->o, w->L == L_SHOP ? "shop" : "billing", w->table);
+			const char *owner = w->L == L_SHOP ? "shop" : "billing";
+			pg_constraint(&w->o, owner, w->table, NULL);
+			for (int k = 0; k < w->naux; k++)
+				pg_constraint(&w->o, owner, w->aux[k].table, NULL);
+			if (w->fk)
+				pg_constraint(&w->o, owner, w->table, w->fk);
+			for (int k = 0; k < w->naux; k++)
+				if (w->aux[k].fk)
+					pg_constraint(&w->o, owner, w->aux[k].table, w->aux[k].fk);
+			bput(b, "--\n-- PostgreSQL database dump complete\n--\n\n");
 		} else {
-			if (w->batch)
-				bput(b, ";\n");
-			mysql_footer(&w->o, w->table, leakdefs[w->L].breach);
+			mysql_footer(&w->o, leakdefs[w->L].breach);
 		}
 		break;
 	case L_CLINIC:
@@ -1686,17 +1842,18 @@ leak_end(const struct gen *g, struct leakw *w)
 	out_close(&w->o);
 }
 
+/* A row of table into b, the batch-th of its INSERT (mysqldump). */
 static void
-sql_row_begin(const struct gen *g, struct leakw *w, struct sqlrow *r)
+sql_row_open(int pg, struct buf *b, const char *table, uint64_t batch, struct sqlrow *r)
 {
-	r->b = &w->o.b;
-	r->pg = leak_is_pg(g, w->L);
+	r->b = b;
+	r->pg = pg;
 	r->n = 0;
 	if (r->pg)
 		return;
-	if (w->batch == 0) {
+	if (batch == 0) {
 		bput(r->b, "INSERT INTO `");
-		bput(r->b, w->table);
+		bput(r->b, table);
 		bput(r->b, "` VALUES (");
 	} else {
 		bput(r->b, ",(");
@@ -1704,16 +1861,111 @@ sql_row_begin(const struct gen *g, struct leakw *w, struct sqlrow *r)
 }
 
 static void
-sql_row_end(struct leakw *w, struct sqlrow *r)
+sql_row_close(struct sqlrow *r, uint64_t *batch)
 {
 	if (r->pg) {
 		bputc(r->b, '\n');
 		return;
 	}
 	bputc(r->b, ')');
-	if (++w->batch == 1000) {
+	if (++*batch == 1000) {
 		bput(r->b, ";\n");
-		w->batch = 0;
+		*batch = 0;
+	}
+}
+
+static void
+sql_row_begin(const struct gen *g, struct leakw *w, struct sqlrow *r)
+{
+	sql_row_open(leak_is_pg(g, w->L), &w->o.b, w->table, w->batch, r);
+}
+
+static void
+sql_row_end(struct leakw *w, struct sqlrow *r)
+{
+	sql_row_close(r, &w->batch);
+}
+
+/* The end of a table's data: the last INSERT's ';' and the unlock, or COPY's end. */
+static void
+sql_table_end(int pg, struct out *o, const char *table, uint64_t batch)
+{
+	if (pg) {
+		bput(&o->b, "\\.\n\n\n");
+		return;
+	}
+	if (batch)
+		bput(&o->b, ";\n");
+	mysql_table_end(o, table);
+}
+
+/* The other tables of a relational leak: opened apart; the cities written at once. */
+static void
+aux_begin(const struct gen *g, struct leakw *w, const char *owner)
+{
+	int pg = leak_is_pg(g, w->L), shop = w->L == L_SHOP;
+	static const char *const names[2][2] = {{"addresses", "cities"}, {"phones", "cities"}};
+	const char *const(*cols[2])[3] = {shop ? phones_cols : addresses_cols, cities_cols};
+	int ncols[2] = {shop ? (int)NELEM(phones_cols) : (int)NELEM(addresses_cols),
+	                (int)NELEM(cities_cols)};
+	char part[256];
+
+	w->naux = 2;
+	for (int k = 0; k < 2; k++) {
+		struct sqltab *t = &w->aux[k];
+		snprintf(part, sizeof(part), "%s.part%d", w->file, k);
+		out_open(&t->o, g->out, part, ENC_UTF8);
+		t->table = names[shop][k];
+		t->fk = k ? NULL : shop ? &fk_customer : &fk_city;
+		if (pg) {
+			pg_table(&t->o, owner, t->table, cols[k], ncols[k]);
+		} else {
+			bputc(&t->o.b, '\n');
+			mysql_table(&t->o, t->table, cols[k], ncols[k], t->fk);
+		}
+	}
+	struct sqltab *c = &w->aux[1];
+	for (size_t i = 0; i < NELEM(cities); i++) {
+		struct sqlrow q;
+		static struct buf t;
+		sql_row_open(pg, &c->o.b, c->table, c->batch, &q);
+		sql_int(&q, ++c->id);
+		t.n = 0;
+		text_put(&t, cities[i].name, shop ? TX_LATIN : 0, 0);
+		sql_str(&q, bstr(&t));
+		sql_row_close(&q, &c->batch);
+	}
+}
+
+/* The other tables ended and appended to the leak's file, in order. */
+static void
+aux_end(const struct gen *g, struct leakw *w)
+{
+	int pg = leak_is_pg(g, w->L);
+	char buf[1 << 16];
+
+	out_flush(&w->o);
+	for (int k = 0; k < w->naux; k++) {
+		struct sqltab *t = &w->aux[k];
+		char *path = xrealloc(NULL, strlen(t->o.path) + 1);
+		strcpy(path, t->o.path);
+		sql_table_end(pg, &t->o, t->table, t->batch);
+		out_close(&t->o);
+		FILE *f = fopen(path, "rb");
+		size_t n;
+		if (!f)
+			die("cannot read '%s': %s", path, strerror(errno));
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+			if (fwrite(buf, 1, n, w->o.f) != n)
+				die("cannot write '%s': %s", w->o.path, strerror(errno));
+			w->o.bytes += n;
+		}
+		if (ferror(f))
+			die("cannot read '%s': %s", path, strerror(errno));
+		fclose(f);
+		if (remove(path) != 0)
+			die("cannot remove '%s': %s", path, strerror(errno));
+		free(path);
 	}
 }
 
@@ -1777,12 +2029,27 @@ shop_row(const struct gen *g, struct leakw *w, const struct person *p)
 	t.n = 0;
 	phone_digits(g, p, fact_var(g, L_SHOP, p, C_PHONE), d);
 	phone_put(&t, d, g->variant ? PF_8SP : PF_8PAREN);
-	sql_str(&q, bstr(&t));
-	md5_hex(p->password, hash);
-	sql_str(&q, hash);
-	t.n = 0;
-	text_put(&t, cities[p->addr[0].city].name, TX_LATIN, 0);
-	sql_str(&q, bstr(&t));
+	if (g->relational) {
+		/* the phone in phones, by the customer's id; the city by its own */
+		struct sqltab *ph = &w->aux[0];
+		struct sqlrow pr;
+		sql_row_open(q.pg, &ph->o.b, ph->table, ph->batch, &pr);
+		sql_int(&pr, ++ph->id);
+		sql_int(&pr, w->id);
+		sql_str(&pr, bstr(&t));
+		sql_row_close(&pr, &ph->batch);
+		out_row(&ph->o);
+		md5_hex(p->password, hash);
+		sql_str(&q, hash);
+		sql_int(&q, p->addr[0].city + 1u);
+	} else {
+		sql_str(&q, bstr(&t));
+		md5_hex(p->password, hash);
+		sql_str(&q, hash);
+		t.n = 0;
+		text_put(&t, cities[p->addr[0].city].name, TX_LATIN, 0);
+		sql_str(&q, bstr(&t));
+	}
 	t.n = 0;
 	date_put(&t, rand_date(&r, leakdefs[L_SHOP].rec_from, leakdefs[L_SHOP].breach), DF_ISO);
 	for (int k = 0; k < 3; k++) {
@@ -1876,10 +2143,24 @@ telecom_row(const struct gen *g, struct leakw *w, const struct person *p)
 	sql_str(&q, p->doc_passport ? "паспорт" : "удостоверение личности");
 	sql_str(&q, p->doc);
 	t.n = 0;
-	addr_value(g, p, fact_var(g, L_TELECOM, p, C_ADDR), &t, 0);
+	int av = fact_var(g, L_TELECOM, p, C_ADDR);
+	addr_value(g, p, av, &t, 0);
 	if (nz && kind == 1)
 		bputc(&t, ' ');
-	sql_str(&q, bstr(&t));
+	if (g->relational) {
+		/* the address in addresses, by its id; its city by the city's */
+		struct sqltab *ad = &w->aux[0];
+		struct sqlrow ar;
+		sql_row_open(q.pg, &ad->o.b, ad->table, ad->batch, &ar);
+		sql_int(&ar, ++ad->id);
+		sql_str(&ar, bstr(&t));
+		sql_int(&ar, addr_city(g, p, av) + 1u);
+		sql_row_close(&ar, &ad->batch);
+		out_row(&ad->o);
+		sql_int(&q, ad->id);
+	} else {
+		sql_str(&q, bstr(&t));
+	}
 	t.n = 0;
 	date_put(&t, rand_date(&r, leakdefs[L_TELECOM].rec_from, leakdefs[L_TELECOM].breach),
 	         DF_ISO);
@@ -3026,9 +3307,13 @@ write_manifest(const struct gen *g, const char *args)
 			bput(b, g->variant ? ", \"delimiter\": \"\\t\", \"line_end\": \"lf\""
 			                   : ", \"delimiter\": \";\", \"line_end\": \"crlf\"");
 		if (L == L_SHOP)
-			bput(b, ", \"table\": \"customers\"");
+			bput(b, g->relational ? ", \"table\": \"customers\", \"tables\": "
+			                        "[\"customers\", \"phones\", \"cities\"]"
+			                      : ", \"table\": \"customers\"");
 		if (L == L_TELECOM)
-			bput(b, ", \"table\": \"subscribers\"");
+			bput(b, g->relational ? ", \"table\": \"subscribers\", \"tables\": "
+			                        "[\"subscribers\", \"addresses\", \"cities\"]"
+			                      : ", \"table\": \"subscribers\"");
 		if (L == L_COMBO)
 			bput(b, g->variant ? ", \"line_end\": \"crlf\"" : ", \"line_end\": \"lf\"");
 		bputc(b, '}');
@@ -3067,6 +3352,9 @@ usage(FILE *f)
 	      "  --persons N          persons in the population (default 20000)\n"
 	      "  --control N          new persons in the control dump (default persons/10)\n"
 	      "  --variant a|b        b: other formats, charsets, headers and column order\n"
+	      "  --relational         the SQL leaks in tables that reference each other\n"
+	      "                       (customers, phones, cities; subscribers, addresses,\n"
+	      "                       cities): the claimed dump joins them\n"
 	      "  --new F              share of the claimed rows that are new persons (0.03)\n"
 	      "  --updated F          share of known rows with a value in no leak (0.04)\n"
 	      "  --merged F           share of known rows merged from several leaks (0.35)\n"
@@ -3110,6 +3398,7 @@ main(int argc, char **argv)
 	    {"persons", required_argument, NULL, 'p'},
 	    {"control", required_argument, NULL, 'c'},
 	    {"variant", required_argument, NULL, 'v'},
+	    {"relational", no_argument, NULL, 'R'},
 	    {"new", required_argument, NULL, 'N'},
 	    {"updated", required_argument, NULL, 'U'},
 	    {"merged", required_argument, NULL, 'M'},
@@ -3154,6 +3443,9 @@ main(int argc, char **argv)
 			if (strcmp(optarg, "a") && strcmp(optarg, "b"))
 				die("bad value for --variant: '%s' (a or b)", optarg);
 			g.variant = optarg[0] == 'b';
+			break;
+		case 'R':
+			g.relational = 1;
 			break;
 		case 'N':
 			g.f_new = parse_frac("--new", optarg);
@@ -3216,6 +3508,8 @@ main(int argc, char **argv)
 		}
 		if (g.variant)
 			bput(&args, " --variant b");
+		if (g.relational)
+			bput(&args, " --relational");
 #define FRAC_ARG(name, v, def)                                                                     \
 	if ((v) != (def)) {                                                                        \
 		snprintf(t, sizeof(t), " --%s %.17g", name, v);                                    \
