@@ -42,6 +42,8 @@
 #define JOIN_CHUNK 65536 /* pairs of one set joined at once */
 #define ROW_BITS 48
 #define SLOT_BITS 14
+#define NEAR_BUF 65536 /* a worker's deferred near keys (pairs) written at once */
+#define EXACT_FACTS 16 /* facts per row whose exact hits are remembered for the near round */
 
 /* A worker's output for one batch: per record its summary, then its keys. One allocation. */
 struct abuf {
@@ -67,6 +69,9 @@ struct aworker {
 	int birth_ymd[FACTS_MAX];
 	uint8_t derived[FACTS_MAX];
 	struct link_freq *lf; /* the dump's quasi-identifier frequencies */
+	struct an *a;
+	uint64_t *near; /* its deferred near keys: (key, payload) pairs (near_round()) */
+	size_t nnear;
 };
 
 struct an {
@@ -84,8 +89,42 @@ struct an {
 	size_t rlen;
 	int failed;
 	struct link_freq lf; /* the quasi-identifiers' frequencies (core/link.h) */
+	int near_fd;	     /* the deferred near keys, in no order (near_round()) */
+	uint64_t near_pairs; /* written there */
+	int near_failed;     /* a write there failed (errno in near_errno) */
+	int near_errno;
+	pthread_mutex_t near_mu;
 	char err[512];
 };
+
+/*
+ * Is a lookup's key of this set deferred to the near round? The near keys
+ * of the attributes (under the anchor, under name and birth date); not the
+ * quasi-identifier blocks, whose round is their own.
+ */
+static int
+near_deferred(unsigned set)
+{
+	return FACT_SET_KIND(set) == FACT_NEAR && FACT_SET_TYPE(set) != DT_QI_BLOCK &&
+	       FACT_SET_TYPE(set) != DT_QI_PERSON;
+}
+
+/* A worker's deferred near keys onto the near file (under its lock). */
+static void
+near_flush(struct aworker *w)
+{
+	struct an *a = w->a;
+	if (!w->nnear)
+		return;
+	pthread_mutex_lock(&a->near_mu);
+	if (!a->near_failed && xio_write_all(a->near_fd, w->near, w->nnear * 2 * sizeof(*w->near)) < 0) {
+		a->near_failed = 1;
+		a->near_errno = errno;
+	}
+	a->near_pairs += w->nnear;
+	pthread_mutex_unlock(&a->near_mu);
+	w->nnear = 0;
+}
 
 static int
 put_bytes(struct an *a, const void *p, size_t n)
@@ -350,9 +389,17 @@ an_work(void *wctx, struct batch *b)
 		for (size_t i = 0; i < nx; i++) {
 			uint64_t set = i < nk ? w->f.keys[i].set : i == nk ? SET_RAW : SET_ROW;
 			unsigned fa = i < nk ? w->f.keys[i].a : 255, fb = i < nk ? w->f.keys[i].b : 255;
+			uint64_t pv = row << 24 | set << 12 | (uint64_t)(fa & 63) << 6 | (fb & 63);
+			if (i < nk && w->near && near_deferred((unsigned)set)) {
+				w->near[2 * w->nnear] = w->f.keys[i].key;
+				w->near[2 * w->nnear + 1] = pv;
+				if (++w->nnear == NEAR_BUF)
+					near_flush(w);
+				continue;
+			}
 			w->kv[w->nkv++] = i < nk ? w->f.keys[i].key : i == nk ? raw : rowkey;
 			w->kv[w->nkv++] = set;
-			w->kv[w->nkv++] = row << 24 | set << 12 | (uint64_t)(fa & 63) << 6 | (fb & 63);
+			w->kv[w->nkv++] = pv;
 		}
 		ab->len = (size_t)(p - ab->data);
 	}
@@ -541,6 +588,13 @@ struct joiner {
 	struct fpset **open; /* [leak * nsets + set index], opened on first use */
 	size_t *nsets, *base;
 	size_t nopen;
+	/*
+	 * per row, of its facts [0, EXACT_FACTS) (near_round()): low half,
+	 * found as they are with another (an association, the record); high
+	 * half, known as a value
+	 */
+	uint32_t *exact;
+	uint64_t nexact;
 	uint64_t last_rec, last_raw; /* the previous record and raw keys: duplicates */
 	int have_rec, have_raw;
 	pthread_mutex_t mu;
@@ -783,6 +837,17 @@ joiner_flush(struct joiner *j, unsigned code)
 				unsigned kind = (unsigned)(v >> 22) & 3;
 				assocs += kind == FACT_ASSOC;
 				records += kind == FACT_RECORD;
+				if (j->exact && row < j->nexact) {
+					/* a pair of facts, the whole record, or a value, as it is in a leak */
+					unsigned fa = (unsigned)(slot >> 6) & 63, fb = (unsigned)slot & 63;
+					uint32_t m = (fa < EXACT_FACTS ? 1u << fa : 0) | (fb < EXACT_FACTS ? 1u << fb : 0);
+					if (kind == FACT_RECORD)
+						j->exact[row] = 0xFFFFFFFFu;
+					else if (kind == FACT_ASSOC)
+						j->exact[row] |= m;
+					else if (kind == FACT_VALUE)
+						j->exact[row] |= m << 16;
+				}
 				if (xsort_add(j->hs, row << SLOT_BITS | (uint64_t)kind << 12 | slot, li) < 0) {
 					snprintf(j->err, sizeof(j->err), "%s", xsort_error(j->hs));
 					rc = -1;
@@ -2093,6 +2158,10 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 		return -1;
 	}
 	a->rbuf = xmalloc(1u << 20);
+	if ((a->near_fd = xio_tmpfile(o->tmpdir, "near", NULL, 0)) < 0) {
+		snprintf(err, errlen, "cannot create a temporary file in '%s': %s", o->tmpdir, strerror(errno));
+		return -1;
+	}
 	if (link_freq_init(&a->lf) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -2120,6 +2189,8 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 		w[i].today = w[i].prof.today ? w[i].prof.today : 99991231;
 		w[i].show_values = o->show_values;
 		w[i].lf = &a->lf;
+		w[i].a = a;
+		w[i].near = xmalloc(NEAR_BUF * 2 * sizeof(*w[i].near));
 		w[i].f.ctx = &w[i];
 		wctx[i] = &w[i];
 	}
@@ -2131,6 +2202,12 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 	if (a->cur)
 		pipe_submit(a->pipe, a->cur);
 	pipe_free(a->pipe);
+	for (unsigned i = 0; i < nthreads; i++)
+		near_flush(&w[i]);
+	if (a->near_failed && !a->failed) {
+		a->failed = 1;
+		snprintf(a->err, sizeof(a->err), "cannot write a spill file: %s", strerror(a->near_errno));
+	}
 	if (a->failed) {
 		snprintf(err, errlen, "%s", a->err);
 		rc = -1;
@@ -2149,6 +2226,7 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 		free(w[i].covered);
 		R->hex += w[i].hex;
 		free(w[i].kv);
+		free(w[i].near);
 	}
 	free(w);
 	free(wctx);
@@ -2159,6 +2237,7 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 }
 
 /* Steps 2-3: the dump's keys, sorted, joined set by set with each known leak; hits into R->hs. */
+static int near_round(struct an_run *R, struct joiner *j, unsigned nthreads, char *err, size_t errlen);
 static int qi_round(struct an_run *R, struct joiner *j, unsigned nthreads, char *err, size_t errlen);
 
 static int
@@ -2187,11 +2266,19 @@ run_join(struct an_run *R, unsigned nthreads, char *err, size_t errlen)
 	struct xsort_opts co = { .memory = o->memory / 8 < (64ull << 20) ? o->memory / 8 : 64ull << 20,
 				 .tmpdir = o->tmpdir, .with_values = 1, .threads = 1 };
 	pthread_mutex_init(&j.mu, NULL);
+	/* the facts found as they are, per row, for the near round: 2 bytes a row, within a quarter */
+	if (a->near_pairs && (a->rows + 1) * sizeof(*j.exact) <= o->memory / 4 &&
+	    (j.exact = calloc(a->rows + 1, sizeof(*j.exact))))
+		j.nexact = a->rows + 1;
 	int rc = (j.cand = xsort_new(&co, err, errlen)) ? 0 : -1;
 	if (!rc)
 		rc = join_all(a->bs, &j, nthreads, err, errlen);
 	bsort_free(a->bs);
 	a->bs = NULL;
+	if (!rc)
+		rc = near_round(R, &j, nthreads, err, errlen);
+	free(j.exact);
+	j.exact = NULL;
 	if (!rc)
 		rc = qi_round(R, &j, nthreads, err, errlen);
 	xsort_free(j.cand);
@@ -2208,6 +2295,75 @@ run_join(struct an_run *R, unsigned nthreads, char *err, size_t errlen)
 	free(j.base);
 	if (rc == 0 && xsort_finish(R->hs, 0, err, errlen) < 0)
 		rc = -1;
+	return rc;
+}
+
+/*
+ * Step 3a, the near round: the near keys of a row's attributes (a name
+ * with a typo under the IIN, an identifier re-typed under name and birth
+ * date) are asked only for the facts no exact hit found: the keys the
+ * workers put aside (near_deferred()) are read back, those of a fact
+ * j->exact has and those under an identifier no leak knows (a new
+ * person's) are dropped, the rest sorted and joined. On a
+ * recompilation most rows are found as they are, and their near keys
+ * (about a third of a lookup's keys) are never sorted. A near hit of a
+ * fact found as it is would be dropped by pass two anyway (p2_near()),
+ * but for the name and birth date it vouches for. Without j->exact (its
+ * memory past a quarter of --memory) every key is joined. 0, or -1 (err).
+ */
+static int
+near_round(struct an_run *R, struct joiner *j, unsigned nthreads, char *err, size_t errlen)
+{
+	struct an *a = &R->a;
+	if (!a->near_pairs)
+		return 0;
+	struct bsort_opts bo = { .memory = a->o->memory / 2, .tmpdir = a->o->tmpdir, .producers = 1,
+				 .nsets = FACT_SETS, .with_values = 1 };
+	struct bsort *bs = bsort_new(&bo, err, errlen);
+	if (!bs)
+		return -1;
+	size_t cap = NEAR_BUF;
+	uint64_t *in = xmalloc(cap * 2 * sizeof(*in)), *kv = xmalloc(cap * 3 * sizeof(*kv));
+	uint64_t off = 0, left = a->near_pairs;
+	int rc = 0;
+	while (left && !rc) {
+		size_t n = left < cap ? (size_t)left : cap;
+		if (xio_pread_all(a->near_fd, in, n * 2 * sizeof(*in), off) < 0) {
+			snprintf(err, errlen, "cannot read back a spill file: %s", strerror(errno));
+			rc = -1;
+			break;
+		}
+		off += n * 2 * sizeof(*in);
+		left -= n;
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t pv = in[2 * i + 1], row = pv >> 24;
+			unsigned fa = (unsigned)(pv >> 6) & 63, fb = (unsigned)pv & 63;
+			unsigned set = (unsigned)(pv >> 12) & 0xFFF;
+			if (j->exact && row < j->nexact) {
+				uint32_t x = j->exact[row];
+				if (fb < EXACT_FACTS && (x >> fb & 1))
+					continue; /* the fact is in a leak as it is */
+				/* under an identifier no leak has: nothing is under it either */
+				if (FACT_SET_TYPE(set) != DT_BIRTH_DATE && fa < EXACT_FACTS &&
+				    !((x | x >> 16) >> fa & 1))
+					continue;
+			}
+			kv[3 * m] = in[2 * i];
+			kv[3 * m + 1] = set;
+			kv[3 * m + 2] = pv;
+			m++;
+		}
+		if (m && bsort_add(bs, 0, kv, m) < 0) {
+			snprintf(err, errlen, "cannot write a spill file: %s", strerror(errno));
+			rc = -1;
+		}
+	}
+	free(in);
+	free(kv);
+	if (!rc)
+		rc = join_all(bs, j, nthreads, err, errlen);
+	bsort_free(bs);
 	return rc;
 }
 
@@ -2352,6 +2508,9 @@ run_release(struct an_run *R)
 		bsort_free(a->bs);
 	if (a->rows_fd >= 0)
 		close(a->rows_fd);
+	if (a->near_fd >= 0)
+		close(a->near_fd);
+	pthread_mutex_destroy(&a->near_mu);
 	profile_release(&R->prof);
 	schemas_release(&a->ss);
 	free(a->rbuf);
@@ -2372,6 +2531,8 @@ analyze_run(const struct analyze_opts *o, char **paths, int npaths, struct findi
 	R.a.o = o;
 	R.a.stop = o->stop ? o->stop : &never;
 	R.a.rows_fd = -1;
+	R.a.near_fd = -1;
+	pthread_mutex_init(&R.a.near_mu, NULL);
 	profile_init(&R.prof, 0);
 	unsigned nthreads = o->threads;
 	if (!nthreads) {
