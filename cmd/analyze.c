@@ -258,15 +258,9 @@ cmd_analyze(int argc, char **argv)
 				die_usage("analyze", "bad --segment-min '%s'", optarg);
 			o.an.segment_min = (uint64_t)v;
 			break;
-		case 'L': {
-			char *end;
-			errno = 0;
-			double t = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(t > -1000 && t < 1000))
-				die_usage("analyze", "bad --link-threshold '%s' (bits, such as 16)", optarg);
-			o.an.link_threshold = t;
+		case 'L':
+			o.an.link_threshold = parse_link_threshold("analyze", optarg);
 			break;
-		}
 		case 'h':
 			help();
 			return EXIT_CLEAN;

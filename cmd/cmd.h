@@ -105,6 +105,9 @@ void common_message(void *ctx, const char *msg);
 /* A share in [0, 1] for option opt of cmd; exits on anything else (an empty string too). */
 double parse_share(const char *cmd, const char *opt, const char *s);
 
+/* --link-threshold's bits (-1000 to 1000) for cmd; exits on anything else. */
+double parse_link_threshold(const char *cmd, const char *s);
+
 /* "16M", "1G", "4096": bytes; -1 when malformed. */
 int64_t parse_size(const char *s);
 

@@ -388,3 +388,14 @@ parse_share(const char *cmd, const char *opt, const char *s)
 		die_usage(cmd, "bad share '%s' for %s (0 to 1)", s, opt);
 	return v;
 }
+
+double
+parse_link_threshold(const char *cmd, const char *s)
+{
+	char *end;
+	errno = 0;
+	double t = strtod(s, &end);
+	if (errno || end == s || *end || !(t > -1000 && t < 1000))
+		die_usage(cmd, "bad --link-threshold '%s' (bits, such as 16)", s);
+	return t;
+}

@@ -56,6 +56,8 @@ help(void)
 	       "                         (--fail-on partial) recompilation or partial\n"
 	       "  --recompilation-threshold X  share of known rows for \"recompilation\" (0.8)\n"
 	       "  --partial-threshold X  share of known rows for \"partial\" (0.2)\n"
+	       "  --link-threshold BITS  weight a row without an identifier needs to be linked\n"
+	       "                         to a person of A by its quasi-identifiers (16)\n"
 	       "  --segment-min N        shortest run of rows kept as a segment (default\n"
 	       "                         one row in 10,000, at least 8)\n"
 	       "  --region CC            phone region for normalization, of both (default KZ)\n"
@@ -173,6 +175,7 @@ compare_options(int argc, char **argv, struct common *co, struct analyze_opts *a
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "recompilation-threshold", required_argument, NULL, 'X' },
 		{ "partial-threshold", required_argument, NULL, 'P' },
+		{ "link-threshold", required_argument, NULL, 'L' },
 		{ "segment-min", required_argument, NULL, 'S' },
 		{ "region", required_argument, NULL, 'R' },
 		{ "key-file", required_argument, NULL, 'k' },
@@ -214,6 +217,9 @@ compare_options(int argc, char **argv, struct common *co, struct analyze_opts *a
 			break;
 		case 'P':
 			an->v.partial = parse_share("compare", "--partial-threshold", optarg);
+			break;
+		case 'L':
+			an->link_threshold = parse_link_threshold("compare", optarg);
 			break;
 		case 'S':
 			if ((v = parse_size(optarg)) < 1)

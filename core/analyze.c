@@ -43,7 +43,7 @@
 #define ROW_BITS 48
 #define SLOT_BITS 14
 #define NEAR_BUF 65536 /* a worker's deferred near keys (pairs) written at once */
-#define EXACT_FACTS 16 /* facts per row whose exact hits are remembered for the near round */
+#define EXACT_FACTS 8 /* facts per row whose exact hits are remembered for the near round */
 
 /* A worker's output for one batch: per record its summary, then its keys. One allocation. */
 struct abuf {
@@ -589,11 +589,12 @@ struct joiner {
 	size_t *nsets, *base;
 	size_t nopen;
 	/*
-	 * per row, of its facts [0, EXACT_FACTS) (near_round()): low half,
-	 * found as they are with another (an association, the record); high
-	 * half, known as a value
+	 * per row, a bit for each of its facts [0, EXACT_FACTS) found as it
+	 * is with another (an association, the record), or for an identifier
+	 * known as a value (near_round()); a byte a row, so that the bits of
+	 * 16M rows stay in the cache as the hits, in key order, set them
 	 */
-	uint32_t *exact;
+	uint8_t *exact;
 	uint64_t nexact;
 	uint64_t last_rec, last_raw; /* the previous record and raw keys: duplicates */
 	int have_rec, have_raw;
@@ -769,6 +770,30 @@ near_join(struct joiner *j, const struct fpset *set, size_t li, unsigned qi_type
 }
 
 /*
+ * The exact hits of a chunk of set code into j->exact: a pair of facts, the
+ * record (all its facts), an identifier's value. Two sets may be joined at
+ * once, so the bits are set atomically; the rows come in key order, so
+ * each row's byte is fetched a few hits ahead.
+ */
+static void
+exact_mark(struct joiner *j, unsigned code, const uint64_t *pv, const uint8_t *hit, size_t n)
+{
+	unsigned kind = FACT_SET_KIND(code);
+	for (size_t i = 0; i < n; i++) {
+		if (i + 16 < n && (pv[i + 16] >> 24) < j->nexact)
+			__builtin_prefetch(&j->exact[pv[i + 16] >> 24], 1, 0);
+		uint64_t row = pv[i] >> 24;
+		if (!hit[i] || row >= j->nexact)
+			continue;
+		unsigned fa = (unsigned)(pv[i] >> 6) & 63, fb = (unsigned)pv[i] & 63;
+		unsigned m = kind == FACT_RECORD ? 0xFFu
+			     : (fa < EXACT_FACTS ? 1u << fa : 0) | (fb < EXACT_FACTS ? 1u << fb : 0);
+		if (m && (j->exact[row] & m) != m)
+			__atomic_fetch_or(&j->exact[row], (uint8_t)m, __ATOMIC_RELAXED);
+	}
+}
+
+/*
  * Joins the waiting pairs of set code with every leak that has that set;
  * hits into j->hs. 0, or -1 with the reason in j->err.
  */
@@ -828,6 +853,8 @@ joiner_flush(struct joiner *j, unsigned code)
 			}
 			uint64_t assocs = 0, records = 0;
 			int rc = 0;
+			if (j->exact && (FACT_SET_KIND(code) != FACT_VALUE || types_is_identifier(FACT_SET_TYPE(code))))
+				exact_mark(j, code, pv, hit, n);
 			pthread_mutex_lock(&j->mu);
 			for (size_t i = 0; i < n && !rc; i++) {
 				if (!hit[i])
@@ -837,17 +864,6 @@ joiner_flush(struct joiner *j, unsigned code)
 				unsigned kind = (unsigned)(v >> 22) & 3;
 				assocs += kind == FACT_ASSOC;
 				records += kind == FACT_RECORD;
-				if (j->exact && row < j->nexact) {
-					/* a pair of facts, the whole record, or a value, as it is in a leak */
-					unsigned fa = (unsigned)(slot >> 6) & 63, fb = (unsigned)slot & 63;
-					uint32_t m = (fa < EXACT_FACTS ? 1u << fa : 0) | (fb < EXACT_FACTS ? 1u << fb : 0);
-					if (kind == FACT_RECORD)
-						j->exact[row] = 0xFFFFFFFFu;
-					else if (kind == FACT_ASSOC)
-						j->exact[row] |= m;
-					else if (kind == FACT_VALUE)
-						j->exact[row] |= m << 16;
-				}
 				if (xsort_add(j->hs, row << SLOT_BITS | (uint64_t)kind << 12 | slot, li) < 0) {
 					snprintf(j->err, sizeof(j->err), "%s", xsort_error(j->hs));
 					rc = -1;
@@ -2266,7 +2282,7 @@ run_join(struct an_run *R, unsigned nthreads, char *err, size_t errlen)
 	struct xsort_opts co = { .memory = o->memory / 8 < (64ull << 20) ? o->memory / 8 : 64ull << 20,
 				 .tmpdir = o->tmpdir, .with_values = 1, .threads = 1 };
 	pthread_mutex_init(&j.mu, NULL);
-	/* the facts found as they are, per row, for the near round: 2 bytes a row, within a quarter */
+	/* the facts found as they are, per row, for the near round: a byte a row, within a quarter */
 	if (a->near_pairs && (a->rows + 1) * sizeof(*j.exact) <= o->memory / 4 &&
 	    (j.exact = calloc(a->rows + 1, sizeof(*j.exact))))
 		j.nexact = a->rows + 1;
@@ -2341,12 +2357,11 @@ near_round(struct an_run *R, struct joiner *j, unsigned nthreads, char *err, siz
 			unsigned fa = (unsigned)(pv >> 6) & 63, fb = (unsigned)pv & 63;
 			unsigned set = (unsigned)(pv >> 12) & 0xFFF;
 			if (j->exact && row < j->nexact) {
-				uint32_t x = j->exact[row];
+				unsigned x = j->exact[row];
 				if (fb < EXACT_FACTS && (x >> fb & 1))
-					continue; /* the fact is in a leak as it is */
+					continue; /* the fact is in a leak as it is (an identifier: known) */
 				/* under an identifier no leak has: nothing is under it either */
-				if (FACT_SET_TYPE(set) != DT_BIRTH_DATE && fa < EXACT_FACTS &&
-				    !((x | x >> 16) >> fa & 1))
+				if (FACT_SET_TYPE(set) != DT_BIRTH_DATE && fa < EXACT_FACTS && !(x >> fa & 1))
 					continue;
 			}
 			kv[3 * m] = in[2 * i];

@@ -61,6 +61,13 @@ dt analyze -q --library lib --json h.json --link-threshold 60 dump.csv >/dev/nul
 is "$(jq .linkage.linked_rows h.json)" 0 "--link-threshold 60: nothing that strong"
 dt analyze -q --library lib --link-threshold x dump.csv >/dev/null 2>&1
 is "$?" 2 "--link-threshold x: a usage error"
+# compare, the same without a library: the leak as A, the dump as B
+dt compare -q --json c.json leak.csv dump.csv >/dev/null
+is "$(jq -c '[.linkage.linked_rows, .linkage.threshold]' c.json)" "[5,16]" "compare links as analyze does"
+dt compare -q --json c.json --link-threshold 60 leak.csv dump.csv >/dev/null
+is "$(jq -c '[.linkage.linked_rows, .linkage.threshold]' c.json)" "[0,60]" "compare --link-threshold 60: none"
+dt compare -q --link-threshold 1e9 leak.csv dump.csv >/dev/null 2>&1
+is "$?" 2 "compare --link-threshold 1e9: a usage error"
 # the library holds no value: no name, date or postcode in any byte
 n=0
 for v in Abdullina Sarsenbayev 050010 1990-04-12 19900412 Kenesary; do
