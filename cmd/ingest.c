@@ -40,6 +40,8 @@ print_json(const struct ingest_opts *o, const struct ingest_result *r)
 	jsonw_u64(&jw, r->rejected);
 	jsonw_key(&jw, "duplicates");
 	jsonw_u64(&jw, r->duplicates);
+	jsonw_key(&jw, "references_followed");
+	jsonw_u64(&jw, r->joined);
 	jsonw_key(&jw, "sets");
 	jsonw_u64(&jw, r->sets);
 	jsonw_key(&jw, "keys");
@@ -95,11 +97,14 @@ ingest_print(const struct ingest_opts *o, const struct ingest_result *r, int jso
 	if (json)
 		print_json(o, r);
 	else if (!o->in->quiet) {
-		char a[32], b[32], c[32], d[32], e[32];
+		char a[32], b[32], c[32], d[32], e[32], f[64] = "";
+		if (r->joined)
+			snprintf(f, sizeof(f), "; %s references between its tables followed",
+				 fmt_count(r->joined, d));
 		fprintf(stderr,
-			"dumptrace: ingested '%s': %s records (%s rejected, %s duplicates), %zu sets, %s keys, %s\n",
+			"dumptrace: ingested '%s': %s records (%s rejected, %s duplicates), %zu sets, %s keys, %s%s\n",
 			o->meta.name, fmt_count(r->records, a), fmt_count(r->rejected, b),
-			fmt_count(r->duplicates, c), r->sets, fmt_count(r->keys, d), fmt_bytes(r->bytes, e));
+			fmt_count(r->duplicates, c), r->sets, fmt_count(r->keys, d), fmt_bytes(r->bytes, e), f);
 	}
 }
 

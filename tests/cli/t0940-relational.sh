@@ -101,7 +101,9 @@ first_name,last_name,email,address,phone,city
 Ерлан,Сериков,e3@mail.kz,"ул. Толе би 30, кв. 1",+7 705 999 8877,Шымкент
 Ерлан,Сериков,e3@mail.kz,"ул. Толе би 30, кв. 1",+7 705 999 8877,Астана
 EOF
-dt ingest -q --library rel-lib --name shop rel-leak.sql >/dev/null 2>&1
+dt ingest --json --library rel-lib --name shop rel-leak.sql >rel-ingest.json 2>/dev/null
+is "$(jq .references_followed rel-ingest.json)" 9 \
+	"ingest --json: 9 references followed (3 customers to their address and its city, 3 addresses to their city)"
 dt analyze -q --library rel-lib --json rel.json rel-joined.csv >/dev/null 2>&1
 is "$(jq -c '[.status_counts.copied, .status_counts.updated]' rel.json)" "[3,1]" \
 	"customer JOIN addresses JOIN city (address_id, AddressID/CityID, two hops): copied; the row with another city: updated"
