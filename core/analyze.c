@@ -2333,7 +2333,8 @@ near_round(struct an_run *R, struct joiner *j, unsigned nthreads, char *err, siz
 	struct an *a = &R->a;
 	if (!a->near_pairs)
 		return 0;
-	struct bsort_opts bo = { .memory = a->o->memory / 2, .tmpdir = a->o->tmpdir, .producers = 1,
+	/* a quarter: the hits' sort and j->exact hold the rest */
+	struct bsort_opts bo = { .memory = a->o->memory / 4, .tmpdir = a->o->tmpdir, .producers = 1,
 				 .nsets = FACT_SETS, .with_values = 1 };
 	struct bsort *bs = bsort_new(&bo, err, errlen);
 	if (!bs)

@@ -12,7 +12,12 @@
  *    way: the dump's own duplicates).
  * 3. Each chunk of a set's keys is joined with every known leak's set of
  *    that kind, block by block (fpset_join): every hit, (row, facts,
- *    leak), goes to a second sorter, keyed by row.
+ *    leak), goes to a second sorter, keyed by row. The near keys (the
+ *    variations of a fact, core/near.h) wait in a spill file of their own
+ *    (16 bytes a key) and are joined after, only for the facts this join
+ *    did not find as they are (a byte a row marks them, when it fits in a
+ *    quarter of the budget); then the quasi-identifier candidates of the
+ *    rows without an identifier (core/link.h).
  * 4. The rows are read back in order beside their hits and classified
  *    (core/analysis.h); counts, sources per field, segments and the
  *    per-row records come out of that one pass.
