@@ -47,6 +47,8 @@ struct hasher {
 
 struct ing {
 	const struct ingest_opts *o;
+	struct joins_decl *fks; /* the foreign keys the stream declares (ing_fk()) */
+	size_t nfks, fks_alloc;
 	volatile sig_atomic_t *stop;
 	struct schemas ss;
 	struct pipe *pipe;
@@ -132,10 +134,40 @@ path_of(struct ing *g, const char *name)
 }
 
 static void
+fks_clear(struct ing *g)
+{
+	for (size_t i = 0; i < g->nfks; i++) {
+		free(g->fks[i].table);
+		free(g->fks[i].col);
+		free(g->fks[i].ref_table);
+		free(g->fks[i].ref_col);
+	}
+	g->nfks = 0;
+}
+
+#define FKS_MAX 4096 /* declared foreign keys kept per input */
+
+/* A foreign key the reader found declared, for the tables typed after it (joins.h). */
+static void
+ing_fk(void *ctx, const char *table, const char *col, const char *ref_table, const char *ref_col)
+{
+	struct ing *g = ctx;
+	if (g->nfks == FKS_MAX)
+		return;
+	if (g->nfks == g->fks_alloc)
+		g->fks = xgrow(g->fks, &g->fks_alloc, g->nfks + 1, sizeof(*g->fks));
+	g->fks[g->nfks++] = (struct joins_decl){ xstrdup(table), xstrdup(col), xstrdup(ref_table),
+						 ref_col ? xstrdup(ref_col) : NULL };
+}
+
+static void
 ing_begin(void *ctx, struct source *src, struct reader *r)
 {
 	struct ing *g = ctx;
 	struct source_info si;
+	fks_clear(g); /* an input's keys are its own */
+	r->on_fk = ing_fk;
+	r->fk_ctx = g;
 	source_info(src, &si);
 	schemas_stream(&g->ss);
 	g->streams = xgrow(g->streams, &g->streams_alloc, g->nstreams + 1, sizeof(*g->streams));
@@ -176,7 +208,7 @@ ing_typed(void *ctx, struct schema *s)
 	g->schema_stream = xgrow(g->schema_stream, &g->schema_alloc, (size_t)s->id + 1,
 				 sizeof(*g->schema_stream));
 	g->schema_stream[s->id] = (int)g->nstreams - 1;
-	s->user = joins_schema_new(s); /* read by the workers, after this */
+	s->user = joins_schema_new(s, g->fks, g->nfks); /* read by the workers, after this */
 }
 
 static enum dt_type
@@ -708,6 +740,8 @@ ing_release(struct ing *g, struct hasher *h)
 	}
 	free(g->streams);
 	free(g->schema_stream);
+	fks_clear(g);
+	free(g->fks);
 	free(h->hex);
 	free(h->size);
 	for (unsigned i = 0; i < g->nw; i++) {

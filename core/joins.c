@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <xxhash.h>
 
 #include "core/joins.h"
@@ -87,8 +88,15 @@ key_column(const char *p, size_t n, uint64_t own, uint64_t *target)
 	return 0;
 }
 
+/* Is name[0..n) the NUL-terminated c, in any case? */
+static int
+same_name(const char *name, size_t n, const char *c)
+{
+	return strlen(c) == n && !strncasecmp(name, c, n);
+}
+
 struct joins_schema *
-joins_schema_new(const struct schema *s)
+joins_schema_new(const struct schema *s, const struct joins_decl *d, size_t nd)
 {
 	struct joins_schema *m = xcalloc(1, sizeof(*m));
 	m->table = s->table ? name_hash(s->table, strlen(s->table)) : 0;
@@ -100,7 +108,20 @@ joins_schema_new(const struct schema *s)
 		/* an identifier under an "_id" header (national_id) is a fact, not a key */
 		if (types_is_identifier(s->types[c]) || s->types[c] == DT_CARD)
 			continue;
-		if (key_column(s->names[c], s->name_len[c], m->table, &t))
+		int declared = 0;
+		for (size_t k = 0; k < nd && !declared; k++) {
+			const char *nm = s->names[c];
+			size_t nl = s->name_len[c];
+			if (name_hash(d[k].table, strlen(d[k].table)) == m->table && same_name(nm, nl, d[k].col)) {
+				t = name_hash(d[k].ref_table, strlen(d[k].ref_table)); /* it references */
+				declared = 1;
+			} else if (d[k].ref_col && name_hash(d[k].ref_table, strlen(d[k].ref_table)) == m->table &&
+				   same_name(nm, nl, d[k].ref_col)) {
+				t = m->table; /* it is referenced: the table's own key */
+				declared = 1;
+			}
+		}
+		if (declared || key_column(s->names[c], s->name_len[c], m->table, &t))
 			m->cols[m->ncols++] = (struct jcol){ c, t };
 	}
 	return m;

@@ -14,7 +14,12 @@
  * table ("address_id", "AddressID", "city_id"), resolved against the
  * table of that name (singular or plural: "address", "addresses", "city",
  * "cities") by its own key column ("address_id", "AddressID" or "id").
- * Declared REFERENCES are not read (the readers give no DDL). Memory:
+ * Declared keys (REFERENCES, FOREIGN KEY, ALTER TABLE ... ADD FOREIGN
+ * KEY, as the SQL reader tells them) are followed too, whatever their
+ * names (invoice.SupportRepId to employee.EmployeeId), when declared
+ * before the table is typed: mysqldump and scripts declare them in
+ * CREATE TABLE; pg_dump after the data, which is in time only for a
+ * table still within its typing sample. Memory:
  * for each row with facts in a table with key columns, 24 bytes, 24 per
  * fact and 16 per key column, not bounded by --memory (it is not
  * spilled).
@@ -32,7 +37,13 @@
 /* A schema's key columns; made once, when it is typed (joins_schema_new). */
 struct joins_schema;
 
-struct joins_schema *joins_schema_new(const struct schema *s);
+/* A declared foreign key: table.col references ref_table.ref_col (NULL: its primary key). */
+struct joins_decl {
+	char *table, *col, *ref_table, *ref_col;
+};
+
+/* The key columns of s, by their names and by the declarations d[0..nd). */
+struct joins_schema *joins_schema_new(const struct schema *s, const struct joins_decl *d, size_t nd);
 void joins_schema_free(struct joins_schema *m);
 
 /* One worker's rows (no lock); joins_finish() takes them all. */

@@ -116,6 +116,15 @@ struct reader {
 	 * failure (mongodump's collection metadata): what the input is.
 	 */
 	const char *no_records;
+	/*
+	 * Set by the caller after reader_open() (or NULL): told of each foreign
+	 * key a dump declares (SQL: REFERENCES, FOREIGN KEY, ALTER TABLE ADD
+	 * FOREIGN KEY), by bare table and column names; ref_col NULL for the
+	 * referenced table's primary key. The strings last for the call only.
+	 */
+	void (*on_fk)(void *ctx, const char *table, const char *col, const char *ref_table,
+		      const char *ref_col);
+	void *fk_ctx;
 };
 
 /*

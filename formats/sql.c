@@ -176,6 +176,11 @@ struct sqlr {
 	size_t ntables, tables_alloc;
 	struct table *last;
 	char tname[MAX_IDENT + 1];
+	/* the foreign keys of the statement being read, told once it is read whole */
+	struct pend_fk {
+		char col[128], rtable[128], rcol[128];
+	} fks[16];
+	unsigned nfks;
 };
 
 /* --- bytes ---------------------------------------------------------- */
@@ -2870,6 +2875,194 @@ lx_collist(struct sqlr *s, struct lx *l)
 	return P_OK;
 }
 
+/*
+ * Declared foreign keys (issue 15): the text of a CREATE TABLE item or an
+ * ALTER TABLE clause, read by a tokenizer of its own (words, quoted names,
+ * punctuation; strings skipped), for
+ *   [CONSTRAINT n] FOREIGN KEY (col) REFERENCES [schema.]table [(col)]
+ *   col type ... REFERENCES [schema.]table [(col)]   (own: col)
+ * Keys of several columns are not kept. Into s->fks; 0 when none.
+ */
+struct fktok {
+	const char *p;
+	size_t n;
+	char kind; /* 'w' word, 'q' quoted name, or the punctuation itself */
+};
+
+static size_t
+fk_tokens(const char *p, size_t n, struct fktok *t, size_t cap)
+{
+	size_t nt = 0;
+	for (size_t i = 0; i < n && nt < cap;) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == '`' || c == '"' || c == '[') {
+			char close = c == '[' ? ']' : (char)c;
+			const char *e = memchr(p + i + 1, close, n - i - 1);
+			if (!e)
+				break;
+			t[nt++] = (struct fktok){ p + i + 1, (size_t)(e - p - i - 1), 'q' };
+			i = (size_t)(e - p) + 1;
+		} else if (c == '\'') {
+			const char *e = memchr(p + i + 1, '\'', n - i - 1);
+			if (!e)
+				break;
+			i = (size_t)(e - p) + 1;
+		} else if (c == '(' || c == ')' || c == ',' || c == '.') {
+			t[nt++] = (struct fktok){ p + i, 1, (char)c };
+			i++;
+		} else if (c == '_' || c == '$' || c >= 0x80 || (c >= '0' && c <= '9') ||
+			   ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
+			size_t j = i;
+			while (j < n && (p[j] == '_' || p[j] == '$' || (unsigned char)p[j] >= 0x80 ||
+					 (p[j] >= '0' && p[j] <= '9') || ((p[j] | 0x20) >= 'a' && (p[j] | 0x20) <= 'z')))
+				j++;
+			t[nt++] = (struct fktok){ p + i, j - i, 'w' };
+			i = j;
+		} else {
+			i++;
+		}
+	}
+	return nt;
+}
+
+static int
+fk_name(const struct fktok *t)
+{
+	return t->kind == 'w' || t->kind == 'q';
+}
+
+/* The one name inside t[*i] == '(' ... ')' into out (empty: several or none); *i past ')'. */
+static int
+fk_one(const struct fktok *t, size_t nt, size_t *i, char *out, size_t cap)
+{
+	size_t k = *i + 1, names = 0;
+	out[0] = '\0';
+	for (; k < nt && t[k].kind != ')'; k++)
+		if (fk_name(&t[k]) && names++ == 0 && t[k].n < cap) {
+			memcpy(out, t[k].p, t[k].n);
+			out[t[k].n] = '\0';
+		}
+	if (k == nt)
+		return -1;
+	*i = k + 1;
+	if (names != 1)
+		out[0] = '\0';
+	return 0;
+}
+
+static void
+fk_parse(struct sqlr *s, const char *p, size_t n, int column)
+{
+	struct fktok t[64];
+	size_t nt = fk_tokens(p, n, t, 64), ref = nt;
+	for (size_t i = 0; i < nt; i++)
+		if (t[i].kind == 'w' && kw(t[i].p, t[i].n, "REFERENCES")) {
+			ref = i;
+			break;
+		}
+	if (ref == nt || s->nfks == sizeof(s->fks) / sizeof(s->fks[0]))
+		return;
+	struct pend_fk *f = &s->fks[s->nfks];
+	f->col[0] = f->rtable[0] = f->rcol[0] = '\0';
+	for (size_t i = 0; i + 2 < ref; i++)
+		if (t[i].kind == 'w' && kw(t[i].p, t[i].n, "FOREIGN") && t[i + 1].kind == 'w' &&
+		    kw(t[i + 1].p, t[i + 1].n, "KEY")) {
+			size_t k = i + 2;
+			while (k < ref && t[k].kind != '(')
+				k++; /* FOREIGN KEY name (col): MySQL's index name */
+			if (k < ref && fk_one(t, nt, &k, f->col, sizeof(f->col)) < 0)
+				return;
+			break;
+		}
+	if (!f->col[0] && column && fk_name(&t[0]) && t[0].n < sizeof(f->col)) {
+		memcpy(f->col, t[0].p, t[0].n); /* col type REFERENCES ... */
+		f->col[t[0].n] = '\0';
+	}
+	size_t i = ref + 1;
+	for (; i < nt && fk_name(&t[i]); i += 2) {
+		if (t[i].n >= sizeof(f->rtable))
+			return;
+		memcpy(f->rtable, t[i].p, t[i].n); /* the last part of schema.table */
+		f->rtable[t[i].n] = '\0';
+		if (i + 1 >= nt || t[i + 1].kind != '.') {
+			i++;
+			break;
+		}
+	}
+	if (i < nt && t[i].kind == '(' && fk_one(t, nt, &i, f->rcol, sizeof(f->rcol)) < 0)
+		return;
+	if (f->col[0] && f->rtable[0])
+		s->nfks++;
+}
+
+/* Does p[0..n) say REFERENCES, in any case? (Cheap: before fk_parse().) */
+static int
+fk_mentioned(const char *p, size_t n)
+{
+	for (size_t i = 0; i + 10 <= n; i++)
+		if ((p[i] | 0x20) == 'r' && !strncasecmp(p + i, "references", 10))
+			return 1;
+	return 0;
+}
+
+/* The statement's foreign keys, of table, to the caller. */
+static void
+fk_tell(struct reader *r, struct sqlr *s, const char *table)
+{
+	for (unsigned k = 0; k < s->nfks && r->on_fk; k++)
+		r->on_fk(r->fk_ctx, table, s->fks[k].col, s->fks[k].rtable,
+			 s->fks[k].rcol[0] ? s->fks[k].rcol : NULL);
+	s->nfks = 0;
+}
+
+/*
+ * ALTER TABLE [ONLY] [IF EXISTS] name ADD [CONSTRAINT n] FOREIGN KEY ...,
+ * ADD ...: p[0..n) from after ALTER, read to the statement's ';' or n.
+ */
+static void
+alter_fk(struct reader *r, struct sqlr *s, const char *p, size_t n)
+{
+	const char *semi = memchr(p, ';', n);
+	if (semi)
+		n = (size_t)(semi - p);
+	struct fktok t[64];
+	size_t nt = fk_tokens(p, n, t, 64), i = 0;
+	if (!nt || t[0].kind != 'w' || !kw(t[0].p, t[0].n, "TABLE"))
+		return;
+	for (i = 1; i < nt && t[i].kind == 'w' &&
+		    (kw(t[i].p, t[i].n, "ONLY") || kw(t[i].p, t[i].n, "IF") || kw(t[i].p, t[i].n, "EXISTS"));
+	     i++)
+		;
+	char table[128] = "";
+	for (; i < nt && fk_name(&t[i]); i += 2) {
+		if (t[i].n >= sizeof(table))
+			return;
+		memcpy(table, t[i].p, t[i].n);
+		table[t[i].n] = '\0';
+		if (i + 1 >= nt || t[i + 1].kind != '.') {
+			i++;
+			break;
+		}
+	}
+	if (!table[0] || i >= nt)
+		return;
+	/* each ADD clause, to the next ',' outside parentheses */
+	s->nfks = 0;
+	size_t from = (size_t)(t[i].p - p);
+	int depth = 0;
+	for (size_t k = from; k <= n; k++) {
+		if (k < n && p[k] == '(')
+			depth++;
+		else if (k < n && p[k] == ')')
+			depth--;
+		if (k == n || (p[k] == ',' && depth == 0)) {
+			fk_parse(s, p + from, k - from, 0);
+			from = k + 1;
+		}
+	}
+	fk_tell(r, s, table);
+}
+
 /* Takes the table name from scratch into tname. */
 static int
 take_name(struct sqlr *s, struct lx *l)
@@ -3244,11 +3437,13 @@ head_create(struct sqlr *s, struct lx *l, int *not_data, int *kind)
 		return P_OK; /* AS SELECT, PARTITION OF: no column list */
 	l->i++;
 	scratch_reset(s);
+	s->nfks = 0;
 	for (;;) {
 		if (lx_ws(l) < 0)
 			return need(s, l, "a CREATE TABLE");
 		char c = l->b[l->i];
 		int column = 1;
+		size_t item = l->i;
 		if (c == ')') {
 			l->i++;
 			break;
@@ -3312,6 +3507,8 @@ head_create(struct sqlr *s, struct lx *l, int *not_data, int *kind)
 				l->i++;
 			after_as = 0;
 		}
+		if (fk_mentioned(l->b + item, l->i - item))
+			fk_parse(s, l->b + item, l->i - item, column);
 		if (l->b[l->i++] == ')')
 			break;
 	}
@@ -3554,6 +3751,7 @@ statement(struct reader *r, struct sqlr *s)
 					           s->nscratch);
 					t->implicit = 0;
 				}
+				fk_tell(r, s, s->tname);
 				not_data = 1; /* the rest is skipped */
 			}
 			if (st == P_OK &&
@@ -3569,6 +3767,10 @@ statement(struct reader *r, struct sqlr *s)
 			return line_statement(s);
 		} else if (kw(w, (size_t)wl, "SET")) {
 			head_set(s, &l);
+			not_data = 1;
+			l.i = 0;
+		} else if (kw(w, (size_t)wl, "ALTER")) {
+			alter_fk(r, s, buf + l.i, len - l.i);
 			not_data = 1;
 			l.i = 0;
 		} else if (wl > 0 && is_statement(w, (size_t)wl)) {

@@ -108,6 +108,26 @@ dt analyze -q --library rel-lib --json rel.json rel-joined.csv >/dev/null 2>&1
 is "$(jq -c '[.status_counts.copied, .status_counts.updated]' rel.json)" "[3,1]" \
 	"customer JOIN addresses JOIN city (address_id, AddressID/CityID, two hops): copied; the row with another city: updated"
 
+# --- declared foreign keys, whatever their names ---------------------------
+# phones.owner REFERENCES clients(cust_no) as a table constraint, notes.about
+# inline; then as pg_dump writes it, ALTER TABLE ... FOREIGN KEY after the data
+cp "$TOP_SRCDIR/tests/cli/t0940-data/decl.sql" "$TOP_SRCDIR/tests/cli/t0940-data/decl-pg.sql" .
+printf 'first_name,last_name,email,phone,passport\n%s\n%s\n%s\n%s\n' \
+	'Нурлан,Ахметов,n1@mail.kz,+7 701 234 5678,N12345678' 'Мария,Иванова,m2@mail.kz,+7 702 111 2233,' \
+	'Ерлан,Сериков,e3@mail.kz,+7 705 999 8877,N87654321' 'Ерлан,Сериков,e3@mail.kz,+7 705 999 0000,' >decl-joined.csv
+cut -d, -f1-4 decl-joined.csv >decl-joined-pg.csv
+dt ingest --json --library decl-lib --name shop decl.sql >decl.json 2>/dev/null
+is "$(jq .references_followed decl.json)" 5 \
+	"declared keys followed whatever their names: 3 phones to their owner (FOREIGN KEY), 2 notes (inline REFERENCES)"
+dt analyze -q --library decl-lib --json decl-a.json decl-joined.csv >/dev/null 2>&1
+is "$(jq -c '[.status_counts.copied, .status_counts.updated]' decl-a.json)" "[3,1]" \
+	"clients JOIN phones JOIN notes by declared keys: copied; the row with another phone: updated"
+dt ingest --json --library decl-pg --name shop decl-pg.sql >decl.json 2>/dev/null
+is "$(jq .references_followed decl.json)" 3 \
+	"pg_dump's ALTER TABLE ... ADD FOREIGN KEY after the data: followed (tables still in their typing sample)"
+dt analyze -q --library decl-pg --json decl-a.json decl-joined-pg.csv >/dev/null 2>&1
+is "$(jq -c '[.status_counts.copied, .status_counts.updated]' decl-a.json)" "[3,1]" "... and the join is traced"
+
 # --- the real dumps --------------------------------------------------------
 if [ -d "$CORPORA/real" ]; then
 	R="$CORPORA/real"
