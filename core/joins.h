@@ -19,7 +19,10 @@
  * names (invoice.SupportRepId to employee.EmployeeId), when declared
  * before the table is typed: mysqldump and scripts declare them in
  * CREATE TABLE; pg_dump after the data, which is in time only for a
- * table still within its typing sample. Memory:
+ * table still within its typing sample. A row is found by its first own
+ * key column (its id, or the declared one, whichever comes first): a key
+ * declared against another column of a table that has an id is not
+ * followed, rather than joined to the wrong row. Memory:
  * for each row with facts in a table with key columns, 24 bytes, 24 per
  * fact and 16 per key column, not bounded by --memory (it is not
  * spilled).
