@@ -1365,7 +1365,8 @@ fresh_addr(const struct gen *g, const struct person *p, struct addr *a)
 	while (addr_eq(a, &p->addr[0]) || addr_eq(a, &p->addr[1]));
 }
 
-static void
+/* Version v of the person's address into b; its city. */
+static unsigned
 addr_value(const struct gen *g, const struct person *p, int v, struct buf *b, unsigned fl)
 {
 	struct addr a;
@@ -1373,21 +1374,9 @@ addr_value(const struct gen *g, const struct person *p, int v, struct buf *b, un
 	if (v == VAR_FRESH) {
 		fresh_addr(g, p, &a);
 		addr_put(b, &a, 0, fl);
-		return;
-	}
-	addr_put(b, &p->addr[v & 1], v >> 1, fl);
-}
-
-/* The city of version v of the person's address. */
-static unsigned
-addr_city(const struct gen *g, const struct person *p, int v)
-{
-	struct addr a;
-
-	if (v == VAR_FRESH) {
-		fresh_addr(g, p, &a);
 		return a.city;
 	}
+	addr_put(b, &p->addr[v & 1], v >> 1, fl);
 	return p->addr[v & 1].city;
 }
 
@@ -2143,8 +2132,7 @@ telecom_row(const struct gen *g, struct leakw *w, const struct person *p)
 	sql_str(&q, p->doc_passport ? "паспорт" : "удостоверение личности");
 	sql_str(&q, p->doc);
 	t.n = 0;
-	int av = fact_var(g, L_TELECOM, p, C_ADDR);
-	addr_value(g, p, av, &t, 0);
+	unsigned city = addr_value(g, p, fact_var(g, L_TELECOM, p, C_ADDR), &t, 0);
 	if (nz && kind == 1)
 		bputc(&t, ' ');
 	if (g->relational) {
@@ -2154,7 +2142,7 @@ telecom_row(const struct gen *g, struct leakw *w, const struct person *p)
 		sql_row_open(q.pg, &ad->o.b, ad->table, ad->batch, &ar);
 		sql_int(&ar, ++ad->id);
 		sql_str(&ar, bstr(&t));
-		sql_int(&ar, addr_city(g, p, av) + 1u);
+		sql_int(&ar, city + 1u);
 		sql_row_close(&ar, &ad->batch);
 		out_row(&ad->o);
 		sql_int(&q, ad->id);
