@@ -136,12 +136,8 @@ path_of(struct ing *g, const char *name)
 static void
 fks_clear(struct ing *g)
 {
-	for (size_t i = 0; i < g->nfks; i++) {
-		free(g->fks[i].table);
-		free(g->fks[i].col);
-		free(g->fks[i].ref_table);
-		free(g->fks[i].ref_col);
-	}
+	for (size_t i = 0; i < g->nfks; i++)
+		joins_decl_release(&g->fks[i]);
 	g->nfks = 0;
 }
 
@@ -156,8 +152,7 @@ ing_fk(void *ctx, const char *table, const char *col, const char *ref_table, con
 		return;
 	if (g->nfks == g->fks_alloc)
 		g->fks = xgrow(g->fks, &g->fks_alloc, g->nfks + 1, sizeof(*g->fks));
-	g->fks[g->nfks++] = (struct joins_decl){ xstrdup(table), xstrdup(col), xstrdup(ref_table),
-						 ref_col ? xstrdup(ref_col) : NULL };
+	joins_decl_init(&g->fks[g->nfks++], table, col, ref_table, ref_col);
 }
 
 static void

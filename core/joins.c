@@ -95,6 +95,23 @@ same_name(const char *name, size_t n, const char *c)
 	return strlen(c) == n && !strncasecmp(name, c, n);
 }
 
+void
+joins_decl_init(struct joins_decl *d, const char *table, const char *col, const char *ref_table,
+		const char *ref_col)
+{
+	d->table = name_hash(table, strlen(table));
+	d->ref_table = name_hash(ref_table, strlen(ref_table));
+	d->col = xstrdup(col);
+	d->ref_col = ref_col ? xstrdup(ref_col) : NULL;
+}
+
+void
+joins_decl_release(struct joins_decl *d)
+{
+	free(d->col);
+	free(d->ref_col);
+}
+
 struct joins_schema *
 joins_schema_new(const struct schema *s, const struct joins_decl *d, size_t nd)
 {
@@ -112,11 +129,10 @@ joins_schema_new(const struct schema *s, const struct joins_decl *d, size_t nd)
 		for (size_t k = 0; k < nd && !declared; k++) {
 			const char *nm = s->names[c];
 			size_t nl = s->name_len[c];
-			if (name_hash(d[k].table, strlen(d[k].table)) == m->table && same_name(nm, nl, d[k].col)) {
-				t = name_hash(d[k].ref_table, strlen(d[k].ref_table)); /* it references */
+			if (d[k].table == m->table && same_name(nm, nl, d[k].col)) {
+				t = d[k].ref_table; /* it references */
 				declared = 1;
-			} else if (d[k].ref_col && name_hash(d[k].ref_table, strlen(d[k].ref_table)) == m->table &&
-				   same_name(nm, nl, d[k].ref_col)) {
+			} else if (d[k].ref_col && d[k].ref_table == m->table && same_name(nm, nl, d[k].ref_col)) {
 				t = m->table; /* it is referenced: the table's own key */
 				declared = 1;
 			}

@@ -42,8 +42,14 @@ struct joins_schema;
 
 /* A declared foreign key: table.col references ref_table.ref_col (NULL: its primary key). */
 struct joins_decl {
-	char *table, *col, *ref_table, *ref_col;
+	uint64_t table, ref_table; /* the tables, as their names are compared */
+	char *col, *ref_col;
 };
+
+/* d from the names the reader gave (copied); joins_decl_release() frees it. */
+void joins_decl_init(struct joins_decl *d, const char *table, const char *col, const char *ref_table,
+		     const char *ref_col);
+void joins_decl_release(struct joins_decl *d);
 
 /* The key columns of s, by their names and by the declarations d[0..nd). */
 struct joins_schema *joins_schema_new(const struct schema *s, const struct joins_decl *d, size_t nd);

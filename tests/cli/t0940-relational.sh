@@ -111,7 +111,9 @@ is "$(jq -c '[.status_counts.copied, .status_counts.updated]' rel.json)" "[3,1]"
 # --- declared foreign keys, whatever their names ---------------------------
 # phones.owner REFERENCES clients(cust_no) as a table constraint, notes.about
 # inline; then as pg_dump writes it, ALTER TABLE ... FOREIGN KEY after the data
-cp "$TOP_SRCDIR/tests/cli/t0940-data/decl.sql" "$TOP_SRCDIR/tests/cli/t0940-data/decl-pg.sql" .
+# (the fixtures are fuzz seeds too: tests/fuzz/corpus/sql)
+cp "$TOP_SRCDIR/tests/fuzz/corpus/sql/declared-fk.sql" decl.sql
+cp "$TOP_SRCDIR/tests/fuzz/corpus/sql/declared-fk-pg.sql" decl-pg.sql
 printf 'first_name,last_name,email,phone,passport\n%s\n%s\n%s\n%s\n' \
 	'Нурлан,Ахметов,n1@mail.kz,+7 701 234 5678,N12345678' 'Мария,Иванова,m2@mail.kz,+7 702 111 2233,' \
 	'Ерлан,Сериков,e3@mail.kz,+7 705 999 8877,N87654321' 'Ерлан,Сериков,e3@mail.kz,+7 705 999 0000,' >decl-joined.csv
