@@ -1393,7 +1393,9 @@ p2_link(struct pass2 *p2)
  * The row's near hits onto its facts. Under an anchor, a fact is a
  * variation of what a leak holds for that person when each of its words
  * (signatures) found one there, one word at least exactly when it has
- * several (a typo in one word, not two different names); under the
+ * several, or, under a valid IIN (one person's, where a phone or an
+ * e-mail may be a family's), each of them a typo away (NEAR_TYPO: not a
+ * word cut short or an initial beside a different name); under the
  * person's name and birth date, an identifier with a near signature is a
  * re-typed one, and that name and birth date are this person's in that
  * leak. A fact found exactly anywhere is exact: its near leaks are not
@@ -1413,11 +1415,13 @@ p2_near(struct pass2 *p2)
 	uint8_t touched[FACTS_MAX] = { 0 };
 	for (size_t i = 0; i < p2->nnh;) {
 		size_t e = i;
-		unsigned exact = 0, sum = 0;
+		unsigned exact = 0, sum = 0, lo = 100;
 		while (e < p2->nnh && p2->nh[e].fact == p2->nh[i].fact && p2->nh[e].anchor == p2->nh[i].anchor &&
 		       p2->nh[e].leak == p2->nh[i].leak) {
 			exact += p2->nh[e].sim >= NEAR_STRONG;
 			sum += p2->nh[e].sim;
+			if (p2->nh[e].sim < lo)
+				lo = p2->nh[e].sim;
 			e++;
 		}
 		const struct nearhit *h = &p2->nh[i];
@@ -1429,7 +1433,9 @@ p2_near(struct pass2 *p2)
 			continue;
 		unsigned nsig = FACT_NSIG(f[fi].flags) ? FACT_NSIG(f[fi].flags) : 1;
 		if (types_is_identifier(f[ai].type)) {
-			if (m < nsig || (nsig > 1 && !exact))
+			/* a typo in every word only under the IIN: a phone or an e-mail a family shares */
+			int typos = lo >= NEAR_TYPO && f[ai].type == DT_NATIONAL_ID && !(f[ai].flags & FACT_UNSURE);
+			if (m < nsig || (nsig > 1 && !exact && !typos))
 				continue;
 		} else {
 			/* under name and birth date: those two are the person's in that leak */

@@ -477,11 +477,14 @@ facts_keys(struct facts *f)
 			const struct fact *b = &f->v[j];
 			/*
 			 * identifiers are compared under the person's name and birth
-			 * date (below), the IIN under the other anchors too: a re-typed
-			 * one whose leak has no birth date is still found
+			 * date (below), the IIN under the other anchors too, and the
+			 * other identifiers under the IIN: a re-typed one (or a number
+			 * cut short, written with another prefix) whose leak has no
+			 * birth date is still found
 			 */
 			if (j == i || !FACT_NSIG(b->flags) ||
-			    (types_is_identifier(b->type) && b->type != DT_NATIONAL_ID) ||
+			    (types_is_identifier(b->type) && b->type != DT_NATIONAL_ID &&
+			     a->type != DT_NATIONAL_ID) ||
 			    (a->type == b->type && a->fp == b->fp))
 				continue;
 			uint32_t pre = near_prefix(a->type, a->fp, b->type);

@@ -203,29 +203,30 @@ lossy_patronymic(const char *w, size_t n)
 }
 
 /*
- * A word with the transliteration's consonant digraphs (zh, kh, ts, ch,
- * sh, shch; not the vowels' ia, iu: и and а side by side are as common)
- * as their first letter, so that a typo that swaps two Cyrillic letters
- * swaps two letters here too ("Ұжлан" and "Ұлжан" are "uzlan" and
- * "ulzan"), and an initial is the word's first letter ("Z." for
- * "Zhanar"). Up to cap bytes into out; its length.
+ * A word as its signature reads it: the spellings that transliteration
+ * and typing make of one name brought to one (both sides get the same
+ * fold, so it only has to agree with itself):
+ *   - y as i: Latin "Seyitova", "Sergey", "Lyubov" and the Cyrillic's
+ *     "seiitova", "sergei", "liubov" agree (not more: a fold that drops
+ *     the i of "ia" or a doubled letter turns the typos "Nian", "Ddiar"
+ *     into other words);
+ *   - h dropped but as a first letter: the consonant digraphs (zh, kh,
+ *     ch, sh) become their first letter, and so does a digraph that a
+ *     swap broke ("Ezrhan" for "Erzhan", "Gaukahr" for "Gaukhar");
+ *     ts is t. An initial is the word's first letter ("Z." for "Zhanar").
+ * Up to cap bytes into out; its length.
  */
 static size_t
 fold_digraphs(const char *w, size_t n, char *out, size_t cap)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n && o < cap; i++) {
-		char c = w[i];
-		out[o++] = c;
-		if (i + 1 >= n)
+		char c = w[i] == 'y' ? 'i' : w[i];
+		if (c == 'h' && i > 0)
 			continue;
-		char d = w[i + 1];
-		if (d == 'h' && (c == 'z' || c == 'k' || c == 'c' || c == 's')) {
-			i++; /* zh, kh, ch, sh; shch: sh, then ch */
-			if (c == 's' && i + 2 < n && w[i + 1] == 'c' && w[i + 2] == 'h')
-				i += 2;
-		} else if (c == 't' && d == 's')
+		if (c == 't' && i + 1 < n && w[i + 1] == 's')
 			i++;
+		out[o++] = c;
 	}
 	return o;
 }

@@ -82,6 +82,8 @@ uint32_t near_pad(const struct fp_key *k, uint32_t prefix);
  * NEAR_STRONG; a typo, a word cut short or an initial, below it.
  */
 #define NEAR_STRONG 90
+/* A word at least this similar is one typo away: a letter changed, added, dropped, two swapped. */
+#define NEAR_TYPO 69
 
 /* Two dates, yyyymmdd, compared as near_compare() compares dates: the similarity, or -1. */
 int near_dates(int a, int b);

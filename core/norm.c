@@ -35,12 +35,20 @@ struct region {
 	char trunk[3];     /* national trunk prefix */
 	unsigned char nsn; /* digits of a national number */
 	unsigned char mdy; /* 1: 01/02/2020 is 2 January */
+	char lead[8];      /* the digits a national number begins with ("": any) */
 };
 
+/*
+ * lead: Kazakhstan's numbers begin with 6 or 7 (+7 6xx, 7xx), so a bare
+ * ten digits that begin with the trunk 8 are a number one digit short
+ * written with its trunk prefix (the same number as "+7" and those nine
+ * digits), not a national number 8xx; Russia's begin with 3, 4, 8 or 9,
+ * and there 8 12 ... is St Petersburg.
+ */
 static const struct region regions[] = {
-    {"KZ", "7", "8", 10, 0},   {"RU", "7", "8", 10, 0},  {"UA", "380", "0", 9, 0},
-    {"BY", "375", "80", 9, 0}, {"UZ", "998", "8", 9, 0}, {"KG", "996", "0", 9, 0},
-    {"US", "1", "1", 10, 1},   {"GB", "44", "0", 10, 0}, {"TR", "90", "0", 10, 0},
+    {"KZ", "7", "8", 10, 0, "67"},  {"RU", "7", "8", 10, 0, ""},   {"UA", "380", "0", 9, 0, ""},
+    {"BY", "375", "80", 9, 0, ""},  {"UZ", "998", "8", 9, 0, ""},  {"KG", "996", "0", 9, 0, ""},
+    {"US", "1", "1", 10, 1, ""},    {"GB", "44", "0", 10, 0, ""},  {"TR", "90", "0", 10, 0, ""},
 };
 
 struct word {
@@ -481,6 +489,13 @@ phone_parse(const struct region *rg, const char *v, size_t n, char out[16], int 
 	if (nd == cc + rg->nsn && has_prefix(d, nd, rg->cc))
 		goto international;
 	if (tr && nd == tr + rg->nsn && has_prefix(d, nd, rg->trunk)) {
+		p += tr;
+		nd -= tr;
+		goto national;
+	}
+	if (nd == rg->nsn && tr && *rg->lead && has_prefix(d, nd, rg->trunk) &&
+	    !strchr(rg->lead, d[0]) && strchr(rg->lead, d[tr])) {
+		/* no national number begins so: the trunk, and a number a digit short */
 		p += tr;
 		nd -= tr;
 		goto national;

@@ -85,6 +85,19 @@ main(void)
 	ok(near(DT_FULL_NAME, "Абенова Ұлжан", "Абенова Ұжлан") > 0,
 	   "two letters swapped, one of them two in Latin (ж: zh)");
 	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Нурлан Ахметов") == 100, "word order does not matter");
+	/* a Latin copy signs as the Cyrillic's transliteration does (y as i, h dropped) */
+	ok(near(DT_FULL_NAME, "Сейітова Гаухар", "SEYITOVA GAUKHAR") >= NEAR_STRONG,
+	   "a Latin copy of a Kazakh name agrees in every word (Seyitova: seiitova)");
+	ok(near(DT_FULL_NAME, "Цветков Сергей", "SERGEY TSVETKOV") >= NEAR_STRONG, "... Sergey: sergei");
+	ok(near(DT_FULL_NAME, "Сейітова Гаухар", "SEYITOVA GAUKHRA") > 0,
+	   "a typo in a Latin copy is near (the surname spelt otherwise is still exact)");
+	ok(near(DT_FULL_NAME, "Сейітова Гаухар", "GAUKAHR SEYITOVA") > 0,
+	   "a swap that breaks the digraph kh is near");
+	ok(near(DT_FULL_NAME, "Алиев Ержан", "EZRHAN ALIEV") > 0, "... and zh");
+	ok(near(DT_FULL_NAME, "Ыбыраев Айбек", "YBYRAEV ABYEK") > 0, "a swap with й (y in Latin)");
+	ok(near(DT_FULL_NAME, "Сейітова Айым", "A. SEYITOVA") > 0, "a Latin initial");
+	ok(near(DT_FULL_NAME, "Яковлева Нина", "NIAN IAKOVLEVA") > 0, "a swap that makes an 'ia' is near");
+	ok(near(DT_FULL_NAME, "Кайратов Дидар", "DDIAR KAIRATOV") > 0, "... and one that doubles a letter");
 	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Петров Нурлан") < 0, "another surname is not near");
 	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Ахметов Серик") < 0, "another first name is not near");
 	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Ахмедов Нурлна") < 0,

@@ -80,6 +80,10 @@ static const struct ncase phones[] = {
      "2345678",
      "77012345678"},
     {DT_PHONE, "8 800 555 35 35", "78005553535"},
+    /* a number a digit short: with its trunk as with "+7" (no KZ number begins with 8) */
+    {DT_PHONE, "8 777 169 64 2", "7777169642"},
+    {DT_PHONE, "+7 (777) 169-64-2", "7777169642"},
+    {DT_PHONE, "8123456789", "78123456789"},
     {DT_PHONE, "+380 50 123 4567", "380501234567"},
     {DT_PHONE, "380501234567", "380501234567"},
     {DT_PHONE, "+1 (212) 555-0100", "12125550100"},
