@@ -7,6 +7,9 @@ BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_DIR=${BENCH_DIR:-$(cd "$(dirname "$0")" && pwd)/work}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 DUMPTRACE=${DUMPTRACE:-$TOP/build/dumptrace}
+# the bench libraries' keys beside them, not in the user's key directory
+DUMPTRACE_KEY_DIR=${DUMPTRACE_KEY_DIR:-$BENCH_DIR/keys}
+export DUMPTRACE_KEY_DIR
 mkdir -p "$BENCH_DIR"
 : >"$BENCH_DIR/results.tsv"
 

@@ -174,5 +174,6 @@ int cmd_show(int argc, char **argv);
 int cmd_remove(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
+int cmd_key(int argc, char **argv);
 
 #endif

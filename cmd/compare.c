@@ -22,6 +22,7 @@
 #include "cmd/cmd.h"
 #include "core/analyze.h"
 #include "core/ingest.h"
+#include "core/keys.h"
 #include "core/norm.h"
 #include "core/status.h"
 #include "core/xalloc.h"
@@ -325,6 +326,18 @@ cmd_compare(int argc, char **argv)
 	compare_dir = dir;
 	atexit(compare_atexit);
 	compare_catch(old);
+	char *keyfile = NULL;
+	if (!an.key_file) {
+		/* the temporary library's key lives and goes with it, not in the key directory */
+		unsigned char k[FP_KEY_SIZE];
+		char err[1024];
+		keyfile = xmalloc(n + 8);
+		snprintf(keyfile, n + 8, "%s/key", dir);
+		key_new(k);
+		if (key_write(keyfile, k, 0, err, sizeof(err)) < 0)
+			die("%s", err);
+		an.key_file = keyfile;
+	}
 
 	common_start(&co);
 	co.in.src.stop = &compare_signal;
@@ -340,6 +353,7 @@ cmd_compare(int argc, char **argv)
 	for (int i = 0; i < 4; i++)
 		sigaction(compare_sigs[i], &old[i], NULL);
 	free(lib);
+	free(keyfile);
 	if (compare_signal) {
 		/* end as if killed by it, so that the shell sees the signal */
 		int sig = compare_signal;

@@ -14,6 +14,7 @@
 #include "core/facts.h"
 #include "core/fp.h"
 #include "core/jsonw.h"
+#include "core/keys.h"
 #include "core/library.h"
 #include "core/norm.h"
 #include "core/xalloc.h"
@@ -154,14 +155,15 @@ cmd_lookup(int argc, char **argv)
 		die_usage("lookup", "nothing to look up (--email, --phone, --iin, --value TYPE=X)");
 
 	struct fp_key key;
-	if (key_file) {
-		if (fp_key_from_file(&key, key_file, err, sizeof(err)) < 0)
-			die("%s", err);
-	} else
-		fp_key_default(&key);
 	struct library *lib = open_library(libopt, 0, 0, path, sizeof(path));
-	if (lib && library_check_key(lib, key.id, 0, err, sizeof(err)) < 0)
-		die("%s", err);
+	if (lib) {
+		if (library_key(lib, key_file, 0, &key, err, sizeof(err)) < 0)
+			die("%s", err);
+	} else {
+		unsigned char k[FP_KEY_SIZE]; /* no library: nothing to find, under a key of its own */
+		key_new(k);
+		fp_key_from_secret(&key, k);
+	}
 	struct norm_ctx *norm = norm_ctx_new(region);
 	struct dynbuf out;
 	dynbuf_init(&out, 1u << 20);

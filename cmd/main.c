@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "remove", cmd_remove, "remove a leak from the library" },
 	{ "verify", cmd_verify, "check the library: every block's checksum, the catalog" },
 	{ "lookup", cmd_lookup, "which known leaks hold this e-mail, phone or IIN" },
+	{ "key", cmd_key, "a library's key: new, export, import, where it is kept" },
 };
 
 static void

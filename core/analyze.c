@@ -24,6 +24,7 @@
 #include "core/fpset.h"
 #include "core/jsonw.h"
 #include "core/kmv.h"
+#include "core/keys.h"
 #include "core/library.h"
 #include "core/link.h"
 #include "core/near.h"
@@ -2133,11 +2134,6 @@ run_library(struct an_run *R, char *err, size_t errlen)
 	struct lib_open_opts lo = { .mode = LIB_READ };
 	char e[1024];
 
-	if (o->key_file) {
-		if (fp_key_from_file(&R->a.key, o->key_file, err, errlen) < 0)
-			return -1;
-	} else
-		fp_key_default(&R->a.key);
 	if (library_locate(o->library, R->libpath, sizeof(R->libpath), err, errlen) < 0)
 		return -1;
 	errno = 0;
@@ -2146,8 +2142,13 @@ run_library(struct an_run *R, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", e);
 		return -1;
 	}
-	if (R->lib && (library_check_key(R->lib, R->a.key.id, 0, err, errlen) < 0 ||
-		       library_leaks(R->lib, &R->ll, &R->nleaks, err, errlen) < 0))
+	if (!R->lib) {
+		/* no library: nothing to match, under a key of this run's own */
+		unsigned char k[FP_KEY_SIZE];
+		key_new(k);
+		fp_key_from_secret(&R->a.key, k);
+	} else if (library_key(R->lib, o->key_file, 0, &R->a.key, err, errlen) < 0 ||
+		   library_leaks(R->lib, &R->ll, &R->nleaks, err, errlen) < 0)
 		return -1;
 	if (!R->nleaks)
 		walk_say(o->in, "note: the library '%s' holds no known leak: every row will be new", R->libpath);

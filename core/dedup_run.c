@@ -19,6 +19,7 @@
 #include "core/dedup_run.h"
 #include "core/dynbuf.h"
 #include "core/fp.h"
+#include "core/keys.h"
 #include "core/norm.h"
 #include "core/pipe.h"
 #include "core/recout.h"
@@ -589,10 +590,15 @@ rm_start(struct rm *rm)
 	char err[1024];
 
 	if (o->key_file) {
-		if (fp_key_from_file(&rm->key, o->key_file, err, sizeof(err)) < 0)
+		unsigned char k[FP_KEY_SIZE];
+		int r = key_read(o->key_file, k, err, sizeof(err));
+		if (r == 1)
+			return fail(rm->res, "no key file '%s'", o->key_file);
+		if (r < 0)
 			return fail(rm->res, "%s", err);
+		fp_key_from_secret(&rm->key, k);
 	} else
-		fp_key_default(&rm->key);
+		fp_key_default(&rm->key); /* nothing of it is kept: the public seed will do */
 	rm->have_key = 1;
 	if (rm_spool_stdin(rm) < 0)
 		return DT_FATAL;

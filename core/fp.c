@@ -5,16 +5,15 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define XXH_INLINE_ALL
 #define XXH_STATIC_LINKING_ONLY
 #include <xxhash.h>
+
+#include <sodium.h>
 
 #include "core/fp.h"
 #include "core/xalloc.h"
@@ -28,44 +27,46 @@ fp_key_default(struct fp_key *k)
 	k->id = FP_DEFAULT_SEED;
 }
 
-int
-fp_key_from_file(struct fp_key *k, const char *path, char *err, size_t errlen)
+/* BLAKE2b of the key and a label (with a type): the key's subkeys, one per use. */
+static void
+derive(unsigned char *out, size_t n, const unsigned char key[FP_KEY_SIZE], const char *label,
+       unsigned t)
 {
-	unsigned char buf[4096];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	crypto_generichash_state st;
+	unsigned char tb[4] = { (unsigned char)t, (unsigned char)(t >> 8), 0, 0 };
+	crypto_generichash_init(&st, key, FP_KEY_SIZE, n);
+	crypto_generichash_update(&st, (const unsigned char *)label, strlen(label));
+	crypto_generichash_update(&st, tb, sizeof(tb));
+	crypto_generichash_final(&st, out, n);
+}
 
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open key file '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 16) {
-		snprintf(err, errlen, "key file '%s' holds fewer than 16 bytes", path);
-		return -1;
-	}
+void
+fp_key_from_secret(struct fp_key *k, const unsigned char key[FP_KEY_SIZE])
+{
+	unsigned char material[64], id[8];
 	fp_key_default(k);
+	if (sodium_init() < 0)
+		abort(); /* no source of randomness, no BLAKE2b: nothing can be keyed */
 	k->keyed = 1;
-	k->secret = xmalloc(FP_TYPES * FP_SECRET_SIZE);
+	k->secret = xmalloc(FP_TYPES * (FP_SECRET_SIZE + FP_SIP_SIZE));
 	for (unsigned t = 0; t < FP_TYPES; t++) {
-		unsigned char material[sizeof(buf) + 4];
-		memcpy(material, buf, (size_t)n);
-		memcpy(material + n, &t, 4);
+		derive(material, sizeof(material), key, "dumptrace xxh3 secret", t);
 		XXH3_generateSecret(k->secret + t * FP_SECRET_SIZE, FP_SECRET_SIZE, material,
-				    (size_t)n + 4);
+				    sizeof(material));
+		derive(k->secret + FP_TYPES * FP_SECRET_SIZE + t * FP_SIP_SIZE, FP_SIP_SIZE, key,
+		       "dumptrace siphash key", t);
 	}
-	/* an id that tells keys apart but cannot be turned back into one */
-	k->id = XXH3_64bits_withSecret("dumptrace key id", 16, k->secret, FP_SECRET_SIZE);
-	memset(buf, 0, sizeof(buf));
-	return 0;
+	derive(id, sizeof(id), key, "dumptrace key in memory", 0);
+	memcpy(&k->id, id, sizeof(id));
+	k->id |= 1; /* never 0, nor the default's */
+	sodium_memzero(material, sizeof(material));
 }
 
 void
 fp_key_release(struct fp_key *k)
 {
 	if (k->secret)
-		memset(k->secret, 0, FP_TYPES * FP_SECRET_SIZE);
+		sodium_memzero(k->secret, FP_TYPES * (FP_SECRET_SIZE + FP_SIP_SIZE));
 	free(k->secret);
 	k->secret = NULL;
 }
@@ -74,8 +75,15 @@ uint64_t
 fp_value(const struct fp_key *k, unsigned t, const char *v, size_t n)
 {
 	t &= FP_TYPES - 1;
-	if (k->keyed)
-		return XXH3_64bits_withSecret(v, n, k->secret + t * FP_SECRET_SIZE, FP_SECRET_SIZE);
+	if (k->keyed) {
+		unsigned char h[crypto_shorthash_siphash24_BYTES];
+		crypto_shorthash_siphash24(h, (const unsigned char *)v, n,
+					   k->secret + FP_TYPES * FP_SECRET_SIZE + t * FP_SIP_SIZE);
+		uint64_t x = 0;
+		for (int i = 7; i >= 0; i--)
+			x = x << 8 | h[i];
+		return x;
+	}
 	return XXH3_64bits_withSeed(v, n, k->seed[t]);
 }
 

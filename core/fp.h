@@ -5,11 +5,17 @@
  * sorted value fingerprints: column order and names do not matter), and an
  * association's (anchor identifier, attribute).
  *
- * Every fingerprint depends on a key: by default a fixed library-wide seed;
- * with --key-file, secrets derived from the file, so that fingerprints
- * cannot be checked by anyone who lacks the file. The type enters the hash
- * as a per-type seed or secret, not as a prefix byte, so that the value is
- * hashed where it lies, without a copy.
+ * Every fingerprint depends on a key. A library's is a random 256-bit
+ * key (core/keys.h): a value's fingerprint is then SipHash-2-4, a keyed
+ * pseudorandom function built for short inputs, under a 128-bit key
+ * derived for its type (BLAKE2b of the key), so that someone who holds
+ * the library but not its key cannot test a guessed value (an IIN, a
+ * phone: small spaces that an unkeyed hash lets anyone enumerate). What
+ * hashes fingerprints (records, associations, the near signatures' pads)
+ * may stay XXH3: its inputs are already the PRF's outputs; it takes
+ * secrets derived from the key too. The unkeyed default (XXH3 with a
+ * fixed, public seed) is only for what is never stored: dedup's own
+ * duplicates.
  */
 #ifndef DT_FP_H
 #define DT_FP_H
@@ -19,23 +25,23 @@
 
 #define FP_TYPES 32		  /* room for every enum dt_type */
 #define FP_SECRET_SIZE 192
+#define FP_KEY_SIZE 32		  /* a library's key: 256 random bits */
+#define FP_SIP_SIZE 16		  /* SipHash-2-4's key */
 #define FP_DEFAULT_SEED 0x64756d7074726163ull /* "dumptrac" */
 
 struct fp_key {
-	int keyed;		  /* secrets from a key file, not the seed */
+	int keyed;		  /* a library's key, not the public seed */
 	uint64_t seed[FP_TYPES];  /* per type, unkeyed */
-	unsigned char *secret;	  /* FP_TYPES * FP_SECRET_SIZE, keyed */
-	uint64_t id;		  /* names the key without revealing it */
+	unsigned char *secret;	  /* keyed: FP_TYPES XXH3 secrets of FP_SECRET_SIZE, then
+				     FP_TYPES SipHash keys of FP_SIP_SIZE */
+	uint64_t id;		  /* tells keys apart in memory; never stored */
 };
 
-/* The library-wide default key. */
+/* The unkeyed default: for what is never stored (dedup). */
 void fp_key_default(struct fp_key *k);
 
-/*
- * The key from a key file (at least 16 bytes of secret material). Returns
- * 0, or -1 with the reason in err.
- */
-int fp_key_from_file(struct fp_key *k, const char *path, char *err, size_t errlen);
+/* The fingerprint key of a library's 256-bit key. */
+void fp_key_from_secret(struct fp_key *k, const unsigned char key[FP_KEY_SIZE]);
 
 void fp_key_release(struct fp_key *k);
 

@@ -534,17 +534,13 @@ ing_open(struct ing *g, struct library **libp, struct ingest_result *res)
 	struct lib_leak old;
 
 	*libp = NULL;
-	if (o->key_file) {
-		if (fp_key_from_file(&g->key, o->key_file, err, sizeof(err)) < 0)
-			goto fail;
-	} else
-		fp_key_default(&g->key);
 	if (library_locate(o->library, res->library, sizeof(res->library), err, sizeof(err)) < 0)
 		goto fail;
 	if (!(lib = library_open(res->library, &lo, err, sizeof(err))))
 		goto fail;
 	*libp = lib;
-	if (library_check_key(lib, g->key.id, 1, err, sizeof(err)) < 0)
+	if (library_key(lib, o->key_file, LIB_KEY_SET | (o->key_nostore ? LIB_KEY_NOSTORE : 0), &g->key,
+			err, sizeof(err)) < 0)
 		goto fail;
 	int have = library_leak(lib, o->meta.name, &old, err, sizeof(err));
 	if (have < 0)

@@ -29,7 +29,8 @@ struct ingest_opts {
 	struct lib_leak meta; /* name (required) and HIBP fields; the caller's strings */
 	int replace;	      /* replace a leak of the same name (else refuse) */
 	int nowait;	      /* fail at once when another writer holds the library */
-	const char *key_file; /* the secret key's file, or NULL for the default key */
+	const char *key_file; /* the key's file, or NULL for the library's (core/keys.h) */
+	int key_nostore;      /* a new library's new key is not kept in the key directory */
 	const char *region;   /* phone region, NULL for the default */
 	const char *tmpdir;   /* where spill files go */
 	uint64_t memory;      /* budget for the sort and buffers, at least 1 MiB */

@@ -9,7 +9,9 @@
  * library stays one copyable directory and opens on read-only media):
  *
  *   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
- *     -- 'format_version' (1), 'fp_key_id' (16 hex), 'created' (ISO UTC)
+ *     -- 'format_version' (2), 'library_id' (32 hex, random: names the
+ *     -- library's key in the key directory, core/keys.h), 'key_check' (32
+ *     -- hex: tells its key from another), 'created' (ISO UTC)
  *   CREATE TABLE leaks (
  *     id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,
  *     title TEXT, domain TEXT, breach_date TEXT, added_date TEXT,
@@ -85,6 +87,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "core/keys.h"
 #include "core/kmv.h"
 #include "core/library.h"
 #include "core/xalloc.h"
@@ -99,6 +104,7 @@ struct library {
 	sqlite3 *db;
 	int lock_fd;         /* writer.lock (LIB_WRITE) or readers.lock (LIB_READ) */
 	struct lib_txn *txn; /* the ingest under way, whose staging dir gc spares */
+	char id[33];         /* meta 'library_id' */
 };
 
 struct lib_txn {
@@ -980,10 +986,17 @@ library_open(const char *path, const struct lib_open_opts *o, char *err, size_t 
 		            errlen) < 0)
 			goto fail;
 		if (create) {
+			/* a new catalog's random id (not an old one's: its version says what it is) */
+			unsigned char rid[16];
+			char hid[33];
+			key_random(rid, sizeof(rid));
+			sodium_bin2hex(hid, sizeof(hid), rid, sizeof(rid));
 			char *q = fmt("BEGIN IMMEDIATE; %s INSERT OR IGNORE INTO meta (key, value) "
+			              "SELECT 'library_id', '%s' WHERE NOT EXISTS (SELECT 1 FROM meta "
+			              "WHERE key = 'format_version'); INSERT OR IGNORE INTO meta (key, value) "
 			              "VALUES ('format_version', '%d'), ('created', "
 			              "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now')); COMMIT;",
-			              schema, LIB_FORMAT_VERSION);
+			              schema, hid, LIB_FORMAT_VERSION);
 			int r = db_exec(lib, q, err, errlen);
 			free(q);
 			if (r < 0) {
@@ -1013,6 +1026,24 @@ library_open(const char *path, const struct lib_open_opts *o, char *err, size_t 
 		         v, LIB_FORMAT_VERSION);
 		goto fail;
 	}
+	if (v < LIB_FORMAT_VERSION) {
+		snprintf(err, errlen,
+		         "library '%s' is of format %d, made by an earlier dumptrace with unkeyed "
+		         "fingerprints that anyone holding it can test; this dumptrace reads format %d "
+		         "only: ingest its leaks again into a new library",
+		         path, v, LIB_FORMAT_VERSION);
+		goto fail;
+	}
+	char *id = NULL;
+	if (meta_get(lib, "library_id", &id, err, errlen) < 0)
+		goto fail;
+	if (!id || strlen(id) != 32 || strspn(id, "0123456789abcdef") != 32) {
+		free(id);
+		snprintf(err, errlen, "library '%s' has no valid library id in its catalog", path);
+		goto fail;
+	}
+	memcpy(lib->id, id, 33);
+	free(id);
 	if (o->mode == LIB_WRITE)
 		lib_gc(lib);
 	return lib;
@@ -1036,40 +1067,76 @@ library_close(struct library *lib)
 	free(lib);
 }
 
-int
-library_check_key(struct library *lib, uint64_t id, int set_if_empty, char *err, size_t errlen)
+const char *
+library_id(const struct library *lib)
 {
-	char *v, want[17], *end;
+	return lib->id;
+}
 
-	if (meta_get(lib, "fp_key_id", &v, err, errlen) < 0)
+int
+library_key_bytes(struct library *lib, const char *key_file, int flags,
+		  unsigned char key[FP_KEY_SIZE], char *err, size_t errlen)
+{
+	char *have = NULL, check[33], path[4200];
+	if (meta_get(lib, "key_check", &have, err, errlen) < 0)
 		return -1;
-	snprintf(want, sizeof(want), "%016" PRIx64, id);
-	uint64_t have = v ? strtoull(v, &end, 16) : 0;
-	int valid = v && strlen(v) == 16 && is_hex16(v);
-	free(v);
-	if (valid && have == id)
-		return 0;
-	if (set_if_empty && lib->mode == LIB_WRITE) {
-		sqlite3_stmt *st = prep(lib, "SELECT count(*) FROM leaks", err, errlen);
-		if (!st)
-			return -1;
-		int rc = sqlite3_step(st);
-		int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-		sqlite3_finalize(st);
-		if (n < 0)
-			return db_fail(lib, "read", err, errlen);
-		if (n == 0 || !valid) /* the first ingest decides */
-			return meta_set(lib, "fp_key_id", want, err, errlen);
-	} else if (!valid)
-		return 0; /* no leak yet: any key will do */
-	if (have == 0)
-		snprintf(err, errlen, "library '%s' was built without a key file", lib->path);
-	else if (id == 0)
-		snprintf(err, errlen, "library '%s' was built with a key file (use --key-file)",
-		         lib->path);
-	else
-		snprintf(err, errlen, "library '%s' was built with another --key-file", lib->path);
+	int r;
+	if (key_file) {
+		r = key_read(key_file, key, err, errlen);
+		if (r == 1)
+			snprintf(err, errlen, "no key file '%s'", key_file);
+		if (r != 0)
+			goto fail;
+	} else {
+		if (keys_path(lib->id, path, sizeof(path), err, errlen) < 0)
+			goto fail;
+		r = key_read(path, key, err, errlen);
+		if (r < 0)
+			goto fail;
+		if (r == 1) {
+			if (have) {
+				snprintf(err, errlen,
+					 "library '%s' has no key on this machine (%s is missing): its "
+					 "fingerprints are keyed, and without the key it matches nothing; "
+					 "import the key it was made with (dumptrace key import --library "
+					 "%s FILE) or give --key-file",
+					 lib->path, path, lib->path);
+				goto fail;
+			}
+			key_new(key); /* no leak was ever fingerprinted with another */
+			if (lib->mode == LIB_WRITE && !(flags & LIB_KEY_NOSTORE) &&
+			    key_write(path, key, 1, err, errlen) < 0)
+				goto fail;
+		}
+	}
+	key_check(key, lib->id, check);
+	if (have && sodium_memcmp(have, check, 32) != 0) {
+		snprintf(err, errlen,
+			 "%s is not the key of library '%s' (its fingerprints were made with another)",
+			 key_file ? key_file : path, lib->path);
+		goto fail;
+	}
+	if (!have && lib->mode == LIB_WRITE && (flags & LIB_KEY_SET) &&
+	    meta_set(lib, "key_check", check, err, errlen) < 0)
+		goto fail;
+	free(have);
+	return 0;
+fail:
+	free(have);
+	sodium_memzero(key, FP_KEY_SIZE);
 	return -1;
+}
+
+int
+library_key(struct library *lib, const char *key_file, int flags, struct fp_key *k, char *err,
+	    size_t errlen)
+{
+	unsigned char key[FP_KEY_SIZE];
+	if (library_key_bytes(lib, key_file, flags, key, err, errlen) < 0)
+		return -1;
+	fp_key_from_secret(k, key);
+	sodium_memzero(key, sizeof(key));
+	return 0;
 }
 
 /* --- reading leaks and profiles ---------------------------------------- */

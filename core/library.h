@@ -32,10 +32,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/fp.h"
 #include "core/fpset.h"
 #include "core/types.h"
 
-#define LIB_FORMAT_VERSION 1
+#define LIB_FORMAT_VERSION 2
 
 /*
  * Where the library is: opt (--library) when not NULL, else
@@ -72,14 +73,27 @@ struct library *library_open(const char *path, const struct lib_open_opts *o, ch
 void library_close(struct library *lib);
 const char *library_path(const struct library *lib);
 
+/* The library's random id (32 hex digits): its key's name in the key directory. */
+const char *library_id(const struct library *lib);
+
+/* library_key() flags */
+#define LIB_KEY_SET 1     /* LIB_WRITE: a library with no key check yet takes this key's */
+#define LIB_KEY_NOSTORE 2 /* a new key is not written to the key directory */
+
 /*
- * The fingerprint key the library was built with (fp_key.id; 0 for the
- * default seed). A library with no leak takes the key of its first
- * ingest (LIB_WRITE: set_if_empty). 0 when id matches, -1 with the
- * reason in err otherwise ("built with another --key-file").
+ * The library's key (core/keys.h): from key_file when given, else from the
+ * key directory under the library's id. A library that never had a key
+ * check (no leak was fingerprinted) takes a fresh random one, stored in
+ * the key directory when opened for writing (unless LIB_KEY_NOSTORE). A
+ * key that is not the library's, or a library whose key is not here, is
+ * an error that says so ("has no key on this machine"): without its key a
+ * library matches nothing. 0, or -1 with the reason in err.
  */
-int library_check_key(struct library *lib, uint64_t id, int set_if_empty, char *err,
-		      size_t errlen);
+int library_key(struct library *lib, const char *key_file, int flags, struct fp_key *k, char *err,
+		size_t errlen);
+/* ... the key's bytes (for `dumptrace key export`). */
+int library_key_bytes(struct library *lib, const char *key_file, int flags,
+		      unsigned char key[FP_KEY_SIZE], char *err, size_t errlen);
 
 /* A leak's catalog row; strings are owned by the struct (NULL = not given). */
 struct lib_leak {

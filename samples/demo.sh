@@ -9,6 +9,11 @@ dt=${DUMPTRACE:-$top/build/dumptrace}
 lib=${DUMPTRACE_LIBRARY:-$top/build/sample-library}
 fam=$top/samples/family
 [ -x "$dt" ] || { echo "demo: build dumptrace first (sh scripts/setup.sh)" >&2; exit 2; }
+# the earlier sample library and its key (kept in the key directory,
+# ~/.config/dumptrace/keys, outside the library: dumptrace key --help)
+if [ -f "$lib/catalog.db" ]; then
+	key=$("$dt" key path --library "$lib" 2>/dev/null) && rm -f "$key"
+fi
 rm -rf "$lib"
 # each leak with its title and breach date, from the family's description
 for leak in voters_2019.csv shop_2020.sql clinic_2021.jsonl telecom_2022.sql combo_2022.txt; do

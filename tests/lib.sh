@@ -7,6 +7,9 @@ T_FAILED=0
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/dumptrace-test.XXXXXX")
 trap 'chmod -R u+rwx "$T_TMP" 2>/dev/null; rm -rf "$T_TMP"' EXIT
 cd "$T_TMP" || exit 1
+# libraries' keys in the test's own key directory, never the user's
+DUMPTRACE_KEY_DIR=$T_TMP/keys
+export DUMPTRACE_KEY_DIR
 
 dt() { "$DUMPTRACE" "$@"; }
 

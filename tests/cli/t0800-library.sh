@@ -121,18 +121,70 @@ ok $? "list of a library that does not exist yet is no error"
 grep -q "no known leaks" err.txt
 ok $? "... and says it is empty"
 
-# a keyed library: nothing can be checked against it without the key
-printf 'a secret of more than sixteen bytes\n' >key
-dt ingest -q --library keyed --key-file key --name combo "$F/combo_2022.txt"
-ok $? "ingest with --key-file"
-dt lookup --library keyed --email erlan.shakenov5112@gmail.com 2>err.txt
-is "$?" "2" "lookup without the key is refused"
-grep -q "another --key-file" err.txt
+# keys (issue 16): every library is keyed with a random key kept outside it
+dt ingest -q --library keyed --name combo "$F/combo_2022.txt"
+ok $? "a new library"
+kp=$(dt key path --library keyed)
+case "$kp" in "$DUMPTRACE_KEY_DIR"/*.key) r=0 ;; *) r=1 ;; esac
+ok $r "its key is in the key directory, named by the library's id ($kp)"
+is "$(stat -c %a "$kp") $(stat -c %a "$DUMPTRACE_KEY_DIR")" "600 700" "... mode 0600, in a directory of mode 0700"
+is "$(wc -c <"$kp" | tr -d ' ')" 81 "... one line: dumptrace-key-1 and 64 hex digits"
+! grep -rq "$(cut -d' ' -f2 "$kp")" keyed/ 2>/dev/null
+ok $? "the key is nowhere in the library"
+is "$(dt lookup --library keyed --json --email erlan.shakenov5112@gmail.com | jq -r '.found[0]')" \
+	"combo" "lookup with the library's key finds it"
+dt key export --library keyed -o exported.key
+ok $? "key export"
+cmp -s exported.key "$kp"
+ok $? "... writes the key as it is kept"
+is "$(stat -c %a exported.key)" 600 "... mode 0600"
+# a copy of the library elsewhere: without the key it says so and matches nothing
+cp -r keyed copied
+DUMPTRACE_KEY_DIR=$T_TMP/other-keys dt lookup --library copied --email erlan.shakenov5112@gmail.com 2>err.txt
+is "$?" "2" "a copy of the library without its key: lookup refused"
+grep -q "has no key on this machine" err.txt
+ok $? "... saying why: $(head -c 160 err.txt)"
+DUMPTRACE_KEY_DIR=$T_TMP/other-keys dt analyze -q --library copied "$F/combo_2022.txt" >/dev/null 2>err.txt
+is "$?" "2" "... analyze refused too"
+is "$(DUMPTRACE_KEY_DIR=$T_TMP/other-keys dt lookup --library copied --key-file exported.key --json \
+	--email erlan.shakenov5112@gmail.com | jq -r '.found[0]')" "combo" "... with --key-file it matches"
+DUMPTRACE_KEY_DIR=$T_TMP/other-keys dt key import --library copied exported.key 2>/dev/null &&
+	is "$(DUMPTRACE_KEY_DIR=$T_TMP/other-keys dt lookup --library copied --json \
+		--email erlan.shakenov5112@gmail.com | jq -r '.found[0]')" "combo" "key import: then it matches without --key-file"
+dt key new -o other.key
+ok $? "key new"
+dt lookup --library keyed --key-file other.key --email erlan.shakenov5112@gmail.com 2>err.txt
+is "$?" "2" "another key is refused"
+grep -q "not the key of library" err.txt
 ok $? "... saying why"
-is "$(dt lookup --library keyed --key-file key --json --email erlan.shakenov5112@gmail.com | jq -r '.found[0]')" \
-	"combo" "lookup with the key finds it"
-lib ingest -q --key-file key --name x "$F/combo_2022.txt" 2>/dev/null
-is "$?" "2" "a keyed ingest into an unkeyed library is refused"
+dt key import --library keyed other.key 2>err.txt
+is "$?" "2" "importing another key is refused"
+cmp -s exported.key "$kp"
+ok $? "... and the key kept is unchanged"
+printf 'a secret of more than sixteen bytes, and of thirty-two too\n' >weak.key
+dt ingest -q --library weak --key-file weak.key --name combo "$F/combo_2022.txt" 2>err.txt
+is "$?" "2" "a passphrase as a key file is refused"
+grep -q "can be guessed" err.txt
+ok $? "... saying why"
+head -c 64 /dev/urandom >raw.key
+dt ingest -q --library raw --key-file raw.key --name combo "$F/combo_2022.txt" &&
+	is "$(dt lookup --library raw --key-file raw.key --json --email erlan.shakenov5112@gmail.com | jq -r '.found[0]')" \
+		"combo" "64 random bytes are a key"
+dt lookup --library raw --email erlan.shakenov5112@gmail.com 2>/dev/null
+is "$?" "2" "a library made with --key-file is not matched without it"
+# two libraries of the same leak under their own keys share no fingerprint
+dt ingest -q --library twin --name combo "$F/combo_2022.txt"
+f1=$(find keyed/sets -name 'value-email*' | head -1) f2=$(find twin/sets -name 'value-email*' | head -1)
+[ -n "$f1" ] && [ -n "$f2" ] && ! cmp -s "$f1" "$f2"
+ok $? "the same leak in two libraries: different fingerprints"
+# a library of the earlier, unkeyed format is refused with a message
+cp -r keyed old
+sqlite3 old/catalog.db "UPDATE meta SET value = '1' WHERE key = 'format_version'" 2>/dev/null ||
+	/usr/bin/python3 -c "import sqlite3; c = sqlite3.connect('old/catalog.db'); c.execute(\"UPDATE meta SET value = '1' WHERE key = 'format_version'\"); c.commit()"
+dt list --library old 2>err.txt
+is "$?" "2" "a format 1 library is refused"
+grep -q "unkeyed fingerprints" err.txt && grep -q "ingest its leaks again" err.txt
+ok $? "... saying what to do: $(head -c 200 err.txt)"
 
 # inputs that give nothing, standard input, a truncated input
 lib ingest -q --name none "$T_TMP/nonexistent.csv" 2>err.txt

@@ -117,9 +117,10 @@ ok $? "... verify clean"
 # --memory: a small budget spills, and the sets are the same
 set -- "$F/voters_2019.csv" "$F/shop_2020.sql" "$F/clinic_2021.jsonl" "$F/telecom_2022.sql" \
 	"$F/combo_2022.txt" "$CSV" "$F/control_2025.csv"
-dt ingest --json --library m1 --name all --memory 1M "$@" >m1.json
+dt key new -o mk # one key for both, so that their fingerprints can be compared
+dt ingest --json --library m1 --key-file mk --name all --memory 1M "$@" >m1.json
 ok $? "ingest with --memory 1M"
-dt ingest --json --library m0 --name all "$@" >m0.json
+dt ingest --json --library m0 --key-file mk --name all "$@" >m0.json
 ok $? "ingest with the default memory"
 jq -e '.spill_blocks > 0' m1.json >/dev/null
 ok $? "--memory 1M spills ($(jq .spill_blocks m1.json) blocks)"

@@ -21,6 +21,7 @@
 #include "core/analyze.h"
 #include "core/dynbuf.h"
 #include "core/ingest.h"
+#include "core/keys.h"
 #include "core/library.h"
 #include "core/status.h"
 #include "tests/unit/tap.h"
@@ -157,11 +158,19 @@ ingest_like_cli(const char *dt, const char *top, const char *tmp, struct walk_op
 	pathf(path, sizeof(path), "%s/samples/family/%s", top, leaks[1]);
 	pathf(lib, sizeof(lib), "%s/lib-api", tmp);
 	ingest_opts_init(&o, in);
+	/* one key for both, so that their sets' bytes can be compared */
+	char kf[4200];
+	unsigned char k[FP_KEY_SIZE];
+	char err[1024];
+	pathf(kf, sizeof(kf), "%s/shared.key", tmp);
+	key_new(k);
+	ok(key_write(kf, k, 0, err, sizeof(err)) == 0, "a key file for both (%s)", err);
 	o.library = lib;
+	o.key_file = kf;
 	o.meta.name = "shop_2020";
 	ok(ingest_run(&o, paths, 1, &r) == DT_OK, "ingest_run of shop_2020 alone");
-	int rc = run_cmd(&out, "'%s' ingest -q --json --library '%s/lib-cli' --name shop_2020 '%s'", dt, tmp,
-			 path);
+	int rc = run_cmd(&out, "'%s' ingest -q --json --library '%s/lib-cli' --key-file '%s' --name shop_2020 '%s'",
+			 dt, tmp, kf, path);
 	is_int(rc, 0, "dumptrace ingest --json of the same");
 	is_int(json_num(&out, "records"), r.records, "... records");
 	is_int(json_num(&out, "rejected"), r.rejected, "... rejected");
@@ -306,6 +315,9 @@ main(void)
 		return 1;
 	}
 	pathf(lib, sizeof(lib), "%s/library", tmp);
+	char keys[4200];
+	pathf(keys, sizeof(keys), "%s/keys", tmp);
+	setenv("DUMPTRACE_KEY_DIR", keys, 1); /* the libraries' keys go with them, not to ~/.config */
 	dynbuf_init(&said, 1u << 24);
 	struct walk_opts in;
 	walk_opts_init(&in);

@@ -22,6 +22,7 @@
 #include "core/dynbuf.h"
 #include "core/fpset.h"
 #include "core/kmv.h"
+#include "core/keys.h"
 #include "core/library.h"
 #include "core/xalloc.h"
 #include "core/xsort.h"
@@ -591,6 +592,9 @@ main(void)
 	if (!mkdtemp(root))
 		return 1;
 	snprintf(libdir, sizeof(libdir), "%s/a/b/lib", root);
+	char keydir[128], otherkey[160];
+	snprintf(keydir, sizeof(keydir), "%s/keys", root);
+	snprintf(otherkey, sizeof(otherkey), "%s/other.key", root);
 	ekeys = make_keys(1000, 1);
 	akeys = xmalloc(3 * sizeof(*akeys));
 	akeys[0] = ekeys[3 * 64 + 5]; /* in voters' block 3 */
@@ -609,7 +613,12 @@ main(void)
 	lib = open_lib(LIB_READ, 0, 0);
 	ok(lib && library_leaks(lib, &leaks, &n, err, sizeof(err)) == 0 && n == 0,
 	   "an empty library reads");
-	ok(library_check_key(lib, 42, 1, err, sizeof(err)) == 0, "empty: any key (reading)");
+	struct fp_key fk;
+	setenv("DUMPTRACE_KEY_DIR", keydir, 1);
+	ok(library_key(lib, NULL, 0, &fk, err, sizeof(err)) == 0 && fk.keyed,
+	   "empty, reading: a key of its own (%s)", err);
+	fp_key_release(&fk);
+	ok(access(keydir, F_OK) != 0, "... not stored");
 	ok(library_begin(lib, err, sizeof(err)) == NULL, "no ingest when reading: %s", err);
 	library_close(lib);
 	{
@@ -626,8 +635,19 @@ main(void)
 	}
 
 	lib = open_lib(LIB_WRITE, 0, 0);
-	ok(library_check_key(lib, 0x1234, 1, err, sizeof(err)) == 0, "the first key is taken");
-	ok(library_check_key(lib, 0x1234, 0, err, sizeof(err)) == 0, "the same key matches");
+	ok(library_key(lib, NULL, LIB_KEY_SET, &fk, err, sizeof(err)) == 0, "writing: a new key (%s)", err);
+	uint64_t first = fp_value(&fk, 1, "a@x.kz", 6);
+	fp_key_release(&fk);
+	char kp[4300];
+	struct stat kst;
+	snprintf(kp, sizeof(kp), "%s/%s.key", keydir, library_id(lib));
+	ok(stat(kp, &kst) == 0 && (kst.st_mode & 0777) == 0600, "... kept in the key directory, mode 0600");
+	ok(library_key(lib, NULL, 0, &fk, err, sizeof(err)) == 0 && fp_value(&fk, 1, "a@x.kz", 6) == first,
+	   "the same key again: the same fingerprints");
+	fp_key_release(&fk);
+	unsigned char ok2[FP_KEY_SIZE];
+	key_new(ok2);
+	ok(key_write(otherkey, ok2, 0, err, sizeof(err)) == 0, "another key file");
 
 	/* a whole profile, committed and read back */
 	is_int(ingest(lib, "voters_2019", 1, 0, &p), 0, "voters_2019 committed");
@@ -637,10 +657,14 @@ main(void)
 	   p.leak.added_date);
 	ok(p.sets[1].keys == 1000 && p.sets[1].blocks == 16 && p.sets[1].bytes > 0,
 	   "set counts taken from the file");
-	ok(library_check_key(lib, 0x999, 1, err, sizeof(err)) < 0 && strstr(err, "another"),
+	ok(library_key(lib, otherkey, LIB_KEY_SET, &fk, err, sizeof(err)) < 0 && strstr(err, "another"),
 	   "another key is refused: %s", err);
-	ok(library_check_key(lib, 0, 0, err, sizeof(err)) < 0 && strstr(err, "with a key file"),
+	rename(kp, otherkey);
+	ok(library_key(lib, NULL, 0, &fk, err, sizeof(err)) < 0 && strstr(err, "no key on this machine"),
 	   "no key is refused: %s", err);
+	ok(library_key(lib, otherkey, 0, &fk, err, sizeof(err)) == 0, "its key, from a file, matches");
+	fp_key_release(&fk);
+	rename(otherkey, kp);
 	ok(library_profile(lib, "voters_2019", &q, err, sizeof(err)) == 1, "profile read");
 	p.leak.pwn_count = 1000; /* not given: the records count stands */
 	ok(same_profile(&p, &q) && q.leak.pwn_count == 1000, "profile: every field round-trips");

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/facts.h"
+#include "core/keys.h"
 #include "core/near.h"
 #include "core/norm.h"
 #include "core/types.h"
@@ -59,7 +60,17 @@ near(unsigned t, const char *known, const char *dump)
 int
 main(void)
 {
-	fp_key_default(&key);
+	/*
+	 * a library's key, fixed so that the run is the same every time: a
+	 * letter's code in a word signature is 4 bits, so under one key in 15
+	 * two given letters share it, and a case below turns (two initials
+	 * alike, a typo read as none); over keys, different names taken as
+	 * near range from 2 to 21 pairs in 990
+	 */
+	unsigned char lk[FP_KEY_SIZE];
+	for (int i = 0; i < FP_KEY_SIZE; i++)
+		lk[i] = (unsigned char)(i * 29 + 1);
+	fp_key_from_secret(&key, lk);
 	if (facts_init(&fx, &key, "KZ") < 0)
 		return 1;
 
@@ -211,13 +222,9 @@ main(void)
 	ok(over9 > 8000 * 6 / 16 * 9 / 10 && over9 < 8000 * 6 / 16 * 11 / 10,
 	   "their nibbles are uniform (%u of 8000 above 9, about 3000), not digits", over9);
 	struct fp_key other;
-	char kp[] = "/tmp/dumptrace-near-key-XXXXXX";
-	int kfd = mkstemp(kp);
-	ok(kfd >= 0 && write(kfd, "another-secret-for-near-keys", 28) == 28, "another key");
-	close(kfd);
-	char kerr[256];
-	ok(fp_key_from_file(&other, kp, kerr, sizeof(kerr)) == 0, "it loads");
-	unlink(kp);
+	unsigned char ok2[FP_KEY_SIZE];
+	key_new(ok2);
+	fp_key_from_secret(&other, ok2);
 	uint64_t kk = near_key(&key, near_prefix(DT_NATIONAL_ID, 1, DT_BIRTH_DATE), d[0]);
 	ok(near_open(&other, kk) != d[0], "another key does not open a signature");
 	fp_key_release(&other);
