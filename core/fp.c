@@ -87,6 +87,15 @@ fp_value(const struct fp_key *k, unsigned t, const char *v, size_t n)
 	return XXH3_64bits_withSeed(v, n, k->seed[t]);
 }
 
+uint64_t
+fp_of_fps(const struct fp_key *k, unsigned t, const void *p, size_t n)
+{
+	t &= FP_TYPES - 1;
+	if (k->keyed)
+		return XXH3_64bits_withSecret(p, n, k->secret + t * FP_SECRET_SIZE, FP_SECRET_SIZE);
+	return XXH3_64bits_withSeed(p, n, k->seed[t]);
+}
+
 static int
 cmp_u64(const void *a, const void *b)
 {

@@ -49,6 +49,13 @@ void fp_key_release(struct fp_key *k);
 uint64_t fp_value(const struct fp_key *k, unsigned t, const char *v, size_t n);
 
 /*
+ * A hash of bytes that are fingerprints already (or derived from them):
+ * XXH3 under the key's secret of slot t, not the PRF, which such inputs
+ * do not need (they are its outputs).
+ */
+uint64_t fp_of_fps(const struct fp_key *k, unsigned t, const void *p, size_t n);
+
+/*
  * The fingerprint of a record: sorts fps[0..n) in place (so it does not
  * depend on column order) and hashes them. 0 fingerprints give 0.
  */

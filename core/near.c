@@ -421,7 +421,7 @@ near_pad(const struct fp_key *k, uint32_t prefix)
 {
 	char buf[8] = { 'n', 'e', 'a', 'r' };
 	memcpy(buf + 4, &prefix, 4);
-	return (uint32_t)fp_value(k, FP_TYPES - 2, buf, sizeof(buf));
+	return (uint32_t)fp_of_fps(k, FP_TYPES - 2, buf, sizeof(buf)); /* the prefix is of fingerprints */
 }
 
 uint64_t
