@@ -91,6 +91,7 @@ struct dedup {
 	struct part *fp_part; /* the open part of dedup_add_fp() */
 	uint64_t total;	      /* keys so far */
 	_Atomic uint64_t mem;
+	uint64_t pairs_budget; /* bytes of chunks before a part spills */
 	int spill_fd;
 	_Atomic uint64_t spill_end;
 	_Atomic unsigned spill_runs;
@@ -123,6 +124,8 @@ dedup_new(const struct dedup_opts *o, char *err, size_t errlen)
 	 */
 	if (d->o.memory < (8u << 20))
 		d->o.memory = 8u << 20;
+	/* the pairs in memory: 7/8 of the budget; the finish's tables, the rest at least */
+	d->pairs_budget = d->o.memory - d->o.memory / 8;
 	d->slab = (size_t)(d->o.memory / (8 * d->o.threads));
 	if (d->slab > SLAB_MAX)
 		d->slab = SLAB_MAX;
@@ -257,8 +260,8 @@ push(struct dedup *d, struct part *p, size_t b, uint64_t a, uint64_t bword)
 			 * of the budget, so that runs are large however small
 			 * the budget is.
 			 */
-			if (atomic_load(&d->mem) + d->slab > d->o.memory &&
-			    p->mem >= d->o.memory / (2 * d->o.threads) && p->slabs) {
+			if (atomic_load(&d->mem) + d->slab > d->pairs_budget &&
+			    p->mem >= d->pairs_budget / (2 * d->o.threads) && p->slabs) {
 				if (spill_part(d, p) < 0)
 					return -1;
 				p->mem = 0;
@@ -495,6 +498,113 @@ struct finish_job {
 	int failed;
 };
 
+/*
+ * One pass over bucket b: the keys whose pass number (a mix of their bits,
+ * not those that chose the bucket) is pass of npass go into the table,
+ * grown as distinct keys come, up to tmax slots. 0 when done (*dups
+ * counted), 1 when the table would pass tmax (the bucket needs more
+ * passes), -1 on a read error. A pass left unfinished marks only true
+ * duplicates in the bitmap (the bit is set again by the next try) and
+ * counts none.
+ */
+static int
+bucket_pass(struct dedup *d, size_t b, unsigned pass, unsigned npass, struct ent **tabp, size_t *tcapp,
+	    size_t tmax, uint64_t total, struct ent *scratch, char *cbuf, uint64_t *dups)
+{
+	struct ent *tab = *tabp;
+	size_t need = 64, used = 0;
+	uint64_t nd = 0;
+	while (need < tmax && need < 2 * (total / npass + 32))
+		need *= 2;
+	if (need > *tcapp) {
+		free(tab);
+		tab = *tabp = xmalloc(need * sizeof(*tab));
+		*tcapp = need;
+	}
+	size_t mask = need - 1;
+	for (size_t i = 0; i < need; i++)
+		tab[i].b = EMPTY;
+
+	for (size_t k = 0; k < d->nparts; k++) {
+		struct part *p = d->parts[k];
+		struct plist *l = &p->lists[b];
+		struct chunk *c = l->head;
+		size_t s = 0;
+		for (;;) {
+			const struct ent *e;
+			size_t n;
+			if (s < l->nsp) {
+				/* the spilled blocks come first: they are older */
+				struct sref *r = &l->sp[s++];
+				if (xio_pread_all(d->spill_fd, cbuf, r->csize, r->off) < 0 ||
+				    ZSTD_decompress(scratch, CHUNK_MAX * sizeof(struct ent), cbuf, r->csize) !=
+					    r->n * sizeof(struct ent))
+					return -1;
+				e = scratch;
+				n = r->n;
+			} else if (c) {
+				e = c->e;
+				n = c->n;
+				c = c->next;
+			} else
+				break;
+			for (size_t i = 0; i < n; i++) {
+				if (npass > 1 &&
+				    ((e[i].a * 0x9E3779B97F4A7C15ull) >> 40 & (npass - 1)) != pass)
+					continue;
+				uint64_t hi = e[i].b >> SEQ_BITS;
+				uint64_t seq = p->base + (e[i].b & SEQ_MASK);
+				size_t h = (size_t)e[i].a & mask;
+				for (;;) {
+					if (tab[h].b == EMPTY) {
+						tab[h].a = e[i].a;
+						tab[h].b = hi << SEQ_BITS | seq;
+						used++;
+						break;
+					}
+					if (tab[h].a == e[i].a && tab[h].b >> SEQ_BITS == hi) {
+						/* the smaller number is the first occurrence */
+						uint64_t old = tab[h].b & SEQ_MASK, dup = seq;
+						if (seq < old) {
+							dup = old;
+							tab[h].b = hi << SEQ_BITS | seq;
+						}
+						atomic_fetch_or_explicit(&d->bitmap[dup >> 6], 1ull << (dup & 63),
+									 memory_order_relaxed);
+						nd++;
+						break;
+					}
+					h = (h + 1) & mask;
+				}
+				if (2 * used <= need)
+					continue;
+				/* half full: twice the slots, or more passes */
+				if (2 * need > tmax)
+					return 1;
+				struct ent *big = xmalloc(2 * need * sizeof(*big));
+				size_t bmask = 2 * need - 1;
+				for (size_t x = 0; x < 2 * need; x++)
+					big[x].b = EMPTY;
+				for (size_t x = 0; x < need; x++) {
+					if (tab[x].b == EMPTY)
+						continue;
+					size_t y = (size_t)tab[x].a & bmask;
+					while (big[y].b != EMPTY)
+						y = (y + 1) & bmask;
+					big[y] = tab[x];
+				}
+				free(tab);
+				tab = *tabp = big;
+				need *= 2;
+				*tcapp = need;
+				mask = bmask;
+			}
+		}
+	}
+	*dups += nd;
+	return 0;
+}
+
 static void *
 finish_buckets(void *arg)
 {
@@ -505,6 +615,21 @@ finish_buckets(void *arg)
 	size_t tcap = 0;
 	size_t cbcap = ZSTD_compressBound(CHUNK_MAX * sizeof(struct ent));
 	char *cbuf = xmalloc(cbcap);
+	/*
+	 * A table's slots: within what the pairs still in memory leave of the
+	 * budget (at least its eighth), shared by the threads, a table and
+	 * the one twice its size it grows into counted. A bucket with more
+	 * distinct keys than half of that is done in passes over its keys:
+	 * memory stays within the budget whatever the input (one line
+	 * repeated 346 million times is one bucket of one key; all distinct,
+	 * many buckets of their share).
+	 */
+	uint64_t held = atomic_load(&d->mem), avail = d->o.memory > held ? d->o.memory - held : 0;
+	if (avail < d->o.memory / 8)
+		avail = d->o.memory / 8;
+	size_t tmax = 1u << 12;
+	while ((uint64_t)tmax * 2 * 3 * sizeof(struct ent) <= avail / d->o.threads)
+		tmax *= 2;
 
 	for (size_t b = j->id; b < nb; b += d->o.threads) {
 		uint64_t total = 0;
@@ -512,69 +637,26 @@ finish_buckets(void *arg)
 			total += d->parts[k]->lists[b].n;
 		if (total < 2)
 			continue;
-		size_t need = 64;
-		while (need < total * 2)
-			need *= 2;
-		if (need > tcap) {
-			free(tab);
-			tab = xmalloc(need * sizeof(*tab));
-			tcap = need;
-		}
-		size_t mask = need - 1;
-		for (size_t i = 0; i < need; i++)
-			tab[i].b = EMPTY;
-
-		for (size_t k = 0; k < d->nparts; k++) {
-			struct part *p = d->parts[k];
-			struct plist *l = &p->lists[b];
-			struct chunk *c = l->head;
-			size_t s = 0;
-			for (;;) {
-				const struct ent *e;
-				size_t n;
-				if (s < l->nsp) {
-					/* the spilled blocks come first: they are older */
-					struct sref *r = &l->sp[s++];
-					if (xio_pread_all(d->spill_fd, cbuf, r->csize, r->off) < 0 ||
-					    ZSTD_decompress(scratch, CHUNK_MAX * sizeof(struct ent), cbuf, r->csize) !=
-						    r->n * sizeof(struct ent)) {
-						j->failed = 1;
-						goto out;
-					}
-					e = scratch;
-					n = r->n;
-				} else if (c) {
-					e = c->e;
-					n = c->n;
-					c = c->next;
-				} else
-					break;
-				for (size_t i = 0; i < n; i++) {
-					uint64_t hi = e[i].b >> SEQ_BITS;
-					uint64_t seq = p->base + (e[i].b & SEQ_MASK);
-					size_t h = (size_t)e[i].a & mask;
-					for (;;) {
-						if (tab[h].b == EMPTY) {
-							tab[h].a = e[i].a;
-							tab[h].b = hi << SEQ_BITS | seq;
-							break;
-						}
-						if (tab[h].a == e[i].a && tab[h].b >> SEQ_BITS == hi) {
-							/* the smaller number is the first occurrence */
-							uint64_t old = tab[h].b & SEQ_MASK, dup = seq;
-							if (seq < old) {
-								dup = old;
-								tab[h].b = hi << SEQ_BITS | seq;
-							}
-							atomic_fetch_or_explicit(&d->bitmap[dup >> 6], 1ull << (dup & 63),
-										 memory_order_relaxed);
-							j->dups++;
-							break;
-						}
-						h = (h + 1) & mask;
-					}
-				}
+		unsigned npass = 1;
+		uint64_t before = j->dups;
+		for (unsigned pass = 0; pass < npass;) {
+			int r = bucket_pass(d, b, pass, npass, &tab, &tcap, tmax, total, scratch, cbuf, &j->dups);
+			if (r < 0) {
+				j->failed = 1;
+				goto out;
 			}
+			if (r == 0) {
+				pass++;
+				continue;
+			}
+			if (npass >= (1u << 24)) {
+				j->failed = 1; /* cannot happen: 2^24 passes of a full table */
+				goto out;
+			}
+			/* the bucket again from its first pass, with twice as many (and its count again) */
+			npass *= 2;
+			pass = 0;
+			j->dups = before;
 		}
 	}
 out:
