@@ -55,7 +55,7 @@ if [ ! -x "$GEN" ]; then
 fi
 
 cleanup() {
-	rm -rf "$LIB" "$CONV" "$DB" "$DB-journal" "$SQLOUT" "$JSON" "$FAIL" "$JSON.baseline"
+	rm -rf "$LIB" "$LIB.baseline" "$CONV" "$DB" "$DB-journal" "$SQLOUT" "$JSON" "$FAIL" "$JSON.baseline"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -115,6 +115,17 @@ done
 t1=$(now)
 INGEST_S=$(elapsed "$t0" "$t1")
 LIB_BYTES=$(du -sb "$LIB" | cut -f1)
+# the baseline analyzes a library of its own making (a format it reads,
+# its own fingerprints), built the same way
+if [ -n "$BENCH_BASELINE" ]; then
+	rm -rf "$LIB.baseline"
+	echo "bench: ingesting the five earlier leaks with the baseline into $LIB.baseline" >&2
+	for l in $LEAKS; do
+		taskset -c 0,1 "$BENCH_BASELINE" ingest -q -j 2 --library "$LIB.baseline" \
+			--name "${l%%:*}" --memory "$MEMORY" --tmpdir "$BENCH_DIR" "$FAM/${l#*:}" ||
+			{ echo "bench: baseline ingest of ${l#*:} failed" >&2; exit 2; }
+	done
+fi
 
 # ---------------------------------------------------------------- conversion
 # sqlite3 reads neither SQL dumps, nor JSON, nor CP1251: dumptrace cat
@@ -229,14 +240,14 @@ echo "bench: $(nproc) cores; median of $BENCH_RUNS runs (SQLite: $SQLITE_RUNS); 
 
 # ---------------------------------------------------------------- runs
 # With BENCH_BASELINE, the baseline binary analyzes the same dump against
-# the same library (built above by $DUMPTRACE) after each dumptrace run,
+# its own library (LIB.baseline, built above) after each dumptrace run,
 # writing its own JSON (JSON.baseline: @SFX@, see measure_dt in lib.sh).
 L_DT="dumptrace analyze -j 2"
 rm -f "$FAIL"
 measure_dt "$L_DT" "$BYTES" sh -c 'taskset -c 0,1 "$1" analyze -q -j 2 --library "$2" \
 		--tmpdir "$3" --json "$4" "$5" ||
 	{ rc=$?; echo $rc >"$6"; exit $((rc > 1 ? rc : 2)); }' \
-	sh @DT@ "$LIB" "$BENCH_DIR" "$JSON@SFX@" "$CLAIMED" "$FAIL"
+	sh @DT@ "$LIB@SFX@" "$BENCH_DIR" "$JSON@SFX@" "$CLAIMED" "$FAIL"
 failed "dumptrace analyze"
 
 # SQLite: a fresh database each run (its rm is inside the timed command)

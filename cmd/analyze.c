@@ -149,7 +149,7 @@ analyze_report(struct analyze_opts *an, const struct analyze_out *o, const struc
 static void
 help(void)
 {
-	printf("usage: dumptrace analyze [OPTIONS] FILE...\n"
+	tprintf("usage: dumptrace analyze [OPTIONS] FILE...\n"
 	       "\n"
 	       "Says whether a dump is new or a recompilation of the known leaks in the\n"
 	       "library: which share of its rows and fields come from which leak, which\n"

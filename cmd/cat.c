@@ -49,7 +49,7 @@ cat_record(void *ctx, struct reader *r, const struct record *rec)
 static void
 help(void)
 {
-	printf("usage: dumptrace cat [OPTIONS] FILE...\n"
+	tprintf("usage: dumptrace cat [OPTIONS] FILE...\n"
 	       "\n"
 	       "Prints the records of each input as the readers produce them. Rejected\n"
 	       "records never reach the output: they are counted on stderr and written\n"
@@ -125,7 +125,7 @@ cmd_cat(int argc, char **argv)
 	common_finish(&co);
 	if (!co.in.quiet || rc != EXIT_CLEAN) {
 		char a[32], b[32];
-		fprintf(stderr, "dumptrace: %s records parsed, %s rejected\n", fmt_count(t.parsed, a),
+		teprintf("dumptrace: %s records parsed, %s rejected\n", fmt_count(t.parsed, a),
 			fmt_count(t.rejected, b));
 	}
 	return rc;

@@ -112,6 +112,9 @@ double parse_link_threshold(const char *cmd, const char *s);
 int64_t parse_size(const char *s);
 
 /* Messages, git style: "dumptrace: problem 'subject': detail". */
+/* printf to stdout, stderr, with every %s argument escaped (core/safetext.h): for text from the input. */
+void tprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void teprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -16,11 +16,47 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "core/dynbuf.h"
 #include "core/library.h"
 #include "core/norm.h"
+#include "core/safetext.h"
 #include "core/status.h"
 #include "core/types.h"
 #include "core/xalloc.h"
+
+/*
+ * Text written from a format whose %s arguments may come from the input
+ * (a member name, a path, a column, an excerpt): escaped (core/safetext.h),
+ * so that no dump can put a control sequence on the terminal.
+ */
+static void
+safe_vwrite(FILE *f, const char *fmt, va_list ap)
+{
+	struct dynbuf b;
+	dynbuf_init(&b, 1u << 26);
+	safe_vprintf(&b, fmt, ap);
+	if (b.len)
+		fwrite(b.buf, 1, b.len, f);
+	dynbuf_release(&b);
+}
+
+void
+tprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	safe_vwrite(stdout, fmt, ap);
+	va_end(ap);
+}
+
+void
+teprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	safe_vwrite(stderr, fmt, ap);
+	va_end(ap);
+}
 
 void
 warnx(const char *fmt, ...)
@@ -29,7 +65,7 @@ warnx(const char *fmt, ...)
 	progress_clear();
 	fputs("dumptrace: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	safe_vwrite(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -41,7 +77,7 @@ die(const char *fmt, ...)
 	progress_clear();
 	fputs("dumptrace: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	safe_vwrite(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(EXIT_USAGE);
@@ -53,7 +89,7 @@ die_usage(const char *cmd, const char *fmt, ...)
 	va_list ap;
 	fputs("dumptrace: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	safe_vwrite(stderr, fmt, ap);
 	va_end(ap);
 	if (cmd)
 		fprintf(stderr, "\nTry 'dumptrace %s --help'.\n", cmd);

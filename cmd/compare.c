@@ -40,7 +40,7 @@ static const int compare_sigs[4] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 static void
 help(void)
 {
-	printf("usage: dumptrace compare [OPTIONS] A B\n"
+	tprintf("usage: dumptrace compare [OPTIONS] A B\n"
 	       "\n"
 	       "Analyzes the dump B against the dump A alone, without a library: which of\n"
 	       "B's rows are copied from A, updated or new, with the verdict and the rest\n"

@@ -98,7 +98,7 @@ print_stats(const struct dedup_run_opts *o, const struct dedup_run_result *r, in
 			jsonw_u64(&w, r->dedup.spilled_bytes);
 		}
 		jsonw_obj_close(&w);
-		fprintf(stderr, "%s\n", dynbuf_str(&b));
+		fprintf(stderr, "%s\n", dynbuf_str(&b)); /* JSON: escaped as JSON */
 		dynbuf_release(&b);
 	} else if (!o->in->quiet) {
 		char a[32], b[32], c[32], e[32];
@@ -108,7 +108,7 @@ print_stats(const struct dedup_run_opts *o, const struct dedup_run_result *r, in
 				fmt_count(r->records_in, a), fmt_count(r->dedup.unique, b),
 				fmt_count(r->dedup.duplicates, c));
 		else
-			fprintf(stderr, "dumptrace: %s records in, %s unique, %s duplicates removed, "
+			teprintf("dumptrace: %s records in, %s unique, %s duplicates removed, "
 					"%s rejected\n",
 				fmt_count(r->records_in, a), fmt_count(r->dedup.unique, b),
 				fmt_count(r->dedup.duplicates, c), fmt_count(r->rejected, e));
@@ -118,7 +118,7 @@ print_stats(const struct dedup_run_opts *o, const struct dedup_run_result *r, in
 static void
 help(void)
 {
-	printf("usage: dumptrace dedup [--lines] [OPTIONS] FILE...\n"
+	tprintf("usage: dumptrace dedup [--lines] [OPTIONS] FILE...\n"
 	       "\n"
 	       "Removes repeated records, keeping the first occurrence of each, in input\n"
 	       "order. Several inputs are deduplicated together, as if concatenated.\n"

@@ -60,7 +60,7 @@ print_json(const struct ingest_opts *o, const struct ingest_result *r)
 	jsonw_key(&jw, "write_seconds");
 	jsonw_dbl(&jw, r->write_seconds);
 	jsonw_obj_close(&jw);
-	printf("%s\n", dynbuf_str(&b));
+	printf("%s\n", dynbuf_str(&b)); /* JSON: escaped as JSON */
 	dynbuf_release(&b);
 }
 
@@ -111,7 +111,7 @@ ingest_print(const struct ingest_opts *o, const struct ingest_result *r, int jso
 static void
 help(void)
 {
-	printf("usage: dumptrace ingest --name NAME [OPTIONS] FILE...\n"
+	tprintf("usage: dumptrace ingest --name NAME [OPTIONS] FILE...\n"
 	       "\n"
 	       "Adds a known leak to the library: its fingerprints (records, values,\n"
 	       "associations), schema, counts and profile, never its personal data.\n"

@@ -18,7 +18,7 @@
 static void
 help(void)
 {
-	printf("usage: dumptrace key new [-o FILE]\n"
+	tprintf("usage: dumptrace key new [-o FILE]\n"
 	       "       dumptrace key export [--library PATH] [-o FILE]\n"
 	       "       dumptrace key import [--library PATH] FILE\n"
 	       "       dumptrace key path [--library PATH]\n"
@@ -51,7 +51,7 @@ put_key(const unsigned char key[FP_KEY_SIZE], const char *out)
 		return;
 	}
 	sodium_bin2hex(hex, sizeof(hex), key, FP_KEY_SIZE);
-	printf("%s %s\n", KEY_FILE_MAGIC, hex);
+	tprintf("%s %s\n", KEY_FILE_MAGIC, hex);
 	sodium_memzero(hex, sizeof(hex));
 	if (fflush(stdout) != 0)
 		die("cannot write the key: %s", strerror(errno));
@@ -108,7 +108,7 @@ cmd_key(int argc, char **argv)
 	if (keys_path(library_id(lib), kpath, sizeof(kpath), err, sizeof(err)) < 0)
 		die("%s", err);
 	if (!strcmp(what, "path")) {
-		printf("%s\n", kpath);
+		tprintf("%s\n", kpath);
 	} else if (!strcmp(what, "export")) {
 		if (library_key_bytes(lib, NULL, LIB_KEY_NOSTORE, key, err, sizeof(err)) < 0)
 			die("%s", err);
@@ -118,7 +118,7 @@ cmd_key(int argc, char **argv)
 			die("%s", err);
 		if (key_write(kpath, key, 1, err, sizeof(err)) < 0)
 			die("%s", err);
-		fprintf(stderr, "dumptrace: the key of library '%s' is now in %s\n", path, kpath);
+		teprintf("dumptrace: the key of library '%s' is now in %s\n", path, kpath);
 	}
 	sodium_memzero(key, sizeof(key));
 	library_close(lib);

@@ -16,7 +16,7 @@
 static void
 help(void)
 {
-	printf("usage: dumptrace list [--library PATH] [--json]\n"
+	tprintf("usage: dumptrace list [--library PATH] [--json]\n"
 	       "\n"
 	       "Lists the known leaks of the library: name, records, breach date, date\n"
 	       "added, size of its fingerprints, title.\n"
@@ -100,17 +100,17 @@ cmd_list(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			list_leak_json(&jw, &leaks[i]);
 		jsonw_arr_close(&jw);
-		printf("%s\n", dynbuf_str(&b));
+		printf("%s\n", dynbuf_str(&b)); /* JSON */
 		dynbuf_release(&b);
 	} else if (!n) {
-		fprintf(stderr, "dumptrace: no known leaks in '%s' yet (add one with 'dumptrace ingest')\n",
+		teprintf("dumptrace: no known leaks in '%s' yet (add one with 'dumptrace ingest')\n",
 			path);
 	} else {
-		printf("%-24s %12s  %-10s  %-10s  %9s  %s\n", "NAME", "RECORDS", "BREACHED", "ADDED",
+		tprintf("%-24s %12s  %-10s  %-10s  %9s  %s\n", "NAME", "RECORDS", "BREACHED", "ADDED",
 		       "SIZE", "TITLE");
 		for (size_t i = 0; i < n; i++) {
 			char a[32], b[32];
-			printf("%-24s %12s  %-10s  %-10s  %9s  %s\n", leaks[i].name,
+			tprintf("%-24s %12s  %-10s  %-10s  %9s  %s\n", leaks[i].name,
 			       fmt_count(leaks[i].records, a),
 			       leaks[i].breach_date ? leaks[i].breach_date : "-",
 			       leaks[i].added_date ? leaks[i].added_date : "-",

@@ -38,7 +38,7 @@ found(void *ctx, const struct lib_leak *l)
 		jsonw_str(c->jw, l->name);
 		return;
 	}
-	printf("  %-24s breached %-10s  %s\n", l->name, l->breach_date ? l->breach_date : "-",
+	tprintf("  %-24s breached %-10s  %s\n", l->name, l->breach_date ? l->breach_date : "-",
 	       l->title ? l->title : "");
 }
 
@@ -52,7 +52,7 @@ report(void *ctx, int severity, const char *leak, const char *msg)
 static void
 help(void)
 {
-	printf("usage: dumptrace lookup [OPTIONS] (--email X | --phone X | --iin X | --value TYPE=X)...\n"
+	tprintf("usage: dumptrace lookup [OPTIONS] (--email X | --phone X | --iin X | --value TYPE=X)...\n"
 	       "\n"
 	       "Says which known leaks of the library hold an identifier. The value is\n"
 	       "normalized as in the library (an e-mail in any case, a phone in any\n"
@@ -186,7 +186,7 @@ cmd_lookup(int argc, char **argv)
 			jsonw_arr_open(&jw);
 			c.jw = &jw;
 		} else
-			printf("%s '%s':\n", types_name(q[i].type), q[i].value);
+			tprintf("%s '%s':\n", types_name(q[i].type), q[i].value);
 		int before = problems;
 		if (lib && library_lookup(lib, q[i].type, fp, found, report, &c, &problems, err,
 					  sizeof(err)) < 0)
@@ -194,10 +194,10 @@ cmd_lookup(int argc, char **argv)
 		if (json) {
 			jsonw_arr_close(&jw);
 			jsonw_obj_close(&jw);
-			printf("%s\n", dynbuf_str(&jb));
+			printf("%s\n", dynbuf_str(&jb)); /* JSON */
 			dynbuf_release(&jb);
 		} else if (!c.found)
-			printf(problems > before ? "  in none of the known leaks that could be read\n"
+			tprintf(problems > before ? "  in none of the known leaks that could be read\n"
 						 : "  in no known leak\n");
 		any += c.found > 0;
 	}

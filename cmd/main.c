@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,14 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	/*
+	 * UTF-8 as the character type, whatever the user's locale: libarchive
+	 * converts member names to it (under "C" a zip's UTF-8 name such as
+	 * "клиенты.csv" cannot be converted and is lost); the rest of dumptrace
+	 * does not depend on the locale (numbers and messages stay "C")
+	 */
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		setlocale(LC_CTYPE, "C.utf8");
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -64,12 +73,12 @@ main(int argc, char **argv)
 		return EXIT_CLEAN;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("dumptrace %s\n", PACKAGE_VERSION);
+		tprintf("dumptrace %s\n", PACKAGE_VERSION);
 		return EXIT_CLEAN;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(commands[i].name, argv[1]))
 			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "dumptrace: '%s' is not a dumptrace command; see 'dumptrace --help'\n", argv[1]);
+	teprintf("dumptrace: '%s' is not a dumptrace command; see 'dumptrace --help'\n", argv[1]);
 	return EXIT_USAGE;
 }

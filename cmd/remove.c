@@ -12,7 +12,7 @@
 static void
 help(void)
 {
-	printf("usage: dumptrace remove [--library PATH] [--no-wait] NAME...\n"
+	tprintf("usage: dumptrace remove [--library PATH] [--no-wait] NAME...\n"
 	       "\n"
 	       "Removes known leaks from the library. A name that is not there is an\n"
 	       "error (exit code 1); the others are removed all the same.\n"
@@ -62,7 +62,7 @@ cmd_remove(int argc, char **argv)
 			warnx("no leak '%s' in library '%s'", argv[i], path);
 			rc = EXIT_REJECTS;
 		} else
-			fprintf(stderr, "dumptrace: removed '%s'\n", argv[i]);
+			teprintf("dumptrace: removed '%s'\n", argv[i]);
 	}
 	library_close(lib);
 	return rc;

@@ -16,7 +16,7 @@
 static void
 help(void)
 {
-	printf("usage: dumptrace show [--library PATH] [--json] NAME\n"
+	tprintf("usage: dumptrace show [--library PATH] [--json] NAME\n"
 	       "\n"
 	       "Shows a known leak: metadata, sources (with SHA-256), columns and their\n"
 	       "types, counts, fingerprint sets, date ranges, IIN birth years and the\n"
@@ -166,7 +166,7 @@ show_json(const struct lib_profile *p)
 	}
 	jsonw_arr_close(&jw);
 	jsonw_obj_close(&jw);
-	printf("%s\n", dynbuf_str(&b));
+	printf("%s\n", dynbuf_str(&b)); /* JSON */
 	dynbuf_release(&b);
 }
 
@@ -176,12 +176,12 @@ print_by(const char *label, const struct lib_count *c, size_t n, int div)
 {
 	long cur = -1;
 	uint64_t sum = 0;
-	printf("  %s:", label);
+	tprintf("  %s:", label);
 	for (size_t i = 0; i <= n; i++) {
 		long y = i < n ? atol(c[i].key) / div * div : -2;
 		if (y != cur && cur >= 0) {
 			char a[32];
-			printf(" %ld%s %s", cur, div == 10 ? "s" : "", fmt_count(sum, a));
+			tprintf(" %ld%s %s", cur, div == 10 ? "s" : "", fmt_count(sum, a));
 			sum = 0;
 		}
 		if (i < n) {
@@ -189,7 +189,7 @@ print_by(const char *label, const struct lib_count *c, size_t n, int div)
 			sum += c[i].n;
 		}
 	}
-	printf("\n");
+	tprintf("\n");
 }
 
 static void
@@ -201,72 +201,72 @@ show_text(const struct lib_profile *p)
 	for (size_t i = 0; i < p->nsets; i++)
 		keys += p->sets[i].keys;
 
-	printf("%s%s%s\n", l->name, l->title ? " - " : "", l->title ? l->title : "");
-	printf("  domain %s, breached %s, added %s, pwn count %s\n", l->domain ? l->domain : "-",
+	tprintf("%s%s%s\n", l->name, l->title ? " - " : "", l->title ? l->title : "");
+	tprintf("  domain %s, breached %s, added %s, pwn count %s\n", l->domain ? l->domain : "-",
 	       l->breach_date ? l->breach_date : "-", l->added_date ? l->added_date : "-",
 	       fmt_count(l->pwn_count < 0 ? 0 : (uint64_t)l->pwn_count, a));
 	if (l->is_verified || l->is_fabricated || l->is_spam_list)
-		printf("  flags:%s%s%s\n", l->is_verified ? " verified" : "",
+		tprintf("  flags:%s%s%s\n", l->is_verified ? " verified" : "",
 		       l->is_fabricated ? " fabricated" : "", l->is_spam_list ? " spam-list" : "");
 	if (l->data_classes)
-		printf("  data classes: %s\n", l->data_classes);
+		tprintf("  data classes: %s\n", l->data_classes);
 	if (l->description)
-		printf("  %s\n", l->description);
-	printf("  records %s (%s rejected, %s duplicates)\n", fmt_count(l->records, a),
+		tprintf("  %s\n", l->description);
+	tprintf("  records %s (%s rejected, %s duplicates)\n", fmt_count(l->records, a),
 	       fmt_count(l->rejected, b), fmt_count(l->duplicates, c));
-	printf("  fingerprints: %zu sets, %s keys, %s (%.2f bytes a key)\n", p->nsets,
+	tprintf("  fingerprints: %zu sets, %s keys, %s (%.2f bytes a key)\n", p->nsets,
 	       fmt_count(keys, a), fmt_bytes(l->bytes, b), keys ? (double)l->bytes / (double)keys : 0);
 
-	printf("\nSources\n");
+	tprintf("\nSources\n");
 	for (size_t i = 0; i < p->nsources; i++) {
 		const struct lib_source *s = &p->sources[i];
-		printf("  %s  %s, %s, %s records, %s rejected, %s\n    sha256 %s\n", s->path,
+		tprintf("  %s  %s, %s, %s records, %s rejected, %s\n    sha256 %s\n", s->path,
 		       s->format ? s->format : "?", s->encoding ? s->encoding : "?",
 		       fmt_count(s->records, a), fmt_count(s->rejected, b), fmt_bytes(s->size, c),
 		       s->sha256[0] ? s->sha256 : "-");
 	}
-	printf("\nColumns\n  %-3s %-28s %-14s %6s %12s %12s\n", "SRC", "NAME", "TYPE", "VALID",
+	tprintf("\nColumns\n  %-3s %-28s %-14s %6s %12s %12s\n", "SRC", "NAME", "TYPE", "VALID",
 	       "VALUES", "DISTINCT~");
 	for (size_t i = 0; i < p->ncolumns; i++) {
 		const struct lib_column *col = &p->columns[i];
 		char name[300];
 		snprintf(name, sizeof(name), "%s%s%s", col->table ? col->table : "", col->table ? "." : "",
 			 col->name ? col->name : "");
-		printf("  %-3d %-28s %-14s %5.1f%% %12s %12s\n", col->source + 1, name,
+		tprintf("  %-3d %-28s %-14s %5.1f%% %12s %12s\n", col->source + 1, name,
 		       types_name(col->type), 100 * col->validation_rate, fmt_count(col->values, a),
 		       fmt_count((uint64_t)(col->distinct + 0.5), b));
 	}
-	printf("\nSets\n");
+	tprintf("\nSets\n");
 	for (size_t i = 0; i < p->nsets; i++) {
 		const struct lib_set *s = &p->sets[i];
 		char label[96];
 		set_label(s, label, sizeof(label));
-		printf("  %-36s %12s keys %10s  %.2f B/key\n", label, fmt_count(s->keys, a),
+		tprintf("  %-36s %12s keys %10s  %.2f B/key\n", label, fmt_count(s->keys, a),
 		       fmt_bytes(s->bytes, b), s->keys ? (double)s->bytes / (double)s->keys : 0);
 	}
 	if (p->ndates) {
-		printf("\nDates\n");
+		tprintf("\nDates\n");
 		for (size_t i = 0; i < p->ndates; i++) {
 			const struct lib_dates *d = &p->dates[i];
-			printf("  %s: %s .. %s, %s dates\n", d->column, d->min, d->max,
+			tprintf("  %s: %s .. %s, %s dates\n", d->column, d->min, d->max,
 			       fmt_count(d->count, a));
 			print_by("  by year", d->months, d->nmonths, 1);
 		}
 	}
 	if (p->nbirth_years) {
-		printf("\nBirth years (from IINs)\n");
+		tprintf("\nBirth years (from IINs)\n");
 		print_by("by decade", p->birth_years, p->nbirth_years, 10);
 	}
 	if (p->ndomains) {
 		uint64_t total = 0;
 		for (size_t i = 0; i < p->ndomains; i++)
 			total += p->domains[i].n;
-		printf("\nE-mail domains (top %zu)\n", p->ndomains);
+		tprintf("\nE-mail domains (top %zu)\n", p->ndomains);
 		for (size_t i = 0; i < p->ndomains && i < 10; i++)
-			printf("  %-28s %12s  %5.1f%%\n", p->domains[i].key,
+			tprintf("  %-28s %12s  %5.1f%%\n", p->domains[i].key,
 			       fmt_count(p->domains[i].n, a), 100.0 * (double)p->domains[i].n / (double)total);
 		if (p->ndomains > 10)
-			printf("  ... %zu more (--json lists them)\n", p->ndomains - 10);
+			tprintf("  ... %zu more (--json lists them)\n", p->ndomains - 10);
 	}
 }
 

@@ -188,40 +188,42 @@ print_text(struct sniff *sn, const struct walk_totals *t)
 
 	for (size_t i = 0; i < sn->n; i++) {
 		struct stream *s = &sn->s[i];
-		printf("%s%s\n", i ? "\n" : "", s->name);
+		if (i)
+			tprintf("\n");
+		tprintf("%s\n", s->name);
 		if (s->error) {
-			printf("  error       %s\n", s->error);
+			tprintf("  error       %s\n", s->error);
 			continue;
 		}
-		printf("  container   %s%s%s\n", s->container, *s->compression ? ", " : "", s->compression);
+		tprintf("  container   %s%s%s\n", s->container, *s->compression ? ", " : "", s->compression);
 		if (s->si.size)
-			printf("  size        %s\n", fmt_bytes(s->si.size, a));
-		printf("  encoding    %s%s\n", s->encoding,
+			tprintf("  size        %s\n", fmt_bytes(s->si.size, a));
+		tprintf("  encoding    %s%s\n", s->encoding,
 		       !s->si.encoding_guessed ? " (forced)" : s->si.encoding_confident ? " (detected)" : " (guessed)");
 		if (s->si.bad_sequences)
-			printf("              %s undecodable sequences, first at byte %" PRIu64 "\n",
+			tprintf("              %s undecodable sequences, first at byte %" PRIu64 "\n",
 			       fmt_count(s->si.bad_sequences, a), s->si.first_bad);
 		const char *d = s->dialect.buf;
-		printf("  format     ");
+		tprintf("  format     ");
 		for (size_t k = 0; k < s->ndialect; k++) {
 			const char *key = d, *val = d + strlen(d) + 1;
 			d = val + strlen(val) + 1;
 			if (!strcmp(key, "format"))
-				printf(" %s", val);
+				tprintf(" %s", val);
 			else
-				printf(" %s=%s", key, val);
+				tprintf(" %s=%s", key, val);
 		}
-		printf("\n  records     %s parsed, %s rejected%s\n", fmt_count(s->parsed, a),
+		tprintf("\n  records     %s parsed, %s rejected%s\n", fmt_count(s->parsed, a),
 		       fmt_count(s->rejected, b),
 		       s->empty ? " (no data in it)" : s->failed ? " (input abandoned part way)" : "");
 		for (unsigned k = 0; k < s->nfirst; k++)
-			printf("    line %" PRIu64 ", byte %" PRIu64 ": %s\n", s->first[k].line, s->first[k].offset,
+			tprintf("    line %" PRIu64 ", byte %" PRIu64 ": %s\n", s->first[k].line, s->first[k].offset,
 			       s->first[k].reason);
 		for (size_t k = 0; k < s->ntables; k++) {
 			struct table *tb = &s->tables[k];
 			if (tb->name)
-				printf("  table       %s: %s records\n", tb->name, fmt_count(tb->records, a));
-			printf("  columns     %zu\n", tb->ncols);
+				tprintf("  table       %s: %s records\n", tb->name, fmt_count(tb->records, a));
+			tprintf("  columns     %zu\n", tb->ncols);
 			struct type_col *tc = table_types(tb);
 			for (size_t j = 0; j < tb->ncols; j++) {
 				double rate = tc[j].rate;
@@ -237,24 +239,24 @@ print_text(struct sniff *sn, const struct walk_totals *t)
 				size_t chars = 0;
 				for (const char *q = nm; *q; q++)
 					chars += ((unsigned char)*q & 0xC0) != 0x80;
-				printf("    %3zu  %s%*s %-13s", j + 1, nm, chars < 28 ? (int)(28 - chars) : 0, "",
+				tprintf("    %3zu  %s%*s %-13s", j + 1, nm, chars < 28 ? (int)(28 - chars) : 0, "",
 				       types_name(ty));
 				if (forced)
-					printf("  forced");
+					tprintf("  forced");
 				else if (ty != DT_NONE)
-					printf(" %5.1f%%", rate * 100);
+					tprintf(" %5.1f%%", rate * 100);
 				if (!forced && tc[j].why && tc[j].header != DT_NONE && tc[j].header != DT_TEXT &&
 				    tc[j].header != ty)
-					printf("  (header says %s: %s)", types_name(tc[j].header), tc[j].why);
+					tprintf("  (header says %s: %s)", types_name(tc[j].header), tc[j].why);
 				else if (!forced && tc[j].why)
-					printf("  (%s)", tc[j].why);
-				printf("\n");
+					tprintf("  (%s)", tc[j].why);
+				tprintf("\n");
 			}
 			free(tc);
 		}
 	}
 	if (sn->n > 1)
-		printf("\n%s inputs: %s records parsed, %s rejected\n", fmt_count(t->streams, a),
+		tprintf("\n%s inputs: %s records parsed, %s rejected\n", fmt_count(t->streams, a),
 		       fmt_count(t->parsed, b), fmt_count(t->rejected, c));
 }
 
@@ -400,7 +402,7 @@ print_json(struct sniff *sn, const struct walk_totals *t)
 static void
 help(void)
 {
-	printf("usage: dumptrace sniff [OPTIONS] FILE...\n"
+	tprintf("usage: dumptrace sniff [OPTIONS] FILE...\n"
 	       "\n"
 	       "Reads every input whole and says what it is: container and compression,\n"
 	       "charset, format and dialect, tables and columns with their type and the\n"

@@ -28,16 +28,16 @@ report(void *ctx, int severity, const char *leak, const char *msg)
 	if (severity < 2 && v->quiet)
 		return;
 	if (leak)
-		fprintf(stderr, "dumptrace: %s: leak '%s': %s\n", severity >= 2 ? "error" : "note",
+		teprintf("dumptrace: %s: leak '%s': %s\n", severity >= 2 ? "error" : "note",
 			leak, msg);
 	else
-		fprintf(stderr, "dumptrace: %s: %s\n", severity >= 2 ? "error" : "note", msg);
+		teprintf("dumptrace: %s: %s\n", severity >= 2 ? "error" : "note", msg);
 }
 
 static void
 help(void)
 {
-	printf("usage: dumptrace verify [--library PATH] [-q]\n"
+	tprintf("usage: dumptrace verify [--library PATH] [-q]\n"
 	       "\n"
 	       "Checks the library: the catalog (SQLite's integrity check, its format),\n"
 	       "every fingerprint set block by block (checksums, keys in order, counts\n"
@@ -95,7 +95,7 @@ cmd_verify(int argc, char **argv)
 	lib_leaks_free(leaks, n);
 	library_close(lib);
 	if (!v.quiet || v.problems)
-		fprintf(stderr, "dumptrace: library '%s': %zu leaks, %u problem%s%s\n", path, n,
+		teprintf("dumptrace: library '%s': %zu leaks, %u problem%s%s\n", path, n,
 			v.problems, v.problems == 1 ? "" : "s", v.problems ? "" : ": ok");
 	return v.problems ? EXIT_REJECTS : EXIT_CLEAN;
 }

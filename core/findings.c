@@ -11,6 +11,7 @@
 #include "core/findings.h"
 #include "core/fmt.h"
 #include "core/jsonw.h"
+#include "core/safetext.h"
 
 static double
 frac(uint64_t a, uint64_t b)
@@ -408,46 +409,46 @@ void
 findings_text(const struct findings *F, struct dynbuf *out)
 {
 	char a1[32], a2[32], a3[32], a4[32];
-	dynbuf_printf(out, "verdict: %s (%.1f%% of the %s traceable rows are in known leaks)\n",
+	safe_printf(out, "verdict: %s (%.1f%% of the %s traceable rows are in known leaks)\n",
 		      F->label, 100 * F->known, fmt_count(F->with_id, a1));
 	for (int i = 0; i < F->nevidence; i++)
-		dynbuf_printf(out, "  - %s\n", F->evidence[i]);
-	dynbuf_printf(out, "\nrecords: %s read, %s rejected, %s duplicates (%s byte for byte)\n",
+		safe_printf(out, "  - %s\n", F->evidence[i]);
+	safe_printf(out, "\nrecords: %s read, %s rejected, %s duplicates (%s byte for byte)\n",
 		      fmt_count(F->total, a1), fmt_count(F->rejected, a2), fmt_count(F->dup_norm, a3),
 		      fmt_count(F->dup_exact, a4));
-	dynbuf_printf(out, "rows:");
+	safe_printf(out, "rows:");
 	for (int c = 0; c < RC_COUNT; c++)
-		dynbuf_printf(out, " %s %s (%.1f%%)%s", analysis_class_name((enum row_class)c),
+		safe_printf(out, " %s %s (%.1f%%)%c", analysis_class_name((enum row_class)c),
 			      fmt_count(F->status[c], a1), 100 * frac(F->status[c], F->rows),
-			      c + 1 < RC_COUNT ? "," : "\n");
+			      c + 1 < RC_COUNT ? ',' : '\n');
 	if (F->varied)
-		dynbuf_printf(out, "copies with variation: %s of the copied and merged rows (%s values near, %s re-typed identifiers)\n",
+		safe_printf(out, "copies with variation: %s of the copied and merged rows (%s values near, %s re-typed identifiers)\n",
 			      fmt_count(F->varied, a1), fmt_count(F->near_facts, a2), fmt_count(F->retyped, a3));
 	if (F->linkable)
-		dynbuf_printf(out, "linked without an identifier: %s of %s rows, by name, birth date, postcode, city and address (threshold %.1f bits)\n",
+		safe_printf(out, "linked without an identifier: %s of %s rows, by name, birth date, postcode, city and address (threshold %.1f bits)\n",
 			      fmt_count(F->linked, a1), fmt_count(F->linkable, a2), F->link_threshold);
 	if (F->nleaks) {
-		dynbuf_printf(out, "\n%-24s %12s %7s %12s\n", "known leak", "rows", "share", "main source");
+		safe_printf(out, "\n%-24s %12s %7s %12s\n", "known leak", "rows", "share", "main source");
 		for (size_t i = 0; i < F->nleaks; i++) {
 			const struct findings_leak *L = &F->leaks[F->order[i]];
 			if (!L->rows)
 				continue;
-			dynbuf_printf(out, "%-24s %12s %6.1f%% %12s%s\n", L->name, fmt_count(L->rows, a1),
+			safe_printf(out, "%-24s %12s %6.1f%% %12s%s\n", L->name, fmt_count(L->rows, a1),
 				      100 * frac(L->rows, F->rows), fmt_count(L->dominant, a2),
 				      L->unreadable ? "  (partly unreadable)" : "");
 		}
 	}
 	if (F->seg.n) {
-		dynbuf_printf(out, "\nsegments:\n");
+		safe_printf(out, "\nsegments:\n");
 		size_t shown = F->seg.n < 12 ? F->seg.n : 12;
 		for (size_t i = 0; i < shown; i++) {
 			const struct segment *g = &F->seg.v[i];
-			dynbuf_printf(out, "  rows %s-%s: %s (%.1f%%)\n", fmt_count(g->from, a1),
+			safe_printf(out, "  rows %s-%s: %s (%.1f%%)\n", fmt_count(g->from, a1),
 				      fmt_count(g->to, a2), g->source >= 0 ? F->leaks[g->source].name : "new",
 				      100 * frac(g->agreeing, g->rows));
 		}
 		if (F->seg.n > shown)
-			dynbuf_printf(out, "  ... %zu more (--json lists them)\n", F->seg.n - shown);
+			safe_printf(out, "  ... %zu more (--json lists them)\n", F->seg.n - shown);
 	}
 	char d[16], k[16], n[16], b[16], y[16];
 	fmt_ymd(F->current_as_of, d);
@@ -455,15 +456,15 @@ findings_text(const struct findings *F, struct dynbuf *out)
 	fmt_ymd(F->latest_new, n);
 	fmt_ymd(F->newest_breach, b);
 	fmt_ymd(F->youngest_birth, y);
-	dynbuf_printf(out, "\ncurrent as of: %s (record dates: known rows %s, new rows %s; newest source "
+	safe_printf(out, "\ncurrent as of: %s (record dates: known rows %s, new rows %s; newest source "
 			   "leak: %s %s; youngest birth date %s)\n",
 		      d, k, n, F->breach_leak >= 0 ? F->leaks[F->breach_leak].name : "-", b, y);
-	dynbuf_printf(out, "plausibility: %.2f%% of values fail their type, %.2f%% of IINs fail the checksum, "
+	safe_printf(out, "plausibility: %.2f%% of values fail their type, %.2f%% of IINs fail the checksum, "
 			   "%s future dates, %s birth dates before 1900, %s $HEX[] passwords",
 		      100 * frac(F->invalid, F->values), 100 * frac(F->checksum, F->ids12),
 		      fmt_count(F->future, a1), fmt_count(F->ancient, a2), fmt_count(F->hex, a3));
 	if (F->domain_skew >= 0)
-		dynbuf_printf(out, ", e-mail domain skew %.2f against the known leaks", F->domain_skew);
+		safe_printf(out, ", e-mail domain skew %.2f against the known leaks", F->domain_skew);
 	dynbuf_addc(out, '\n');
 }
 

@@ -132,7 +132,7 @@ struct findings {
 /* The findings as one JSON object (no newline) appended to b. */
 void findings_json(const struct findings *F, struct dynbuf *b);
 
-/* The terminal's summary, appended to b. */
+/* The terminal's summary, appended to b; what came from the input escaped (core/safetext.h). */
 void findings_text(const struct findings *F, struct dynbuf *b);
 
 /* Frees what F holds; F can be filled again. */

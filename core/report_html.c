@@ -104,7 +104,8 @@ put(struct page *p, const char *fmt, ...)
 
 /*
  * Text for HTML (element or quoted attribute): the five specials become
- * entities, control characters (parse errors in HTML) U+FFFD. At most
+ * entities, control characters (parse errors in HTML) and bidi controls
+ * (which would reorder what is around them) U+FFFD. At most
  * maxcp code points when maxcp > 0, then an ellipsis.
  */
 static void
@@ -129,6 +130,12 @@ html_esc_n(struct page *p, const char *s, size_t maxcp)
 				e = "\xef\xbf\xbd";
 			else if (*u == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f) /* a C1 control */
 				e = "\xef\xbf\xbd", u++;
+			else if ((*u == 0xd8 && u[1] == 0x9c) ||
+				 (*u == 0xe2 && u[1] == 0x80 &&
+				  (u[2] == 0x8e || u[2] == 0x8f || (u[2] >= 0xa8 && u[2] <= 0xae))) ||
+				 (*u == 0xe2 && u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9))
+				/* a bidi control (U+061C, U+200E/F, U+202A-E, U+2066-9) or U+2028/9 */
+				e = "\xef\xbf\xbd", u += *u == 0xd8 ? 1 : 2;
 		}
 		if (e)
 			p->full |= dynbuf_add(p->out, e, strlen(e)) < 0;
