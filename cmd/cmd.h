@@ -178,5 +178,6 @@ int cmd_remove(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_key(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

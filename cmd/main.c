@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "verify", cmd_verify, "check the library: every block's checksum, the catalog" },
 	{ "lookup", cmd_lookup, "which known leaks hold this e-mail, phone or IIN" },
 	{ "key", cmd_key, "a library's key: new, export, import, where it is kept" },
+	{ "serve", cmd_serve, "serve the library over HTTP: Have I Been Pwned's API v3, a page" },
 };
 
 static void
