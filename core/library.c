@@ -2097,6 +2097,65 @@ library_lookup(struct library *lib, enum dt_type t, uint64_t fp, lib_found_fn fo
 	return hits;
 }
 
+int
+library_value_sets(struct library *lib, enum dt_type t, struct lib_vset **out, size_t *n,
+		   lib_report_fn report, void *ctx, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = prep(lib,
+	                        "SELECT " LEAK_COLS ", " SET_COLS " FROM leaks l JOIN sets s ON"
+	                        " s.leak_id = l.id WHERE s.kind = 'value' AND s.type = ?1"
+	                        " ORDER BY l.name",
+	                        err, errlen);
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, types_name(t), -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct lib_leak l;
+		struct lib_set set;
+		char e[768];
+		struct fpset *f = NULL;
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		char *keep = name ? xstrdup(name) : NULL;
+		if (read_leak(st, &l, e, sizeof(e)) < 0) {
+			report(ctx, 2, keep, e);
+			free(keep);
+			continue;
+		}
+		free(keep);
+		if (read_set(st, LEAK_NCOLS, &set, e, sizeof(e)) < 0 || !(f = open_set(lib, &l, &set, e, sizeof(e)))) {
+			report(ctx, 2, l.name, e);
+			lib_leak_release(&l);
+			continue;
+		}
+		*out = xgrow(*out, &alloc, *n + 1, sizeof(**out));
+		(*out)[*n].leak = l;
+		(*out)[(*n)++].set = f;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		lib_vsets_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return db_fail(lib, "read", err, errlen);
+	}
+	return 0;
+}
+
+void
+lib_vsets_free(struct lib_vset *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		lib_leak_release(&v[i].leak);
+		fpset_close(v[i].set);
+	}
+	free(v);
+}
+
 static void
 vreport(lib_report_fn report, void *ctx, int severity, const char *leak, const char *f, ...)
 {

@@ -268,6 +268,20 @@ int library_lookup(struct library *lib, enum dt_type t, uint64_t fp, lib_found_f
 		   lib_report_fn report, void *ctx, int *problems, char *err, size_t errlen);
 
 /*
+ * Every leak's value set of type t, opened once, for a service that asks
+ * many times (fpset_contains() on each): *out (free with lib_vsets_free())
+ * and *n. A leak whose set cannot be opened is reported and left out. 0,
+ * or -1 when the catalog cannot be read (err).
+ */
+struct lib_vset {
+	struct lib_leak leak;
+	struct fpset *set;
+};
+int library_value_sets(struct library *lib, enum dt_type t, struct lib_vset **out, size_t *n,
+		       lib_report_fn report, void *ctx, char *err, size_t errlen);
+void lib_vsets_free(struct lib_vset *v, size_t n);
+
+/*
  * Checks the library: SQLite's integrity check, the catalog's format, and
  * for every leak its directory, every set (fpset_verify(): every block's
  * checksum; keys and blocks against the catalog) and every sketch. Calls
