@@ -356,9 +356,8 @@ static const char page[] =
     "aria-label=\"e-mail address or user name\"> <button>Check</button></form>\n"
     "<div id=\"out\" role=\"status\"></div>\n"
     "<script>\n"
-    "document.getElementById('f').addEventListener('submit', async function (e) {\n"
-    "  e.preventDefault();\n"
-    "  var out = document.getElementById('out'), a = document.getElementById('a').value.trim();\n"
+    "async function check(a) {\n"
+    "  var out = document.getElementById('out');\n"
     "  out.textContent = 'Checking...';\n"
     "  var r = await fetch('/api/v3/breachedaccount/' + encodeURIComponent(a) + "
     "'?truncateResponse=false');\n"
@@ -374,7 +373,15 @@ static const char page[] =
     "      (b.DataClasses && b.DataClasses.length ? ': ' + b.DataClasses.join(', ') : '');\n"
     "    ul.appendChild(li); });\n"
     "  out.appendChild(p); out.appendChild(ul);\n"
+    "}\n"
+    "document.getElementById('f').addEventListener('submit', function (e) {\n"
+    "  e.preventDefault(); check(document.getElementById('a').value.trim());\n"
     "});\n"
+    "/* a link to /#ACCOUNT checks it: the part after # never reaches a server */\n"
+    "if (location.hash.length > 1) {\n"
+    "  var h = decodeURIComponent(location.hash.slice(1));\n"
+    "  document.getElementById('a').value = h; check(h);\n"
+    "}\n"
     "</script></body></html>\n";
 
 /* What a request asks for: a route's template, for the log (never the account). */

@@ -59,6 +59,27 @@ ok $? "the page at / has a form and no external resource"
 grep -qi "^content-security-policy: default-src 'none'" hdr.txt
 ok $? "... and a content security policy"
 
+# the page in a browser: /#ACCOUNT checks it (the fragment never reaches the server)
+if command -v chromium >/dev/null 2>&1; then
+	browse() {
+		timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+			--user-data-dir="$T_TMP/chromium" --enable-logging=stderr --v=0 \
+			--virtual-time-budget=5000 --dump-dom "$1" 2>>chromium.log
+	}
+	browse "$(U "/#$email")" >dom1.html
+	grep -q 'Found in 1 known leak:' dom1.html && grep -q '<li>Combo 2022 (2022-12-05)' dom1.html
+	ok $? "chromium: the page checks an address and lists its leak"
+	browse "$(U "/#nobody@nowhere.example")" >dom2.html
+	grep -q 'Not found in any known leak.' dom2.html
+	ok $? "chromium: ... and says when it is in none"
+	! grep -q 'CONSOLE' chromium.log
+	ok $? "... with no console message (no policy violation, no failed load)"
+else
+	skip "chromium is not installed: the page is not rendered"
+	skip "chromium is not installed"
+	skip "chromium is not installed"
+fi
+
 # an ingest that commits while it serves: the new leak is there at the next request
 dt ingest -q --library lib --name voters_2019 "$F/voters_2019.csv"
 is "$(get "$(U /api/v3/breaches)" | jq length)" 3 "a leak committed meanwhile is seen"
