@@ -543,18 +543,26 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	static int marker;
 	(void)version;
 	(void)upload;
+	int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
 	if (!*con_cls) {
-		*con_cls = &marker; /* the headers: the answer on the next call */
-		return MHD_YES;
+		*con_cls = &marker;
+		/* the headers alone: another method, or a body, is answered now (the body is not read) */
+		const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (!get)
+			return reply_error(c, 405, "Method not allowed", 0);
+		if ((len && strcmp(len, "0")) ||
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+			return reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "A request has no body here", 0);
+		return MHD_YES; /* the answer on the next call */
 	}
 	if (*upload_size) {
-		*upload_size = 0; /* a body: not for this API */
-		return reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "A request has no body here", 0);
+		*upload_size = 0; /* a body after all: not read */
+		return MHD_YES;
 	}
 	double t0 = now_s();
 	unsigned status;
 	enum MHD_Result r;
-	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+	if (!get) {
 		status = 405;
 		r = reply_error(c, 405, "Method not allowed", 0);
 	} else if (!MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT)) {

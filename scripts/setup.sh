@@ -43,11 +43,13 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
-# --tests: what only some tests use (the HTML report in a real browser, an
-# HTML checker); best effort: without them those checks skip with a message
+# --tests: what only some tests use (the HTML report and serve's page in a
+# real browser, an HTML checker, curl and the npm client of serve's API, wrk
+# for bench/serve.sh); best effort: without them those checks skip with a
+# message
 if [ "$tests" -eq 1 ]; then
 	missing=""
-	for p in chromium libxml2-utils; do
+	for p in chromium libxml2-utils curl nodejs npm wrk; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||
 			missing="$missing $p"
 	done
