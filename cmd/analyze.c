@@ -70,7 +70,7 @@ write_html(const struct analyze_out *o, int show_values, const struct findings *
 	   int npaths)
 {
 	struct dynbuf b, page, cmd, in;
-	char id[24], now[32], err[1024];
+	char id[40], now[32], err[1024];
 	time_t now_t = time(NULL);
 	struct tm tm;
 	dynbuf_init(&b, (size_t)1 << 32);
@@ -81,7 +81,7 @@ write_html(const struct analyze_out *o, int show_values, const struct findings *
 	command_line(&cmd, o->argc, o->argv);
 	for (int i = 0; i < npaths; i++)
 		dynbuf_printf(&in, "%s%s", i ? " " : "", paths[i]);
-	snprintf(id, sizeof(id), "%016llx", (unsigned long long)F->key_id);
+	snprintf(id, sizeof(id), "%s", *F->library_id ? F->library_id : "none");
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now_t, &tm));
 	struct html_meta m = { dynbuf_str(&in), dynbuf_str(&cmd), PACKAGE_VERSION, F->library, id, now,
 			       show_values };

@@ -2093,7 +2093,7 @@ findings_fill(struct an_run *R, struct findings *F)
 	F->strip = rep->strip;
 	rep->strip = NULL;
 	F->problems = rep->problems;
-	F->key_id = a->key.id;
+	snprintf(F->library_id, sizeof(F->library_id), "%s", R->lib ? library_id(R->lib) : "");
 	fill_leaks(F, R->leaks, R->nleaks);
 	fill_columns(F, &a->ss, rep, &R->prof, R->lp);
 	fill_combos(F, rep);

@@ -125,7 +125,7 @@ struct findings {
 	/* the run */
 	int problems; /* parts of the library that could not be read */
 	struct walk_totals walk;
-	uint64_t key_id;
+	char library_id[33]; /* the library's random id ("" without a library); nothing of its key */
 	char library[4096];
 };
 

@@ -1142,7 +1142,7 @@ sec_reproduce(struct page *p, const struct html_meta *m)
 	meta_row(p, "dumptrace", m->version);
 	meta_row(p, "Input", m->input);
 	meta_row(p, "Library", m->library);
-	meta_row(p, "Fingerprint key id", m->library_id);
+	meta_row(p, "Library id", m->library_id);
 	meta_row(p, "Generated (UTC)", m->generated);
 	put(p, "</table></div>\n<p class=\"note\">This page holds no value of the dump: only counts, shares and "
 	       "the names of leaks and columns.</p>\n</section>\n");

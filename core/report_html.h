@@ -19,7 +19,7 @@ struct html_meta {
 	const char *command;	   /* the command line, to reproduce */
 	const char *version;	   /* dumptrace's */
 	const char *library;	   /* the library's path */
-	const char *library_id;	   /* its fingerprint key's id, hex */
+	const char *library_id;	   /* its random id (names its key; derived from nothing) */
 	const char *generated;	   /* UTC time, ISO 8601 */
 	int show_values;	   /* --show-values was given: a warning banner */
 };
