@@ -2046,71 +2046,25 @@ library_remove(struct library *lib, const char *name, char *err, size_t errlen)
 
 /* --- lookup and verify ------------------------------------------------- */
 
-int
-library_lookup(struct library *lib, enum dt_type t, uint64_t fp, lib_found_fn found,
-               lib_report_fn report, void *ctx, int *problems, char *err, size_t errlen)
+/*
+ * Each leak's value set of type t, opened, in name order: use(c, leak,
+ * set, f), which owns the leak and f. A leak or set that cannot be read
+ * is reported (severity 2) and counted in *problems. 0, or -1 when the
+ * catalog cannot be read (err).
+ */
+typedef void (*vset_fn)(void *c, struct lib_leak *leak, const struct lib_set *set, struct fpset *f);
+
+static int
+each_value_set(struct library *lib, enum dt_type t, vset_fn use, void *c, lib_report_fn report,
+	       void *ctx, int *problems, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = prep(lib,
 	                        "SELECT " LEAK_COLS ", " SET_COLS " FROM leaks l JOIN sets s ON"
 	                        " s.leak_id = l.id WHERE s.kind = 'value' AND s.type = ?1"
 	                        " ORDER BY l.name",
 	                        err, errlen);
-	int rc, hits = 0;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, types_name(t), -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct lib_leak l;
-		struct lib_set s;
-		char e[768];
-		struct fpset *f = NULL;
-		const char *name = (const char *)sqlite3_column_text(st, 1);
-		char *keep = name ? xstrdup(name) : NULL;
-		if (read_leak(st, &l, e, sizeof(e)) < 0) {
-			report(ctx, 2, keep, e);
-			(*problems)++;
-			free(keep);
-			continue;
-		}
-		free(keep);
-		int in = -1;
-		if (read_set(st, LEAK_NCOLS, &s, e, sizeof(e)) == 0 &&
-		    (f = open_set(lib, &l, &s, e, sizeof(e))) && (in = fpset_contains(f, fp)) < 0) {
-			char *path = fmt("%s/sets/%s/%s", lib->path, l.dir, s.file);
-			set_msg(e, sizeof(e), s.file, path, fpset_error(f));
-			free(path);
-		}
-		fpset_close(f);
-		if (in < 0) {
-			report(ctx, 2, l.name, e);
-			(*problems)++;
-		} else if (in) {
-			found(ctx, &l);
-			hits++;
-		}
-		lib_leak_release(&l);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(lib, "read", err, errlen);
-	return hits;
-}
-
-int
-library_value_sets(struct library *lib, enum dt_type t, struct lib_vset **out, size_t *n,
-		   lib_report_fn report, void *ctx, char *err, size_t errlen)
-{
-	sqlite3_stmt *st = prep(lib,
-	                        "SELECT " LEAK_COLS ", " SET_COLS " FROM leaks l JOIN sets s ON"
-	                        " s.leak_id = l.id WHERE s.kind = 'value' AND s.type = ?1"
-	                        " ORDER BY l.name",
-	                        err, errlen);
-	size_t alloc = 0;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, types_name(t), -1, SQLITE_STATIC);
@@ -2118,32 +2072,97 @@ library_value_sets(struct library *lib, enum dt_type t, struct lib_vset **out, s
 		struct lib_leak l;
 		struct lib_set set;
 		char e[768];
-		struct fpset *f = NULL;
+		struct fpset *f;
 		const char *name = (const char *)sqlite3_column_text(st, 1);
 		char *keep = name ? xstrdup(name) : NULL;
 		if (read_leak(st, &l, e, sizeof(e)) < 0) {
 			report(ctx, 2, keep, e);
+			(*problems)++;
 			free(keep);
 			continue;
 		}
 		free(keep);
 		if (read_set(st, LEAK_NCOLS, &set, e, sizeof(e)) < 0 || !(f = open_set(lib, &l, &set, e, sizeof(e)))) {
 			report(ctx, 2, l.name, e);
+			(*problems)++;
 			lib_leak_release(&l);
 			continue;
 		}
-		*out = xgrow(*out, &alloc, *n + 1, sizeof(**out));
-		(*out)[*n].leak = l;
-		(*out)[(*n)++].set = f;
+		use(c, &l, &set, f);
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		lib_vsets_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-		return db_fail(lib, "read", err, errlen);
+	return rc == SQLITE_DONE ? 0 : db_fail(lib, "read", err, errlen);
+}
+
+struct lookup_ctx {
+	struct library *lib;
+	uint64_t fp;
+	lib_found_fn found;
+	lib_report_fn report;
+	void *ctx;
+	int *problems, hits;
+};
+
+static void
+lookup_one(void *c, struct lib_leak *l, const struct lib_set *set, struct fpset *f)
+{
+	struct lookup_ctx *q = c;
+	int in = fpset_contains(f, q->fp);
+	if (in < 0) {
+		char e[768];
+		char *path = fmt("%s/sets/%s/%s", q->lib->path, l->dir, set->file);
+		set_msg(e, sizeof(e), set->file, path, fpset_error(f));
+		free(path);
+		q->report(q->ctx, 2, l->name, e);
+		(*q->problems)++;
+	} else if (in) {
+		q->found(q->ctx, l);
+		q->hits++;
 	}
-	return 0;
+	fpset_close(f);
+	lib_leak_release(l);
+}
+
+int
+library_lookup(struct library *lib, enum dt_type t, uint64_t fp, lib_found_fn found,
+               lib_report_fn report, void *ctx, int *problems, char *err, size_t errlen)
+{
+	struct lookup_ctx q = { lib, fp, found, report, ctx, problems, 0 };
+	if (each_value_set(lib, t, lookup_one, &q, report, ctx, problems, err, errlen) < 0)
+		return -1;
+	return q.hits;
+}
+
+struct vsets_ctx {
+	struct lib_vset *v;
+	size_t n, alloc;
+};
+
+static void
+vsets_keep(void *c, struct lib_leak *l, const struct lib_set *set, struct fpset *f)
+{
+	struct vsets_ctx *q = c;
+	(void)set;
+	q->v = xgrow(q->v, &q->alloc, q->n + 1, sizeof(*q->v));
+	q->v[q->n].leak = *l;
+	q->v[q->n++].set = f;
+}
+
+int
+library_value_sets(struct library *lib, enum dt_type t, struct lib_vset **out, size_t *n,
+		   lib_report_fn report, void *ctx, char *err, size_t errlen)
+{
+	struct vsets_ctx q = { NULL, 0, 0 };
+	int problems = 0;
+	int r = each_value_set(lib, t, vsets_keep, &q, report, ctx, &problems, err, errlen);
+	if (r < 0) {
+		lib_vsets_free(q.v, q.n);
+		q.v = NULL;
+		q.n = 0;
+	}
+	*out = q.v;
+	*n = q.n;
+	return r;
 }
 
 void
