@@ -54,6 +54,24 @@ need_corpora() { # need_corpora SUBDIR
 	[ -d "$CORPORA/$1" ] || skip_all "corpus $CORPORA/$1 is absent (../shared/corpora not beside the project)"
 }
 
+# serve_start LIBRARY SERVE-ARGS...: dumptrace serve of LIBRARY on a free port of
+# 127.0.0.1, its messages in srv.err; sets $SERVE_PID and $SERVE_PORT (1 when it
+# did not start within 5 s)
+serve_start() {
+	_lib=$1
+	shift
+	rm -f srv.err
+	"$DUMPTRACE" serve --library "$_lib" --port 0 "$@" 2>srv.err & # not dt: $! must be the server
+	SERVE_PID=$!
+	SERVE_PORT=
+	for _ in $(seq 1 50); do
+		SERVE_PORT=$(sed -n 's|^dumptrace: serving on http://127.0.0.1:\([0-9]*\)/$|\1|p' srv.err)
+		[ -n "$SERVE_PORT" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 done_testing() {
 	echo "1..$T_N"
 	[ "$T_FAILED" -eq 0 ]

@@ -12,18 +12,12 @@ dt ingest -q --library lib --name combo_2022 --title "Combo 2022" --domain combo
 dt ingest -q --library lib --name shop_2020 --verified "$F/shop_2020.sql" || exit 1
 email=$(sed -n 3p "$F/combo_2022.txt" | cut -d: -f1)
 
-# start SERVE-ARGS...: a server on a free port; $port, $pid
+# start SERVE-ARGS...: a server of lib on a free port; $port, $pid
 start() {
-	rm -f srv.err
-	"$DUMPTRACE" serve --library lib --port 0 "$@" 2>srv.err & # not dt: $! must be the server
-	pid=$!
-	port=
-	for _ in $(seq 1 50); do
-		port=$(sed -n 's|^dumptrace: serving on http://127.0.0.1:\([0-9]*\)/$|\1|p' srv.err)
-		[ -n "$port" ] && break
-		sleep 0.1
-	done
-	[ -n "$port" ]
+	serve_start lib "$@"
+	r=$?
+	pid=$SERVE_PID port=$SERVE_PORT
+	return $r
 }
 stop() { kill -TERM "$pid" 2>/dev/null; wait "$pid"; }
 get() { curl -s -A dumptrace-test "$@"; }

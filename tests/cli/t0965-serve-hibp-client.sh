@@ -16,16 +16,9 @@ dt ingest -q --library lib --name combo_2022 --title "Combo 2022" --domain combo
 	dt ingest -q --library lib --name shop_2020 --verified "$F/shop_2020.sql" || exit 1
 email=$(sed -n 3p "$F/combo_2022.txt" | cut -d: -f1)
 printf 'k-123\n' >keys.txt
-"$DUMPTRACE" serve --library lib --port 0 --api-keys keys.txt 2>srv.err &
-pid=$!
-port=
-for _ in $(seq 1 50); do
-	port=$(sed -n 's|^dumptrace: serving on http://127.0.0.1:\([0-9]*\)/$|\1|p' srv.err)
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-[ -n "$port" ]
-ok $? "serve listens ($port)"
+serve_start lib --api-keys keys.txt
+ok $? "serve listens ($SERVE_PORT)"
+pid=$SERVE_PID port=$SERVE_PORT
 
 cat >client/check.mjs <<'JS'
 import { breachedAccount, breaches, breach, dataClasses } from "hibp";
