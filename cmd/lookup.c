@@ -3,6 +3,11 @@
  * the check a citizen or a help desk runs. The value is normalized and
  * fingerprinted as ingest did, then looked up in each leak's value set of
  * its type; nothing but the fingerprint meets the library.
+ *
+ * With --server, the same question of a `dumptrace serve`: IINs, phones
+ * and passport numbers through its private lookup (core/private.h: the
+ * server never sees them), e-mails and user names through HIBP's account
+ * search (the server sees them, as HIBP does).
  */
 #include "config.h"
 
@@ -17,6 +22,8 @@
 #include "core/keys.h"
 #include "core/library.h"
 #include "core/norm.h"
+#include "core/private.h"
+#include "core/remote.h"
 #include "core/xalloc.h"
 
 struct query {
@@ -50,6 +57,78 @@ report(void *ctx, int severity, const char *leak, const char *msg)
 }
 
 static void
+print_start(struct lctx *c, struct dynbuf *jb, struct jsonw *jw, int json, const struct query *q)
+{
+	c->jw = NULL;
+	c->found = 0;
+	if (json) {
+		dynbuf_init(jb, 1u << 24);
+		jsonw_init(jw, jb);
+		jsonw_obj_open(jw);
+		jsonw_key(jw, "type");
+		jsonw_str(jw, types_name(q->type));
+		jsonw_key(jw, "found");
+		jsonw_arr_open(jw);
+		c->jw = jw;
+	} else
+		tprintf("%s '%s':\n", types_name(q->type), q->value);
+}
+
+static void
+print_end(struct lctx *c, struct dynbuf *jb, struct jsonw *jw, int json, int partial)
+{
+	if (json) {
+		jsonw_arr_close(jw);
+		jsonw_obj_close(jw);
+		printf("%s\n", dynbuf_str(jb)); /* JSON */
+		dynbuf_release(jb);
+	} else if (!c->found)
+		tprintf(partial ? "  in none of the known leaks that could be read\n" : "  in no known leak\n");
+}
+
+/* --server: each query asked of the service. */
+static int
+lookup_remote(const char *url, const char *api_key, const char *region, const struct query *q, size_t nq,
+	      int json)
+{
+	char err[1024];
+	struct remote *r = remote_open(url, api_key, err, sizeof(err));
+	if (!r)
+		die("%s", err);
+	struct norm_ctx *norm = norm_ctx_new(region);
+	struct dynbuf out;
+	dynbuf_init(&out, 1u << 20);
+	unsigned any = 0;
+	for (size_t i = 0; i < nq; i++) {
+		if (!norm_value(norm, q[i].type, q[i].value, strlen(q[i].value), &out))
+			die("'%s' is not a valid %s", q[i].value, types_name(q[i].type));
+		struct remote_leak *l;
+		size_t n;
+		unsigned retry = 0;
+		int rc = private_type_index(q[i].type) >= 0
+				 ? remote_private(r, q[i].type, out.buf, out.len, &l, &n, &retry, err, sizeof(err))
+				 : remote_account(r, dynbuf_str(&out), &l, &n, &retry, err, sizeof(err));
+		if (rc)
+			die("%s", err);
+		struct lctx c;
+		struct dynbuf jb;
+		struct jsonw jw;
+		print_start(&c, &jb, &jw, json, &q[i]);
+		for (size_t k = 0; k < n; k++) {
+			struct lib_leak x = { .name = l[k].name, .title = l[k].title, .breach_date = l[k].breach_date };
+			found(&c, &x);
+		}
+		print_end(&c, &jb, &jw, json, 0);
+		any += n > 0;
+		remote_leaks_free(l, n);
+	}
+	dynbuf_release(&out);
+	norm_ctx_free(norm);
+	remote_close(r);
+	return any ? EXIT_CLEAN : EXIT_REJECTS;
+}
+
+static void
 help(void)
 {
 	tprintf("usage: dumptrace lookup [OPTIONS] (--email X | --phone X | --iin X | --value TYPE=X)...\n"
@@ -70,6 +149,11 @@ help(void)
 	       "                     $XDG_DATA_HOME/dumptrace/library)\n"
 	       "  --region CC        phone region for normalization (default KZ)\n"
 	       "  --key-file FILE    the library's secret key, if it was built with one\n"
+	       "  --server URL       ask a `dumptrace serve` instead of a library here: IINs,\n"
+	       "                     phones and passports through its private lookup (the\n"
+	       "                     server never sees them), e-mails and user names\n"
+	       "                     through its HIBP API (the server sees those)\n"
+	       "  --api-key KEY      the server's hibp-api-key, when it wants one\n"
 	       "  --json             one JSON object per value: {type, found: [leaks]}\n");
 }
 
@@ -86,13 +170,15 @@ cmd_lookup(int argc, char **argv)
 		{ "library", required_argument, NULL, 'l' },
 		{ "region", required_argument, NULL, 'R' },
 		{ "key-file", required_argument, NULL, 'k' },
+		{ "server", required_argument, NULL, 'S' },
+		{ "api-key", required_argument, NULL, 'K' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct query *q = xcalloc((size_t)argc, sizeof(*q));
 	size_t nq = 0;
-	const char *libopt = NULL, *region = NULL, *key_file = NULL;
+	const char *libopt = NULL, *region = NULL, *key_file = NULL, *server = NULL, *api_key = NULL;
 	int json = 0, opt;
 	char path[4096], err[1024];
 
@@ -138,6 +224,12 @@ cmd_lookup(int argc, char **argv)
 		case 'k':
 			key_file = optarg;
 			break;
+		case 'S':
+			server = optarg;
+			break;
+		case 'K':
+			api_key = optarg;
+			break;
 		case 'J':
 			json = 1;
 			break;
@@ -153,6 +245,17 @@ cmd_lookup(int argc, char **argv)
 		die_usage("lookup", "unexpected argument '%s'", argv[optind]);
 	if (!nq)
 		die_usage("lookup", "nothing to look up (--email, --phone, --iin, --value TYPE=X)");
+	if (server) {
+		if (libopt || key_file)
+			die_usage("lookup", "--server asks the server's library: no --library or --key-file");
+		for (size_t i = 0; i < nq; i++)
+			if (private_type_index(q[i].type) < 0 && q[i].type != DT_EMAIL && q[i].type != DT_USERNAME)
+				die_usage("lookup", "a server answers for IINs, phones, passports, e-mails and user "
+						    "names, not %s", types_name(q[i].type));
+		int rc = lookup_remote(server, api_key, region, q, nq, json);
+		free(q);
+		return rc;
+	}
 
 	struct fp_key key;
 	struct library *lib = open_library(libopt, 0, 0, path, sizeof(path));
@@ -173,32 +276,15 @@ cmd_lookup(int argc, char **argv)
 		if (!norm_value(norm, q[i].type, q[i].value, strlen(q[i].value), &out))
 			die("'%s' is not a valid %s", q[i].value, types_name(q[i].type));
 		uint64_t fp = fp_value(&key, q[i].type, out.buf, out.len);
-		struct lctx c = { NULL, 0 };
+		struct lctx c;
 		struct dynbuf jb;
 		struct jsonw jw;
-		if (json) {
-			dynbuf_init(&jb, 1u << 24);
-			jsonw_init(&jw, &jb);
-			jsonw_obj_open(&jw);
-			jsonw_key(&jw, "type");
-			jsonw_str(&jw, types_name(q[i].type));
-			jsonw_key(&jw, "found");
-			jsonw_arr_open(&jw);
-			c.jw = &jw;
-		} else
-			tprintf("%s '%s':\n", types_name(q[i].type), q[i].value);
+		print_start(&c, &jb, &jw, json, &q[i]);
 		int before = problems;
 		if (lib && library_lookup(lib, q[i].type, fp, found, report, &c, &problems, err,
 					  sizeof(err)) < 0)
 			die("%s", err);
-		if (json) {
-			jsonw_arr_close(&jw);
-			jsonw_obj_close(&jw);
-			printf("%s\n", dynbuf_str(&jb)); /* JSON */
-			dynbuf_release(&jb);
-		} else if (!c.found)
-			tprintf(problems > before ? "  in none of the known leaks that could be read\n"
-						 : "  in no known leak\n");
+		print_end(&c, &jb, &jw, json, problems > before);
 		any += c.found > 0;
 	}
 	dynbuf_release(&out);

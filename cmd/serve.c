@@ -31,6 +31,10 @@ help(void)
 	       "for e-mail addresses and user names: /api/v3/breaches, /api/v3/breach/NAME,\n"
 	       "/api/v3/breachedaccount/ACCOUNT (truncateResponse, domain,\n"
 	       "includeUnverified), /api/v3/dataclasses, and a page with a form at /.\n"
+	       "IINs, phones and passport numbers get the private lookup at\n"
+	       "/api/private/v1 (an oblivious PRF: the server never sees the identifier;\n"
+	       "`dumptrace lookup --server URL` is its client), over the private sets\n"
+	       "that `ingest --private-lookup` makes.\n"
 	       "Ingests may run meanwhile: a commit is seen at the next request.\n"
 	       "SIGINT or SIGTERM stops it.\n"
 	       "\n"
@@ -38,8 +42,12 @@ help(void)
 	       "  --port N             the port (default 8080; 0: any free one, printed)\n"
 	       "  --rate N             requests a minute per client address (default 600;\n"
 	       "                       0: none); past it, 429 with retry-after\n"
+	       "  --private-rate N     private lookup evaluations a minute per client address\n"
+	       "                       (default 30; 0: none): each tests one identifier\n"
+	       "  --bucket N           keys a private lookup bucket holds, about (default\n"
+	       "                       256): the more, the less the server learns\n"
 	       "  --api-keys FILE      accepted hibp-api-key values, one a line: the account\n"
-	       "                       search then needs one (401 without)\n"
+	       "                       search and the private lookup then need one (401)\n"
 	       "  --max-connections N  at once (default 1024)\n"
 	       "  --per-ip N           connections per client address (default 64)\n"
 	       "  -j, --threads N      threads (default: every core)\n"
@@ -90,6 +98,8 @@ cmd_serve(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "api-keys", required_argument, NULL, 'A' },
+		{ "private-rate", required_argument, NULL, 'E' },
+		{ "bucket", required_argument, NULL, 'B' },
 		{ "max-connections", required_argument, NULL, 'M' },
 		{ "per-ip", required_argument, NULL, 'P' },
 		{ "threads", required_argument, NULL, 'j' },
@@ -119,6 +129,14 @@ cmd_serve(int argc, char **argv)
 			break;
 		case 'A':
 			o.api_keys = optarg;
+			break;
+		case 'E':
+			o.private_rate = num("--private-rate", optarg, 1000000);
+			break;
+		case 'B':
+			o.bucket = num("--bucket", optarg, 1u << 20);
+			if (!o.bucket)
+				die_usage("serve", "--bucket must be at least 1");
 			break;
 		case 'M':
 			o.max_connections = num("--max-connections", optarg, 100000);

@@ -32,8 +32,8 @@ set_label(const struct lib_set *s, char *buf, size_t n)
 {
 	if (s->kind == LIB_RECORD)
 		snprintf(buf, n, "record");
-	else if (s->kind == LIB_VALUE)
-		snprintf(buf, n, "value %s", types_name(s->type));
+	else if (!lib_kind_has_attr(s->kind))
+		snprintf(buf, n, "%s %s", lib_kind_name(s->kind), types_name(s->type));
 	else
 		snprintf(buf, n, "%s %s+%s", lib_kind_name(s->kind), types_name(s->type),
 		         types_name(s->attr));
@@ -123,7 +123,7 @@ show_json(const struct lib_profile *p)
 		else
 			jsonw_str(&jw, types_name(s->type));
 		jsonw_key(&jw, "attr_type");
-		if (s->kind >= LIB_ASSOC)
+		if (lib_kind_has_attr(s->kind))
 			jsonw_str(&jw, types_name(s->attr));
 		else
 			jsonw_null(&jw);

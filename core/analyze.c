@@ -642,7 +642,7 @@ joiner_set(struct joiner *j, size_t li, size_t si, int *temp)
 static unsigned
 set_code(const struct lib_set *s)
 {
-	return FACT_SET(s->kind, s->kind == LIB_RECORD ? 0 : s->type, s->kind >= LIB_ASSOC ? s->attr : 0);
+	return FACT_SET(s->kind, s->kind == LIB_RECORD ? 0 : s->type, lib_kind_has_attr(s->kind) ? s->attr : 0);
 }
 
 /*

@@ -6,9 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/facts.h"
 #include "core/iin.h"
 #include "core/norm.h"
+#include "core/oprf.h"
 #include "core/xalloc.h"
 
 int
@@ -33,7 +36,43 @@ facts_release(struct facts *f)
 	dynbuf_release(&f->name);
 	dynbuf_release(&f->lossy);
 	free(f->keys);
+	free(f->priv_cache);
+	sodium_memzero(f->priv_sk, sizeof(f->priv_sk));
 	memset(f, 0, sizeof(*f));
+}
+
+#define PRIV_CACHE (1u << 16) /* recent values' private keys, per thread: 1 MiB */
+
+void
+facts_private(struct facts *f, const unsigned char sk[32])
+{
+	memcpy(f->priv_sk, sk, sizeof(f->priv_sk));
+	if (!f->priv_cache)
+		f->priv_cache = xcalloc(2 * PRIV_CACHE, sizeof(*f->priv_cache));
+}
+
+int
+facts_is_private(enum dt_type t)
+{
+	return t == DT_NATIONAL_ID || t == DT_PHONE || t == DT_PASSPORT;
+}
+
+/* The private key of the value in f->out, whose value fingerprint is fp: a repeat from the cache. */
+static uint64_t
+private_key(struct facts *f, enum dt_type t, uint64_t fp)
+{
+	uint64_t *c = &f->priv_cache[2 * (fp & (PRIV_CACHE - 1))];
+	if (c[1] && c[0] == fp)
+		return c[1];
+	unsigned char in[OPRF_INPUT_MAX], y[OPRF_OUTPUT];
+	size_t n = oprf_input(types_name(t), f->out.buf, f->out.len, in);
+	if (!n || oprf_eval_direct(f->priv_sk, in, n, y) < 0)
+		return 0;
+	uint64_t k = oprf_fp(y);
+	k += !k; /* 0 is "none" */
+	c[0] = fp;
+	c[1] = k;
+	return k;
 }
 
 int
@@ -83,6 +122,7 @@ add_fact(struct facts *f, const struct schema *s, size_t col, enum dt_type t, in
 	x->col = (uint16_t)col;
 	x->type = (uint8_t)t;
 	x->flags = (uint8_t)flags;
+	x->priv = f->priv_cache && facts_is_private(t) ? private_key(f, t, x->fp) : 0;
 	if (t == DT_NATIONAL_ID && f->out.len == 12 && !iin_valid(f->out.buf, 12))
 		x->flags |= FACT_UNSURE;
 	if (near_kind_of(t) != NEAR_NONE && !(flags & FACT_LOSSY)) {
@@ -434,6 +474,8 @@ facts_keys(struct facts *f)
 		const struct fact *a = &f->v[i];
 		if (facts_has_value_set(a->type))
 			add_key(f, a->fp, FACT_SET(FACT_VALUE, a->type, 0), (unsigned)i, (unsigned)i);
+		if (a->priv)
+			add_key(f, a->priv, FACT_SET(FACT_PRIVATE, a->type, 0), (unsigned)i, (unsigned)i);
 		if (!types_is_identifier(a->type) || anchors >= FACTS_MAX_ANCHORS)
 			continue;
 		anchors++;

@@ -47,7 +47,8 @@
 #define FACT_NSIG(flags) (((flags) >> 4) & 3) /* its near signatures (core/near.h) */
 #define FACTS_NEAR_ANCHORS 1 /* anchors whose attributes get near keys (a lookup; FACT_UNSURE ones not counted) */
 
-enum fact_kind { FACT_RECORD = 0, FACT_VALUE = 1, FACT_ASSOC = 2, FACT_NEAR = 3 };
+/* FACT_PRIVATE: the private lookup's keys (facts_private()), an ingest's only */
+enum fact_kind { FACT_RECORD = 0, FACT_VALUE = 1, FACT_ASSOC = 2, FACT_NEAR = 3, FACT_PRIVATE = 4 };
 
 /*
  * Quasi-identifier blocks: pairs of a name word (of the first two plain
@@ -65,6 +66,7 @@ enum fact_kind { FACT_RECORD = 0, FACT_VALUE = 1, FACT_ASSOC = 2, FACT_NEAR = 3 
 #define FACT_SET_TYPE(s) (((s) >> 5) & 31)
 #define FACT_SET_ATTR(s) ((s)&31)
 #define FACT_SETS (4u << 10) /* FACT_SET(3, 0, *): the analysis's own sets (never an anchor DT_NONE) */
+#define FACT_SETS_ALL (5u << 10) /* with the private sets: an ingest's */
 
 struct fact {
 	uint64_t fp;
@@ -72,6 +74,7 @@ struct fact {
 	uint8_t type;  /* enum dt_type */
 	uint8_t flags; /* FACT_COMPOSED, FACT_LOSSY, FACT_NSIG() */
 	uint32_t sig[NEAR_WORDS]; /* near signatures, FACT_NSIG(flags) of them */
+	uint64_t priv; /* its private lookup key (facts_private()), 0 for none */
 };
 
 struct fact_key {
@@ -101,6 +104,8 @@ struct facts {
 	size_t nkeys, keys_alloc;
 	uint64_t scratch[FACTS_MAX];
 	int near_all; /* near keys under every anchor (a library's), not the strongest two (a lookup's) */
+	unsigned char priv_sk[32]; /* facts_private(): the OPRF key */
+	uint64_t *priv_cache;      /* ... and its outputs of recent values (value fp, key) */
 };
 
 /* 0, or -1 for a region norm_ctx_new() does not know. */
@@ -136,6 +141,17 @@ size_t facts_keys(struct facts *f);
  * marked copy); their number, 0 for none.
  */
 size_t facts_sigs(struct facts *f, enum dt_type t, const char *v, size_t n, uint32_t sig[NEAR_WORDS]);
+
+/*
+ * Gives the identifiers the private lookup answers for (facts_is_private())
+ * their private set keys, the first 64 bits of the oblivious PRF of the
+ * value under sk (core/oprf.h): one ristretto255 scalar multiplication a
+ * value (about 80 us), so only an ingest asked for it does this.
+ */
+void facts_private(struct facts *f, const unsigned char sk[32]);
+
+/* The types of the private lookup: IINs, phones, passport numbers. */
+int facts_is_private(enum dt_type t);
 
 /* Does a fact of type t have a value set (means something alone)? */
 int facts_has_value_set(enum dt_type t);

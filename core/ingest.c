@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <nettle/sha2.h>
+#include <sodium.h>
 #include <xxhash.h>
 
 #include "core/facts.h"
@@ -22,6 +23,7 @@
 #include "core/joins.h"
 #include "core/kmv.h"
 #include "core/norm.h"
+#include "core/oprf.h"
 #include "core/pipe.h"
 #include "core/profile.h"
 #include "core/schema.h"
@@ -57,6 +59,8 @@ struct ing {
 	unsigned nw;
 	struct bsort *bs;
 	struct fp_key key;
+	int private_lookup; /* the private sets are made, under priv_sk */
+	unsigned char priv_sk[32];
 	uint64_t seq;
 	char **paths;
 	int npaths;
@@ -287,8 +291,8 @@ ing_done(void *ctx, struct batch *b)
 struct sets_out {
 	const char *dir;
 	volatile sig_atomic_t *stop;
-	struct fpset_writer *w[FACT_SETS];
-	uint64_t keys[FACT_SETS];
+	struct fpset_writer *w[FACT_SETS_ALL];
+	uint64_t keys[FACT_SETS_ALL];
 	XXH3_state_t *digest; /* over the record set's keys */
 	pthread_mutex_t mu;   /* err */
 	char err[512];
@@ -300,7 +304,7 @@ set_of(unsigned code, struct lib_set *ls)
 	memset(ls, 0, sizeof(*ls));
 	ls->kind = (enum lib_kind)FACT_SET_KIND(code);
 	ls->type = ls->kind == LIB_RECORD ? DT_NONE : (enum dt_type)FACT_SET_TYPE(code);
-	ls->attr = ls->kind >= LIB_ASSOC ? (enum dt_type)FACT_SET_ATTR(code) : DT_NONE;
+	ls->attr = lib_kind_has_attr(ls->kind) ? (enum dt_type)FACT_SET_ATTR(code) : DT_NONE;
 	lib_set_file(ls);
 }
 
@@ -542,6 +546,17 @@ ing_open(struct ing *g, struct library **libp, struct ingest_result *res)
 	if (library_key(lib, o->key_file, LIB_KEY_SET | (o->key_nostore ? LIB_KEY_NOSTORE : 0), &g->key,
 			err, sizeof(err)) < 0)
 		goto fail;
+	int priv = o->private_lookup ? 1 : library_private_lookup(lib, err, sizeof(err));
+	if (priv < 0)
+		goto fail;
+	if (priv) {
+		unsigned char kb[FP_KEY_SIZE];
+		if (library_key_bytes(lib, o->key_file, 0, kb, err, sizeof(err)) < 0)
+			goto fail;
+		oprf_key_from_library(kb, g->priv_sk);
+		sodium_memzero(kb, sizeof(kb));
+		g->private_lookup = 1;
+	}
 	int have = library_leak(lib, o->meta.name, &old, err, sizeof(err));
 	if (have < 0)
 		goto fail;
@@ -583,7 +598,7 @@ ing_read(struct ing *g, struct hasher *h, struct profile *prof, uint64_t *with_f
 	 * is batches, sketches, buffers.
 	 */
 	struct bsort_opts bo = { .memory = o->memory / 8 * 7, .tmpdir = o->tmpdir,
-				 .producers = nthreads, .nsets = FACT_SETS };
+				 .producers = nthreads, .nsets = FACT_SETS_ALL };
 	if (!(g->bs = bsort_new(&bo, err, errlen)))
 		return -1;
 	struct worker *w = g->w = xcalloc(nthreads, sizeof(*w));
@@ -602,6 +617,8 @@ ing_read(struct ing *g, struct hasher *h, struct profile *prof, uint64_t *with_f
 			return -1;
 		}
 		w[i].f.near_all = 1; /* a library: near keys under every anchor */
+		if (g->private_lookup)
+			facts_private(&w[i].f, g->priv_sk);
 		profile_init(&w[i].prof, 0);
 		w[i].f.seen = profile_seen;
 		w[i].f.ctx = &w[i].prof;
@@ -657,7 +674,7 @@ ing_close_sets(struct sets_out *sets, struct lib_profile *p, char *err, size_t e
 	size_t sets_alloc = 64;
 	int rc = 0;
 	p->sets = xcalloc(sets_alloc, sizeof(*p->sets));
-	for (unsigned code = 0; code < FACT_SETS; code++) {
+	for (unsigned code = 0; code < FACT_SETS_ALL; code++) {
 		if (!sets->w[code])
 			continue;
 		char e2[512];
@@ -699,6 +716,10 @@ ing_commit(struct ing *g, struct lib_txn *txn, struct library *lib, struct sets_
 	report_same(lib, p, o->in);
 	if (lib_txn_commit(txn, p, o->replace, err, errlen) != 0)
 		return -1;
+	/* after the commit: a failed ingest leaves the library as it was */
+	if (o->private_lookup && library_set_private_lookup(lib, err, errlen) < 0)
+		return -1;
+	res->private_lookup = g->private_lookup;
 	res->records = p->leak.records;
 	res->rejected = p->leak.rejected;
 	res->duplicates = p->leak.duplicates;
@@ -743,6 +764,7 @@ ing_release(struct ing *g, struct hasher *h)
 		bsort_free(g->bs);
 	free(g->w);
 	fp_key_release(&g->key);
+	sodium_memzero(g->priv_sk, sizeof(g->priv_sk));
 }
 
 int

@@ -31,6 +31,7 @@ struct ingest_opts {
 	int nowait;	      /* fail at once when another writer holds the library */
 	const char *key_file; /* the key's file, or NULL for the library's (core/keys.h) */
 	int key_nostore;      /* a new library's new key is not kept in the key directory */
+	int private_lookup;   /* make the private sets (and the library's every ingest after) */
 	const char *region;   /* phone region, NULL for the default */
 	const char *tmpdir;   /* where spill files go */
 	uint64_t memory;      /* budget for the sort and buffers, at least 1 MiB */
@@ -54,6 +55,7 @@ struct ingest_result {
 	size_t sets;
 	uint64_t keys, bytes;	 /* keys and bytes of the leak's sets */
 	uint64_t joined;	 /* references between its tables followed (joins.h) */
+	int private_lookup;	 /* its private sets were made */
 	struct bsort_stats sort;
 	double read_seconds;	 /* parse, type, fingerprint, sort runs */
 	double write_seconds;	 /* the sets written */

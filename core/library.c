@@ -113,7 +113,7 @@ struct lib_txn {
 	char *dir;
 };
 
-static const char *const kind_names[] = {"record", "value", "assoc", "near"};
+static const char *const kind_names[] = {"record", "value", "assoc", "near", "private"};
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
@@ -390,6 +390,27 @@ meta_set(struct library *lib, const char *key, const char *value, char *err, siz
 	return rc == SQLITE_DONE ? 0 : db_fail(lib, "update", err, errlen);
 }
 
+int
+library_private_lookup(struct library *lib, char *err, size_t errlen)
+{
+	char *v;
+	if (meta_get(lib, "private_lookup", &v, err, errlen) < 0)
+		return -1;
+	int on = v && !strcmp(v, "1");
+	free(v);
+	return on;
+}
+
+int
+library_set_private_lookup(struct library *lib, char *err, size_t errlen)
+{
+	if (lib->mode != LIB_WRITE) {
+		snprintf(err, errlen, "the library is open for reading only");
+		return -1;
+	}
+	return meta_set(lib, "private_lookup", "1", err, errlen);
+}
+
 /* The catalog's format version: 1.., 0 when absent or not a number, -1 on error. */
 static int
 format_version(struct library *lib, char *err, size_t errlen)
@@ -499,7 +520,7 @@ read_leak(sqlite3_stmt *st, struct lib_leak *l, char *err, size_t errlen)
 const char *
 lib_kind_name(enum lib_kind k)
 {
-	return (unsigned)k < 4 ? kind_names[k] : "unknown";
+	return (unsigned)k <= LIB_PRIVATE ? kind_names[k] : "unknown";
 }
 
 void
@@ -507,8 +528,8 @@ lib_set_file(struct lib_set *s)
 {
 	if (s->kind == LIB_RECORD)
 		snprintf(s->file, sizeof(s->file), "record.fps");
-	else if (s->kind == LIB_VALUE)
-		snprintf(s->file, sizeof(s->file), "value-%s.fps", types_name(s->type));
+	else if (!lib_kind_has_attr(s->kind))
+		snprintf(s->file, sizeof(s->file), "%s-%s.fps", lib_kind_name(s->kind), types_name(s->type));
 	else
 		snprintf(s->file, sizeof(s->file), "%s-%s-%s.fps", lib_kind_name(s->kind),
 		         types_name(s->type), types_name(s->attr));
@@ -536,7 +557,7 @@ read_set(sqlite3_stmt *st, int c, struct lib_set *s, char *err, size_t errlen)
 
 	memset(s, 0, sizeof(*s));
 	if (!kind || (strcmp(kind, "record") && strcmp(kind, "value") && strcmp(kind, "assoc") &&
-	              strcmp(kind, "near"))) {
+	              strcmp(kind, "near") && strcmp(kind, "private"))) {
 		snprintf(err, errlen, "set '%s': bad kind '%s' in the catalog", file ? file : "?",
 		         kind ? kind : "NULL");
 		return -1;
@@ -544,9 +565,10 @@ read_set(sqlite3_stmt *st, int c, struct lib_set *s, char *err, size_t errlen)
 	s->kind = !strcmp(kind, "record")  ? LIB_RECORD
 	          : !strcmp(kind, "value") ? LIB_VALUE
 	          : !strcmp(kind, "assoc") ? LIB_ASSOC
-	                                   : LIB_NEAR;
+	          : !strcmp(kind, "near")  ? LIB_NEAR
+	                                   : LIB_PRIVATE;
 	if ((s->kind != LIB_RECORD && type_named(sqlite3_column_text(st, c + 1), &s->type) < 0) ||
-	    (s->kind >= LIB_ASSOC && type_named(sqlite3_column_text(st, c + 2), &s->attr) < 0)) {
+	    (lib_kind_has_attr(s->kind) && type_named(sqlite3_column_text(st, c + 2), &s->attr) < 0)) {
 		snprintf(err, errlen, "set '%s': bad type in the catalog", file ? file : "?");
 		return -1;
 	}
@@ -1598,16 +1620,16 @@ stage_check(struct lib_txn *t, struct lib_profile *p, char *err, size_t errlen)
 		struct lib_set *s = &p->sets[i], want = *s;
 		struct stat st;
 		char e[512];
-		if ((unsigned)s->kind > LIB_NEAR || (unsigned)s->type >= DT_TYPE_COUNT ||
+		if ((unsigned)s->kind > LIB_PRIVATE || (unsigned)s->type >= DT_TYPE_COUNT ||
 		    (unsigned)s->attr >= DT_TYPE_COUNT ||
 		    (s->kind != LIB_RECORD && s->type == DT_NONE) ||
-		    (s->kind >= LIB_ASSOC && s->attr == DT_NONE)) {
+		    (lib_kind_has_attr(s->kind) && s->attr == DT_NONE)) {
 			snprintf(err, errlen, "set '%.64s': bad kind or type", s->file);
 			return -1;
 		}
 		if (s->kind == LIB_RECORD)
 			want.type = want.attr = DT_NONE;
-		else if (s->kind == LIB_VALUE)
+		else if (!lib_kind_has_attr(s->kind))
 			want.attr = DT_NONE;
 		lib_set_file(&want);
 		if (strcmp(want.file, s->file)) {
@@ -1745,7 +1767,7 @@ insert_children(struct library *lib, struct lib_profile *p, char *err, size_t er
 		sqlite3_bind_int64(st[2], 1, id);
 		bind_str(st[2], 2, lib_kind_name(s->kind));
 		bind_str(st[2], 3, s->kind != LIB_RECORD ? types_name(s->type) : NULL);
-		bind_str(st[2], 4, s->kind >= LIB_ASSOC ? types_name(s->attr) : NULL);
+		bind_str(st[2], 4, lib_kind_has_attr(s->kind) ? types_name(s->attr) : NULL);
 		bind_str(st[2], 5, s->file);
 		if (bind_count(st[2], 6, s->keys) || bind_count(st[2], 7, s->bytes) ||
 		    bind_count(st[2], 8, s->blocks)) {
@@ -2055,12 +2077,12 @@ library_remove(struct library *lib, const char *name, char *err, size_t errlen)
 typedef void (*vset_fn)(void *c, struct lib_leak *leak, const struct lib_set *set, struct fpset *f);
 
 static int
-each_value_set(struct library *lib, enum dt_type t, vset_fn use, void *c, lib_report_fn report,
-	       void *ctx, int *problems, char *err, size_t errlen)
+each_value_set(struct library *lib, enum lib_kind kind, enum dt_type t, vset_fn use, void *c,
+	       lib_report_fn report, void *ctx, int *problems, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = prep(lib,
 	                        "SELECT " LEAK_COLS ", " SET_COLS " FROM leaks l JOIN sets s ON"
-	                        " s.leak_id = l.id WHERE s.kind = 'value' AND s.type = ?1"
+	                        " s.leak_id = l.id WHERE s.kind = ?2 AND s.type = ?1"
 	                        " ORDER BY l.name",
 	                        err, errlen);
 	int rc;
@@ -2068,6 +2090,7 @@ each_value_set(struct library *lib, enum dt_type t, vset_fn use, void *c, lib_re
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, types_name(t), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, lib_kind_name(kind), -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct lib_leak l;
 		struct lib_set set;
@@ -2128,7 +2151,7 @@ library_lookup(struct library *lib, enum dt_type t, uint64_t fp, lib_found_fn fo
                lib_report_fn report, void *ctx, int *problems, char *err, size_t errlen)
 {
 	struct lookup_ctx q = { lib, fp, found, report, ctx, problems, 0 };
-	if (each_value_set(lib, t, lookup_one, &q, report, ctx, problems, err, errlen) < 0)
+	if (each_value_set(lib, LIB_VALUE, t, lookup_one, &q, report, ctx, problems, err, errlen) < 0)
 		return -1;
 	return q.hits;
 }
@@ -2149,12 +2172,12 @@ vsets_keep(void *c, struct lib_leak *l, const struct lib_set *set, struct fpset 
 }
 
 int
-library_value_sets(struct library *lib, enum dt_type t, struct lib_vset **out, size_t *n,
-		   lib_report_fn report, void *ctx, char *err, size_t errlen)
+library_value_sets(struct library *lib, enum lib_kind kind, enum dt_type t, struct lib_vset **out,
+		   size_t *n, lib_report_fn report, void *ctx, char *err, size_t errlen)
 {
 	struct vsets_ctx q = { NULL, 0, 0 };
 	int problems = 0;
-	int r = each_value_set(lib, t, vsets_keep, &q, report, ctx, &problems, err, errlen);
+	int r = each_value_set(lib, kind, t, vsets_keep, &q, report, ctx, &problems, err, errlen);
 	if (r < 0) {
 		lib_vsets_free(q.v, q.n);
 		q.v = NULL;

@@ -95,6 +95,16 @@ int library_key(struct library *lib, const char *key_file, int flags, struct fp_
 int library_key_bytes(struct library *lib, const char *key_file, int flags,
 		      unsigned char key[FP_KEY_SIZE], char *err, size_t errlen);
 
+/*
+ * Does the library keep private sets (LIB_PRIVATE) for serve's private
+ * lookup? Set by the first `ingest --private-lookup`; every ingest after
+ * it makes them too, so that no leak is missing from the lookup. 1, 0, or
+ * -1 (err).
+ */
+int library_private_lookup(struct library *lib, char *err, size_t errlen);
+/* ... from now on (LIB_WRITE). 0, or -1 (err). */
+int library_set_private_lookup(struct library *lib, char *err, size_t errlen);
+
 /* A leak's catalog row; strings are owned by the struct (NULL = not given). */
 struct lib_leak {
 	int64_t id;
@@ -122,10 +132,22 @@ int library_leak(struct library *lib, const char *name, struct lib_leak *out, ch
 		 size_t errlen);
 
 /* Fingerprint kinds (DESIGN.md, "Fingerprints"). */
-enum lib_kind { LIB_RECORD = 0, LIB_VALUE = 1, LIB_ASSOC = 2, LIB_NEAR = 3 };
+/*
+ * LIB_PRIVATE: per identifier type, the first 64 bits of the oblivious PRF
+ * of each value (core/oprf.h), for serve's private lookup; made only by
+ * `ingest --private-lookup` (and every ingest after it in that library).
+ */
+enum lib_kind { LIB_RECORD = 0, LIB_VALUE = 1, LIB_ASSOC = 2, LIB_NEAR = 3, LIB_PRIVATE = 4 };
 
-/* "record", "value", "assoc", "near" (core/near.h) */
+/* "record", "value", "assoc", "near" (core/near.h), "private" */
 const char *lib_kind_name(enum lib_kind k);
+
+/* Does a set of this kind have an attribute type (its file names two types)? */
+static inline int
+lib_kind_has_attr(enum lib_kind k)
+{
+	return k == LIB_ASSOC || k == LIB_NEAR;
+}
 
 /*
  * One fingerprint set of a leak. type is the value's type (LIB_VALUE) or
@@ -268,17 +290,18 @@ int library_lookup(struct library *lib, enum dt_type t, uint64_t fp, lib_found_f
 		   lib_report_fn report, void *ctx, int *problems, char *err, size_t errlen);
 
 /*
- * Every leak's value set of type t, opened once, for a service that asks
- * many times (fpset_contains() on each): *out (free with lib_vsets_free())
- * and *n. A leak whose set cannot be opened is reported and left out. 0,
- * or -1 when the catalog cannot be read (err).
+ * Every leak's set of kind LIB_VALUE (or LIB_PRIVATE) and type t, opened
+ * once, for a service that asks many times (fpset_contains() on each):
+ * *out (free with lib_vsets_free()) and *n. A leak whose set cannot be
+ * opened is reported and left out. 0, or -1 when the catalog cannot be
+ * read (err).
  */
 struct lib_vset {
 	struct lib_leak leak;
 	struct fpset *set;
 };
-int library_value_sets(struct library *lib, enum dt_type t, struct lib_vset **out, size_t *n,
-		       lib_report_fn report, void *ctx, char *err, size_t errlen);
+int library_value_sets(struct library *lib, enum lib_kind kind, enum dt_type t, struct lib_vset **out,
+		       size_t *n, lib_report_fn report, void *ctx, char *err, size_t errlen);
 void lib_vsets_free(struct lib_vset *v, size_t n);
 
 /*

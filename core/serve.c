@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <sodium.h>
 #include <yajl/yajl_tree.h>
 
 #include "core/dynbuf.h"
@@ -26,6 +27,8 @@
 #include "core/jsonw.h"
 #include "core/library.h"
 #include "core/norm.h"
+#include "core/oprf.h"
+#include "core/private.h"
 #include "core/serve.h"
 #include "core/types.h"
 #include "core/xalloc.h"
@@ -52,10 +55,12 @@ struct srv {
 	size_t nvs[2];
 	struct norm_ctx *norm;
 	struct dynbuf nb;
+	struct private_sets ps;		  /* the private lookup's sets */
+	unsigned char psk[OPRF_SCALAR];	  /* ... and its OPRF key */
 	char **keys;
 	size_t nkeys;
 	pthread_mutex_t rmu; /* the rates */
-	struct client *clients;
+	struct client *clients, *pclients; /* requests; private evaluations */
 };
 
 void
@@ -65,6 +70,8 @@ serve_opts_init(struct serve_opts *o)
 	o->address = "127.0.0.1";
 	o->port = 8080;
 	o->rate = 600;
+	o->private_rate = 30;
+	o->bucket = PRIVATE_BUCKET;
 	o->max_connections = 1024;
 	o->per_ip = 64;
 	o->region = "KZ";
@@ -95,6 +102,8 @@ srv_close(struct srv *s)
 		s->vs[i] = NULL;
 		s->nvs[i] = 0;
 	}
+	private_close(&s->ps);
+	sodium_memzero(s->psk, sizeof(s->psk));
 	if (s->lib)
 		library_close(s->lib);
 	s->lib = NULL;
@@ -127,10 +136,21 @@ srv_library(struct srv *s, char *err, size_t errlen)
 		return -1;
 	}
 	s->have_key = 1;
+	unsigned char kb[FP_KEY_SIZE];
+	if (library_key_bytes(s->lib, s->o->key_file, 0, kb, err, errlen) < 0) {
+		srv_close(s);
+		return -1;
+	}
+	oprf_key_from_library(kb, s->psk);
+	sodium_memzero(kb, sizeof(kb));
+	if (private_open(s->lib, &s->ps, s->o->bucket, on_report, s, err, errlen) < 0) {
+		srv_close(s);
+		return -1;
+	}
 	s->cat = st;
 	static const enum dt_type types[2] = { DT_EMAIL, DT_USERNAME };
 	for (int i = 0; i < 2; i++)
-		if (library_value_sets(s->lib, types[i], &s->vs[i], &s->nvs[i], on_report, s, err, errlen) < 0) {
+		if (library_value_sets(s->lib, LIB_VALUE, types[i], &s->vs[i], &s->nvs[i], on_report, s, err, errlen) < 0) {
 			srv_close(s);
 			return -1;
 		}
@@ -139,10 +159,10 @@ srv_library(struct srv *s, char *err, size_t errlen)
 
 /* May this client ask now? 0, or the seconds to wait. */
 static unsigned
-rate_wait(struct srv *s, const struct sockaddr *sa)
+rate_wait(struct srv *s, struct client *clients, unsigned rate, const struct sockaddr *sa)
 {
 	unsigned char a[16] = { 0 };
-	if (!s->o->rate || !sa)
+	if (!rate || !sa)
 		return 0;
 	if (sa->sa_family == AF_INET)
 		memcpy(a, &((const struct sockaddr_in *)sa)->sin_addr, 4);
@@ -151,10 +171,10 @@ rate_wait(struct srv *s, const struct sockaddr *sa)
 	uint32_t h = 2166136261u;
 	for (int i = 0; i < 16; i++)
 		h = (h ^ a[i]) * 16777619u;
-	double t = now_s(), per_s = s->o->rate / 60.0, cap = s->o->rate;
+	double t = now_s(), per_s = rate / 60.0, cap = rate;
 	unsigned wait = 0;
 	pthread_mutex_lock(&s->rmu);
-	struct client *c = &s->clients[h % RATE_SLOTS];
+	struct client *c = &clients[h % RATE_SLOTS];
 	if (!c->used || memcmp(c->addr, a, 16)) {
 		/* a new client (or one forgotten for it): a full bucket */
 		memcpy(c->addr, a, 16);
@@ -398,6 +418,12 @@ route_of(const char *url)
 		return "/api/v3/breachedaccount/{account}";
 	if (!strcmp(url, "/api/v3/dataclasses"))
 		return "/api/v3/dataclasses";
+	if (!strcmp(url, "/api/private/v1"))
+		return "/api/private/v1";
+	if (!strncmp(url, "/api/private/v1/evaluate/", 25))
+		return "/api/private/v1/evaluate/{type}/{element}";
+	if (!strncmp(url, "/api/private/v1/range/", 22))
+		return "/api/private/v1/range/{type}/{bits}/{prefix}";
 	return "(other)";
 }
 
@@ -415,6 +441,143 @@ key_ok(struct srv *s, struct MHD_Connection *c)
 	return 0;
 }
 
+/* A private lookup type named in a URL, up to the next '/': its index, -1 for none. */
+static int
+url_type(const char **p)
+{
+	char name[32];
+	size_t n = strcspn(*p, "/");
+	if (n >= sizeof(name))
+		return -1;
+	memcpy(name, *p, n);
+	name[n] = 0;
+	*p += n + ((*p)[n] == '/');
+	enum dt_type t = types_from_name(name);
+	return t == DT_NONE ? -1 : private_type_index(t);
+}
+
+static int
+unhex(const char *h, size_t n, unsigned char *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		int v = 0;
+		for (int k = 0; k < 2; k++) {
+			char c = h[2 * i + k];
+			int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+				: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+			if (d < 0)
+				return -1;
+			v = v << 4 | d;
+		}
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+static enum MHD_Result
+answer_json(struct MHD_Connection *c, struct dynbuf *b, unsigned *status)
+{
+	*status = 200;
+	enum MHD_Result r = reply(c, 200, "application/json; charset=utf-8", b->buf, b->len, 0);
+	dynbuf_release(b);
+	return r;
+}
+
+/* /api/private/v1...: the private lookup (core/private.h). */
+static enum MHD_Result
+answer_private(struct srv *s, struct MHD_Connection *c, const char *url, unsigned *status)
+{
+	char err[1024];
+	struct dynbuf b;
+	struct jsonw w;
+	const char *p = url + 15; /* after /api/private/v1 */
+	int ev = !strncmp(p, "/evaluate/", 10);
+
+	if (*p && !ev && strncmp(p, "/range/", 7)) {
+		*status = 404;
+		return reply_error(c, 404, "Not found", 0);
+	}
+	dynbuf_init(&b, 1u << 24);
+	jsonw_init(&w, &b);
+	pthread_mutex_lock(&s->mu);
+	if (srv_library(s, err, sizeof(err)) < 0) {
+		pthread_mutex_unlock(&s->mu);
+		dynbuf_release(&b);
+		*status = 503;
+		return reply_error(c, 503, "The library cannot be read", 0);
+	}
+	if (!*p) {
+		private_config(&s->ps, &w);
+		pthread_mutex_unlock(&s->mu);
+		return answer_json(c, &b, status);
+	}
+	p += ev ? 10 : 7;
+	int ti = url_type(&p);
+	if (ti < 0) {
+		pthread_mutex_unlock(&s->mu);
+		dynbuf_release(&b);
+		*status = 404;
+		return reply_error(c, 404, "No private lookup for this type (national_id, phone, passport)", 0);
+	}
+	if (ev) {
+		unsigned char sk[OPRF_SCALAR], be[OPRF_ELEMENT], z[OPRF_ELEMENT];
+		unsigned bits = s->ps.bits[ti];
+		uint64_t keys = s->ps.keys[ti];
+		memcpy(sk, s->psk, sizeof(sk));
+		pthread_mutex_unlock(&s->mu); /* the multiplication without the lock */
+		int bad = strlen(p) != 2 * OPRF_ELEMENT || unhex(p, OPRF_ELEMENT, be) < 0 ||
+			  oprf_evaluate(sk, be, z) < 0;
+		sodium_memzero(sk, sizeof(sk));
+		if (bad) {
+			dynbuf_release(&b);
+			*status = 400;
+			return reply_error(c, 400, "Bad request: the blinded element is not a ristretto255 element "
+						   "(64 hex digits)", 0);
+		}
+		char hex[2 * OPRF_ELEMENT + 1];
+		sodium_bin2hex(hex, sizeof(hex), z, sizeof(z));
+		jsonw_obj_open(&w);
+		jsonw_key(&w, "Type");
+		jsonw_str(&w, types_name(private_type(ti)));
+		jsonw_key(&w, "EvaluatedElement");
+		jsonw_str(&w, hex);
+		jsonw_key(&w, "PrefixBits");
+		jsonw_u64(&w, bits);
+		jsonw_key(&w, "Keys");
+		jsonw_u64(&w, keys);
+		jsonw_obj_close(&w);
+		return answer_json(c, &b, status);
+	}
+	/* range/TYPE/BITS/PREFIX */
+	char *end;
+	unsigned long bits = strtoul(p, &end, 10);
+	uint64_t prefix = 0;
+	int bad = end == p || *end != '/' || bits > PRIVATE_BITS_MAX;
+	if (!bad) {
+		p = end + 1;
+		size_t n = strlen(p);
+		bad = n == 0 || n > 8;
+		for (size_t i = 0; i < n && !bad; i++) {
+			char ch = p[i];
+			int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+			bad = d < 0;
+			prefix = prefix << 4 | (uint64_t)(d & 15);
+		}
+	}
+	int rc = bad ? 1 : private_range(&s->ps, ti, (unsigned)bits, prefix, &w, err, sizeof(err));
+	pthread_mutex_unlock(&s->mu);
+	if (rc) {
+		dynbuf_release(&b);
+		*status = rc > 0 ? 400 : 503;
+		if (bad)
+			snprintf(err, sizeof(err), "the range is /range/TYPE/BITS/PREFIX, the prefix in lower-case hex");
+		char m[1100];
+		snprintf(m, sizeof(m), "%s: %s", rc > 0 ? "Bad request" : "The library cannot be read", err);
+		return reply_error(c, *status, m, 0);
+	}
+	return answer_json(c, &b, status);
+}
+
 static enum MHD_Result
 answer(struct srv *s, struct MHD_Connection *c, const char *url, unsigned *status)
 {
@@ -428,6 +591,8 @@ answer(struct srv *s, struct MHD_Connection *c, const char *url, unsigned *statu
 		return reply(c, 200, "text/html; charset=utf-8", page, sizeof(page) - 1, 0);
 	}
 	const char *route = route_of(url);
+	if (!strncmp(route, "/api/private/v1", 15))
+		return answer_private(s, c, url, status);
 	if (!strcmp(route, "(other)")) {
 		*status = 404;
 		return reply_error(c, 404, "Not found", 0);
@@ -568,13 +733,17 @@ handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	} else if (!MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT)) {
 		status = 403;
 		r = reply_error(c, 403, "A user agent is required (the User-Agent header)", 0);
-	} else if (strncmp(url, "/api/v3/breachedaccount/", 24) == 0 && !key_ok(s, c)) {
+	} else if ((!strncmp(url, "/api/v3/breachedaccount/", 24) || !strncmp(url, "/api/private/v1/", 16)) &&
+		   !key_ok(s, c)) {
 		/* as HIBP: the account search needs a key (when keys are set); the catalog of breaches does not */
 		status = 401;
 		r = reply_error(c, 401, "Access denied due to missing or invalid hibp-api-key.", 0);
 	} else {
 		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		unsigned wait = rate_wait(s, ci ? ci->client_addr : NULL);
+		const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+		unsigned wait = rate_wait(s, s->clients, s->o->rate, sa);
+		if (!wait && !strncmp(url, "/api/private/v1/evaluate/", 25))
+			wait = rate_wait(s, s->pclients, s->o->private_rate, sa); /* each one an identifier tested */
 		if (wait) {
 			char m[96];
 			snprintf(m, sizeof(m), "Rate limit is exceeded. Try again in %u seconds.", wait);
@@ -627,6 +796,7 @@ serve_run(const struct serve_opts *o, char *err, size_t errlen)
 	pthread_mutex_init(&s.mu, NULL);
 	pthread_mutex_init(&s.rmu, NULL);
 	s.clients = xcalloc(RATE_SLOTS, sizeof(*s.clients));
+	s.pclients = xcalloc(RATE_SLOTS, sizeof(*s.pclients));
 	dynbuf_init(&s.nb, 1u << 16);
 	s.norm = norm_ctx_new(o->region ? o->region : "KZ");
 	struct MHD_Daemon *d = NULL;
@@ -685,6 +855,7 @@ out:
 		free(s.keys[i]);
 	free(s.keys);
 	free(s.clients);
+	free(s.pclients);
 	dynbuf_release(&s.nb);
 	norm_ctx_free(s.norm);
 	pthread_mutex_destroy(&s.mu);

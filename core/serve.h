@@ -19,8 +19,14 @@
  * names the route, never the account asked about.
  *
  * A commit by an ingest is seen at the next request (the catalog's change
- * reopens the library). Not here yet: the private lookup of IINs and
- * phones (an oblivious PRF), TLS (put a reverse proxy in front).
+ * reopens the library).
+ *
+ *   GET /api/private/v1[/evaluate/TYPE/ELEMENT | /range/TYPE/BITS/PREFIX]
+ *       the private lookup of IINs, phones and passport numbers: an
+ *       oblivious PRF, then a bucket of keys (core/private.h); the
+ *       evaluations have a rate of their own per client
+ *
+ * No TLS here: put a reverse proxy in front (dumptrace(1), "SERVE").
  */
 #ifndef DT_SERVE_H
 #define DT_SERVE_H
@@ -35,6 +41,8 @@ struct serve_opts {
 	const char *address;	  /* to bind to (default 127.0.0.1) */
 	unsigned port;		  /* 0: any (see *bound_port) */
 	unsigned rate;		  /* requests a minute per client, 0: unlimited */
+	unsigned private_rate;	  /* private lookup evaluations a minute per client, 0: unlimited */
+	unsigned bucket;	  /* keys a private lookup bucket holds, about */
 	unsigned threads;	  /* 0: every core */
 	unsigned max_connections; /* default 1024 */
 	unsigned per_ip;	  /* connections per client address, default 64 */

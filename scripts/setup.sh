@@ -25,7 +25,7 @@ done
 # Build tools, the libraries, and what the tests and benchmarks use.
 PKGS="build-essential autoconf automake libtool pkg-config git
 libcsv-dev libarchive-dev libxxhash-dev libzstd-dev libpcre2-dev libutf8proc-dev
-libsqlite3-dev libyajl-dev nettle-dev libexpat1-dev libfreexl-dev zlib1g-dev libbson-dev libsodium-dev libmicrohttpd-dev
+libsqlite3-dev libyajl-dev nettle-dev libexpat1-dev libfreexl-dev zlib1g-dev libbson-dev libsodium-dev libmicrohttpd-dev libcurl4-openssl-dev
 jq zstd xz-utils lz4 bzip2 gzip zip p7zip-full libarchive-tools sqlite3 miller time
 python3-openpyxl python3-xlwt
 groff-base"
