@@ -6,7 +6,9 @@
 # long paths, cut-off headers), each answered or closed, and the server
 # still answering after; an ingest committing during a load run (no error,
 # the leak seen after); the server killed (SIGKILL) and restarted in the
-# middle of a load run. Figures only: requests/s, p50/p99, errors.
+# middle of a load run; the private lookup's evaluations, buckets and whole
+# lookups, and what --private-lookup costs an ingest. Figures only:
+# requests/s, p50/p99, errors.
 #
 # usage: bench/serve.sh   (BENCH_SERVE_SECONDS: each wrk run, default 15)
 . "$(dirname "$0")/lib.sh"
@@ -98,6 +100,45 @@ print("10,000 random requests (48 at a time) in %.1f s: %d answered, %d closed b
       (time.time() - t0, res.count("answered"), res.count("closed"), res.count("waited")))
 PY
 echo "after them: $(curl -s -o /dev/null -w '%{http_code}' -A bench "http://127.0.0.1:$PORT/api/v3/breaches") (200 expected)"
+
+# the private lookup (IINs, phones, passports): the evaluation (one
+# ristretto255 multiplication a request; any valid element costs the same:
+# RFC 9497's test vector's), a bucket, and whole lookups by the client
+"$DUMPTRACE" ingest -q --library "$LIB" --name voters_private --private-lookup "$FAM/voters_2019.csv" || exit 2
+ELEM=609a0ae68c15a3cf6903766461307e5c8bb2f95e7e6550e1ffa2dc99e412803c
+kill -TERM "$SPID"; wait "$SPID" 2>/dev/null
+"$DUMPTRACE" serve -q --library "$LIB" --port 0 --rate 0 --private-rate 0 --per-ip 10000 \
+	--max-connections 4096 2>"$BENCH_DIR/serve.err" &
+SPID=$!
+for _ in $(seq 1 100); do
+	PORT=$(sed -n 's|^dumptrace: serving on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$BENCH_DIR/serve.err")
+	[ -n "$PORT" ] && break
+	sleep 0.1
+done
+load "private: evaluate (OPRF)" "/api/private/v1/evaluate/national_id/$ELEM"
+bits=$(curl -s -A bench "http://127.0.0.1:$PORT/api/private/v1" | jq -r '.Types[0].PrefixBits')
+load "private: a bucket ($bits bits)" "/api/private/v1/range/national_id/$bits/1"
+sed -n '2,201p' "$FAM/voters_2019.csv" | cut -d';' -f1 | sed 's/^/--iin /' | tr '\n' ' ' >"$BENCH_DIR/iins"
+t0=$(date +%s.%N)
+# shellcheck disable=SC2046
+"$DUMPTRACE" lookup --server "http://127.0.0.1:$PORT" --json $(cat "$BENCH_DIR/iins") >"$BENCH_DIR/priv.json"
+t1=$(date +%s.%N)
+echo "private: 200 IINs by lookup --server, one after another: $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f ms a lookup", (b - a) * 1000 / 200}'), $(jq -r 'select(.found | length > 0)' "$BENCH_DIR/priv.json" | jq -s length) found"
+
+# what --private-lookup costs an ingest: 100,000 generated rows, each with an IIN and a phone
+gen_dump_build
+"$GEN_DUMP" csv 100000 0 >"$BENCH_DIR/priv.csv" || exit 2
+for run in 1 2 3; do
+	for mode in plain private; do
+		rm -rf "$BENCH_DIR/priv-lib"
+		opt=; [ $mode = private ] && opt=--private-lookup
+		label="ingest $mode" run_timed "$DUMPTRACE" ingest -q --library "$BENCH_DIR/priv-lib" --name p $opt "$BENCH_DIR/priv.csv"
+		eval "t_$mode=\"\${t_$mode:-} $T\""
+	done
+done
+med() { printf '%s\n' $1 | sort -n | sed -n 2p; }
+echo "ingest of 100,000 rows, median of 3: plain $(med "$t_plain") s, --private-lookup $(med "$t_private") s ($(awk -v a="$(med "$t_private")" -v b="$(med "$t_plain")" 'BEGIN {printf "%.2f", a / b}')x)"
+rm -rf "$BENCH_DIR/priv-lib" "$BENCH_DIR/priv.csv"
 
 # killed and restarted in the middle of a load run
 (sleep 4; kill -KILL "$SPID"; sleep 1; start "$PORT"; echo "$SPID" >"$BENCH_DIR/serve.pid") &

@@ -177,6 +177,7 @@ walk_paths(const struct walk_opts *o, char **paths, int n, const struct walk_cb 
 			lost(o, cb, t, paths[i], err);
 			continue;
 		}
+		int errs = 0;
 		while (!stop) {
 			struct source *src;
 			int st = input_next(in, &src, err, sizeof(err));
@@ -184,9 +185,16 @@ walk_paths(const struct walk_opts *o, char **paths, int n, const struct walk_cb 
 				break;
 			if (st != DT_OK) {
 				lost(o, cb, t, paths[i], err);
+				errs++;
 				continue;
 			}
 			stop = walk_stream(o, src, cb, t);
+		}
+		if (!stop && !input_count(in) && !errs) {
+			/* an archive of directories only, a zip with no entry: nothing was read */
+			char m[1200];
+			snprintf(m, sizeof(m), "'%s': an archive with no file in it, nothing to read", paths[i]);
+			lost(o, cb, t, paths[i], m);
 		}
 		input_close(in);
 	}

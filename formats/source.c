@@ -16,6 +16,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
@@ -214,6 +215,24 @@ gzip_inflates(const unsigned char *p, size_t n)
 	return r != Z_DATA_ERROR && r != Z_STREAM_ERROR && r != Z_NEED_DICT;
 }
 
+/*
+ * A cpio header past its magic: "070701"/"070702" (newc) is followed by 13
+ * fields of 8 hex digits, "070707" (odc) by 70 octal digits. Text that
+ * starts with an IIN of someone born 2007-07-01 ("070701...") does not.
+ */
+static int
+cpio_header_ok(const unsigned char *p, size_t n)
+{
+	int odc = p[5] == '7';
+	size_t end = odc ? 76 : 110;
+	if (n < end)
+		return 0;
+	for (size_t i = 6; i < end; i++)
+		if (odc ? (p[i] < '0' || p[i] > '7') : !isxdigit(p[i]))
+			return 0;
+	return 1;
+}
+
 static int
 magic_kind(const unsigned char *p, size_t n)
 {
@@ -250,6 +269,8 @@ magic_kind(const unsigned char *p, size_t n)
 		if (i == 1 && (n < 10 || p[3] < '1' || p[3] > '9' ||
 			       (memcmp(p + 4, "\x31\x41\x59\x26\x53\x59", 6) &&
 				memcmp(p + 4, "\x17\x72\x45\x38\x50\x90", 6))))
+			continue;
+		if (magics[i].m[0] == '0' && !cpio_header_ok(p, n))
 			continue;
 		return i < 5 ? 1 : 2;
 	}
