@@ -47,12 +47,59 @@ struct stream {
 	char *error; /* could not be read at all */
 };
 
+/* The stream being read: each is printed as it ends and forgotten (an archive of 300,000 members). */
 struct sniff {
 	struct common *co;
 	struct stream *s;
 	size_t n, alloc;
+	size_t printed;
 	int json;
 };
+
+static void text_stream(struct sniff *sn, const struct stream *s, size_t i);
+static void json_stream(struct sniff *sn, const struct stream *s, struct jsonw *w);
+
+static void
+stream_free(struct stream *s)
+{
+	for (size_t k = 0; k < s->ntables; k++) {
+		for (size_t j = 0; j < s->tables[k].ncols; j++) {
+			free(s->tables[k].cols[j].name);
+			types_guess_release(&s->tables[k].cols[j].guess);
+		}
+		free(s->tables[k].cols);
+		free(s->tables[k].name);
+	}
+	free(s->tables);
+	free(s->name);
+	free(s->container);
+	free(s->compression);
+	free(s->encoding);
+	free(s->error);
+	dynbuf_release(&s->dialect);
+}
+
+/* Prints the stream just ended (JSON: the inputs array's next element) and forgets it. */
+static void
+flush_stream(struct sniff *sn)
+{
+	struct stream *s = &sn->s[sn->n - 1];
+	progress_clear();
+	if (sn->json) {
+		struct dynbuf out;
+		struct jsonw w;
+		dynbuf_init(&out, (size_t)1 << 40);
+		jsonw_init(&w, &out);
+		json_stream(sn, s, &w);
+		fputs(sn->printed ? "," : "{\"inputs\":[", stdout);
+		fwrite(out.buf, 1, out.len, stdout);
+		dynbuf_release(&out);
+	} else
+		text_stream(sn, s, sn->printed);
+	sn->printed++;
+	stream_free(s);
+	sn->n--;
+}
 
 /* The table's columns typed together (types_table); the caller frees. */
 static struct type_col *
@@ -170,6 +217,7 @@ sniff_end(void *ctx, struct source *src, struct reader *r, int failed)
 	s->empty = r && r->empty;
 	s->nfirst = r->nfirst;
 	memcpy(s->first, r->first, sizeof(s->first));
+	flush_stream(sn);
 }
 
 static void
@@ -179,6 +227,81 @@ sniff_input_error(void *ctx, const char *name, const char *msg)
 	struct stream *s = new_stream(sn);
 	s->name = xstrdup(name);
 	s->error = xstrdup(msg);
+	flush_stream(sn);
+}
+
+/* One stream in text, the i-th printed. */
+static void
+text_stream(struct sniff *sn, const struct stream *s, size_t i)
+{
+	char a[32], b[32];
+
+	if (i)
+		tprintf("\n");
+	tprintf("%s\n", s->name);
+	if (s->error) {
+		tprintf("  error       %s\n", s->error);
+		return;
+	}
+	tprintf("  container   %s%s%s\n", s->container, *s->compression ? ", " : "", s->compression);
+	if (s->si.size)
+		tprintf("  size        %s\n", fmt_bytes(s->si.size, a));
+	tprintf("  encoding    %s%s\n", s->encoding,
+	       !s->si.encoding_guessed ? " (forced)" : s->si.encoding_confident ? " (detected)" : " (guessed)");
+	if (s->si.bad_sequences)
+		tprintf("              %s undecodable sequences, first at byte %" PRIu64 "\n",
+		       fmt_count(s->si.bad_sequences, a), s->si.first_bad);
+	const char *d = s->dialect.buf;
+	tprintf("  format     ");
+	for (size_t k = 0; k < s->ndialect; k++) {
+		const char *key = d, *val = d + strlen(d) + 1;
+		d = val + strlen(val) + 1;
+		if (!strcmp(key, "format"))
+			tprintf(" %s", val);
+		else
+			tprintf(" %s=%s", key, val);
+	}
+	tprintf("\n  records     %s parsed, %s rejected%s\n", fmt_count(s->parsed, a),
+	       fmt_count(s->rejected, b),
+	       s->empty ? " (no data in it)" : s->failed ? " (input abandoned part way)" : "");
+	for (unsigned k = 0; k < s->nfirst; k++)
+		tprintf("    line %" PRIu64 ", byte %" PRIu64 ": %s\n", s->first[k].line, s->first[k].offset,
+		       s->first[k].reason);
+	for (size_t k = 0; k < s->ntables; k++) {
+		struct table *tb = &s->tables[k];
+		if (tb->name)
+			tprintf("  table       %s: %s records\n", tb->name, fmt_count(tb->records, a));
+		tprintf("  columns     %zu\n", tb->ncols);
+		struct type_col *tc = table_types(tb);
+		for (size_t j = 0; j < tb->ncols; j++) {
+			double rate = tc[j].rate;
+			enum dt_type ty = tc[j].type;
+			enum dt_type forced = (enum dt_type)walk_forced_type(
+				&sn->co->in, tb->cols[j].name, strlen(tb->cols[j].name));
+			if (forced) {
+				ty = forced;
+				rate = 1.0; /* forced: not measured */
+			}
+			/* pad by characters, not bytes: Cyrillic names line up too */
+			const char *nm = tb->cols[j].name;
+			size_t chars = 0;
+			for (const char *q = nm; *q; q++)
+				chars += ((unsigned char)*q & 0xC0) != 0x80;
+			tprintf("    %3zu  %s%*s %-13s", j + 1, nm, chars < 28 ? (int)(28 - chars) : 0, "",
+			       types_name(ty));
+			if (forced)
+				tprintf("  forced");
+			else if (ty != DT_NONE)
+				tprintf(" %5.1f%%", rate * 100);
+			if (!forced && tc[j].why && tc[j].header != DT_NONE && tc[j].header != DT_TEXT &&
+			    tc[j].header != ty)
+				tprintf("  (header says %s: %s)", types_name(tc[j].header), tc[j].why);
+			else if (!forced && tc[j].why)
+				tprintf("  (%s)", tc[j].why);
+			tprintf("\n");
+		}
+		free(tc);
+	}
 }
 
 static void
@@ -186,78 +309,120 @@ print_text(struct sniff *sn, const struct walk_totals *t)
 {
 	char a[32], b[32], c[32];
 
-	for (size_t i = 0; i < sn->n; i++) {
-		struct stream *s = &sn->s[i];
-		if (i)
-			tprintf("\n");
-		tprintf("%s\n", s->name);
-		if (s->error) {
-			tprintf("  error       %s\n", s->error);
-			continue;
-		}
-		tprintf("  container   %s%s%s\n", s->container, *s->compression ? ", " : "", s->compression);
-		if (s->si.size)
-			tprintf("  size        %s\n", fmt_bytes(s->si.size, a));
-		tprintf("  encoding    %s%s\n", s->encoding,
-		       !s->si.encoding_guessed ? " (forced)" : s->si.encoding_confident ? " (detected)" : " (guessed)");
-		if (s->si.bad_sequences)
-			tprintf("              %s undecodable sequences, first at byte %" PRIu64 "\n",
-			       fmt_count(s->si.bad_sequences, a), s->si.first_bad);
-		const char *d = s->dialect.buf;
-		tprintf("  format     ");
-		for (size_t k = 0; k < s->ndialect; k++) {
-			const char *key = d, *val = d + strlen(d) + 1;
-			d = val + strlen(val) + 1;
-			if (!strcmp(key, "format"))
-				tprintf(" %s", val);
-			else
-				tprintf(" %s=%s", key, val);
-		}
-		tprintf("\n  records     %s parsed, %s rejected%s\n", fmt_count(s->parsed, a),
-		       fmt_count(s->rejected, b),
-		       s->empty ? " (no data in it)" : s->failed ? " (input abandoned part way)" : "");
-		for (unsigned k = 0; k < s->nfirst; k++)
-			tprintf("    line %" PRIu64 ", byte %" PRIu64 ": %s\n", s->first[k].line, s->first[k].offset,
-			       s->first[k].reason);
-		for (size_t k = 0; k < s->ntables; k++) {
-			struct table *tb = &s->tables[k];
-			if (tb->name)
-				tprintf("  table       %s: %s records\n", tb->name, fmt_count(tb->records, a));
-			tprintf("  columns     %zu\n", tb->ncols);
-			struct type_col *tc = table_types(tb);
-			for (size_t j = 0; j < tb->ncols; j++) {
-				double rate = tc[j].rate;
-				enum dt_type ty = tc[j].type;
-				enum dt_type forced = (enum dt_type)walk_forced_type(
-					&sn->co->in, tb->cols[j].name, strlen(tb->cols[j].name));
-				if (forced) {
-					ty = forced;
-					rate = 1.0; /* forced: not measured */
-				}
-				/* pad by characters, not bytes: Cyrillic names line up too */
-				const char *nm = tb->cols[j].name;
-				size_t chars = 0;
-				for (const char *q = nm; *q; q++)
-					chars += ((unsigned char)*q & 0xC0) != 0x80;
-				tprintf("    %3zu  %s%*s %-13s", j + 1, nm, chars < 28 ? (int)(28 - chars) : 0, "",
-				       types_name(ty));
-				if (forced)
-					tprintf("  forced");
-				else if (ty != DT_NONE)
-					tprintf(" %5.1f%%", rate * 100);
-				if (!forced && tc[j].why && tc[j].header != DT_NONE && tc[j].header != DT_TEXT &&
-				    tc[j].header != ty)
-					tprintf("  (header says %s: %s)", types_name(tc[j].header), tc[j].why);
-				else if (!forced && tc[j].why)
-					tprintf("  (%s)", tc[j].why);
-				tprintf("\n");
-			}
-			free(tc);
-		}
-	}
-	if (sn->n > 1)
+	if (sn->printed > 1)
 		tprintf("\n%s inputs: %s records parsed, %s rejected\n", fmt_count(t->streams, a),
 		       fmt_count(t->parsed, b), fmt_count(t->rejected, c));
+}
+
+/* One stream as a JSON object into w. */
+static void
+json_stream(struct sniff *sn, const struct stream *s, struct jsonw *w)
+{
+	jsonw_obj_open(w);
+	jsonw_key(w, "name");
+	jsonw_str(w, s->name);
+	if (s->error) {
+		jsonw_key(w, "error");
+		jsonw_str(w, s->error);
+		jsonw_obj_close(w);
+		return;
+	}
+	jsonw_key(w, "container");
+	jsonw_str(w, s->container);
+	jsonw_key(w, "compression");
+	jsonw_str(w, s->compression);
+	jsonw_key(w, "size");
+	jsonw_u64(w, s->si.size);
+	jsonw_key(w, "bytes");
+	jsonw_u64(w, s->si.bytes_out);
+	jsonw_key(w, "encoding");
+	jsonw_str(w, s->encoding);
+	jsonw_key(w, "encoding_detected");
+	jsonw_bool(w, s->si.encoding_guessed);
+	jsonw_key(w, "undecodable_sequences");
+	jsonw_u64(w, s->si.bad_sequences);
+	const char *d = s->dialect.buf;
+	jsonw_key(w, "dialect");
+	jsonw_obj_open(w);
+	for (size_t k = 0; k < s->ndialect; k++) {
+		const char *key = d, *val = d + strlen(d) + 1;
+		d = val + strlen(val) + 1;
+		jsonw_key(w, key);
+		jsonw_str(w, val);
+	}
+	jsonw_obj_close(w);
+	jsonw_key(w, "records");
+	jsonw_obj_open(w);
+	jsonw_key(w, "total");
+	jsonw_u64(w, s->parsed + s->rejected);
+	jsonw_key(w, "parsed");
+	jsonw_u64(w, s->parsed);
+	jsonw_key(w, "rejected");
+	jsonw_u64(w, s->rejected);
+	jsonw_obj_close(w);
+	jsonw_key(w, "abandoned");
+	jsonw_bool(w, s->failed);
+	jsonw_key(w, "rejections");
+	jsonw_arr_open(w);
+	for (unsigned k = 0; k < s->nfirst; k++) {
+		jsonw_obj_open(w);
+		jsonw_key(w, "line");
+		jsonw_u64(w, s->first[k].line);
+		jsonw_key(w, "offset");
+		jsonw_u64(w, s->first[k].offset);
+		jsonw_key(w, "reason");
+		jsonw_str(w, s->first[k].reason);
+		jsonw_obj_close(w);
+	}
+	jsonw_arr_close(w);
+	jsonw_key(w, "tables");
+	jsonw_arr_open(w);
+	for (size_t k = 0; k < s->ntables; k++) {
+		struct table *tb = &s->tables[k];
+		jsonw_obj_open(w);
+		jsonw_key(w, "name");
+		jsonw_str(w, tb->name);
+		jsonw_key(w, "records");
+		jsonw_u64(w, tb->records);
+		jsonw_key(w, "columns");
+		jsonw_arr_open(w);
+		struct type_col *tc = table_types(tb);
+		for (size_t j = 0; j < tb->ncols; j++) {
+			double rate = tc[j].rate;
+			enum dt_type ty = tc[j].type;
+			enum dt_type forced = (enum dt_type)walk_forced_type(
+				&sn->co->in, tb->cols[j].name, strlen(tb->cols[j].name));
+			if (forced) {
+				ty = forced;
+				rate = 1.0; /* forced: not measured */
+			}
+			jsonw_obj_open(w);
+			jsonw_key(w, "name");
+			jsonw_str(w, tb->cols[j].name);
+			jsonw_key(w, "type");
+			jsonw_str(w, types_name(ty));
+			jsonw_key(w, "rate");
+			jsonw_dbl(w, rate);
+			jsonw_key(w, "forced");
+			jsonw_bool(w, forced != 0);
+			jsonw_key(w, "header_type");
+			if (tc[j].header != DT_NONE)
+				jsonw_str(w, types_name(tc[j].header));
+			else
+				jsonw_null(w);
+			jsonw_key(w, "why");
+			if (!forced && tc[j].why)
+				jsonw_str(w, tc[j].why);
+			else
+				jsonw_null(w);
+			jsonw_obj_close(w);
+		}
+		free(tc);
+		jsonw_arr_close(w);
+		jsonw_obj_close(w);
+	}
+	jsonw_arr_close(w);
+	jsonw_obj_close(w);
 }
 
 static void
@@ -266,120 +431,9 @@ print_json(struct sniff *sn, const struct walk_totals *t)
 	struct dynbuf out;
 	struct jsonw w;
 
-	dynbuf_init(&out, (size_t)1 << 40);
+	dynbuf_init(&out, (size_t)1 << 20);
 	jsonw_init(&w, &out);
 	jsonw_obj_open(&w);
-	jsonw_key(&w, "inputs");
-	jsonw_arr_open(&w);
-	for (size_t i = 0; i < sn->n; i++) {
-		struct stream *s = &sn->s[i];
-		jsonw_obj_open(&w);
-		jsonw_key(&w, "name");
-		jsonw_str(&w, s->name);
-		if (s->error) {
-			jsonw_key(&w, "error");
-			jsonw_str(&w, s->error);
-			jsonw_obj_close(&w);
-			continue;
-		}
-		jsonw_key(&w, "container");
-		jsonw_str(&w, s->container);
-		jsonw_key(&w, "compression");
-		jsonw_str(&w, s->compression);
-		jsonw_key(&w, "size");
-		jsonw_u64(&w, s->si.size);
-		jsonw_key(&w, "bytes");
-		jsonw_u64(&w, s->si.bytes_out);
-		jsonw_key(&w, "encoding");
-		jsonw_str(&w, s->encoding);
-		jsonw_key(&w, "encoding_detected");
-		jsonw_bool(&w, s->si.encoding_guessed);
-		jsonw_key(&w, "undecodable_sequences");
-		jsonw_u64(&w, s->si.bad_sequences);
-		const char *d = s->dialect.buf;
-		jsonw_key(&w, "dialect");
-		jsonw_obj_open(&w);
-		for (size_t k = 0; k < s->ndialect; k++) {
-			const char *key = d, *val = d + strlen(d) + 1;
-			d = val + strlen(val) + 1;
-			jsonw_key(&w, key);
-			jsonw_str(&w, val);
-		}
-		jsonw_obj_close(&w);
-		jsonw_key(&w, "records");
-		jsonw_obj_open(&w);
-		jsonw_key(&w, "total");
-		jsonw_u64(&w, s->parsed + s->rejected);
-		jsonw_key(&w, "parsed");
-		jsonw_u64(&w, s->parsed);
-		jsonw_key(&w, "rejected");
-		jsonw_u64(&w, s->rejected);
-		jsonw_obj_close(&w);
-		jsonw_key(&w, "abandoned");
-		jsonw_bool(&w, s->failed);
-		jsonw_key(&w, "rejections");
-		jsonw_arr_open(&w);
-		for (unsigned k = 0; k < s->nfirst; k++) {
-			jsonw_obj_open(&w);
-			jsonw_key(&w, "line");
-			jsonw_u64(&w, s->first[k].line);
-			jsonw_key(&w, "offset");
-			jsonw_u64(&w, s->first[k].offset);
-			jsonw_key(&w, "reason");
-			jsonw_str(&w, s->first[k].reason);
-			jsonw_obj_close(&w);
-		}
-		jsonw_arr_close(&w);
-		jsonw_key(&w, "tables");
-		jsonw_arr_open(&w);
-		for (size_t k = 0; k < s->ntables; k++) {
-			struct table *tb = &s->tables[k];
-			jsonw_obj_open(&w);
-			jsonw_key(&w, "name");
-			jsonw_str(&w, tb->name);
-			jsonw_key(&w, "records");
-			jsonw_u64(&w, tb->records);
-			jsonw_key(&w, "columns");
-			jsonw_arr_open(&w);
-			struct type_col *tc = table_types(tb);
-			for (size_t j = 0; j < tb->ncols; j++) {
-				double rate = tc[j].rate;
-				enum dt_type ty = tc[j].type;
-				enum dt_type forced = (enum dt_type)walk_forced_type(
-					&sn->co->in, tb->cols[j].name, strlen(tb->cols[j].name));
-				if (forced) {
-					ty = forced;
-					rate = 1.0; /* forced: not measured */
-				}
-				jsonw_obj_open(&w);
-				jsonw_key(&w, "name");
-				jsonw_str(&w, tb->cols[j].name);
-				jsonw_key(&w, "type");
-				jsonw_str(&w, types_name(ty));
-				jsonw_key(&w, "rate");
-				jsonw_dbl(&w, rate);
-				jsonw_key(&w, "forced");
-				jsonw_bool(&w, forced != 0);
-				jsonw_key(&w, "header_type");
-				if (tc[j].header != DT_NONE)
-					jsonw_str(&w, types_name(tc[j].header));
-				else
-					jsonw_null(&w);
-				jsonw_key(&w, "why");
-				if (!forced && tc[j].why)
-					jsonw_str(&w, tc[j].why);
-				else
-					jsonw_null(&w);
-				jsonw_obj_close(&w);
-			}
-			free(tc);
-			jsonw_arr_close(&w);
-			jsonw_obj_close(&w);
-		}
-		jsonw_arr_close(&w);
-		jsonw_obj_close(&w);
-	}
-	jsonw_arr_close(&w);
 	jsonw_key(&w, "totals");
 	jsonw_obj_open(&w);
 	jsonw_key(&w, "inputs");
@@ -394,8 +448,10 @@ print_json(struct sniff *sn, const struct walk_totals *t)
 	jsonw_u64(&w, t->rejected);
 	jsonw_obj_close(&w);
 	jsonw_obj_close(&w);
-	dynbuf_addc(&out, '\n');
-	fwrite(out.buf, 1, out.len, stdout);
+	/* after the streams, each printed as it ended: "],"totals":{...}}" */
+	fputs(sn->printed ? "]," : "{\"inputs\":[],", stdout);
+	fwrite(out.buf + 1, 1, out.len - 1, stdout);
+	fputc('\n', stdout);
 	dynbuf_release(&out);
 }
 
@@ -464,24 +520,6 @@ cmd_sniff(int argc, char **argv)
 	else
 		print_text(&sn, &t);
 	common_finish(&co); /* after the printing: it frees the --type list the summary reads */
-	for (size_t i = 0; i < sn.n; i++) {
-		struct stream *s = &sn.s[i];
-		for (size_t k = 0; k < s->ntables; k++) {
-			for (size_t j = 0; j < s->tables[k].ncols; j++) {
-				free(s->tables[k].cols[j].name);
-				types_guess_release(&s->tables[k].cols[j].guess);
-			}
-			free(s->tables[k].cols);
-			free(s->tables[k].name);
-		}
-		free(s->tables);
-		free(s->name);
-		free(s->container);
-		free(s->compression);
-		free(s->encoding);
-		free(s->error);
-		dynbuf_release(&s->dialect);
-	}
 	free(sn.s);
 	if (fflush(stdout) != 0)
 		die("cannot write output");

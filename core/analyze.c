@@ -2217,7 +2217,7 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 		w[i].f.ctx = &w[i];
 		wctx[i] = &w[i];
 	}
-	struct schemas_opts so = { .region = o->region, .emit = an_emit, .forced = an_forced, .ctx = a };
+	struct schemas_opts so = { .region = o->region, .emit = an_emit, .forced = an_forced, .share = 1, .ctx = a };
 	schemas_init(&a->ss, &so);
 	a->pipe = pipe_new(nthreads, an_work, wctx, an_done, a);
 	struct walk_cb cb = { .ctx = a, .begin = an_begin, .record = an_record, .end = an_end };

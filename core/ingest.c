@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,6 +19,7 @@
 #include <xxhash.h>
 
 #include "core/facts.h"
+#include "core/fmt.h"
 #include "core/fpset.h"
 #include "core/ingest.h"
 #include "core/joins.h"
@@ -33,8 +35,16 @@
 /* One stream read: a source of the leak. */
 struct stream {
 	int path;  /* index into the paths */
+	int fold;  /* the row of an input's members past SOURCES_PER_INPUT */
 	struct lib_source src;
 };
+
+/*
+ * Sources listed one by one per input; the members of an archive past
+ * these make one row ("a.tar.gz:(299,900 more members)"), so that an
+ * archive of 300,000 tiny files costs neither a row nor memory apiece.
+ */
+#define SOURCES_PER_INPUT 100
 
 /* The SHA-256 of each input file, computed beside the parsing. */
 struct hasher {
@@ -66,8 +76,22 @@ struct ing {
 	int npaths;
 	struct stream *streams;
 	size_t nstreams, streams_alloc;
+	size_t cur_stream; /* the stream (row) being read */
+	int last_path;	     /* the input of the last one, and how many rows it has */
+	size_t path_rows;
 	int *schema_stream; /* per schema: its stream's index */
 	size_t schema_alloc;
+	/* the table shapes (table, column names and types) seen, each one profile: ing_shape() */
+	struct shape_slot *shapes;
+	size_t nshapes;
+};
+
+#define SHAPES_MAX 4096 /* profiles kept: the members of an archive share their shapes' */
+#define SHAPE_SLOTS 8192 /* open addressing, at most half full */
+
+struct shape_slot {
+	uint64_t hash;
+	int schema; /* the first schema of this shape, -1: free */
 };
 
 /* A worker thread's own: its scratch, its profile, its keys of a batch. */
@@ -169,13 +193,41 @@ ing_begin(void *ctx, struct source *src, struct reader *r)
 	r->fk_ctx = g;
 	source_info(src, &si);
 	schemas_stream(&g->ss);
+	int path = path_of(g, si.name);
+	if (g->nstreams && path == g->last_path && g->path_rows >= SOURCES_PER_INPUT) {
+		struct stream *f = &g->streams[g->nstreams - 1];
+		if (!f->fold) {
+			g->streams = xgrow(g->streams, &g->streams_alloc, g->nstreams + 1, sizeof(*g->streams));
+			f = &g->streams[g->nstreams++];
+			memset(f, 0, sizeof(*f));
+			f->path = path;
+			f->fold = 1;
+			f->src.format = xstrdup(r->fmt->name);
+			f->src.encoding = xstrdup(si.encoding);
+		} else if (f->src.format && strcmp(f->src.format, r->fmt->name)) {
+			free(f->src.format);
+			f->src.format = xstrdup("mixed");
+		}
+		if (f->src.encoding && strcmp(f->src.encoding, si.encoding)) {
+			free(f->src.encoding);
+			f->src.encoding = xstrdup("mixed");
+		}
+		f->fold++;
+		g->cur_stream = g->nstreams - 1;
+		return;
+	}
+	if (path != g->last_path || !g->nstreams)
+		g->path_rows = 0;
+	g->last_path = path;
+	g->path_rows++;
 	g->streams = xgrow(g->streams, &g->streams_alloc, g->nstreams + 1, sizeof(*g->streams));
 	struct stream *s = &g->streams[g->nstreams++];
 	memset(s, 0, sizeof(*s));
-	s->path = path_of(g, si.name);
+	s->path = path;
 	s->src.path = xstrdup(si.name);
 	s->src.format = xstrdup(r->fmt->name);
 	s->src.encoding = xstrdup(si.encoding);
+	g->cur_stream = g->nstreams - 1;
 }
 
 static void
@@ -184,12 +236,12 @@ ing_end(void *ctx, struct source *src, struct reader *r, int failed)
 	struct ing *g = ctx;
 	(void)failed;
 	schemas_end_stream(&g->ss);
-	struct stream *s = &g->streams[g->nstreams - 1];
+	struct stream *s = &g->streams[g->cur_stream];
 	struct source_info si;
 	source_info(src, &si);
-	s->src.records = r->parsed + r->rejected;
-	s->src.rejected = r->rejected;
-	s->src.size = si.bytes_in; /* the file's own size replaces it when it is hashed */
+	s->src.records += r->parsed + r->rejected;
+	s->src.rejected += r->rejected;
+	s->src.size += si.bytes_in; /* the file's own size replaces it when it is hashed */
 }
 
 static void
@@ -200,13 +252,79 @@ ing_emit(void *ctx, struct schema *s, const struct record *rec, uint64_t seq)
 	pipe_add(g->pipe, &g->cur, s->id, s, rec);
 }
 
+/* A schema's table and columns, as one hash. */
+static uint64_t
+shape_hash(const struct schema *s)
+{
+	XXH3_state_t *st = XXH3_createState();
+	XXH3_64bits_reset(st);
+	if (s->table)
+		XXH3_64bits_update(st, s->table, strlen(s->table) + 1);
+	XXH3_64bits_update(st, &s->ncols, sizeof(s->ncols));
+	for (size_t c = 0; c < s->ncols; c++) {
+		XXH3_64bits_update(st, s->names[c], s->name_len[c]);
+		XXH3_64bits_update(st, &s->types[c], sizeof(s->types[c]));
+	}
+	uint64_t h = XXH3_64bits_digest(st);
+	XXH3_freeState(st);
+	return h;
+}
+
+static int
+same_shape(const struct schema *a, const struct schema *b)
+{
+	if (a->ncols != b->ncols || !a->table != !b->table || (a->table && strcmp(a->table, b->table)))
+		return 0;
+	for (size_t c = 0; c < a->ncols; c++)
+		if (a->types[c] != b->types[c] || a->name_len[c] != b->name_len[c] ||
+		    memcmp(a->names[c], b->names[c], a->name_len[c]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The profile slot of a typed schema: that of the first schema of the same
+ * table and columns (the 300,000 members of an archive, one profile), its
+ * own for a new shape, none past SHAPES_MAX shapes (its records are still
+ * fingerprinted and counted; its columns are not profiled).
+ */
+static void
+ing_shape(struct ing *g, struct schema *s)
+{
+	if (!g->shapes) {
+		g->shapes = xmalloc(SHAPE_SLOTS * sizeof(*g->shapes));
+		for (size_t i = 0; i < SHAPE_SLOTS; i++)
+			g->shapes[i].schema = -1;
+	}
+	uint64_t h = shape_hash(s);
+	for (size_t i = h & (SHAPE_SLOTS - 1);; i = (i + 1) & (SHAPE_SLOTS - 1)) {
+		struct shape_slot *x = &g->shapes[i];
+		if (x->schema < 0) {
+			if (g->nshapes >= SHAPES_MAX) {
+				s->shape = -1;
+				return;
+			}
+			x->hash = h;
+			x->schema = s->id;
+			g->nshapes++;
+			s->shape = s->id;
+			return;
+		}
+		if (x->hash == h && same_shape(g->ss.v[x->schema], s)) {
+			s->shape = x->schema;
+			return;
+		}
+	}
+}
+
 static void
 ing_typed(void *ctx, struct schema *s)
 {
 	struct ing *g = ctx;
+	ing_shape(g, s);
 	g->schema_stream = xgrow(g->schema_stream, &g->schema_alloc, (size_t)s->id + 1,
 				 sizeof(*g->schema_stream));
-	g->schema_stream[s->id] = (int)g->nstreams - 1;
+	g->schema_stream[s->id] = (int)g->cur_stream;
 	s->user = joins_schema_new(s, g->fks, g->nfks); /* read by the workers, after this */
 }
 
@@ -390,6 +508,13 @@ build_profile(struct ing *g, struct profile *prof, struct lib_profile *p)
 {
 	p->sources = xcalloc(g->nstreams ? g->nstreams : 1, sizeof(*p->sources));
 	for (size_t i = 0; i < g->nstreams; i++) {
+		struct stream *f = &g->streams[i];
+		if (f->fold) {
+			char c[32], row[4200];
+			snprintf(row, sizeof(row), "%s:(%s more member%s)", f->path >= 0 ? g->paths[f->path] : "-",
+				 fmt_count((uint64_t)f->fold - 1, c), f->fold - 1 == 1 ? "" : "s");
+			f->src.path = xstrdup(row);
+		}
 		p->sources[i] = g->streams[i].src;
 		memset(&g->streams[i].src, 0, sizeof(g->streams[i].src));
 	}
@@ -397,13 +522,14 @@ build_profile(struct ing *g, struct profile *prof, struct lib_profile *p)
 
 	size_t ncols = 0;
 	for (size_t i = 0; i < g->ss.n; i++)
-		ncols += g->ss.v[i]->ncols;
+		if (g->ss.v[i]->shape == g->ss.v[i]->id)
+			ncols += g->ss.v[i]->ncols;
 	p->columns = xcalloc(ncols ? ncols : 1, sizeof(*p->columns));
 	p->dates = xcalloc(ncols ? ncols : 1, sizeof(*p->dates));
 	for (size_t i = 0; i < g->ss.n; i++) {
 		struct schema *s = g->ss.v[i];
-		if (!s->typed)
-			continue;
+		if (!s->typed || s->shape != s->id)
+			continue; /* one shape, one profile: under its first source */
 		for (size_t c = 0; c < s->ncols; c++) {
 			struct lib_column *lc = &p->columns[p->ncolumns++];
 			struct profile_col *pc = profile_col(prof, s->id, c);
@@ -634,7 +760,7 @@ ing_read(struct ing *g, struct hasher *h, struct profile *prof, uint64_t *with_f
 		return -1;
 	}
 	struct schemas_opts so = { .region = o->region, .emit = ing_emit, .typed = ing_typed,
-				   .forced = ing_forced, .ctx = g };
+				   .forced = ing_forced, .share = 1, .ctx = g };
 	schemas_init(&g->ss, &so);
 	g->pipe = pipe_new(nthreads, ing_work, wctx, ing_done, g);
 
@@ -752,6 +878,7 @@ ing_release(struct ing *g, struct hasher *h)
 	}
 	free(g->streams);
 	free(g->schema_stream);
+	free(g->shapes);
 	fks_clear(g);
 	free(g->fks);
 	free(h->hex);

@@ -33,7 +33,8 @@ kmv_init(struct kmv *s, unsigned k)
 	if (k > KMV_K_MAX)
 		k = KMV_K_MAX;
 	s->k = k;
-	s->v = xmalloc(2 * (size_t)k * sizeof(*s->v));
+	s->cap = 64;
+	s->v = xmalloc(s->cap * sizeof(*s->v));
 	s->n = 0;
 	s->limit = UINT64_MAX;
 	s->compact = 1;
@@ -72,6 +73,10 @@ kmv_add(struct kmv *s, uint64_t h)
 	/* the k-th itself is in already; only smaller ones can enter */
 	if (h >= s->limit && (h > s->limit || s->n >= s->k))
 		return;
+	if (s->n == s->cap) {
+		s->cap = s->cap * 2 < 2 * (size_t)s->k ? s->cap * 2 : 2 * (size_t)s->k;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
 	s->v[s->n++] = h;
 	s->compact = 0;
 	if (s->n == 2 * (size_t)s->k)
@@ -203,6 +208,8 @@ kmv_load(struct kmv *s, const void *blob, size_t len, char *err, size_t errlen)
 		return -1;
 	}
 	kmv_init(s, k);
+	s->cap = n > s->cap ? n : s->cap;
+	s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
 	p = b + 16;
 	end = b + len - 8;
 	for (uint32_t i = 0; i < n; i++) {

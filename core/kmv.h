@@ -23,6 +23,7 @@ struct kmv {
 	unsigned k;
 	uint64_t *v; /* candidates, up to 2k; the k smallest once compacted */
 	size_t n;
+	size_t cap; /* of v: grown as values come, so that a column of few values costs little */
 	uint64_t limit; /* the k-th smallest so far: larger hashes cannot enter */
 	int compact;    /* v is sorted, distinct, at most k */
 };

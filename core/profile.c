@@ -136,15 +136,21 @@ void
 profile_seen(void *ctx, const struct schema *s, const struct fact *f, const char *norm, size_t len)
 {
 	struct profile *p = ctx;
-	struct profile_col *c = col_get(p, s->id, f->col);
-	c->values++;
-	kmv_add(&c->sketch, f->fp);
+	/* a schema without a slot (past the shapes kept) still counts in the leak's totals */
+	static struct profile_col none;
+	struct profile_col *c = s->shape >= 0 ? col_get(p, s->shape, f->col) : &none;
+	if (s->shape >= 0) {
+		c->values++;
+		kmv_add(&c->sketch, f->fp);
+	}
 	switch (f->type) {
 	case DT_DATE:
 	case DT_BIRTH_DATE:
 		/* normalized dates are YYYY-MM-DD */
 		if (len == 10) {
 			int y = num(norm, 4), m = num(norm + 5, 2), d = num(norm + 8, 2);
+			if (s->shape < 0)
+				break;
 			date_add(c, y, m, d, 1);
 			if (p->today && y * 10000 + m * 100 + d > p->today)
 				c->future++;
@@ -154,7 +160,7 @@ profile_seen(void *ctx, const struct schema *s, const struct fact *f, const char
 		break;
 	case DT_NATIONAL_ID: {
 		int y;
-		if (iin_checksum_fails(norm, len))
+		if (iin_checksum_fails(norm, len) && s->shape >= 0)
 			c->checksum++;
 		if (iin_birth(norm, len, &y, NULL, NULL, NULL) && y >= PROFILE_YEAR_MIN &&
 		    y <= PROFILE_YEAR_MAX) {
@@ -177,7 +183,8 @@ profile_seen(void *ctx, const struct schema *s, const struct fact *f, const char
 void
 profile_bad(void *ctx, const struct schema *s, size_t col)
 {
-	col_get(ctx, s->id, col)->invalid++;
+	if (s->shape >= 0)
+		col_get(ctx, s->shape, col)->invalid++;
 }
 
 void

@@ -97,9 +97,23 @@ same_table(const struct schema *s, const char *table)
 	return (!s->table && !table) || (s->table && table && !strcmp(s->table, table));
 }
 
-static struct schema *
-schema_for(struct schemas *ss, const char *table)
+/* Are rec's fields, in order, the schema's columns? */
+static int
+same_columns(const struct schema *s, const struct record *rec)
 {
+	if (rec->nfields != s->ncols)
+		return 0;
+	for (size_t i = 0; i < s->ncols; i++)
+		if (s->name_len[i] != rec->fields[i].name_len ||
+		    memcmp(s->names[i], rec->fields[i].name, s->name_len[i]))
+			return 0;
+	return 1;
+}
+
+static struct schema *
+schema_for(struct schemas *ss, const struct record *rec)
+{
+	const char *table = rec->table;
 	if (ss->last && ss->last->stream == ss->stream && same_table(ss->last, table))
 		return ss->last;
 	for (size_t i = ss->n; i-- > 0;) {
@@ -109,8 +123,16 @@ schema_for(struct schemas *ss, const char *table)
 		if (same_table(s, table))
 			return ss->last = s;
 	}
+	if (ss->o.share && !table && ss->n) {
+		struct schema *p = ss->v[ss->n - 1];
+		if (p->typed && !p->table && p->stream == ss->stream - 1 && same_columns(p, rec)) {
+			p->stream = ss->stream;
+			return ss->last = p;
+		}
+	}
 	struct schema *s = xcalloc(1, sizeof(*s));
 	s->id = (int)ss->n;
+	s->shape = s->id;
 	s->stream = ss->stream;
 	s->table = table ? xstrdup(table) : NULL;
 	batch_reset(&s->sample);
@@ -169,12 +191,14 @@ schema_type(struct schemas *ss, struct schema *s)
 	for (size_t r = 0; r < s->sample.nrecs; r++)
 		ss->o.emit(ss->o.ctx, s, &s->sample.recs[r], s->sample_seq[r]);
 	batch_release(&s->sample);
+	free(s->sample_seq); /* a typed schema keeps no sample: archives of many members */
+	s->sample_seq = NULL;
 }
 
 void
 schemas_record(struct schemas *ss, const struct record *rec, uint64_t seq)
 {
-	struct schema *s = schema_for(ss, rec->table);
+	struct schema *s = schema_for(ss, rec);
 	if (s->typed) {
 		ss->o.emit(ss->o.ctx, s, rec, seq);
 		return;
@@ -194,7 +218,11 @@ schemas_record(struct schemas *ss, const struct record *rec, uint64_t seq)
 void
 schemas_end_stream(struct schemas *ss)
 {
-	for (size_t i = 0; i < ss->n; i++)
-		if (ss->v[i]->stream == ss->stream && !ss->v[i]->typed)
+	/* the stream's schemas are the last ones: the work is the stream's, not all streams' */
+	size_t first = ss->n;
+	while (first > 0 && ss->v[first - 1]->stream == ss->stream)
+		first--;
+	for (size_t i = first; i < ss->n; i++)
+		if (!ss->v[i]->typed)
 			schema_type(ss, ss->v[i]);
 }

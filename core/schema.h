@@ -26,6 +26,7 @@
 struct schema {
 	int id;	    /* its index among the schemas: batches carry it */
 	int stream; /* the input stream it belongs to */
+	int shape;  /* its profile's slot (core/profile.h): its id unless the typed hook shares one; -1: none */
 	char *table;
 	size_t ncols;
 	char **names;
@@ -55,6 +56,13 @@ struct schemas_opts {
 	schemas_emit_fn emit;
 	schemas_typed_fn typed; /* may be NULL */
 	schemas_forced_fn forced; /* may be NULL */
+	/*
+	 * A stream without tables whose first record has the columns of the
+	 * stream before's (typed) schema shares that schema, typed once: the
+	 * members of an archive split in parts, 300,000 of one line each, are
+	 * one schema, not 300,000.
+	 */
+	int share;
 	void *ctx;
 };
 
