@@ -971,7 +971,7 @@ rowin_get(struct rowin *ri, void *out, size_t n)
 
 /* The columns of every schema, by name, for the wide CSV of --records. */
 struct colnames {
-	char **name;
+	const char **name;
 	size_t n, alloc;
 	size_t **map; /* [schema][column] -> index in name */
 };
@@ -1100,11 +1100,11 @@ colnames_build(struct colnames *cn, const struct schemas *ss)
 		for (size_t c = 0; c < s->ncols; c++) {
 			size_t k;
 			for (k = 0; k < cn->n; k++)
-				if (!strcmp(cn->name[k], s->names[c]))
+				if (!strcmp(cn->name[k], schema_name(s, c)))
 					break;
 			if (k == cn->n) {
 				cn->name = xgrow(cn->name, &cn->alloc, cn->n + 1, sizeof(*cn->name));
-				cn->name[cn->n++] = s->names[c];
+				cn->name[cn->n++] = schema_name(s, c);
 			}
 			cn->map[i][c] = k;
 		}
@@ -1590,7 +1590,7 @@ p2_record_json(struct pass2 *p2, uint64_t row, enum row_class rc)
 		jsonw_obj_open(&jw);
 		for (size_t i = 0; i < p2->nf; i++)
 			if (p2->nsim[i] && p2->f[i].col < s->ncols) {
-				jsonw_keyn(&jw, s->names[p2->f[i].col], s->name_len[p2->f[i].col]);
+				jsonw_key(&jw, schema_name(s, p2->f[i].col));
 				jsonw_dbl(&jw, p2->nsim[i] / 100.0);
 			}
 		jsonw_obj_close(&jw);
@@ -1600,7 +1600,7 @@ p2_record_json(struct pass2 *p2, uint64_t row, enum row_class rc)
 	/* each column: null when empty, else the leaks of its fact(s) */
 	for (size_t c = 0; c < s->ncols; c++) {
 		int filled = p2_cell(p2, s, c);
-		jsonw_keyn(&jw, s->names[c], s->name_len[c]);
+		jsonw_key(&jw, schema_name(s, c));
 		if (!filled)
 			jsonw_null(&jw);
 		else
@@ -1834,7 +1834,7 @@ fill_columns(struct findings *F, const struct schemas *ss, struct report *rep, s
 			struct findings_column *fc = &F->cols[F->ncols++];
 			struct acol *ac = &rep->cols[s][c];
 			struct profile_col *pc = profile_col(prof, (int)s, c);
-			fc->name = xstrndup(sc->names[c], sc->name_len[c]);
+			fc->name = xstrdup(schema_name(sc, c));
 			fc->name_len = sc->name_len[c];
 			fc->table = dup_or_null(sc->table);
 			fc->type = sc->types[c];

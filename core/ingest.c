@@ -26,6 +26,7 @@
 #include "core/kmv.h"
 #include "core/norm.h"
 #include "core/oprf.h"
+#include "core/pii.h"
 #include "core/pipe.h"
 #include "core/profile.h"
 #include "core/schema.h"
@@ -517,6 +518,9 @@ build_profile(struct ing *g, struct profile *prof, struct lib_profile *p)
 		}
 		p->sources[i] = g->streams[i].src;
 		memset(&g->streams[i].src, 0, sizeof(g->streams[i].src));
+		char *safe = pii_path(p->sources[i].path); /* a member named <email>.csv */
+		free(p->sources[i].path);
+		p->sources[i].path = safe;
 	}
 	p->nsources = g->nstreams;
 
@@ -535,7 +539,7 @@ build_profile(struct ing *g, struct profile *prof, struct lib_profile *p)
 			struct profile_col *pc = profile_col(prof, s->id, c);
 			lc->source = g->schema_stream[s->id];
 			lc->table = s->table ? xstrdup(s->table) : NULL;
-			lc->name = xstrdup(s->names[c]);
+			lc->name = xstrdup(schema_name(s, c));
 			lc->position = (int)c;
 			lc->type = s->types[c];
 			lc->validation_rate = s->rate[c];
@@ -556,7 +560,7 @@ build_profile(struct ing *g, struct profile *prof, struct lib_profile *p)
 			struct lib_dates *d = &p->dates[p->ndates++];
 			char name[512];
 			snprintf(name, sizeof(name), "%s%s%s", s->table ? s->table : "",
-				 s->table ? "." : "", s->names[c]);
+				 s->table ? "." : "", schema_name(s, c));
 			for (size_t k = 0; k + 1 < p->ndates; k++)
 				if (!strcmp(p->dates[k].column, name)) {
 					size_t n = strlen(name);
@@ -564,8 +568,10 @@ build_profile(struct ing *g, struct profile *prof, struct lib_profile *p)
 					break;
 				}
 			d->column = xstrdup(name);
+			/* months, not days: the oldest and youngest birth dates are a person's */
 			ymd_str(pc->min, d->min);
 			ymd_str(pc->max, d->max);
+			d->min[7] = d->max[7] = 0;
 			d->count = pc->dates;
 			for (int k = 0; k < PROFILE_YEARS * 12; k++)
 				if (pc->months[k])

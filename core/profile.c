@@ -98,8 +98,21 @@ date_add(struct profile_col *c, int y, int m, int d, uint64_t n)
 		c->max = ymd;
 }
 
+/* Adds addresses to a domain's distinct ones, up to PROFILE_DOMAIN_PEOPLE. */
 static void
-dom_add(struct profile *p, const char *d, size_t n, uint64_t count)
+dom_who(struct profile_dom *e, const uint64_t *who, unsigned nwho)
+{
+	for (unsigned k = 0; k < nwho && e->nwho < PROFILE_DOMAIN_PEOPLE; k++) {
+		unsigned j = 0;
+		while (j < e->nwho && e->who[j] != who[k])
+			j++;
+		if (j == e->nwho)
+			e->who[e->nwho++] = who[k];
+	}
+}
+
+static void
+dom_add(struct profile *p, const char *d, size_t n, uint64_t count, const uint64_t *who, unsigned nwho)
 {
 	if (!p->dom)
 		p->dom = xcalloc(DOM_SLOTS, sizeof(*p->dom));
@@ -113,11 +126,13 @@ dom_add(struct profile *p, const char *d, size_t n, uint64_t count)
 			}
 			e->name = xstrndup(d, n);
 			e->n = count;
+			dom_who(e, who, nwho);
 			p->ndom++;
 			return;
 		}
 		if (!strncmp(e->name, d, n) && !e->name[n]) {
 			e->n += count;
+			dom_who(e, who, nwho);
 			return;
 		}
 	}
@@ -172,7 +187,7 @@ profile_seen(void *ctx, const struct schema *s, const struct fact *f, const char
 	case DT_EMAIL: {
 		const char *at = memrchr(norm, '@', len);
 		if (at && at + 1 < norm + len)
-			dom_add(p, at + 1, (size_t)(norm + len - at - 1), 1);
+			dom_add(p, at + 1, (size_t)(norm + len - at - 1), 1, &f->fp, 1);
 		break;
 	}
 	default:
@@ -223,7 +238,8 @@ profile_merge(struct profile *dst, const struct profile *src)
 	if (src->dom)
 		for (size_t i = 0; i < DOM_SLOTS; i++)
 			if (src->dom[i].name)
-				dom_add(dst, src->dom[i].name, strlen(src->dom[i].name), src->dom[i].n);
+				dom_add(dst, src->dom[i].name, strlen(src->dom[i].name), src->dom[i].n, src->dom[i].who,
+					src->dom[i].nwho);
 	dst->dom_dropped += src->dom_dropped;
 }
 
@@ -245,7 +261,7 @@ profile_top_domains(const struct profile *p, const struct profile_dom **out, siz
 	const struct profile_dom **all = xmalloc((p->ndom ? p->ndom : 1) * sizeof(*all));
 	size_t n = 0;
 	for (size_t i = 0; i < DOM_SLOTS; i++)
-		if (p->dom[i].name)
+		if (p->dom[i].name && p->dom[i].nwho >= PROFILE_DOMAIN_PEOPLE)
 			all[n++] = &p->dom[i];
 	qsort(all, n, sizeof(*all), dom_cmp);
 	if (n > max)

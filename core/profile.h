@@ -38,9 +38,17 @@ struct profile_col {
 	uint64_t ancient;  /* birth dates before 1900 */
 };
 
+/*
+ * A domain is listed only with PROFILE_DOMAIN_PEOPLE distinct addresses or
+ * more: a one-person domain (ivan@petrov.kz) names its person.
+ */
+#define PROFILE_DOMAIN_PEOPLE 5
+
 struct profile_dom {
 	char *name;
 	uint64_t n;
+	uint64_t who[PROFILE_DOMAIN_PEOPLE]; /* fingerprints of its first distinct addresses */
+	unsigned nwho;
 };
 
 struct profile {

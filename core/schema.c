@@ -10,8 +10,10 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "core/pii.h"
 #include "core/schema.h"
 #include "core/xalloc.h"
 
@@ -26,9 +28,13 @@ schemas_init(struct schemas *ss, const struct schemas_opts *o)
 static void
 schema_free(struct schema *s)
 {
-	for (size_t c = 0; c < s->ncols; c++)
+	for (size_t c = 0; c < s->ncols; c++) {
 		free(s->names[c]);
+		if (s->shown)
+			free(s->shown[c]);
+	}
 	free(s->names);
+	free(s->shown);
 	free(s->name_len);
 	free(s->types);
 	free(s->rate);
@@ -81,12 +87,19 @@ schema_learn(struct schema *s, const struct record *rec)
 		s->rate = xrealloc(s->rate, a * sizeof(*s->rate));
 		s->rank = xrealloc(s->rank, a * sizeof(*s->rank));
 		s->why = xrealloc(s->why, a * sizeof(*s->why));
+		s->shown = xrealloc(s->shown, a * sizeof(*s->shown));
 		s->cols_alloc = a;
 		s->names[s->ncols] = xstrndup(rec->fields[i].name, rec->fields[i].name_len);
 		s->name_len[s->ncols] = rec->fields[i].name_len;
 		s->types[s->ncols] = DT_NONE;
 		s->rate[s->ncols] = 0;
 		s->why[s->ncols] = NULL;
+		s->shown[s->ncols] = NULL;
+		if (pii_in_name(rec->fields[i].name, rec->fields[i].name_len)) {
+			char w[48];
+			snprintf(w, sizeof(w), "(withheld column %zu)", s->ncols + 1);
+			s->shown[s->ncols] = xstrdup(w);
+		}
 		s->ncols++;
 	}
 }

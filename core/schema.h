@@ -35,6 +35,7 @@ struct schema {
 	double *rate;	  /* validation rate of each column's type over the sample */
 	unsigned *rank;	  /* rank of the column among those of its type */
 	const char **why; /* why a column's type is not its header's or values' own (types_table) */
+	char **shown;	  /* a name holding personal data (core/pii.h) as shown: "(withheld column 3)"; else NULL */
 	int typed;
 	void *user; /* the caller's per-schema data */
 	/* private */
@@ -42,6 +43,16 @@ struct schema {
 	struct batch sample;
 	uint64_t *sample_seq;
 };
+
+/*
+ * Column c's name as it may leave the process (the catalog, a report): its
+ * own, or "(withheld column N)" when it holds personal data (core/pii.h).
+ */
+static inline const char *
+schema_name(const struct schema *s, size_t c)
+{
+	return s->shown && s->shown[c] ? s->shown[c] : s->names[c];
+}
 
 /* What a typed record is handed to: its schema, the record, its sequence number. */
 typedef void (*schemas_emit_fn)(void *ctx, struct schema *s, const struct record *rec,

@@ -40,7 +40,7 @@ is "$(jq -r '.sources[0].sha256' show.json)" "$(sha256sum "$F/telecom_2022.sql" 
 is "$(jq -r '[.sets[] | select(.kind == "assoc" and .type == "phone" and .attr_type == "national_id")] | length' show.json)" \
 	"1" "show: an association set (phone, national_id)"
 is "$(jq -r '.dates[0] | [.column, .min, .max] | @tsv' show.json)" \
-	"$(printf 'subscribers.contract_date\t2008-01-01\t2022-08-23')" "show: the date profile"
+	"$(printf 'subscribers.contract_date\t2008-01\t2022-08')" "show: the date profile (months, not days)"
 is "$(jq -r '[.birth_years[]] | add' show.json)" "2388" "show: one birth year per IIN"
 lib show --json shop_2020 | jq -r '.email_domains[0] | "\(.count) \(.domain)"' >dom.txt
 want=$(grep -o "@[a-z0-9.-]*'" "$F/shop_2020.sql" | tr -d "@'" | sort | uniq -c | sort -rn | head -1)
