@@ -390,6 +390,101 @@ meta_set(struct library *lib, const char *key, const char *value, char *err, siz
 	return rc == SQLITE_DONE ? 0 : db_fail(lib, "update", err, errlen);
 }
 
+/*
+ * The catalog's digest: per table, the count of its rows and the sums of
+ * a 128-bit hash (BLAKE2b) of each row's values, tables in a fixed order,
+ * hashed again: order-free (SQLite may reorder rows), and any changed,
+ * added or deleted row changes it. Kept in meta 'catalog_digest' by every
+ * change dumptrace makes; verify recomputes it. It guards against damage
+ * (a flipped byte, rows lost to a bad copy or an edit by hand), not
+ * against someone who recomputes it on purpose.
+ */
+static const char *const digest_tables[] = { "meta", "leaks", "sources", "columns", "sets",
+					     "dates", "date_months", "birth_years", "email_domains" };
+
+static int
+catalog_digest(struct library *lib, char out[33], char *err, size_t errlen)
+{
+	crypto_generichash_state all;
+	crypto_generichash_init(&all, NULL, 0, 16);
+	for (size_t t = 0; t < sizeof(digest_tables) / sizeof(digest_tables[0]); t++) {
+		char q[128];
+		snprintf(q, sizeof(q), "SELECT * FROM %s%s", digest_tables[t],
+			 t == 0 ? " WHERE key <> 'catalog_digest'" : "");
+		sqlite3_stmt *st = prep(lib, q, err, errlen);
+		if (!st)
+			return -1;
+		uint64_t rows = 0, lo = 0, hi = 0;
+		int rc, nc = sqlite3_column_count(st);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			crypto_generichash_state h;
+			unsigned char d[16];
+			crypto_generichash_init(&h, NULL, 0, sizeof(d));
+			for (int c = 0; c < nc; c++) {
+				unsigned char ty = (unsigned char)sqlite3_column_type(st, c);
+				const void *v = sqlite3_column_blob(st, c);
+				uint32_t n = (uint32_t)sqlite3_column_bytes(st, c);
+				crypto_generichash_update(&h, &ty, 1);
+				crypto_generichash_update(&h, (const unsigned char *)&n, sizeof(n));
+				if (v && n)
+					crypto_generichash_update(&h, v, n);
+			}
+			crypto_generichash_final(&h, d, sizeof(d));
+			uint64_t a, b;
+			memcpy(&a, d, 8);
+			memcpy(&b, d + 8, 8);
+			lo += a;
+			hi += b;
+			rows++;
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(lib, "read", err, errlen);
+		crypto_generichash_update(&all, (const unsigned char *)digest_tables[t], strlen(digest_tables[t]) + 1);
+		crypto_generichash_update(&all, (const unsigned char *)&rows, 8);
+		crypto_generichash_update(&all, (const unsigned char *)&lo, 8);
+		crypto_generichash_update(&all, (const unsigned char *)&hi, 8);
+	}
+	unsigned char d[16];
+	crypto_generichash_final(&all, d, sizeof(d));
+	sodium_bin2hex(out, 33, d, sizeof(d));
+	return 0;
+}
+
+/*
+ * Before a change: a catalog that no longer matches its digest is marked
+ * damaged for good (meta 'catalog_damaged'), so that the change's new
+ * digest does not hide it; verify reports the mark.
+ */
+static int
+digest_guard(struct library *lib, char *err, size_t errlen)
+{
+	char *want = NULL, have[33];
+	if (meta_get(lib, "catalog_digest", &want, err, errlen) < 0)
+		return -1;
+	int rc = 0;
+	if (want && (rc = catalog_digest(lib, have, err, errlen)) == 0 && strcmp(want, have)) {
+		char when[64];
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		rc = meta_set(lib, "catalog_damaged", when, err, errlen);
+	}
+	free(want);
+	return rc;
+}
+
+/* Stores the digest of the catalog as it is now: the last step of every change (in its transaction). */
+static int
+digest_store(struct library *lib, char *err, size_t errlen)
+{
+	char d[33];
+	if (catalog_digest(lib, d, err, errlen) < 0)
+		return -1;
+	return meta_set(lib, "catalog_digest", d, err, errlen);
+}
+
 int
 library_private_lookup(struct library *lib, char *err, size_t errlen)
 {
@@ -408,7 +503,9 @@ library_set_private_lookup(struct library *lib, char *err, size_t errlen)
 		snprintf(err, errlen, "the library is open for reading only");
 		return -1;
 	}
-	return meta_set(lib, "private_lookup", "1", err, errlen);
+	if (digest_guard(lib, err, errlen) < 0 || meta_set(lib, "private_lookup", "1", err, errlen) < 0)
+		return -1;
+	return digest_store(lib, err, errlen);
 }
 
 /* The catalog's format version: 1.., 0 when absent or not a number, -1 on error. */
@@ -1139,7 +1236,8 @@ library_key_bytes(struct library *lib, const char *key_file, int flags,
 		goto fail;
 	}
 	if (!have && lib->mode == LIB_WRITE && (flags & LIB_KEY_SET) &&
-	    meta_set(lib, "key_check", check, err, errlen) < 0)
+	    (digest_guard(lib, err, errlen) < 0 || meta_set(lib, "key_check", check, err, errlen) < 0 ||
+	     digest_store(lib, err, errlen) < 0))
 		goto fail;
 	free(have);
 	return 0;
@@ -1939,6 +2037,8 @@ lib_txn_commit(struct lib_txn *t, struct lib_profile *p, int replace, char *err,
 	/* 2: the write transaction; the name is free or being replaced */
 	if (db_exec(lib, "BEGIN IMMEDIATE", err, errlen) < 0)
 		goto fail;
+	if (digest_guard(lib, err, errlen) < 0)
+		goto fail;
 	int found = find_leak(lib, p->leak.name, &old_id, &old_dir, err, errlen);
 	if (found < 0)
 		goto fail;
@@ -1991,7 +2091,8 @@ lib_txn_commit(struct lib_txn *t, struct lib_profile *p, int replace, char *err,
 			goto fail;
 		}
 	}
-	if (insert_leak(lib, p, dir, err, errlen) < 0 || insert_children(lib, p, err, errlen) < 0)
+	if (insert_leak(lib, p, dir, err, errlen) < 0 || insert_children(lib, p, err, errlen) < 0 ||
+	    digest_store(lib, err, errlen) < 0)
 		goto fail;
 	crash_point(3);
 	/* 5: the commit point */
@@ -2039,6 +2140,10 @@ library_remove(struct library *lib, const char *name, char *err, size_t errlen)
 	}
 	if (db_exec(lib, "BEGIN IMMEDIATE", err, errlen) < 0)
 		return -1;
+	if (digest_guard(lib, err, errlen) < 0) {
+		rollback(lib);
+		return -1;
+	}
 	int found = find_leak(lib, name, &id, &dir, err, errlen);
 	free(dir);
 	if (found <= 0) {
@@ -2058,7 +2163,7 @@ library_remove(struct library *lib, const char *name, char *err, size_t errlen)
 		rollback(lib);
 		return -1;
 	}
-	if (db_exec(lib, "COMMIT", err, errlen) < 0) {
+	if (digest_store(lib, err, errlen) < 0 || db_exec(lib, "COMMIT", err, errlen) < 0) {
 		rollback(lib);
 		return -1;
 	}
@@ -2265,16 +2370,26 @@ verify_leak(struct library *lib, const struct lib_leak *l, lib_report_fn report,
 		}
 		free(path);
 	}
-	/* files the catalog does not know: harmless */
+	/*
+	 * files the catalog does not know: a set file (every one an ingest
+	 * wrote is in the catalog) means the catalog lost its row, and analyze
+	 * would not see those fingerprints; anything else is harmless
+	 */
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	while (d && (de = readdir(d))) {
 		int known = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
 		for (size_t i = 0; i < n && !known; i++)
 			known = !strcmp(de->d_name, sets[i].file);
-		if (!known)
-			vreport(report, ctx, 1, l->name, "file 'sets/%s/%s' is not in the catalog",
+		size_t fl = strlen(de->d_name);
+		int set = fl > 4 && !strcmp(de->d_name + fl - 4, ".fps");
+		if (!known) {
+			vreport(report, ctx, set ? 2 : 1, l->name,
+				set ? "set file 'sets/%s/%s' is not in the catalog: its row was lost"
+				    : "file 'sets/%s/%s' is not in the catalog",
 			        l->dir, de->d_name);
+			problems += set;
+		}
 	}
 	if (d)
 		closedir(d);
@@ -2394,6 +2509,58 @@ library_verify(struct library *lib, lib_report_fn report, void *ctx, char *err, 
 		vreport(report, ctx, 2, NULL, "catalog: bad format version");
 		problems++;
 	}
+	/* the catalog's digest: rows changed or lost outside dumptrace */
+	char *want = NULL, have[33];
+	if (meta_get(lib, "catalog_digest", &want, err, errlen) < 0 || catalog_digest(lib, have, err, errlen) < 0) {
+		free(want);
+		return -1;
+	}
+	if (!want)
+		vreport(report, ctx, 1, NULL,
+			"catalog: no digest yet (a library made before digests); the next ingest or remove makes it");
+	else if (strcmp(want, have)) {
+		vreport(report, ctx, 2, NULL,
+			"catalog: its content does not match its digest: rows were changed, added or deleted "
+			"outside dumptrace (a damaged or edited catalog; its findings cannot be trusted)");
+		problems++;
+	}
+	free(want);
+	char *damaged = NULL;
+	if (meta_get(lib, "catalog_damaged", &damaged, err, errlen) < 0)
+		return -1;
+	if (damaged) {
+		vreport(report, ctx, 2, NULL,
+			"catalog: found not matching its digest at %.32s, before a change: it was damaged or "
+			"edited outside dumptrace then; rebuild the library from its dumps to trust it again",
+			damaged);
+		problems++;
+		free(damaged);
+	}
+	/* the key: the one on this machine must be the one the catalog's check names */
+	char *check = NULL, kp[4200], e2[512];
+	unsigned char key[FP_KEY_SIZE];
+	if (meta_get(lib, "key_check", &check, err, errlen) < 0)
+		return -1;
+	if (check && keys_path(lib->id, kp, sizeof(kp), e2, sizeof(e2)) == 0) {
+		int r = key_read(kp, key, e2, sizeof(e2));
+		char mine[33];
+		if (r == 0) {
+			key_check(key, lib->id, mine);
+			if (strcmp(mine, check)) {
+				vreport(report, ctx, 2, NULL,
+					"catalog: the key in the key directory (%s) does not pass the catalog's key check: "
+					"another key, or a damaged check", kp);
+				problems++;
+			}
+		} else if (r == 1)
+			vreport(report, ctx, 1, NULL, "no key on this machine (%s): its fingerprints match nothing here", kp);
+		else {
+			vreport(report, ctx, 2, NULL, "key: %s", e2);
+			problems++;
+		}
+		sodium_memzero(key, sizeof(key));
+	}
+	free(check);
 	/* the leaks, one by one: a bad one does not stop the others' check */
 	if (!(st = prep(lib, "SELECT " LEAK_COLS " FROM leaks l ORDER BY l.name", err, errlen)))
 		return -1;

@@ -165,6 +165,9 @@ struct sqlr {
 
 	char err[160];
 	size_t err_at;
+	/* the opening quote of a string the last parse did not see closed (window offset), or -1 */
+	size_t str_open;
+	int swallowed; /* ... or saw close only after statements it swallowed */
 
 	uint64_t statements; /* statements seen, data or not */
 	int said_empty;      /* the end's "no data" was said */
@@ -935,6 +938,8 @@ lx_word(struct lx *l, const char **w)
 static int
 need(struct sqlr *s, struct lx *l, const char *what)
 {
+	if (!strcmp(what, "a string") && s->str_open == (size_t)-1)
+		s->str_open = l->i; /* lx_skip_quoted()'s: its opening quote */
 	if (!l->eof)
 		return P_MORE;
 	snprintf(s->err, sizeof(s->err), "unexpected end of input in %s", what);
@@ -1025,6 +1030,43 @@ lx_qname(struct sqlr *s, struct lx *l)
 	}
 }
 
+static int is_statement(const char *w, size_t wl);
+
+/*
+ * Did the string opened at buf[from] swallow statements: a line of it,
+ * after a ';' line end, that starts with INSERT, COPY or another statement?
+ */
+static int
+swallowed(const char *buf, size_t from, size_t len)
+{
+	for (const char *p = buf + from; (p = memchr(p, '\n', len - (size_t)(p - buf))); ) {
+		const char *e = p;
+		while (e > buf + from && (e[-1] == '\r' || e[-1] == ' '))
+			e--;
+		p++;
+		if (e == buf + from || e[-1] != ';')
+			continue;
+		size_t i = (size_t)(p - buf), j = i;
+		while (j < len && is_ident((unsigned char)buf[j]))
+			j++;
+		if (j > i && (kw(buf + i, j - i, "INSERT") || kw(buf + i, j - i, "REPLACE") ||
+			      kw(buf + i, j - i, "COPY") || is_statement(buf + i, j - i)))
+			return 1;
+	}
+	return 0;
+}
+
+/* A string at l->i that ran into the next statements: P_ERR, rows_step() resyncs on its line. */
+static int
+swallow(struct sqlr *s, struct lx *l)
+{
+	s->str_open = l->i;
+	s->swallowed = 1;
+	snprintf(s->err, sizeof(s->err), "a string runs on into the statements after it");
+	s->err_at = l->i;
+	return P_ERR;
+}
+
 /* Skips the quoted string or name at l->i (its opening quote). */
 static int
 lx_skip_quoted(struct sqlr *s, struct lx *l, enum esc esc)
@@ -1043,6 +1085,8 @@ lx_skip_quoted(struct sqlr *s, struct lx *l, enum esc esc)
 			break;
 		j++;
 	}
+	if (q == '\'' && memchr(l->b + l->i, '\n', j - l->i) && swallowed(l->b, l->i, j))
+		return swallow(s, l);
 	l->i = j + 1;
 	return P_OK;
 }
@@ -1204,6 +1248,7 @@ lx_string(struct sqlr *s, struct lx *l, enum esc esc, struct val *v)
 	char q = l->b[l->i];
 	size_t j = l->i + 1, end = j;
 
+	s->str_open = l->i; /* until it closes: the line resync's anchor (rows_step) */
 	/* the common case first: one pass to the closing quote */
 	if (esc == ES_NONE) {
 		const char *e = memchr(l->b + j, q, l->n - j);
@@ -1212,6 +1257,9 @@ lx_string(struct sqlr *s, struct lx *l, enum esc esc, struct val *v)
 		end = find2(l->b, j, l->n, (unsigned char)q, '\\');
 	if (end >= l->n)
 		return need(s, l, "a string");
+	/* a string of many lines: a lost quote, if the lines look like statements */
+	if (memchr(l->b + j, '\n', end - j) && swallowed(l->b, j, end))
+		return swallow(s, l);
 	if (l->b[end] == q) {
 		if (end + 1 >= l->n && !l->eof)
 			return P_MORE; /* the quote may be doubled */
@@ -1220,6 +1268,7 @@ lx_string(struct sqlr *s, struct lx *l, enum esc esc, struct val *v)
 			v->len = end - j;
 			v->in_arena = 0;
 			l->i = end + 1;
+			s->str_open = (size_t)-1;
 			return P_OK;
 		}
 	}
@@ -1255,6 +1304,7 @@ lx_string(struct sqlr *s, struct lx *l, enum esc esc, struct val *v)
 		}
 		l->i = k + 1;
 		v->len = s->arena.len - v->off;
+		s->str_open = (size_t)-1;
 		return P_OK;
 	}
 }
@@ -2547,6 +2597,34 @@ raw_extent(const char *buf, size_t len, size_t from, size_t at)
 	return e > from ? e - from : 0;
 }
 
+
+/*
+ * A row whose string does not close (a quote lost, a dump cut short): the
+ * row is rejected to the end of the line its string opened on, and reading
+ * goes on at the next line as between statements, so that one stray quote
+ * costs a line, not the rest of the file (a string that really spans
+ * lines and is longer than the limits is lost the same way).
+ */
+static int
+row_resync(struct reader *r, struct sqlr *s, const char *buf, size_t len, const char *why)
+{
+	size_t q = s->str_open < len ? s->str_open : len;
+	const char *nl = memchr(buf + q, '\n', len - q);
+	size_t to = nl ? (size_t)(nl - buf) + 1 : len;
+	uint64_t qline = s->line + count_nl(buf, q);
+	s->nrows++;
+	/* where the string opens: the line and byte of its quote */
+	int rc = reader_reject(r, qline, source_offset(r->src) + q, buf, raw_extent(buf, len, 0, q),
+			       "%s: a string not closed; the rest of its line is skipped, reading goes on "
+			       "at the next line",
+			       why);
+	advance(r, s, to);
+	s->mode = M_TOP;
+	s->insert_all = 0;
+	s->str_open = (size_t)-1;
+	return rc;
+}
+
 /* M_ROWS: the next row of an INSERT. */
 static int
 rows_step(struct reader *r, struct sqlr *s, struct record *rec)
@@ -2555,8 +2633,17 @@ rows_step(struct reader *r, struct sqlr *s, struct record *rec)
 		size_t len, at = (size_t)-1, end = 0;
 		const char *buf = source_data(r->src, &len);
 		struct lx l = {buf, len, 0, s->eof, hash_comments(s), 0};
+		s->str_open = (size_t)-1;
+		s->swallowed = 0;
 		int st = parse_row(r, s, &l, &at, &end);
+		if (s->swallowed)
+			return row_resync(r, s, buf, len, "a lost quote");
 
+		if (st == P_MORE && s->str_open != (size_t)-1 && len > r->opts.max_record &&
+		    swallowed(buf, s->str_open, len))
+			return row_resync(r, s, buf, len, "row longer than the --max-record limit");
+		if (st == P_ERR && s->eof && s->str_open != (size_t)-1)
+			return row_resync(r, s, buf, len, "the input ends inside a string");
 		if (st == P_MORE) {
 			if (len > r->opts.max_record) {
 				uint64_t off = source_offset(r->src);
@@ -2571,6 +2658,8 @@ rows_step(struct reader *r, struct sqlr *s, struct record *rec)
 			int g = grow(r, s, len);
 			if (g < 0)
 				return source_failed(r, s);
+			if (g == 0 && !s->eof && s->str_open != (size_t)-1 && swallowed(buf, s->str_open, len))
+				return row_resync(r, s, buf, len, "row longer than the window limit");
 			if (g == 0 && !s->eof) {
 				skip_start(s, U_ROW);
 				s->nrows++;

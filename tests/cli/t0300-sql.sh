@@ -208,7 +208,7 @@ ok $? "bad inputs: the counts add up"
 is "$(grep '^#' rej.txt | sed 's/^# bad.sql://')" "2:61: row has 3 values, table 't' has 2 columns
 3:86: not an SQL statement
 4:124: row has 1 values, table 't' has 2 columns
-7:225: unexpected end of input in a string" "bad inputs: reasons with line and byte"
+7:225: the input ends inside a string: a string not closed; the rest of its line is skipped, reading goes on at the next line" "bad inputs: reasons with line and byte"
 grep -q "^(2,'y','extra')$" rej.txt
 ok $? "bad inputs: the rejected row is kept as written"
 
