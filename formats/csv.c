@@ -598,6 +598,84 @@ set_columns(struct csvr *c, int from_record)
 }
 
 /*
+ * Do the lines of buf[from..len) look like rows of the table (as many
+ * delimiters outside quotes as the header has, in half of them or more)?
+ * The lines after a quote that opened: rows mean a stray quote (resync on
+ * the next line), anything else a field of many lines.
+ */
+static int
+looks_like_rows(const struct csvr *c, const char *buf, size_t from, size_t len)
+{
+	unsigned lines = 0, rows = 0;
+	for (size_t i = from; i < len && lines < 64;) {
+		const char *nl = memchr(buf + i, c->term, len - i);
+		size_t end = nl ? (size_t)(nl - buf) : len;
+		unsigned d = 0;
+		for (size_t k = i; k < end; k++)
+			d += buf[k] == c->delim;
+		lines++;
+		rows += c->ncols > 1 && d + 1 == c->ncols;
+		i = end + 1;
+	}
+	return lines && rows * 2 >= lines;
+}
+
+/*
+ * A quoted field longer than --max-record whose lines are not rows (a
+ * document, a blob of 50 MB): the record is skipped, streaming, to the
+ * field's closing quote and the end of that line, and rejected once.
+ */
+static int
+skip_long_field(struct reader *r, struct csvr *c)
+{
+	const char *buf;
+	size_t len, i = c->first_eol;
+	uint64_t off = source_offset(r->src), line0 = c->line, nl = 1;
+	int q = 0, closed = 0;
+
+	for (;;) {
+		buf = source_data(r->src, &len);
+		for (; i < len; i++) {
+			char ch = buf[i];
+			if (!closed) {
+				if (q && ch != '"') {
+					closed = 1; /* the quote before was the closing one */
+				} else {
+					q = ch == '"' && !q;
+					if (ch == c->term)
+						nl++;
+					continue;
+				}
+			}
+			if (ch == c->term) {
+				source_consume(r->src, i + 1);
+				nl++;
+				goto done;
+			}
+		}
+		source_consume(r->src, len);
+		i = 0;
+		ssize_t k = source_fill(r->src);
+		if (k < 0)
+			return reader_fail(r, c->line, source_offset(r->src), "%s", source_error(r->src));
+		if (k == 0) {
+			c->eof = 1;
+			break;
+		}
+	}
+done:
+	parser_reset(c);
+	c->fed = c->scanned = 0;
+	c->first_eol = 0;
+	c->line += nl;
+	return reader_reject(r, line0, off, NULL, 0,
+			     "a quoted field longer than the --max-record limit (%zu bytes); the record is "
+			     "skipped to %s (line %llu)",
+			     r->opts.max_record, closed ? "the field's end" : "the end of the input",
+			     (unsigned long long)(line0 + nl - 1));
+}
+
+/*
  * Gives up the record in progress after its first line: reject that line,
  * drop it from the window and parse again from the next one.
  */
@@ -1008,6 +1086,9 @@ again:
 		} else {
 			c->scanned = len;
 			if (len > r->opts.max_record) {
+				if (c->lines > 1 && c->ncols && c->p.pstate == CSVP_FIELD_BEGUN && c->p.quoted &&
+				    !looks_like_rows(c, buf, c->first_eol, len))
+					return skip_long_field(r, c);
 				if (c->lines > 0)
 					return reject_first_line(r, c, "record longer than the --max-record limit");
 				/* one line longer than the limit: drop it to its end */

@@ -430,6 +430,7 @@ vs_hit(const struct vshape *v)
 struct stats {
 	unsigned depth, rdepth, max_depth;
 	int array, top_open;
+	int too_deep; /* the sample went past MAX_DEPTH */
 	uint64_t records;
 	int mongo;
 	/* the shapes: what the first values look like */
@@ -561,8 +562,10 @@ st_key(void *ctx, const unsigned char *k, size_t n)
 static int
 st_open_as(struct stats *s, int is_array)
 {
-	if (s->depth >= MAX_DEPTH)
+	if (s->depth >= MAX_DEPTH) {
+		s->too_deep = 1; /* JSON so far: the reader rejects the record that is too deep */
 		return 0;
+	}
 	if (s->array && s->depth == 0 && !s->top_open) {
 		s->top_open = 1;
 		s->rdepth = 1;
@@ -667,8 +670,8 @@ json_bid(const char *buf, size_t len, int eof)
 		return 0;
 	if (sample_parse(buf + i, len - i, eof, buf[i] == '[', &s, &err_at))
 		return eof ? 90 : 80;
-	/* broken, but ours after a whole value or a whole line */
-	if (s.records > 0 || lines_alone(buf, len, eof, &tested) > 0)
+	/* broken, but ours after a whole value or a whole line, or only too deep */
+	if (s.records > 0 || s.too_deep || lines_alone(buf, len, eof, &tested) > 0)
 		return 40;
 	if (memchr(buf + i, '\n', err_at))
 		return 20;
@@ -1409,8 +1412,15 @@ open_container(struct jsonr *c, int is_array)
 	unsigned lvl = c->depth - c->rdepth;
 	if (c->track)
 		vs_open(&c->vs, lvl, is_array);
-	if (c->depth >= MAX_DEPTH)
-		return 0; /* stops yajl: feed() says why */
+	/*
+	 * Past MAX_DEPTH: inside an element of the top-level array the element
+	 * is rejected (it is, past MAX_NEST) and yajl follows it to its end,
+	 * a byte of its stack a level, bounded by the --max-record check of
+	 * feed(); the array's next elements are read. Elsewhere yajl stops:
+	 * feed() says why.
+	 */
+	if (c->depth >= MAX_DEPTH && !(c->layout == L_ARRAY && c->in_rec))
+		return 0;
 	c->depth++;
 	if (c->rec_bad || c->dropped)
 		return 1;

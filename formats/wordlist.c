@@ -162,8 +162,16 @@ sample_structure(const char *buf, size_t len, int eof, int *lf)
 		if (!inq && nonempty_q)
 			count_row(&quoted, cur_q);
 	}
+	/*
+	 * The sample ends inside a quoted field (one of megabytes, lines in
+	 * it): the rows before it and the one it opens are what the structure
+	 * is, not the lines of the field.
+	 */
+	int open_end = inq && !eof && quoted.rows >= 1;
+	if (open_end && nonempty_q)
+		count_row(&quoted, cur_q);
 	double s = structure(&raw);
-	if (quoted.rows * 2 >= raw.rows) {
+	if (quoted.rows * 2 >= raw.rows || (open_end && quoted.rows >= 2)) {
 		double q = structure(&quoted);
 		if (q > s)
 			s = q;
