@@ -1834,8 +1834,8 @@ fill_columns(struct findings *F, const struct schemas *ss, struct report *rep, s
 			struct findings_column *fc = &F->cols[F->ncols++];
 			struct acol *ac = &rep->cols[s][c];
 			struct profile_col *pc = profile_col(prof, (int)s, c);
-			fc->name = xstrdup(schema_name(sc, c));
-			fc->name_len = sc->name_len[c];
+			fc->name = xstrndup(schema_name(sc, c), schema_name_len(sc, c));
+			fc->name_len = schema_name_len(sc, c);
 			fc->table = dup_or_null(sc->table);
 			fc->type = sc->types[c];
 			fc->values = ac->values;

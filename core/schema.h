@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/pipe.h"
 #include "core/record.h"
@@ -52,6 +53,13 @@ static inline const char *
 schema_name(const struct schema *s, size_t c)
 {
 	return s->shown && s->shown[c] ? s->shown[c] : s->names[c];
+}
+
+/* The length of schema_name(s, c): a column's own name may hold any byte. */
+static inline size_t
+schema_name_len(const struct schema *s, size_t c)
+{
+	return s->shown && s->shown[c] ? strlen(s->shown[c]) : s->name_len[c];
 }
 
 /* What a typed record is handed to: its schema, the record, its sequence number. */

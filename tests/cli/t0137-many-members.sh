@@ -19,10 +19,18 @@ with tarfile.open("m.tar.gz", "w:gz", compresslevel=1) as t:
         t.addfile(ti, io.BytesIO(d))
 PY
 AS=1073741824
-lim() { prlimit --as=$AS -- "$DUMPTRACE" "$@"; }
+# the sanitizers reserve terabytes of address space: there the members are
+# read without the limit (the bound is the normal build's to keep)
+if [ -n "${DUMPTRACE_SANITIZED:-}" ]; then
+	lim() { "$DUMPTRACE" "$@"; }
+	W="(no limit under the sanitizers)"
+else
+	W="within 1 GiB"
+	lim() { prlimit --as=$AS -- "$DUMPTRACE" "$@"; }
+fi
 
 lim ingest -q --library lib --name m --json m.tar.gz >ing.json
-is $? 0 "ingest of 100,000 members within 1 GiB of address space"
+is $? 0 "ingest of 100,000 members $W"
 is "$(jq -r .records ing.json)" 100000 "... every member's record"
 dt show --library lib --json m >show.json
 is "$(jq -r '.sources | length' show.json)" 101 "... the catalog: 100 member rows and one for the rest"
@@ -30,12 +38,12 @@ is "$(jq -r '.sources[100] | "\(.path) \(.records)"' show.json)" "m.tar.gz:(99,9
 	"... which counts them"
 is "$(jq -r '.columns | length' show.json)" 2 "... one profile for the one header"
 lim sniff --json m.tar.gz >sniff.json
-is $? 0 "sniff within 1 GiB"
+is $? 0 "sniff $W"
 is "$(jq -r '.inputs | length' sniff.json)" 100000 "... each member reported"
 is "$(jq -r '.totals.parsed' sniff.json)" 100000 "... and counted"
-is "$(lim cat m.tar.gz 2>/dev/null | wc -l)" 100000 "cat within 1 GiB: every record"
+is "$(lim cat m.tar.gz 2>/dev/null | wc -l)" 100000 "cat $W: every record"
 lim analyze -q --library lib --json - m.tar.gz >an.json
-is $? 0 "analyze within 1 GiB"
+is $? 0 "analyze $W"
 is "$(jq -r '.status_counts.copied' an.json)" 100000 "... every row found in the leak"
 
 done_testing
