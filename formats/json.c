@@ -88,9 +88,14 @@
  * (concatenated: the next line that starts with '{' or '['). In an array
  * there is no safe place to start again: the input fails with the error's
  * position, after the records before it. Memory stays bounded: a record
- * longer than --max-record is rejected (in an array it is parsed on
- * without keeping anything, unless one token or the nesting alone is that
- * long, which fails the input), and yajl's own buffers are capped.
+ * longer than --max-record is rejected, and yajl's own buffers are capped.
+ * An element of the top-level array that long (one long string, number or
+ * nesting, or many fields) is passed over by a scan of its strings,
+ * escapes and brackets, without yajl, to the comma or bracket that ends
+ * it; yajl then starts again inside the array and the elements after it
+ * are read. In an object of tables such a record is parsed on without
+ * keeping anything, unless one token or the nesting alone is that long,
+ * which fails the input.
  */
 #include "config.h"
 
@@ -222,6 +227,13 @@ struct jsonr {
 	size_t out_alloc;
 
 	int skip_eol, skip_lines; /* resynchronising after an error */
+	/*
+	 * array: an element longer than --max-record is passed over by a scan
+	 * of its bytes (strings, escapes, brackets), without yajl, which
+	 * would hold a long token whole; es_pos is how far it has looked
+	 */
+	int eskip, es_str, es_esc;
+	uint64_t es_depth, es_pos;
 	/*
 	 * yajl lexes a token cut by the end of a piece again from its start
 	 * at each call: a long token fed in small pieces costs its length
@@ -1686,6 +1698,8 @@ broken(struct jsonr *c, const char *buf, uint64_t base, size_t len, uint64_t at,
 	c->skip_lines = c->layout == L_CONCAT;
 }
 
+static int skip_element(struct jsonr *c, const char *buf, uint64_t base, uint64_t start);
+
 /* Gives yajl n bytes at stream offset fed_abs. */
 static void
 feed(struct jsonr *c, const char *buf, uint64_t base, size_t len, size_t n)
@@ -1741,6 +1755,10 @@ feed(struct jsonr *c, const char *buf, uint64_t base, size_t len, size_t n)
 	}
 	/* a token or a nesting as long as a record: stop before yajl grows */
 	if (c->ymem > c->r->opts.max_record + (1u << 20)) {
+		if (!c->dropped &&
+		    skip_element(c, buf, base,
+		                 c->in_rec ? c->rec_abs : skip_gap(c, buf, base, c->fed_abs)))
+			return;
 		if (c->layout == L_ARRAY || c->tables)
 			snprintf(
 			    msg, sizeof(msg),
@@ -1762,6 +1780,13 @@ finish(struct jsonr *c, const char *buf, uint64_t base, size_t len)
 	char msg[160];
 
 	c->done = 1;
+	if (c->eskip) {
+		struct qrec *e = push(c, Q_REJECT, c->rec_line, c->rec_abs);
+		e->why = add_why(c, "%s; the input ends inside it", c->rec_why);
+		e = push(c, Q_FAIL, line_of(c, buf, base, base + len, NULL), base + len);
+		e->why = add_why(c, "the top-level array is not closed at the end of the input");
+		return;
+	}
 	if (c->skip_eol || c->skip_lines)
 		return;
 	c->wbuf = buf;
@@ -1801,7 +1826,9 @@ release(struct reader *r, struct jsonr *c)
 	const char *buf = source_data(r->src, &len);
 	uint64_t base = source_offset(r->src), hold;
 
-	if (c->in_rec && !c->dropped)
+	if (c->eskip)
+		hold = c->es_pos;
+	else if (c->in_rec && !c->dropped)
 		hold = c->rec_abs;
 	else if (c->dropped)
 		hold = c->fed_abs;
@@ -1813,6 +1840,109 @@ release(struct reader *r, struct jsonr *c)
 		return;
 	advance_line(c, buf, base, hold);
 	source_consume(r->src, (size_t)(hold - base));
+}
+
+/*
+ * An element of the top-level array (not of an object of tables) that
+ * starts at stream offset start and is longer than --max-record, or holds
+ * a token or a nesting that long: rejected, and passed over by
+ * skip_scan() to the comma or bracket that ends it, so that the elements
+ * after it are read. Returns 0 where this is no such element.
+ */
+static int
+skip_element(struct jsonr *c, const char *buf, uint64_t base, uint64_t start)
+{
+	if (c->layout != L_ARRAY || c->tables || c->rdepth != 1 || c->eskip)
+		return 0;
+	if (c->in_rec) {
+		c->nqf = c->rec_f0; /* its fields are of no use */
+		c->arena.len = c->rec_a0;
+	} else {
+		advance_line(c, buf, base, start);
+		c->rec_line = c->line_no;
+		c->rec_abs = start;
+	}
+	if (!c->in_rec || !c->rec_bad)
+		snprintf(c->rec_why, sizeof(c->rec_why),
+		         "record longer than the --max-record limit (%zu bytes)",
+		         c->r->opts.max_record);
+	c->in_rec = c->rec_bad = 0;
+	yajl_free(c->h);
+	c->h = NULL;
+	c->eskip = 1;
+	c->es_str = c->es_esc = 0;
+	c->es_depth = 0;
+	c->es_pos = start;
+	c->hungry = 0;
+	c->piece = PIECE;
+	return 1;
+}
+
+/*
+ * The skipped element ends at stream offset at, a comma (comma) or the
+ * closing bracket: its rejection is queued and yajl starts again inside
+ * the array, after the comma or at the bracket.
+ */
+static void
+skip_done(struct jsonr *c, uint64_t at, int comma)
+{
+	struct qrec *e = push(c, Q_REJECT, c->rec_line, c->rec_abs);
+	e->why = add_why(c, "%s", c->rec_why);
+	c->eskip = 0;
+	c->es_pos = at;
+	c->h = y_open(&callbacks, &c->ymem, c, 0);
+	c->depth = c->rdepth = 0;
+	c->top_open = 0;
+	c->fed_abs = c->scanned_abs = comma ? at + 1 : at;
+	/* yajl is told of the array it is in: open_container() takes it as
+	 * the top-level one, its elements' start looked for from fed_abs */
+	c->piece_abs = c->fed_abs - 1;
+	c->finishing = 0;
+	yajl_parse(c->h, (const unsigned char *)"[", 1);
+	c->scan_from = c->fed_abs;
+	c->gap_nl = 0;
+}
+
+/*
+ * Scans the skipped element's bytes in the window: strings (with their
+ * escapes) and the depth of brackets, up to a comma or closing bracket
+ * outside both. Returns 0 when there was nothing new to scan.
+ */
+static int
+skip_scan(struct jsonr *c, const char *buf, uint64_t base, size_t len)
+{
+	const char *p = buf + (c->es_pos - base), *end = buf + len;
+
+	if (p >= end)
+		return 0;
+	while (p < end) {
+		unsigned char ch = (unsigned char)*p++;
+		if (c->es_str) {
+			if (c->es_esc)
+				c->es_esc = 0;
+			else if (ch == '\\')
+				c->es_esc = 1;
+			else if (ch == '"')
+				c->es_str = 0;
+			continue;
+		}
+		if (ch == '"')
+			c->es_str = 1;
+		else if (ch == '[' || ch == '{')
+			c->es_depth++;
+		else if (ch == ']' || ch == '}') {
+			if (c->es_depth == 0) {
+				skip_done(c, base + (uint64_t)(p - 1 - buf), 0);
+				return 1;
+			}
+			c->es_depth--;
+		} else if (ch == ',' && c->es_depth == 0) {
+			skip_done(c, base + (uint64_t)(p - 1 - buf), 1);
+			return 1;
+		}
+	}
+	c->es_pos = c->fed_abs = base + len; /* scanned: none of it is yajl's */
+	return 1;
 }
 
 /*
@@ -1842,6 +1972,8 @@ too_long(struct jsonr *c, const char *buf, uint64_t base, size_t len)
 	}
 	if (!c->in_rec)
 		start = skip_gap(c, buf, base, c->fed_abs);
+	if (skip_element(c, buf, base, start))
+		return 1;
 	advance_line(c, buf, base, start);
 	c->drop_abs = start;
 	c->drop_line = c->line_no;
@@ -1864,7 +1996,10 @@ step(struct reader *r, struct jsonr *c)
 	base = source_offset(r->src);
 	size_t fed = (size_t)(c->fed_abs - base), unfed = len - fed;
 
-	if (c->skip_eol || c->skip_lines) {
+	if (c->eskip) {
+		if (skip_scan(c, buf, base, len))
+			return;
+	} else if (c->skip_eol || c->skip_lines) {
 		if (c->skip_eol && unfed) {
 			const char *nl = memchr(buf + fed, '\n', unfed);
 			c->fed_abs = nl ? base + (uint64_t)(nl - buf) + 1 : base + len;

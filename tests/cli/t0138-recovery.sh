@@ -1,7 +1,7 @@
 #!/bin/sh
 # Counts that do not mislead (issue 18): one broken record costs itself, not
 # the rest of the input. A SQL string whose quote is lost, a JSON array
-# element nested too deep, a 50 MB CSV field: each is one rejection with a
+# element nested too deep or longer than --max-record, a 50 MB CSV field: each is one rejection with a
 # reason, and the records after it are read.
 . "$TOP_SRCDIR/tests/lib.sh"
 
@@ -41,6 +41,52 @@ python3 -c "print('[' * 5000 + ']' * 5000)" >deeponly.json
 dt sniff deeponly.json >out 2>&1
 grep -q "format      json" out
 ok $? "a document of nesting only is JSON (not text), rejected as too deep"
+
+# JSON: array elements longer than --max-record (a long string, number,
+# nesting, many fields; escaped quotes and brackets inside a string), first,
+# in the middle and last: each one rejection, every other element read
+python3 - <<'PY'
+import json
+M = 1 << 20
+rec = lambda i: json.dumps({"iin": str(900101300017 + 13 * i), "name": "P%d" % i})
+bigs = {
+    "str": json.dumps({"iin": "1", "name": "x" * (2 * M)}),
+    "esc": json.dumps({"iin": "1", "name": 'a\\"],{[' * (M // 2)}),
+    "scalar": json.dumps("y" * (2 * M)),
+    "number": "1" * (2 * M),
+    "deep": "[" * (2 * M) + "]" * (2 * M),
+    "fields": json.dumps({("k%d" % j): j for j in range(200000)}),
+}
+for k, big in bigs.items():
+    for w, pos in (("first", 0), ("mid", 3), ("last", 6)):
+        els = [rec(i) for i in range(6)]
+        els.insert(pos, big)
+        with open("long-%s-%s.json" % (k, w), "w") as f:
+            f.write("[\n" + ",\n".join(els) + "\n]\n")
+PY
+for f in long-*.json; do
+	dt cat -q --max-record 1M "$f" >out 2>err
+	got="$? $(grep -c 900101300 out) $(tail -n 1 err)"
+	is "$got" "1 6 dumptrace: 6 records parsed, 1 rejected" "$f: one rejection, the six others read"
+done
+dt cat --max-record 1M long-str-mid.json 2>&1 >/dev/null | grep -q "line 5, byte [0-9]*: record longer than the --max-record limit"
+ok $? "... with the element's line and why"
+# 300 MB in one string: memory stays small
+python3 -c "
+import sys
+sys.stdout.write('[{\"iin\": \"900101300017\"},\"' + 'z' * (300 << 20) + '\",{\"iin\": \"900101300025\"}]')" >huge.json
+# (the sanitizers reserve terabytes of address space: no limit under them)
+lim=""
+[ -n "${DUMPTRACE_SANITIZED:-}" ] || ! command -v prlimit >/dev/null 2>&1 || lim="prlimit --as=1073741824 --"
+$lim "$DUMPTRACE" cat -q --max-record 1M huge.json >out 2>err
+is "$?:$(grep -c 900101300 out)" "1:2" "a 300 MB string element (within 1 GiB): rejected, both records around it read"
+rm -f huge.json
+# the input ends inside the long element: it is rejected, the array failed
+head -c 1500000 long-str-mid.json >cut.json
+dt cat --max-record 1M cut.json >out 2>err
+grep -q "the input ends inside it" err && grep -q "the top-level array is not closed" err
+ok $? "an input that ends inside a long element: rejected, and the array said unclosed"
+is "$(grep -c 900101300 out)" 3 "... the three elements before it read"
 
 # CSV: one quoted field of 50 MB with line ends in it, then 1,000 rows
 python3 - <<'PY'
