@@ -248,6 +248,9 @@ text_stream(struct sniff *sn, const struct stream *s, size_t i)
 		tprintf("  size        %s\n", fmt_bytes(s->si.size, a));
 	tprintf("  encoding    %s%s\n", s->encoding,
 	       !s->si.encoding_guessed ? " (forced)" : s->si.encoding_confident ? " (detected)" : " (guessed)");
+	if (s->si.page_lines)
+		tprintf("              %s lines in %s, the others UTF-8\n", fmt_count(s->si.page_lines, a),
+			strchr(s->encoding, '+') + 1);
 	if (s->si.bad_sequences)
 		tprintf("              %s undecodable sequences, first at byte %" PRIu64 "\n",
 		       fmt_count(s->si.bad_sequences, a), s->si.first_bad);
@@ -341,6 +344,8 @@ json_stream(struct sniff *sn, const struct stream *s, struct jsonw *w)
 	jsonw_bool(w, s->si.encoding_guessed);
 	jsonw_key(w, "undecodable_sequences");
 	jsonw_u64(w, s->si.bad_sequences);
+	jsonw_key(w, "code_page_lines");
+	jsonw_u64(w, s->si.page_lines);
 	const char *d = s->dialect.buf;
 	jsonw_key(w, "dialect");
 	jsonw_obj_open(w);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -425,9 +426,11 @@ struct rm_worker {
 struct rm {
 	const struct dedup_run_opts *o;
 	struct dedup_run_result *res;
-	char **paths;	 /* the caller's, standard input replaced by its copy */
-	char **spooled;	 /* the copies' names, removed at the end */
+	char **paths;	 /* the caller's */
 	int npaths;
+	struct source_alias *copies; /* of standard input and pipes: unlinked files */
+	size_t ncopies;
+	struct walk_opts in; /* the caller's, those paths reading their copies */
 	struct fp_key key;
 	int have_key;
 	struct schemas ss;
@@ -550,35 +553,66 @@ rm_done(void *ctx, struct batch *b)
 		dedup_add_fp(rm->dd, out[r].seq, out[r].hi, out[r].lo);
 }
 
-/* Standard input is read twice: a copy of it, in a named file rm_release() removes. */
+/*
+ * Inputs read twice that cannot be: standard input ("-") and anything not
+ * a regular file or a directory (a named pipe, a device, a process
+ * substitution; opened again it would wait for a writer or yield other
+ * bytes). Each is copied once into a temporary file unlinked at once (the
+ * raw dump: whatever ends the process, nothing of it is left behind),
+ * which both passes then read under the input's own name. A path named
+ * twice is copied once. A signal (o->in->src.stop) ends a copy.
+ */
 static int
-rm_spool_stdin(struct rm *rm)
+rm_spool_streams(struct rm *rm)
 {
 	const char *tmpdir = rm->o->tmpdir;
+	volatile sig_atomic_t *stop = rm->o->in->src.stop;
+
 	for (int i = 0; i < rm->npaths; i++) {
-		if (strcmp(rm->paths[i], "-"))
+		const char *path = rm->paths[i];
+		struct stat st;
+		int is_stdin = !strcmp(path, "-");
+		if (!is_stdin && (stat(path, &st) < 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+			continue; /* a file, or what the walk will say cannot be read */
+		size_t k;
+		for (k = 0; k < rm->ncopies && strcmp(rm->copies[k].path, path); k++)
+			;
+		if (k < rm->ncopies)
 			continue;
-		char path[4096], buf[65536];
-		int fd = xio_tmpfile(tmpdir, "stdin", path, sizeof(path));
-		ssize_t r;
-		if (fd < 0)
+		int in = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+		if (in < 0)
+			continue; /* the walk says why */
+		int fd = xio_tmpfile(tmpdir, "stdin", NULL, 0);
+		if (fd < 0) {
+			if (!is_stdin)
+				close(in);
 			return fail(rm->res, "cannot create a temporary file in '%s': %s", tmpdir,
 				    strerror(errno));
-		rm->spooled[i] = xstrdup(path);
-		rm->paths[i] = rm->spooled[i];
-		while ((r = read(0, buf, sizeof(buf))) > 0 || (r < 0 && errno == EINTR))
-			if (r > 0 && xio_write_all(fd, buf, (size_t)r) < 0) {
-				fail(rm->res, "cannot write '%s': %s", path, strerror(errno));
-				close(fd);
-				return DT_FATAL;
-			}
-		if (r < 0) {
-			fail(rm->res, "cannot read standard input: %s", strerror(errno));
-			close(fd);
-			return DT_FATAL;
 		}
-		close(fd);
+		rm->copies = xrealloc(rm->copies, (rm->ncopies + 1) * sizeof(*rm->copies));
+		rm->copies[rm->ncopies].path = path;
+		rm->copies[rm->ncopies++].fd = fd;
+		char buf[65536];
+		ssize_t r;
+		int werr = 0;
+		while ((r = read(in, buf, sizeof(buf))) > 0 ||
+		       (r < 0 && errno == EINTR && !(stop && *stop)))
+			if (r > 0 && xio_write_all(fd, buf, (size_t)r) < 0) {
+				werr = errno;
+				break;
+			}
+		int rerr = errno;
+		if (!is_stdin)
+			close(in);
+		if (werr)
+			return fail(rm->res, "cannot write a temporary file in '%s': %s", tmpdir,
+				    strerror(werr));
+		if (r < 0)
+			return fail(rm->res, "cannot read '%s': %s", is_stdin ? "standard input" : path,
+				    stop && *stop ? "interrupted" : strerror(rerr));
 	}
+	rm->in.src.aliases = rm->copies;
+	rm->in.src.naliases = rm->ncopies;
 	return DT_OK;
 }
 
@@ -600,7 +634,7 @@ rm_start(struct rm *rm)
 	} else
 		fp_key_default(&rm->key); /* nothing of it is kept: the public seed will do */
 	rm->have_key = 1;
-	if (rm_spool_stdin(rm) < 0)
+	if (rm_spool_streams(rm) < 0)
 		return DT_FATAL;
 
 	struct dedup_opts dopts = {
@@ -610,7 +644,10 @@ rm_start(struct rm *rm)
 	};
 	for (int i = 0; i < rm->npaths; i++) {
 		struct stat st;
-		if (stat(rm->paths[i], &st) == 0)
+		size_t k;
+		for (k = 0; k < rm->ncopies && strcmp(rm->copies[k].path, rm->paths[i]); k++)
+			;
+		if (k < rm->ncopies ? fstat(rm->copies[k].fd, &st) == 0 : stat(rm->paths[i], &st) == 0)
 			dopts.expect_keys += (uint64_t)st.st_size / 64;
 	}
 	rm->dd = dedup_new(&dopts, err, sizeof(err));
@@ -645,7 +682,7 @@ rm_find(struct rm *rm)
 	struct walk_cb cb = { .ctx = rm, .begin = rm_begin, .record = rm_record, .end = rm_end };
 	char err[1024];
 
-	walk_paths(rm->o->in, rm->paths, rm->npaths, &cb, &rm->res->walk);
+	walk_paths(&rm->in, rm->paths, rm->npaths, &cb, &rm->res->walk);
 	if (rm->cur)
 		pipe_submit(rm->pipe, rm->cur);
 	rm->cur = NULL;
@@ -745,7 +782,7 @@ rm_write(struct rm *rm, struct rm_out *out)
 	    (o->dups && rm_sink_open(&out->dups, o->dups, res) < 0))
 		return DT_FATAL;
 
-	struct walk_opts in2 = *o->in;
+	struct walk_opts in2 = rm->in;
 	in2.quiet = in2.silent = 1; /* everything was told in pass one */
 	in2.progress = NULL;
 	in2.rejects = NULL;
@@ -789,12 +826,9 @@ rm_release(struct rm *rm, struct rm_out *out)
 	}
 	free(rm->w);
 	free(rm->wctx);
-	for (int i = 0; i < rm->npaths; i++)
-		if (rm->spooled[i]) {
-			unlink(rm->spooled[i]);
-			free(rm->spooled[i]);
-		}
-	free(rm->spooled);
+	for (size_t i = 0; i < rm->ncopies; i++)
+		close(rm->copies[i].fd);
+	free(rm->copies);
 	free(rm->paths);
 	if (rm->have_key)
 		fp_key_release(&rm->key);
@@ -816,7 +850,7 @@ run_records(const struct dedup_run_opts *o, char **paths, int npaths, struct ded
 	rm.paths = xcalloc(n, sizeof(*rm.paths));
 	if (npaths > 0)
 		memcpy(rm.paths, paths, (size_t)npaths * sizeof(*paths));
-	rm.spooled = xcalloc(n, sizeof(*rm.spooled));
+	rm.in = *o->in;
 	rm.first_format_csv = -1;
 	struct schemas_opts so = { .region = o->region, .emit = rm_emit, .typed = rm_typed,
 				   .forced = rm_forced, .ctx = &rm };

@@ -140,6 +140,9 @@ walk_stream(const struct walk_opts *o, struct source *src, const struct walk_cb 
 			 si.name, si.bad_sequences, si.encoding, si.first_bad);
 		t->bad_sequences += si.bad_sequences;
 	}
+	if (si.page_lines && !o->quiet)
+		walk_say(o, "'%s': mixed encodings: %" PRIu64 " lines decoded as %s, the others UTF-8",
+			 si.name, si.page_lines, strchr(si.encoding, '+') + 1);
 	if (r.no_records && !failed && r.parsed == 0 && r.rejected == 0)
 		walk_say(o, "'%s': %s; no records in it, skipped", si.name, r.no_records);
 	/* a binary reader given a plain file's path (source_spool) decodes no byte */

@@ -67,6 +67,8 @@ static struct codepage pages[] = {
 	{ "iso-8859-15", "ISO-8859-15", { 0 }, { 0 }, { 0 } },
 };
 #define NPAGES (sizeof(pages) / sizeof(pages[0]))
+#define SAMPLE_FOREIGN (64u << 10) /* code page lines of a sample scored together */
+#define MIXED_LETTERS 24	   /* of them, at least, to call a file mixed */
 
 /* Per-mille frequency of the Russian letters а..я (ё folded into е). */
 static const double ru_freq[32] = {
@@ -225,6 +227,8 @@ page_score(const struct codepage *cp, const unsigned char *p, size_t n)
 	return s;
 }
 
+static int mixed(const char *sample, size_t n, int eof, struct charset_guess *g);
+
 void
 charset_detect(const char *sample, size_t n, int eof, struct charset_guess *g)
 {
@@ -302,13 +306,15 @@ charset_detect(const char *sample, size_t n, int eof, struct charset_guess *g)
 			i++;
 		}
 	}
+	pthread_once(&tables_once, build_tables);
+	if (good >= 8 && mixed(sample, n, eof, g))
+		return;
 	if (good >= 8 && good >= bad * 8) {
 		g->name = "utf-8";
 		g->confident = 0;
 		return;
 	}
 
-	pthread_once(&tables_once, build_tables);
 	double best = -1e300;
 	size_t bestk = 0;
 	for (size_t k = 0; k < NPAGES; k++) {
@@ -322,6 +328,86 @@ charset_detect(const char *sample, size_t n, int eof, struct charset_guess *g)
 	g->iconv = pages[bestk].iconv;
 	/* Mostly penalties: not text in any of them; say so. */
 	g->confident = best > 0;
+}
+
+int
+charset_line_kind(const char *p, size_t n, int cut)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t good = 0, bad = 0;
+	for (size_t i = 0; i < n;) {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t l = u[i] < 0xE0 ? 2 : u[i] < 0xF0 ? 3 : 4;
+		size_t k = utf8_invalid_prefix(p + i, n - i < l ? n - i : l);
+		if (k == (size_t)-1 && (i + l <= n || cut)) {
+			good++;
+			i += l;
+		} else {
+			bad++;
+			i++;
+		}
+	}
+	/* a code page's letters make a UTF-8 character now and then (CP1251 "ё"
+	 * after "П" is one): a line is the page's when most of its bytes are not */
+	return !bad ? 1 : bad >= good ? 0 : -1;
+}
+
+/*
+ * Mixed UTF-8 and code page lines (see charset.h): at least two lines of
+ * each kind in the sample, the code page lines holding MIXED_LETTERS bytes
+ * past ASCII or more (a few stray bytes are no text), and together text in
+ * one of the pages. 1 when g was set so.
+ */
+static int
+mixed(const char *sample, size_t n, int eof, struct charset_guess *g)
+{
+	static _Thread_local unsigned char foreign[SAMPLE_FOREIGN];
+	size_t nf = 0, cp_lines = 0, utf8_lines = 0, high = 0;
+	for (size_t at = 0; at < n;) {
+		const char *nl = memchr(sample + at, '\n', n - at);
+		size_t end = nl ? (size_t)(nl - sample) : n;
+		if (!nl && !eof)
+			break; /* a line cut by the sample's end says nothing */
+		int k = charset_line_kind(sample + at, end - at, 0);
+		if (k == 0) {
+			cp_lines++;
+			for (size_t i = at; i < end; i++)
+				high += (unsigned char)sample[i] >= 0x80;
+			size_t take = end - at < SAMPLE_FOREIGN - nf ? end - at : SAMPLE_FOREIGN - nf;
+			memcpy(foreign + nf, sample + at, take);
+			nf += take;
+			if (nf < SAMPLE_FOREIGN)
+				foreign[nf++] = '\n';
+		} else if (k == 1) {
+			for (size_t i = at; i < end; i++)
+				if ((unsigned char)sample[i] >= 0x80) {
+					utf8_lines++;
+					break;
+				}
+		}
+		at = end + 1;
+	}
+	if (cp_lines < 2 || utf8_lines < 2 || high < MIXED_LETTERS)
+		return 0;
+	double best = -1e300;
+	size_t bestk = 0;
+	for (size_t k = 0; k < NPAGES; k++) {
+		double s = page_score(&pages[k], foreign, nf);
+		if (s > best) {
+			best = s;
+			bestk = k;
+		}
+	}
+	if (best <= 0)
+		return 0; /* stray bytes, not text: UTF-8 with errors */
+	g->name = "utf-8";
+	g->confident = 1;
+	g->line_name = pages[bestk].name;
+	g->line_iconv = pages[bestk].iconv;
+	return 1;
 }
 
 int

@@ -16,6 +16,13 @@ struct charset_guess {
 	const char *iconv; /* name for iconv_open(), NULL for UTF-8 as is */
 	size_t bom_len;	   /* bytes of byte-order mark to skip */
 	int confident;	   /* 0 when the guess is a fallback */
+	/*
+	 * Mixed: UTF-8 lines and lines of a code page in one file (a dump
+	 * stitched from sources of two encodings). name is "utf-8", and a
+	 * line that charset_line_kind() calls the page's is decoded from
+	 * this page ("cp1251" and "CP1251"); NULL otherwise.
+	 */
+	const char *line_name, *line_iconv;
 };
 
 /*
@@ -29,5 +36,13 @@ void charset_detect(const char *sample, size_t n, int eof, struct charset_guess 
  * returns -1 when iconv does not know it.
  */
 int charset_lookup(const char *user, struct charset_guess *g);
+
+/*
+ * A line's bytes: 1 when they are UTF-8, 0 when they hold bytes that are
+ * not, at least as many as the multi-byte UTF-8 characters among them (a
+ * code page's line), -1 when they hold fewer (a broken UTF-8 line). A
+ * sequence cut off at the end of p[0..n) counts as UTF-8 when cut is set.
+ */
+int charset_line_kind(const char *p, size_t n, int cut);
 
 #endif

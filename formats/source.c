@@ -64,6 +64,9 @@ struct level {
 	char *cbuf;		 /* libarchive client buffer */
 	char compression[64];	 /* that of the stream it was opened over */
 	uint64_t out_total;	 /* bytes decompressed from it so far */
+	/* where the member being read began: bytes out, compressed bytes in */
+	uint64_t member_out0;
+	int64_t member_in0;
 	int failures;		 /* consecutive header failures */
 };
 
@@ -77,6 +80,16 @@ struct source {
 	int guessed;
 	iconv_t cd;
 	int unit; /* bytes to skip past an undecodable sequence */
+	/*
+	 * Mixed UTF-8 and code page lines (charset.h): each line is looked at
+	 * whole (up to the staging buffer) and copied, or decoded through
+	 * cd_line; ln_left bytes of the line being passed on are left.
+	 */
+	iconv_t cd_line;
+	size_t ln_left;
+	int ln_conv;
+	uint64_t page_lines;
+	char enc[48]; /* "utf-8+cp1251" */
 
 	/* staging: raw bytes read but not yet passed on */
 	int deferred_fail; /* an error came after the staged bytes */
@@ -95,12 +108,14 @@ struct source {
 	uint64_t bytes_in, bytes_out, bad, first_bad;
 	char err[512];
 	const struct format *fmt; /* a binary format its raw bytes were identified as */
+	int spool_fd;		  /* source_spool()'s unlinked copy, or -1 */
 };
 
 struct input {
 	struct source_opts o;
 	char *path;
 	int fd;
+	int borrowed; /* fd is an alias's (source_opts), not to be closed */
 	int seekable;
 	int plain_pending; /* a plain file waits to be yielded */
 	int done;
@@ -366,9 +381,20 @@ raw_read(struct input *in, struct rawstream *rs, char *dst, size_t n, char *err,
 			       name, (unsigned long long)in->o.max_member_size);
 			return -1;
 		}
-		if (l->out_total > RATIO_FLOOR) {
+		/*
+		 * The ratio of the member (its bytes out against the compressed
+		 * bytes read since it began, plus one read's worth that may have
+		 * come before it: padding elsewhere in the archive cannot dilute
+		 * it), and of the archive so far (many small members together).
+		 */
+		uint64_t mout = l->out_total - l->member_out0;
+		if (mout > RATIO_FLOOR || l->out_total > RATIO_FLOOR) {
 			int64_t cin = archive_filter_bytes(l->a, -1);
-			if (cin > 0 && l->out_total / (uint64_t)cin > in->o.max_ratio) {
+			uint64_t min = (uint64_t)(cin > l->member_in0 ? cin - l->member_in0 : 0) +
+				       in->o.bufsize;
+			if ((mout > RATIO_FLOOR && mout / min > in->o.max_ratio) ||
+			    (l->out_total > RATIO_FLOOR && cin > 0 &&
+			     l->out_total / (uint64_t)cin > in->o.max_ratio)) {
 				seterr(err, errlen,
 				       "'%s': decompression ratio passes %llu:1 (--max-ratio), "
 				       "a likely decompression bomb; member stopped",
@@ -542,7 +568,20 @@ input_open(const char *path, const struct source_opts *o, char *err, size_t errl
 	in->o = *o;
 	input_fix_opts(&in->o);
 	in->path = xstrdup(path);
-	in->fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	in->fd = is_stdin ? 0 : -2;
+	for (size_t i = 0; i < o->naliases; i++)
+		if (!strcmp(o->aliases[i].path, path)) {
+			in->fd = o->aliases[i].fd;
+			in->borrowed = 1;
+			if (lseek(in->fd, 0, SEEK_SET) < 0) {
+				seterr(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+				in->fd = -1;
+				goto fail;
+			}
+			break;
+		}
+	if (in->fd == -2)
+		in->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (in->fd < 0) {
 		seterr(err, errlen, "cannot open '%s': %s", path, strerror(errno));
 		goto fail;
@@ -699,6 +738,8 @@ input_next(struct input *in, struct source **src, char *err, size_t errlen)
 			return DT_FAILED;
 		}
 		l->failures = 0;
+		l->member_out0 = l->out_total;
+		l->member_in0 = archive_filter_bytes(l->a, -1);
 		if (archive_entry_filetype(e) != AE_IFREG)
 			continue;
 		if (archive_entry_is_encrypted(e) &&
@@ -774,7 +815,7 @@ input_close(struct input *in)
 		source_close(&in->src);
 	while (in->depth > 0)
 		level_pop(in);
-	if (in->fd > 0)
+	if (in->fd > 0 && !in->borrowed)
 		close(in->fd);
 	free(in->path);
 	free(in->raw_buf);
@@ -828,7 +869,8 @@ source_start(struct input *in, struct rawstream *rs, const char *name, const cha
 	s->raw = in->raw_buf;
 	s->win = in->win_buf;
 	s->win_alloc = in->win_alloc;
-	s->cd = (iconv_t)-1;
+	s->cd = s->cd_line = (iconv_t)-1;
+	s->spool_fd = -1;
 	in->src_open = 1;
 
 	if (stage_more(s, SAMPLE_SIZE) < 0) {
@@ -872,6 +914,15 @@ source_start(struct input *in, struct rawstream *rs, const char *name, const cha
 		}
 		s->unit = !strncmp(s->cs.name, "utf-16", 6) ? 2 : 1;
 	}
+	if (s->cs.line_iconv) {
+		s->cd_line = iconv_open("UTF-8", s->cs.line_iconv);
+		if (s->cd_line == (iconv_t)-1) {
+			seterr(err, errlen, "cannot convert from '%s': %s", s->cs.line_name,
+			       strerror(errno));
+			return -1;
+		}
+		snprintf(s->enc, sizeof(s->enc), "%s+%s", s->cs.name, s->cs.line_name);
+	}
 	return 0;
 }
 
@@ -880,6 +931,11 @@ source_close(struct source *s)
 {
 	if (s->cd != (iconv_t)-1)
 		iconv_close(s->cd);
+	if (s->cd_line != (iconv_t)-1)
+		iconv_close(s->cd_line);
+	if (s->spool_fd >= 0)
+		close(s->spool_fd);
+	s->spool_fd = -1;
 	free(s->name);
 	s->in->src_open = 0;
 	s->name = NULL;
@@ -891,7 +947,7 @@ source_info(const struct source *s, struct source_info *out)
 	out->name = s->name;
 	out->container = s->container;
 	out->compression = s->compression;
-	out->encoding = s->cs.name;
+	out->encoding = *s->enc ? s->enc : s->cs.name;
 	out->encoding_guessed = s->guessed;
 	out->encoding_confident = s->cs.confident;
 	out->size = 0;
@@ -903,6 +959,7 @@ source_info(const struct source *s, struct source_info *out)
 	out->bytes_in = s->bytes_in;
 	out->bytes_out = s->bytes_out;
 	out->bad_sequences = s->bad;
+	out->page_lines = s->page_lines;
 	out->first_bad = s->first_bad;
 }
 
@@ -931,8 +988,8 @@ source_format(const struct source *s)
 }
 
 int
-source_spool(struct source *s, uint64_t max, char *path, size_t pathlen, int *temp, char *err,
-	     size_t errlen)
+source_spool(struct source *s, uint64_t max, int named, char *path, size_t pathlen, int *temp,
+	     char *err, size_t errlen)
 {
 	*temp = 0;
 	/*
@@ -941,11 +998,12 @@ source_spool(struct source *s, uint64_t max, char *path, size_t pathlen, int *te
 	 * descriptor (the stream starts at 0, as input_open() peeked it).
 	 */
 	int pfd = s->rs->kind == RS_FD && s->in->seekable && s->cd == (iconv_t)-1 &&
+			  s->cd_line == (iconv_t)-1 &&
 			  !s->cs.bom_len && !s->cs.iconv && !s->in->o.chunk
 		      ? s->rs->fd
 		      : -1;
 	if (pfd >= 0) {
-		if (pfd != 0 || strcmp(s->in->path, "-")) {
+		if (strcmp(s->in->path, "-") && !s->in->borrowed) {
 			seterr(path, pathlen, "%s", s->in->path);
 			return 0;
 		}
@@ -961,7 +1019,12 @@ source_spool(struct source *s, uint64_t max, char *path, size_t pathlen, int *te
 		       strerror(errno));
 		return -1;
 	}
-	*temp = 1;
+	/* unlinked at once where /proc names it by its descriptor: a copy of
+	 * a member holds personal data, and no signal may leave it behind */
+	char byfd[64];
+	snprintf(byfd, sizeof(byfd), "/proc/self/fd/%d", fd);
+	int unlinked = !named && access(byfd, R_OK) == 0 && unlink(path) == 0;
+	*temp = !unlinked;
 	uint64_t done = 0;
 	for (;;) {
 		size_t len;
@@ -993,6 +1056,13 @@ source_spool(struct source *s, uint64_t max, char *path, size_t pathlen, int *te
 			goto fail;
 		}
 	}
+	if (unlinked) {
+		if (s->spool_fd >= 0)
+			close(s->spool_fd);
+		s->spool_fd = fd;
+		seterr(path, pathlen, "%s", byfd);
+		return 0;
+	}
 	if (close(fd) < 0) {
 		fd = -1;
 		seterr(err, errlen, "cannot write '%s': %s", path, strerror(errno));
@@ -1002,7 +1072,8 @@ source_spool(struct source *s, uint64_t max, char *path, size_t pathlen, int *te
 fail:
 	if (fd >= 0)
 		close(fd);
-	unlink(path);
+	if (!unlinked)
+		unlink(path);
 	*temp = 0;
 	return -1;
 }
@@ -1010,7 +1081,8 @@ fail:
 int
 source_plain_fd(const struct source *s)
 {
-	if (s->rs->kind != RS_FD || !s->in->seekable || s->cd != (iconv_t)-1 || s->cs.bom_len ||
+	if (s->rs->kind != RS_FD || !s->in->seekable || s->cd != (iconv_t)-1 ||
+	    s->cd_line != (iconv_t)-1 || s->cs.bom_len ||
 	    s->win_offset || s->end)
 		return -1;
 	return s->rs->fd;
@@ -1104,6 +1176,70 @@ convert(struct source *s, size_t room)
 	return op - out;
 }
 
+/*
+ * Mixed lines: each line copied when it is UTF-8 (or broken UTF-8, which
+ * the reader rejects), decoded from the code page when it is that page's;
+ * returns bytes made.
+ */
+static ssize_t
+convert_lines(struct source *s, size_t room)
+{
+	char *out = s->win + s->end, *op = out;
+	size_t ol = room;
+
+	while (ol > 0) {
+		if (s->ln_left == 0) {
+			size_t avail = s->raw_len - s->raw_pos;
+			const char *p = s->raw + s->raw_pos;
+			const char *nl = avail ? memchr(p, '\n', avail) : NULL;
+			if (!nl && !s->raw_eof && avail < s->in->o.bufsize) {
+				if (op > out)
+					break; /* hand over what we have before blocking */
+				if (stage_more(s, avail + 1) < 0)
+					return -1;
+				continue;
+			}
+			if (avail == 0)
+				break;
+			size_t len = nl ? (size_t)(nl - p) + 1 : avail;
+			int k = charset_line_kind(p, len, !nl && !s->raw_eof);
+			s->ln_left = len;
+			s->ln_conv = k == 0;
+			s->page_lines += k == 0;
+		}
+		char *p = s->raw + s->raw_pos;
+		if (!s->ln_conv) {
+			size_t take = s->ln_left < ol ? s->ln_left : ol;
+			memcpy(op, p, take);
+			op += take;
+			ol -= take;
+			s->raw_pos += take;
+			s->ln_left -= take;
+			continue;
+		}
+		char *ip = p;
+		size_t il = s->ln_left;
+		size_t r = iconv(s->cd_line, &ip, &il, &op, &ol);
+		s->raw_pos += (size_t)(ip - p);
+		s->ln_left = il;
+		if (r != (size_t)-1)
+			continue;
+		if (errno == E2BIG)
+			break;
+		/* a byte the page does not have: count, mark, skip */
+		if (ol < 3)
+			break;
+		if (!s->bad++)
+			s->first_bad = s->raw_base + s->raw_pos;
+		memcpy(op, "\xEF\xBF\xBD", 3);
+		op += 3;
+		ol -= 3;
+		s->raw_pos++;
+		s->ln_left--;
+	}
+	return op - out;
+}
+
 ssize_t
 source_fill(struct source *s)
 {
@@ -1120,10 +1256,10 @@ source_fill(struct source *s)
 	if (s->in->o.chunk && room > s->in->o.chunk)
 		room = s->in->o.chunk;
 
-	if (s->cd != (iconv_t)-1) {
+	if (s->cd != (iconv_t)-1 || s->cd_line != (iconv_t)-1) {
 		if (room < 8 && s->win_alloc - s->end >= 8)
 			room = 8; /* one converted character must fit */
-		n = convert(s, room);
+		n = s->cd != (iconv_t)-1 ? convert(s, room) : convert_lines(s, room);
 	} else if (s->raw_pos < s->raw_len) {
 		/* the sample read for detection goes first */
 		n = (ssize_t)(s->raw_len - s->raw_pos < room ? s->raw_len - s->raw_pos : room);

@@ -29,6 +29,18 @@ struct source_opts {
 	const char *password;	  /* for encrypted zip and 7z archives, or NULL */
 	/* when set and non-zero, a read that a signal interrupts ends the input */
 	volatile sig_atomic_t *stop;
+	/*
+	 * Paths read from a descriptor instead, from its start each time, and
+	 * named as given: dedup's unlinked copies of standard input ("-") and
+	 * of pipes, which it reads twice.
+	 */
+	const struct source_alias *aliases;
+	size_t naliases;
+};
+
+struct source_alias {
+	const char *path;
+	int fd;
 };
 
 /* Fills o with the defaults (256 GiB, 500:1, 64 MiB window, 1 MiB reads). */
@@ -76,6 +88,8 @@ struct source_info {
 	uint64_t bytes_out;	 /* UTF-8 bytes produced so far */
 	uint64_t bad_sequences;	 /* undecodable sequences (conversion only) */
 	uint64_t first_bad;	 /* raw offset of the first of them */
+	/* encoding "utf-8+cp1251": lines decoded from the code page so far */
+	uint64_t page_lines;
 };
 void source_info(const struct source *s, struct source_info *out);
 
@@ -113,12 +127,17 @@ const struct format *source_format(const struct source *s);
  * For libraries that want a file (SQLite, FreeXL): the whole stream as a
  * regular file. A plain file not yet read from is used as it is (*temp
  * 0); anything else (a member, a decompressed stream, stdin) has the rest
- * of its bytes copied into a temporary file (*temp 1: the caller unlinks
- * it) of at most max bytes. Returns 0 with the path in path, or -1 with
- * the reason in err. The source is consumed either way.
+ * of its bytes copied into a temporary file of at most max bytes. That
+ * file is unlinked at once and named by its descriptor, /proc/self/fd/N,
+ * which the source keeps open until it ends (*temp 0: nothing is left
+ * behind whatever ends the process). With named set, or without /proc,
+ * it keeps its name (*temp 1: the caller unlinks it, as soon as it has it
+ * open): SQLite resolves links, and a deleted file's link leads nowhere.
+ * Returns 0 with the path in path, or -1 with the reason in err. The
+ * source is consumed either way.
  */
-int source_spool(struct source *s, uint64_t max, char *path, size_t pathlen, int *temp, char *err,
-		 size_t errlen);
+int source_spool(struct source *s, uint64_t max, int named, char *path, size_t pathlen, int *temp,
+		 char *err, size_t errlen);
 
 /* Decoded offset of the first buffered byte. */
 uint64_t source_offset(const struct source *s);

@@ -404,7 +404,7 @@ sqlite_open(struct reader *r)
 	source_info(r->src, &si);
 	if (!strcmp(si.name, "-"))
 		reader_peek(r, 1, &st);
-	if (source_spool(r->src, SPOOL_MAX, q->path, sizeof(q->path), &q->temp, err, sizeof(err)) <
+	if (source_spool(r->src, SPOOL_MAX, 1, q->path, sizeof(q->path), &q->temp, err, sizeof(err)) <
 	    0)
 		return reader_fail(r, 0, 0, "%s", err);
 	read_header(q);
@@ -419,6 +419,11 @@ sqlite_open(struct reader *r)
 		return reader_fail(r, 0, 0, "cannot read the SQLite database: %s", db_err(q));
 	if ((st = list_tables(r, q)) != DT_OK)
 		return st;
+	/* SQLite has the copy open (immutable: it opens nothing else): it goes */
+	if (q->temp) {
+		unlink(q->path);
+		q->temp = 0;
+	}
 	q->check = quick_check(q);
 	return DT_OK;
 }

@@ -831,7 +831,7 @@ xls_prepare(struct reader *r, struct xls *x)
 	sheet_table_init(&x->table);
 	dynbuf_init(&x->arena, r->opts.max_record + 64);
 	dynbuf_init(&x->msg, 2 * r->opts.max_record + r->opts.max_fields * 16 + 65536);
-	if (source_spool(r->src, SPOOL_MAX, x->path, sizeof(x->path), &x->temp, err, sizeof(err)) <
+	if (source_spool(r->src, SPOOL_MAX, 0, x->path, sizeof(x->path), &x->temp, err, sizeof(err)) <
 	    0)
 		return reader_fail(r, 0, 0, "%s", err);
 	if (!x->temp && !strcmp(x->path, "-"))

@@ -1445,7 +1445,7 @@ xlsx_open(struct reader *r)
 	dynbuf_init(&x->sst, x->sst_cap);
 	dynbuf_reserve(&x->sst, 64); /* never NULL, even for empty strings */
 	dynbuf_reserve(&x->arena, 64);
-	if (source_spool(r->src, SPOOL_MAX, x->path, sizeof(x->path), &x->temp, err, sizeof(err)) <
+	if (source_spool(r->src, SPOOL_MAX, 0, x->path, sizeof(x->path), &x->temp, err, sizeof(err)) <
 	    0)
 		return reader_fail(r, 0, 0, "%s", err);
 	if (!x->temp && !strcmp(x->path, "-"))
