@@ -59,6 +59,7 @@
 #include "formats/format.h"
 
 /* libcsv's parser states (csv.h does not name them). */
+#define CSV_FIELD_STEP (1u << 20) /* see parser_reset() */
 #define CSVP_ROW_NOT_BEGUN 0
 #define CSVP_FIELD_BEGUN 2
 
@@ -143,6 +144,9 @@ parser_reset(struct csvr *c)
 {
 	csv_free(&c->p);
 	csv_init(&c->p, CSV_STRICT_FINI);
+	/* libcsv grows a field's buffer by this much at a time (128 bytes by
+	 * default: a field of megabytes is then as many reallocations) */
+	csv_set_blk_size(&c->p, CSV_FIELD_STEP);
 	csv_set_delim(&c->p, c->delim);
 	c->nf = 0;
 	c->done = 0;
@@ -676,6 +680,26 @@ done:
 }
 
 /*
+ * The same, when the window held the whole record, c->lines lines up to
+ * c->fed: rejected once, whole.
+ */
+static int
+reject_long_record(struct reader *r, struct csvr *c)
+{
+	uint64_t off = source_offset(r->src), line0 = c->line, n = c->lines;
+
+	source_consume(r->src, c->fed);
+	parser_reset(c);
+	c->fed = c->scanned = 0;
+	c->first_eol = 0;
+	c->line += n;
+	return reader_reject(r, line0, off, NULL, 0,
+			     "a quoted field longer than the --max-record limit (%zu bytes); the record is "
+			     "skipped to the field's end (line %llu)",
+			     r->opts.max_record, (unsigned long long)(line0 + n - 1));
+}
+
+/*
  * Gives up the record in progress after its first line: reject that line,
  * drop it from the window and parse again from the next one.
  */
@@ -1171,8 +1195,13 @@ again:
 			return reject_first_line(r, c, "carriage return inside an unquoted field");
 		if (c->overflow == OVER_FIELDS || c->nf > r->opts.max_fields)
 			return reject_first_line(r, c, "record has too many fields");
-		if (c->overflow)
+		if (c->overflow) {
+			/* a field of many lines that are not rows: one record, as in skip_long_field() */
+			if (c->lines > 1 && c->ncols && c->first_eol && c->fed <= len &&
+			    !looks_like_rows(c, buf, c->first_eol, c->fed))
+				return reject_long_record(r, c);
 			return reject_first_line(r, c, "record longer than the --max-record limit");
+		}
 		if (!c->fast)
 			make_fields(c);
 		if (c->ncols == 0) {
