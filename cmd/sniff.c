@@ -231,6 +231,21 @@ sniff_input_error(void *ctx, const char *name, const char *msg)
 }
 
 /* One stream in text, the i-th printed. */
+/*
+ * Column j's type and rate as reported: a type --type forces wins (rate 1:
+ * not measured; *forced set).
+ */
+static enum dt_type
+shown_type(struct sniff *sn, const struct table *tb, const struct type_col *tc, size_t j,
+	   double *rate, int *forced)
+{
+	enum dt_type f = (enum dt_type)walk_forced_type(&sn->co->in, tb->cols[j].name,
+							strlen(tb->cols[j].name));
+	*forced = f != DT_NONE;
+	*rate = *forced ? 1.0 : tc[j].rate;
+	return *forced ? f : tc[j].type;
+}
+
 static void
 text_stream(struct sniff *sn, const struct stream *s, size_t i)
 {
@@ -277,14 +292,9 @@ text_stream(struct sniff *sn, const struct stream *s, size_t i)
 		tprintf("  columns     %zu\n", tb->ncols);
 		struct type_col *tc = table_types(tb);
 		for (size_t j = 0; j < tb->ncols; j++) {
-			double rate = tc[j].rate;
-			enum dt_type ty = tc[j].type;
-			enum dt_type forced = (enum dt_type)walk_forced_type(
-				&sn->co->in, tb->cols[j].name, strlen(tb->cols[j].name));
-			if (forced) {
-				ty = forced;
-				rate = 1.0; /* forced: not measured */
-			}
+			double rate;
+			int forced;
+			enum dt_type ty = shown_type(sn, tb, tc, j, &rate, &forced);
 			/* pad by characters, not bytes: Cyrillic names line up too */
 			const char *nm = tb->cols[j].name;
 			size_t chars = 0;
@@ -393,14 +403,9 @@ json_stream(struct sniff *sn, const struct stream *s, struct jsonw *w)
 		jsonw_arr_open(w);
 		struct type_col *tc = table_types(tb);
 		for (size_t j = 0; j < tb->ncols; j++) {
-			double rate = tc[j].rate;
-			enum dt_type ty = tc[j].type;
-			enum dt_type forced = (enum dt_type)walk_forced_type(
-				&sn->co->in, tb->cols[j].name, strlen(tb->cols[j].name));
-			if (forced) {
-				ty = forced;
-				rate = 1.0; /* forced: not measured */
-			}
+			double rate;
+			int forced;
+			enum dt_type ty = shown_type(sn, tb, tc, j, &rate, &forced);
 			jsonw_obj_open(w);
 			jsonw_key(w, "name");
 			jsonw_str(w, tb->cols[j].name);

@@ -483,6 +483,29 @@ answer_json(struct MHD_Connection *c, struct dynbuf *b, unsigned *status)
 	return r;
 }
 
+/*
+ * Takes the lock and opens the library as it is now; -1 when it cannot be
+ * read (the lock released, b freed: no_library() answers).
+ */
+static int
+lock_library(struct srv *s, struct dynbuf *b)
+{
+	char err[1024];
+	pthread_mutex_lock(&s->mu);
+	if (srv_library(s, err, sizeof(err)) == 0)
+		return 0;
+	pthread_mutex_unlock(&s->mu);
+	dynbuf_release(b);
+	return -1;
+}
+
+static enum MHD_Result
+no_library(struct MHD_Connection *c, unsigned *status)
+{
+	*status = 503;
+	return reply_error(c, 503, "The library cannot be read", 0);
+}
+
 /* /api/private/v1...: the private lookup (core/private.h). */
 static enum MHD_Result
 answer_private(struct srv *s, struct MHD_Connection *c, const char *url, unsigned *status)
@@ -499,13 +522,8 @@ answer_private(struct srv *s, struct MHD_Connection *c, const char *url, unsigne
 	}
 	dynbuf_init(&b, 1u << 24);
 	jsonw_init(&w, &b);
-	pthread_mutex_lock(&s->mu);
-	if (srv_library(s, err, sizeof(err)) < 0) {
-		pthread_mutex_unlock(&s->mu);
-		dynbuf_release(&b);
-		*status = 503;
-		return reply_error(c, 503, "The library cannot be read", 0);
-	}
+	if (lock_library(s, &b) < 0)
+		return no_library(c, status);
 	if (!*p) {
 		private_config(&s->ps, &w);
 		pthread_mutex_unlock(&s->mu);
@@ -599,13 +617,8 @@ answer(struct srv *s, struct MHD_Connection *c, const char *url, unsigned *statu
 	}
 	dynbuf_init(&b, 1u << 26);
 	jsonw_init(&w, &b);
-	pthread_mutex_lock(&s->mu);
-	if (srv_library(s, err, sizeof(err)) < 0) {
-		pthread_mutex_unlock(&s->mu);
-		dynbuf_release(&b);
-		*status = 503;
-		return reply_error(c, 503, "The library cannot be read", 0);
-	}
+	if (lock_library(s, &b) < 0)
+		return no_library(c, status);
 	struct lib_leak *all = NULL;
 	size_t n = 0;
 	int found = 1, fail = 0;

@@ -229,6 +229,22 @@ page_score(const struct codepage *cp, const unsigned char *p, size_t n)
 
 static int mixed(const char *sample, size_t n, int eof, struct charset_guess *g);
 
+/* The page whose decoding of p[0..n) reads most like text; its score in *best. */
+static size_t
+best_page(const unsigned char *p, size_t n, double *best)
+{
+	size_t bestk = 0;
+	*best = -1e300;
+	for (size_t k = 0; k < NPAGES; k++) {
+		double s = page_score(&pages[k], p, n);
+		if (s > *best) {
+			*best = s;
+			bestk = k;
+		}
+	}
+	return bestk;
+}
+
 void
 charset_detect(const char *sample, size_t n, int eof, struct charset_guess *g)
 {
@@ -315,15 +331,8 @@ charset_detect(const char *sample, size_t n, int eof, struct charset_guess *g)
 		return;
 	}
 
-	double best = -1e300;
-	size_t bestk = 0;
-	for (size_t k = 0; k < NPAGES; k++) {
-		double s = page_score(&pages[k], p, n);
-		if (s > best) {
-			best = s;
-			bestk = k;
-		}
-	}
+	double best;
+	size_t bestk = best_page(p, n, &best);
 	g->name = pages[bestk].name;
 	g->iconv = pages[bestk].iconv;
 	/* Mostly penalties: not text in any of them; say so. */
@@ -392,15 +401,8 @@ mixed(const char *sample, size_t n, int eof, struct charset_guess *g)
 	}
 	if (cp_lines < 2 || utf8_lines < 2 || high < MIXED_LETTERS)
 		return 0;
-	double best = -1e300;
-	size_t bestk = 0;
-	for (size_t k = 0; k < NPAGES; k++) {
-		double s = page_score(&pages[k], foreign, nf);
-		if (s > best) {
-			best = s;
-			bestk = k;
-		}
-	}
+	double best;
+	size_t bestk = best_page(foreign, nf, &best);
 	if (best <= 0)
 		return 0; /* stray bytes, not text: UTF-8 with errors */
 	g->name = "utf-8";

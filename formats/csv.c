@@ -625,6 +625,27 @@ looks_like_rows(const struct csvr *c, const char *buf, size_t from, size_t len)
 }
 
 /*
+ * The record at stream offset off, nl lines from c->line, skipped: the
+ * parser starts again after it (closed: at the field's end, else the
+ * input's), and the record is rejected once.
+ */
+static int
+long_field_rejected(struct reader *r, struct csvr *c, uint64_t off, uint64_t nl, int closed)
+{
+	uint64_t line0 = c->line;
+
+	parser_reset(c);
+	c->fed = c->scanned = 0;
+	c->first_eol = 0;
+	c->line += nl;
+	return reader_reject(r, line0, off, NULL, 0,
+			     "a quoted field longer than the --max-record limit (%zu bytes); the record is "
+			     "skipped to %s (line %llu)",
+			     r->opts.max_record, closed ? "the field's end" : "the end of the input",
+			     (unsigned long long)(line0 + nl - 1));
+}
+
+/*
  * A quoted field longer than --max-record whose lines are not rows (a
  * document, a blob of 50 MB): the record is skipped, streaming, to the
  * field's closing quote and the end of that line, and rejected once.
@@ -634,7 +655,7 @@ skip_long_field(struct reader *r, struct csvr *c)
 {
 	const char *buf;
 	size_t len, i = c->first_eol;
-	uint64_t off = source_offset(r->src), line0 = c->line, nl = 1;
+	uint64_t off = source_offset(r->src), nl = 1;
 	int q = 0, closed = 0;
 
 	for (;;) {
@@ -668,15 +689,7 @@ skip_long_field(struct reader *r, struct csvr *c)
 		}
 	}
 done:
-	parser_reset(c);
-	c->fed = c->scanned = 0;
-	c->first_eol = 0;
-	c->line += nl;
-	return reader_reject(r, line0, off, NULL, 0,
-			     "a quoted field longer than the --max-record limit (%zu bytes); the record is "
-			     "skipped to %s (line %llu)",
-			     r->opts.max_record, closed ? "the field's end" : "the end of the input",
-			     (unsigned long long)(line0 + nl - 1));
+	return long_field_rejected(r, c, off, nl, closed);
 }
 
 /*
@@ -686,17 +699,10 @@ done:
 static int
 reject_long_record(struct reader *r, struct csvr *c)
 {
-	uint64_t off = source_offset(r->src), line0 = c->line, n = c->lines;
+	uint64_t off = source_offset(r->src);
 
 	source_consume(r->src, c->fed);
-	parser_reset(c);
-	c->fed = c->scanned = 0;
-	c->first_eol = 0;
-	c->line += n;
-	return reader_reject(r, line0, off, NULL, 0,
-			     "a quoted field longer than the --max-record limit (%zu bytes); the record is "
-			     "skipped to the field's end (line %llu)",
-			     r->opts.max_record, (unsigned long long)(line0 + n - 1));
+	return long_field_rejected(r, c, off, c->lines, 1);
 }
 
 /*
