@@ -1318,10 +1318,15 @@ qi_cand_weight(struct pass2 *p2, size_t b, size_t e, int apply)
 			W += link_weight(t, best >= 0 ? best : dis ? (int)QI_DISAGREE : -1, qi_u(p2, fi, 0));
 		if (!apply || (isname ? dis > 0 || best < 0 : best < 0))
 			continue;
+		/*
+		 * An equal signature is no equal value (a word's keeps 4 bits of
+		 * six of its letters, as the key chooses: "Журавлёв" and
+		 * "Жруавлёв" share one under one key in about sixteen): only the
+		 * fingerprint says a value is there as it is, and the exact pass
+		 * has set that already. Here it is a variation, however near.
+		 */
 		int s2 = isname ? lo : best;
-		if (s2 >= 100)
-			f[fi].src[word] |= bit;
-		else {
+		if (!(f[fi].src[word] & bit)) {
 			p2->nbits[fi * w + word] |= bit;
 			if (s2 > p2->nsim[fi])
 				p2->nsim[fi] = (uint8_t)s2;
