@@ -89,11 +89,13 @@
  * there is no safe place to start again: the input fails with the error's
  * position, after the records before it. Memory stays bounded: a record
  * longer than --max-record is rejected, and yajl's own buffers are capped.
- * An element of the top-level array that long (one long string, number or
- * nesting, or many fields) is passed over by a scan of its strings,
- * escapes and brackets, without yajl, to the comma or bracket that ends
- * it; yajl then starts again inside the array and the elements after it
- * are read. In an object of tables such a record is parsed on without
+ * An element of the top-level array or of a table's array that long (one
+ * long string, number or nesting, or many fields) is passed over by a
+ * scan of its strings, escapes and brackets, without yajl, to the comma or
+ * bracket that ends it; yajl then starts again inside the array (for a
+ * table, fed the containers it was in with no callback acting, our own
+ * state as it was) and the elements after it are read. Elsewhere in an
+ * object of tables (its metadata) such a value is parsed on without
  * keeping anything, unless one token or the nesting alone is that long,
  * which fails the input.
  */
@@ -234,6 +236,7 @@ struct jsonr {
 	 */
 	int eskip, es_str, es_esc;
 	uint64_t es_depth, es_pos;
+	int replay; /* yajl is fed the containers it was in: no callback acts */
 	/*
 	 * yajl lexes a token cut by the end of a piece again from its start
 	 * at each call: a long token fed in small pieces costs its length
@@ -1365,6 +1368,8 @@ t_close(struct jsonr *c)
 static int
 scalar(struct jsonr *c, const char *v, size_t n, int kind)
 {
+	if (c->replay)
+		return 1;
 	c->events++;
 	if (c->track) {
 		if (c->tables && !c->in_rec && t_scalar(c))
@@ -1405,6 +1410,8 @@ cb_string(void *ctx, const unsigned char *v, size_t n)
 static int
 open_container(struct jsonr *c, int is_array)
 {
+	if (c->replay)
+		return 1;
 	c->events++;
 	if (c->tables && !c->in_rec) {
 		int t = t_open(c, is_array);
@@ -1465,6 +1472,8 @@ static int
 cb_key(void *ctx, const unsigned char *k, size_t n)
 {
 	struct jsonr *c = ctx;
+	if (c->replay)
+		return 1;
 	unsigned lvl = c->depth - c->rdepth;
 	c->events++;
 	if (c->track) {
@@ -1586,6 +1595,8 @@ mongo_collapse(struct jsonr *c, struct frame *f)
 static int
 close_container(struct jsonr *c)
 {
+	if (c->replay)
+		return 1;
 	c->events++;
 	if (c->tables && !c->in_rec) {
 		t_close(c);
@@ -1784,7 +1795,8 @@ finish(struct jsonr *c, const char *buf, uint64_t base, size_t len)
 		struct qrec *e = push(c, Q_REJECT, c->rec_line, c->rec_abs);
 		e->why = add_why(c, "%s; the input ends inside it", c->rec_why);
 		e = push(c, Q_FAIL, line_of(c, buf, base, base + len, NULL), base + len);
-		e->why = add_why(c, "the top-level array is not closed at the end of the input");
+		e->why = add_why(c, "%s", c->tables ? "the object of tables is not closed at the end of the input"
+						: "the top-level array is not closed at the end of the input");
 		return;
 	}
 	if (c->skip_eol || c->skip_lines)
@@ -1843,7 +1855,7 @@ release(struct reader *r, struct jsonr *c)
 }
 
 /*
- * An element of the top-level array (not of an object of tables) that
+ * An element of the top-level array or of a table's array that
  * starts at stream offset start and is longer than --max-record, or holds
  * a token or a nesting that long: rejected, and passed over by
  * skip_scan() to the comma or bracket that ends it, so that the elements
@@ -1852,7 +1864,10 @@ release(struct reader *r, struct jsonr *c)
 static int
 skip_element(struct jsonr *c, const char *buf, uint64_t base, uint64_t start)
 {
-	if (c->layout != L_ARRAY || c->tables || c->rdepth != 1 || c->eskip)
+	if (c->eskip)
+		return 0;
+	if (c->tables ? c->rdepth < 2 || c->skipping || c->depth < c->rdepth
+		      : c->layout != L_ARRAY || c->rdepth != 1)
 		return 0;
 	if (c->in_rec) {
 		c->nqf = c->rec_f0; /* its fields are of no use */
@@ -1890,6 +1905,20 @@ skip_done(struct jsonr *c, uint64_t at, int comma)
 	e->why = add_why(c, "%s", c->rec_why);
 	c->eskip = 0;
 	c->es_pos = at;
+	if (c->tables) {
+		/* yajl is told of the containers it was in, the object (or
+		 * objects) and the table's array; our own state is as it was */
+		c->h = y_open(&callbacks, &c->ymem, c, c->layout != L_ARRAY);
+		c->replay = 1;
+		for (unsigned d = 0; d + 2 < c->rdepth; d++)
+			yajl_parse(c->h, (const unsigned char *)"{\"k\":", 5);
+		yajl_parse(c->h, (const unsigned char *)"{\"k\":[", 6);
+		c->replay = 0;
+		c->depth = c->rdepth;
+		c->fed_abs = c->scanned_abs = c->scan_from = comma ? at + 1 : at;
+		c->gap_nl = 0;
+		return;
+	}
 	c->h = y_open(&callbacks, &c->ymem, c, 0);
 	c->depth = c->rdepth = 0;
 	c->top_open = 0;

@@ -81,6 +81,32 @@ lim=""
 $lim "$DUMPTRACE" cat -q --max-record 1M huge.json >out 2>err
 is "$?:$(grep -c 900101300 out)" "1:2" "a 300 MB string element (within 1 GiB): rejected, both records around it read"
 rm -f huge.json
+# the same inside an object of tables, one level down, and in a _search response
+python3 - <<'PY'
+import json
+M = 1 << 20
+rec = lambda i: {"iin": str(900101300017 + 13 * i), "name": "P%d" % i}
+big = {"iin": "1", "name": "x" * (2 * M)}
+def arr(pos, n=4):
+    a = [rec(i) for i in range(n)]
+    a.insert(pos, big)
+    return a
+open("tab1.json", "w").write(json.dumps({"people": arr(1), "meta": {"v": 1}, "other": [rec(10), rec(11)]}))
+open("tab2.json", "w").write(json.dumps({"db": {"people": arr(4), "more": arr(0)}}))
+hit = lambda i, s: {"_index": "x", "_id": str(i), "_source": s}
+open("tab3.json", "w").write(json.dumps({"took": 1, "hits": {"total": 5, "hits":
+    [hit(0, rec(0)), hit(1, rec(1)), hit(9, big), hit(2, rec(2)), hit(3, rec(3))]}}))
+PY
+dt cat -q --max-record 1M tab1.json >out 2>err
+is "$(jq -r '"\(._table):\(.iin)"' out | tr '\n' ' ')$(tail -n 1 err)" \
+	"people:900101300017 people:900101300030 people:900101300043 people:900101300056 other:900101300147 other:900101300160 dumptrace: 6 records parsed, 1 rejected" \
+	"an object of tables: the long element one rejection, its table and the next one read"
+dt cat -q --max-record 1M tab2.json >out 2>err
+is "$(jq -r ._table out | sort | uniq -c | tr -s ' ' | tr '\n' ',')$(tail -n 1 err)" \
+	" 4 more, 4 people,dumptrace: 8 records parsed, 2 rejected" "... one level down, last and first in their tables"
+dt cat -q --max-record 1M tab3.json >out 2>err
+is "$(wc -l <out | tr -d ' ') $(tail -n 1 err)" "4 dumptrace: 4 records parsed, 1 rejected" "... a _search response's long hit"
+
 # the input ends inside the long element: it is rejected, the array failed
 head -c 1500000 long-str-mid.json >cut.json
 dt cat --max-record 1M cut.json >out 2>err
