@@ -228,6 +228,7 @@ page_score(const struct codepage *cp, const unsigned char *p, size_t n)
 }
 
 static int mixed(const char *sample, size_t n, int eof, struct charset_guess *g);
+static int lines_page(const char *sample, size_t n, int eof, size_t utf8_min, struct charset_guess *g);
 
 /* The page whose decoding of p[0..n) reads most like text; its score in *best. */
 static size_t
@@ -287,8 +288,11 @@ charset_detect(const char *sample, size_t n, int eof, struct charset_guess *g)
 			return;
 		}
 	}
+	int declared = memmem(sample, n, "SET NAMES utf8", 14) ||
+		       memmem(sample, n, "client_encoding = 'UTF8'", 24);
 	if ((eof ? utf8_invalid(sample, n) : utf8_invalid_prefix(sample, n)) == (size_t)-1) {
 		g->name = "utf-8";
+		g->watch = !declared && !eof;
 		return;
 	}
 	/*
@@ -296,8 +300,7 @@ charset_detect(const char *sample, size_t n, int eof, struct charset_guess *g)
 	 * client_encoding) is UTF-8 whatever else it holds: the bytes that
 	 * are not are BLOBs dumped raw, which the reader keeps as binary.
 	 */
-	if (memmem(sample, n, "SET NAMES utf8", 14) ||
-	    memmem(sample, n, "client_encoding = 'UTF8'", 24)) {
+	if (declared) {
 		g->name = "utf-8";
 		return;
 	}
@@ -328,6 +331,7 @@ charset_detect(const char *sample, size_t n, int eof, struct charset_guess *g)
 	if (good >= 8 && good >= bad * 8) {
 		g->name = "utf-8";
 		g->confident = 0;
+		g->watch = !eof;
 		return;
 	}
 
@@ -373,6 +377,29 @@ charset_line_kind(const char *p, size_t n, int cut)
 static int
 mixed(const char *sample, size_t n, int eof, struct charset_guess *g)
 {
+	if (!lines_page(sample, n, eof, 2, g))
+		return 0;
+	g->name = "utf-8";
+	g->confident = 1;
+	return 1;
+}
+
+int
+charset_later_page(const char *p, size_t n, int eof, struct charset_guess *g)
+{
+	pthread_once(&tables_once, build_tables);
+	return lines_page(p, n, eof, 0, g);
+}
+
+/*
+ * The page of the code page lines of p[0..n): at least two of them (one
+ * when utf8_min is 0), MIXED_LETTERS bytes past ASCII in them, utf8_min
+ * UTF-8 lines with such bytes beside them, and together text in the page
+ * (g->line_name and line_iconv set). 1 when so.
+ */
+static int
+lines_page(const char *sample, size_t n, int eof, size_t utf8_min, struct charset_guess *g)
+{
 	static _Thread_local unsigned char foreign[SAMPLE_FOREIGN];
 	size_t nf = 0, cp_lines = 0, utf8_lines = 0, high = 0;
 	for (size_t at = 0; at < n;) {
@@ -399,14 +426,12 @@ mixed(const char *sample, size_t n, int eof, struct charset_guess *g)
 		}
 		at = end + 1;
 	}
-	if (cp_lines < 2 || utf8_lines < 2 || high < MIXED_LETTERS)
+	if (cp_lines < (utf8_min ? 2u : 1u) || utf8_lines < utf8_min || high < MIXED_LETTERS)
 		return 0;
 	double best;
 	size_t bestk = best_page(foreign, nf, &best);
 	if (best <= 0)
 		return 0; /* stray bytes, not text: UTF-8 with errors */
-	g->name = "utf-8";
-	g->confident = 1;
 	g->line_name = pages[bestk].name;
 	g->line_iconv = pages[bestk].iconv;
 	return 1;

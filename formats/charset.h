@@ -23,6 +23,12 @@ struct charset_guess {
 	 * this page ("cp1251" and "CP1251"); NULL otherwise.
 	 */
 	const char *line_name, *line_iconv;
+	/*
+	 * UTF-8 by its sample, not declared so, and more to come: the lines
+	 * after the sample are watched, and a code page's among them turn
+	 * the stream to mixed from there (charset_later_page()).
+	 */
+	int watch;
 };
 
 /*
@@ -44,5 +50,12 @@ int charset_lookup(const char *user, struct charset_guess *g);
  * sequence cut off at the end of p[0..n) counts as UTF-8 when cut is set.
  */
 int charset_line_kind(const char *p, size_t n, int cut);
+
+/*
+ * After a UTF-8 sample, p[0..n) from a line that is not UTF-8 on: 1 when
+ * its code page lines (one at least, MIXED_LETTERS bytes past ASCII) read
+ * as text in one page, g->line_name and line_iconv set to it.
+ */
+int charset_later_page(const char *p, size_t n, int eof, struct charset_guess *g);
 
 #endif

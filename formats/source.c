@@ -22,6 +22,7 @@
 #include <iconv.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,9 @@ struct source {
 	int ln_conv;
 	uint64_t page_lines;
 	char enc[48]; /* "utf-8+cp1251" */
+	/* UTF-8 by its sample: later fills watched for a code page's lines
+	 * (watch_fill()); wbol: the last fill ended a line */
+	int watch, wbol;
 
 	/* staging: raw bytes read but not yet passed on */
 	int deferred_fail; /* an error came after the staged bytes */
@@ -914,6 +918,8 @@ source_start(struct input *in, struct rawstream *rs, const char *name, const cha
 		}
 		s->unit = !strncmp(s->cs.name, "utf-16", 6) ? 2 : 1;
 	}
+	s->watch = s->guessed && s->cs.watch;
+	s->wbol = 1;
 	if (s->cs.line_iconv) {
 		s->cd_line = iconv_open("UTF-8", s->cs.line_iconv);
 		if (s->cd_line == (iconv_t)-1) {
@@ -1240,6 +1246,93 @@ convert_lines(struct source *s, size_t room)
 	return op - out;
 }
 
+/*
+ * The first byte of p[0..n) that starts a UTF-8 sequence (0xC0 and up)
+ * not followed by a continuation byte, or (size_t)-1: what a code page's
+ * letters do at once (CP1251 "ов" is 0xEE 0xE2), and checked eight bytes
+ * at a time, so that watching a UTF-8 stream costs little. It is no
+ * validation (the readers validate): a lead byte cut off at the end of
+ * the buffer passes.
+ */
+static size_t
+first_suspect(const char *s8, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s8;
+	size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t hi = 0x8080808080808080ull;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		if (!(w & hi))
+			continue;
+		uint64_t lead = w & (w << 1) & hi;  /* bits 7 and 6: 0xC0 and up */
+		uint64_t cont = w & ~(w << 1) & hi; /* bit 7 alone: 0x80 to 0xBF */
+		uint64_t bad = lead & ~(cont >> 8) & 0x0080808080808080ull;
+		if (bad)
+			return i + (size_t)(__builtin_ctzll(bad) >> 3);
+		if ((lead >> 56) && i + 8 < n && (p[i + 8] & 0xC0) != 0x80)
+			return i + 7;
+	}
+#endif
+	for (; i + 1 < n; i++)
+		if (p[i] >= 0xC0 && (p[i + 1] & 0xC0) != 0x80)
+			return i;
+	return (size_t)-1;
+}
+
+/*
+ * A fill of n bytes of a stream UTF-8 by its sample: checked, and at the
+ * first line of it that is a code page's (one that starts in this fill,
+ * the page found in what follows it), the stream turns mixed: the bytes
+ * from that line on go back to the staging buffer for convert_lines().
+ * Returns the bytes the window keeps (or, when none, what
+ * convert_lines() made).
+ */
+static ssize_t
+watch_fill(struct source *s, size_t n, size_t room)
+{
+	char *p = s->win + s->end;
+	size_t at = 0;
+
+	while (at < n) {
+		size_t k = first_suspect(p + at, n - at);
+		if (k == (size_t)-1)
+			break;
+		size_t q = at + k, b = q;
+		while (b > 0 && p[b - 1] != '\n')
+			b--;
+		const char *nl = memchr(p + q, '\n', n - q);
+		size_t e = nl ? (size_t)(nl - p) + 1 : n;
+		struct charset_guess g;
+		memset(&g, 0, sizeof(g));
+		/* a line begun in a fill the reader has: it stays as it is */
+		if ((b == 0 && !s->wbol) || charset_line_kind(p + b, e - b, !nl) != 0 ||
+		    !charset_later_page(p + b, n - b, 0, &g)) {
+			at = e;
+			continue;
+		}
+		iconv_t cd = iconv_open("UTF-8", g.line_iconv);
+		if (cd == (iconv_t)-1) {
+			at = e;
+			continue;
+		}
+		s->cd_line = cd;
+		s->cs.line_name = g.line_name;
+		s->cs.line_iconv = g.line_iconv;
+		snprintf(s->enc, sizeof(s->enc), "%s+%s", s->cs.name, g.line_name);
+		s->watch = 0;
+		s->ln_left = 0;
+		memcpy(s->raw, p + b, n - b);
+		s->raw_pos = 0;
+		s->raw_len = n - b;
+		s->raw_base = s->bytes_in - (n - b);
+		return b ? (ssize_t)b : convert_lines(s, room);
+	}
+	s->wbol = p[n - 1] == '\n';
+	return (ssize_t)n;
+}
+
 ssize_t
 source_fill(struct source *s)
 {
@@ -1265,14 +1358,21 @@ source_fill(struct source *s)
 		n = (ssize_t)(s->raw_len - s->raw_pos < room ? s->raw_len - s->raw_pos : room);
 		memcpy(s->win + s->end, s->raw + s->raw_pos, (size_t)n);
 		s->raw_pos += (size_t)n;
+		if (n > 0)
+			s->wbol = s->win[s->end + (size_t)n - 1] == '\n';
 	} else if (s->raw_eof) {
 		n = 0;
 	} else {
+		if (s->watch && room > s->in->o.bufsize)
+			room = s->in->o.bufsize; /* what watch_fill() hands back must fit the staging */
 		n = raw_read(s->in, s->rs, s->win + s->end, room, s->err, sizeof(s->err), s->name);
 		if (n < 0)
 			s->failed = 1;
-		else
+		else {
 			s->bytes_in += (uint64_t)n;
+			if (s->watch && n > 0)
+				n = watch_fill(s, (size_t)n, room);
+		}
 	}
 	if (n < 0)
 		return -1;
