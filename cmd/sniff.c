@@ -203,6 +203,11 @@ sniff_end(void *ctx, struct source *src, struct reader *r, int failed)
 	struct sniff *sn = ctx;
 	struct stream *s = &sn->s[sn->n - 1];
 	source_info(src, &s->si);
+	/* the encoding again: a stream UTF-8 by its sample may have turned mixed */
+	if (s->si.encoding && (!s->encoding || strcmp(s->encoding, s->si.encoding))) {
+		free(s->encoding);
+		s->encoding = xstrdup(s->si.encoding);
+	}
 	/* the dialect again: some readers learn it as they go (SQL tables) */
 	dynbuf_reset(&s->dialect);
 	s->ndialect = 0;

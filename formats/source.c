@@ -1327,7 +1327,10 @@ watch_fill(struct source *s, size_t n, size_t room)
 		s->raw_pos = 0;
 		s->raw_len = n - b;
 		s->raw_base = s->bytes_in - (n - b);
-		return b ? (ssize_t)b : convert_lines(s, room);
+		if (b)
+			return (ssize_t)b;
+		/* one converted character must fit, as in source_fill() */
+		return convert_lines(s, room < 8 && s->win_alloc - s->end >= 8 ? 8 : room);
 	}
 	s->wbol = p[n - 1] == '\n';
 	return (ssize_t)n;

@@ -57,15 +57,16 @@ is "$(dt sniff --json koi.csv | jq -r '.inputs[0].encoding')" "utf-8+koi8-r" "KO
 is "$(dt cat -q west.csv | jq -r .name | sort -u | tr '\n' ',')" \
 	"François Dupont,Inês Conceição,José García,Jürgen Müller,Søren Ærø," "CP1252 lines among UTF-8 ones"
 
-# two dumps concatenated: 3,117 UTF-8 rows (past the 64 KiB sample), then the
-# 1,039 rows again in CP1251: the stream turns mixed where they begin, under
-# any fill size
+# two dumps concatenated: 41,560 UTF-8 rows (2.2 MB, past the sample a first
+# read makes, up to 1 MiB), then the 1,039 rows again in CP1251: the stream
+# turns mixed where they begin, whatever the size of the reads (from 4 KiB:
+# a read must hold 24 letters of the page to tell it)
 python3 - <<'PY'
 lines = open("truth.csv", encoding="utf-8").read().splitlines(True)
 with open("concat.csv", "wb") as o, open("concat-truth.csv", "wb") as t:
     o.write(lines[0].encode())
     t.write(lines[0].encode())
-    for r in range(3):
+    for r in range(40):
         for l in lines[1:]:
             o.write(l.encode())
             t.write(l.encode())
@@ -74,10 +75,10 @@ with open("concat.csv", "wb") as o, open("concat-truth.csv", "wb") as t:
         t.write(l.encode())
 PY
 dt cat -q concat-truth.csv | jq -c 'del(._input)' >ct.jsonl
-for ch in 0 7 4096; do
+for ch in 0 4096 100000; do
 	if [ $ch = 0 ]; then dt cat -q concat.csv; else dt cat -q --chunk $ch concat.csv; fi |
 		jq -c 'del(._input)' >c.jsonl
-	same_file c.jsonl ct.jsonl "a CP1251 dump after a UTF-8 one (fills of ${ch:-any} bytes): every row as the original"
+	same_file c.jsonl ct.jsonl "a CP1251 dump after a UTF-8 one (reads of $ch bytes, 0: as they come): every row as the original"
 done
 is "$(dt sniff --json concat.csv | jq -r '.inputs[0] | "\(.encoding) \(.code_page_lines) \(.records.rejected)"')" \
 	"utf-8+cp1251 1039 0" "... sniff: utf-8+cp1251 from there, 1,039 lines of the page, none rejected"
