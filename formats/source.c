@@ -1307,11 +1307,14 @@ watch_fill(struct source *s, size_t n, size_t room)
 		struct charset_guess g;
 		memset(&g, 0, sizeof(g));
 		/* a line begun in a fill the reader has: it stays as it is */
-		if ((b == 0 && !s->wbol) || charset_line_kind(p + b, e - b, !nl) != 0 ||
-		    !charset_later_page(p + b, n - b, 0, &g)) {
+		if ((b == 0 && !s->wbol) || charset_line_kind(p + b, e - b, !nl) != 0) {
 			at = e;
 			continue;
 		}
+		/* what follows it is no page's text (raw BLOBs, say): the rest of
+		 * the fill is not scored again line after line */
+		if (!charset_later_page(p + b, n - b, 0, &g))
+			break;
 		iconv_t cd = iconv_open("UTF-8", g.line_iconv);
 		if (cd == (iconv_t)-1) {
 			at = e;
