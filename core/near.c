@@ -516,26 +516,33 @@ word_compare(uint32_t q, uint32_t l)
 		/*
 		 * two letters next to each other swapped: positions k and k+1 of
 		 * the word, in every slot that holds them (a short word's slots
-		 * overlap); a slot whose partner is in the middle becomes unknown
+		 * overlap); a slot whose partner is in the middle becomes unknown.
+		 * Then a letter moved by two (a rotation of k..k+2): a swap in
+		 * Cyrillic of a letter with one that transliterates to two
+		 * ("Ілися" for "Ілияс": ilisia, iliias; "Лбюовь": lbiuov, liubov).
 		 */
 		int pos[6];
 		for (int i = 0; i < 6; i++)
 			pos[i] = i < 3 ? i : lq - 6 + i;
-		for (int k = 0; k + 1 < lq; k++) {
-			unsigned t[6];
-			for (int i = 0; i < 6; i++) {
-				int want = pos[i] == k ? k + 1 : pos[i] == k + 1 ? k : -1;
-				t[i] = a[i];
-				if (want < 0)
-					continue;
-				t[i] = 0;
-				for (int j = 0; j < 6; j++)
-					if (pos[j] == want)
-						t[i] = a[j];
-			}
-			if (slots_differ(t, b, 0, 6, 0) == 0)
-				return 75;
-		}
+		for (int span = 2; span <= 3; span++)
+			for (int k = 0; k + span <= lq; k++)
+				for (int dir = 0; dir < (span == 2 ? 1 : 2); dir++) {
+					unsigned t[6];
+					for (int i = 0; i < 6; i++) {
+						int r = pos[i] - k, want = -1;
+						if (r >= 0 && r < span) /* the source of position k + r */
+							want = k + (dir ? (r + span - 1) % span : (r + 1) % span);
+						t[i] = a[i];
+						if (want < 0)
+							continue;
+						t[i] = 0;
+						for (int j = 0; j < 6; j++)
+							if (pos[j] == want)
+								t[i] = a[j];
+					}
+					if (slots_differ(t, b, 0, 6, 0) == 0)
+						return span == 2 ? 75 : 72;
+				}
 	}
 	if (lq >= 3 && lq < ll && slots_differ(a, b, 0, 3, 0) == 0)
 		return 65; /* cut short */

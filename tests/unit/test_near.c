@@ -109,6 +109,10 @@ main(void)
 	ok(near(DT_FULL_NAME, "Сейітова Айым", "A. SEYITOVA") > 0, "a Latin initial");
 	ok(near(DT_FULL_NAME, "Яковлева Нина", "NIAN IAKOVLEVA") > 0, "a swap that makes an 'ia' is near");
 	ok(near(DT_FULL_NAME, "Кайратов Дидар", "DDIAR KAIRATOV") > 0, "... and one that doubles a letter");
+	ok(near(DT_FULL_NAME, "Құдайбергенов Ілияс", "Құдайбергенов Ілися") > 0,
+	   "a swap of a letter with я (ya: two in Latin) is near");
+	ok(near(DT_FULL_NAME, "Егорова Любовь", "Егорова Лбюовь") > 0, "... and with ю (yu)");
+	ok(near(DT_FULL_NAME, "Егорова Любовь", "Егорова Лбвоюь") < 0, "letters moved further are not");
 	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Петров Нурлан") < 0, "another surname is not near");
 	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Ахметов Серик") < 0, "another first name is not near");
 	ok(near(DT_FULL_NAME, "Ахметов Нурлан", "Ахмедов Нурлна") < 0,
