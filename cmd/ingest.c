@@ -42,6 +42,8 @@ print_json(const struct ingest_opts *o, const struct ingest_result *r)
 	jsonw_u64(&jw, r->duplicates);
 	jsonw_key(&jw, "references_followed");
 	jsonw_u64(&jw, r->joined);
+	jsonw_key(&jw, "references_unjoined_rows");
+	jsonw_u64(&jw, r->joins_unindexed);
 	jsonw_key(&jw, "private_lookup");
 	jsonw_bool(&jw, r->private_lookup);
 	jsonw_key(&jw, "sets");
@@ -103,6 +105,11 @@ ingest_print(const struct ingest_opts *o, const struct ingest_result *r, int jso
 		if (r->joined)
 			snprintf(f, sizeof(f), "; %s references between its tables followed",
 				 fmt_count(r->joined, d));
+		if (r->joins_unindexed)
+			fprintf(stderr,
+				"dumptrace: warning: %s rows of referenced tables were past the memory budget: "
+				"references to them not followed (a larger --memory follows them)\n",
+				fmt_count(r->joins_unindexed, a));
 		fprintf(stderr,
 			"dumptrace: ingested '%s': %s records (%s rejected, %s duplicates), %zu sets, %s keys, %s%s\n",
 			o->meta.name, fmt_count(r->records, a), fmt_count(r->rejected, b),

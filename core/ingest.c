@@ -62,6 +62,8 @@ struct ing {
 	const struct ingest_opts *o;
 	struct joins_decl *fks; /* the foreign keys the stream declares (ing_fk()) */
 	size_t nfks, fks_alloc;
+	struct joins_decl *all_fks; /* every input's, for joins_finish(): pg_dump declares them after the data */
+	size_t nall_fks, all_fks_alloc;
 	volatile sig_atomic_t *stop;
 	struct schemas ss;
 	struct pipe *pipe;
@@ -170,7 +172,8 @@ fks_clear(struct ing *g)
 	g->nfks = 0;
 }
 
-#define FKS_MAX 4096 /* declared foreign keys kept per input */
+#define FKS_MAX 4096	     /* declared foreign keys kept per input */
+#define FKS_ALL_MAX 65536 /* ... and per leak */
 
 /* A foreign key the reader found declared, for the tables typed after it (joins.h). */
 static void
@@ -182,6 +185,11 @@ ing_fk(void *ctx, const char *table, const char *col, const char *ref_table, con
 	if (g->nfks == g->fks_alloc)
 		g->fks = xgrow(g->fks, &g->fks_alloc, g->nfks + 1, sizeof(*g->fks));
 	joins_decl_init(&g->fks[g->nfks++], table, col, ref_table, ref_col);
+	if (g->nall_fks == FKS_ALL_MAX)
+		return;
+	if (g->nall_fks == g->all_fks_alloc)
+		g->all_fks = xgrow(g->all_fks, &g->all_fks_alloc, g->nall_fks + 1, sizeof(*g->all_fks));
+	joins_decl_init(&g->all_fks[g->nall_fks++], table, col, ref_table, ref_col);
 }
 
 static void
@@ -371,7 +379,7 @@ join_emit(void *ctx, uint64_t key, unsigned set)
 	jo->kv[2 * jo->n] = key;
 	jo->kv[2 * jo->n + 1] = set;
 	if (++jo->n == 4096)
-		return join_flush(jo);
+		return join_flush(jo) ? 1 : 0; /* 1: the sort's failure, not joins_finish()'s -1 */
 	return 0;
 }
 
@@ -749,6 +757,7 @@ ing_read(struct ing *g, struct hasher *h, struct profile *prof, uint64_t *with_f
 			return -1;
 		}
 		w[i].f.near_all = 1; /* a library: near keys under every anchor */
+		w[i].jr.tmpdir = o->tmpdir;
 		if (g->private_lookup)
 			facts_private(&w[i].f, g->priv_sk);
 		profile_init(&w[i].prof, 0);
@@ -783,10 +792,24 @@ ing_read(struct ing *g, struct hasher *h, struct profile *prof, uint64_t *with_f
 		jr[i] = w[i].jr;
 		memset(&w[i].jr, 0, sizeof(w[i].jr));
 	}
+	struct joins_schema **js = xcalloc(g->ss.n ? g->ss.n : 1, sizeof(*js));
+	for (size_t i = 0; i < g->ss.n; i++)
+		js[i] = g->ss.v[i]->user;
 	struct join_out jo = { .bs = g->bs };
-	if (joins_finish(jr, nthreads, &g->key, join_emit, &jo, &res->joined) == 0)
-		join_flush(&jo);
+	struct joins_stats jst;
+	/* the rows of referenced tables read back: in the eighth of the budget the sort leaves */
+	uint64_t jmem = o->memory / 8;
+	int jrc = joins_finish(jr, nthreads, js, g->ss.n, g->all_fks, g->nall_fks, &g->key, jmem,
+			       join_emit, &jo, &jst);
+	free(js);
 	free(jr);
+	res->joined = jst.refs;
+	res->joins_unindexed = jst.unindexed;
+	if (jrc < 0)
+		snprintf(err, errlen, "the rows kept for the foreign keys: a temporary file in '%s': %s",
+			 o->tmpdir ? o->tmpdir : "/tmp", strerror(errno));
+	else if (jrc == 0)
+		join_flush(&jo); /* a failure is the sort's: bsort_failed() tells the writer */
 
 	*with_facts = 0;
 	for (unsigned i = 0; i < nthreads; i++) {
@@ -796,7 +819,7 @@ ing_read(struct ing *g, struct hasher *h, struct profile *prof, uint64_t *with_f
 		*with_facts += w[i].with_facts;
 	}
 	free(wctx);
-	return 0;
+	return jrc < 0 ? -1 : 0;
 }
 
 /* Closes the sets' writers into p's set list; 0, or -1 with the first reason in err. */
@@ -887,6 +910,9 @@ ing_release(struct ing *g, struct hasher *h)
 	free(g->shapes);
 	fks_clear(g);
 	free(g->fks);
+	for (size_t i = 0; i < g->nall_fks; i++)
+		joins_decl_release(&g->all_fks[i]);
+	free(g->all_fks);
 	free(h->hex);
 	free(h->size);
 	for (unsigned i = 0; i < g->nw; i++) {

@@ -55,6 +55,7 @@ struct ingest_result {
 	size_t sets;
 	uint64_t keys, bytes;	 /* keys and bytes of the leak's sets */
 	uint64_t joined;	 /* references between its tables followed (joins.h) */
+	uint64_t joins_unindexed; /* rows of referenced tables past the memory budget: not joined */
 	int private_lookup;	 /* its private sets were made */
 	struct bsort_stats sort;
 	double read_seconds;	 /* parse, type, fingerprint, sort runs */

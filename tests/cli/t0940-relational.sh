@@ -130,6 +130,44 @@ is "$(jq .references_followed decl.json)" 3 \
 dt analyze -q --library decl-pg --json decl-a.json decl-joined-pg.csv >/dev/null 2>&1
 is "$(jq -c '[.status_counts.copied, .status_counts.updated]' decl-a.json)" "[3,1]" "... and the join is traced"
 
+# the same past the typing sample (3,000 rows a table: typed long before the
+# ALTER TABLE at the end), then with the declaration in a file of its own
+# (a dump in files per table), then with the referenced rows over the budget
+awk 'BEGIN {
+	print "CREATE TABLE public.clients (cust_no integer NOT NULL, first_name character varying(40), last_name character varying(40), email character varying(60));"
+	print "CREATE TABLE public.phones (n integer NOT NULL, owner integer NOT NULL, phone character varying(20));"
+	print "COPY public.clients (cust_no, first_name, last_name, email) FROM stdin;"
+	for (i = 1; i <= 3000; i++) printf "%d\tНурлан\tАхметов%d\tn%d@mail.kz\n", 100000 + i, i, i
+	print "\\."
+	print "COPY public.phones (n, owner, phone) FROM stdin;"
+	for (i = 1; i <= 3000; i++) printf "%d\t%d\t+7 701 %07d\n", i, 100000 + i, i
+	print "\\."
+}' >big-pg.sql
+printf '%s\n' 'ALTER TABLE ONLY public.phones' \
+	'    ADD CONSTRAINT phones_owner_fkey FOREIGN KEY (owner) REFERENCES public.clients(cust_no);' >big-post.sql
+awk 'BEGIN { print "first_name,last_name,email,phone"
+	for (i = 1; i <= 3000; i++) printf "Нурлан,Ахметов%d,n%d@mail.kz,+7 701 %07d\n", i, i, i }' >big-joined.csv
+cat big-pg.sql big-post.sql >big-one.sql
+dt ingest --json --library big-pg --name shop big-one.sql >big.json 2>/dev/null
+is "$(jq -c '[.references_followed, .references_unjoined_rows]' big.json)" "[3000,0]" \
+	"pg_dump's ALTER TABLE ... FOREIGN KEY after 3,000 rows of each table: all 3,000 followed"
+dt analyze -q --library big-pg --json big-a.json big-joined.csv >/dev/null 2>&1
+is "$(jq -c '[.status_counts.copied, .status_counts.updated]' big-a.json)" "[3000,0]" "... and the join is traced: copied"
+dt ingest --json --library big-split --name shop big-pg.sql big-post.sql >big.json 2>/dev/null
+is "$(jq .references_followed big.json)" 3000 "... the declaration in a file of its own, after the tables' file: followed"
+dt ingest --json --library big-lm --name shop --memory 1M big-one.sql >big.json 2>big.err
+jq -e '.references_followed > 0 and .references_unjoined_rows > 0 and
+	.references_followed + .references_unjoined_rows == 3000' big.json >/dev/null
+ok $? "--memory 1M: the clients past the budget (an eighth of it) counted, not joined: $(jq -c '[.references_followed, .references_unjoined_rows]' big.json)"
+# where the rows cannot be kept (more than the 1 MiB a worker holds): said, library unchanged
+awk 'BEGIN { print "COPY public.clients (cust_no, first_name, last_name, email) FROM stdin;"
+	for (i = 1; i <= 12000; i++) printf "%d\tНурлан\tАхметов%d\tn%d@mail.kz\n", 100000 + i, i, i
+	print "\\." }' >many.sql
+TMPDIR=$T_TMP/none dt ingest -q -j 1 --library big-none --name shop many.sql big-post.sql 2>err.txt
+is "$?" 2 "no temporary directory for the rows of the keys: exit 2"
+grep -q "the rows kept for the foreign keys: a temporary file in '$T_TMP/none'" err.txt
+ok $? "... and why: $(head -c 200 err.txt)"
+
 # --- the real dumps --------------------------------------------------------
 if [ -d "$CORPORA/real" ]; then
 	R="$CORPORA/real"
