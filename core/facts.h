@@ -45,7 +45,7 @@
 #define FACT_LOSSY 0x8       /* its raw value had letters lost to '?' or U+FFFD */
 #define FACT_UNSURE 0x40    /* an IIN failing its checksum: maybe re-typed with a mistake */
 #define FACT_NSIG(flags) (((flags) >> 4) & 3) /* its near signatures (core/near.h) */
-#define FACTS_NEAR_ANCHORS 2 /* anchors whose attributes get near keys (a lookup; FACT_UNSURE ones not counted) */
+#define FACTS_NEAR_ANCHORS 4 /* anchors whose attributes get near keys (a lookup; FACT_UNSURE ones not counted) */
 
 /* FACT_PRIVATE: the private lookup's keys (facts_private()), an ingest's only */
 enum fact_kind { FACT_RECORD = 0, FACT_VALUE = 1, FACT_ASSOC = 2, FACT_NEAR = 3, FACT_PRIVATE = 4 };

@@ -36,6 +36,37 @@ struct jhdr {
 	uint32_t nfacts, nkeys;
 };
 
+/* A fact as a row keeps it: no private key (the row itself gave it), 24 bytes, not 40. */
+struct cfact {
+	uint64_t fp;
+	uint32_t sig[NEAR_WORDS];
+	uint16_t col;
+	uint8_t type, flags;
+};
+
+_Static_assert(sizeof(struct cfact) % 8 == 0, "rows are read in place: 8-byte parts");
+
+static void
+fact_pack(struct cfact *c, const struct fact *f)
+{
+	c->fp = f->fp;
+	memcpy(c->sig, f->sig, sizeof(c->sig));
+	c->col = f->col;
+	c->type = f->type;
+	c->flags = f->flags;
+}
+
+static void
+fact_unpack(struct fact *f, const struct cfact *c)
+{
+	memset(f, 0, sizeof(*f));
+	f->fp = c->fp;
+	memcpy(f->sig, c->sig, sizeof(f->sig));
+	f->col = c->col;
+	f->type = c->type;
+	f->flags = c->flags;
+}
+
 /*
  * The name in lower case, letters and digits only, a plural's "s" (or
  * "es", "ies" for "y") dropped: "Addresses" and "address" are one table,
@@ -236,7 +267,7 @@ joins_row(struct joins_rows *jr, const struct joins_schema *m, const struct sche
 	if (!nk)
 		return;
 	struct jhdr h = { m->table, (uint32_t)f->n, (uint32_t)nk };
-	size_t need = sizeof(h) + f->n * sizeof(*f->v) + 2 * nk * sizeof(*kv);
+	size_t need = sizeof(h) + f->n * sizeof(struct cfact) + 2 * nk * sizeof(*kv);
 	if (!jr->cap) {
 		jr->cap = JOIN_BUF;
 		jr->buf = xmalloc(jr->cap);
@@ -246,8 +277,12 @@ joins_row(struct joins_rows *jr, const struct joins_schema *m, const struct sche
 	if (jr->err)
 		return; /* joins_finish() says why */
 	memcpy(jr->buf + jr->len, &h, sizeof(h));
-	memcpy(jr->buf + jr->len + sizeof(h), f->v, f->n * sizeof(*f->v));
-	memcpy(jr->buf + jr->len + sizeof(h) + f->n * sizeof(*f->v), kv, 2 * nk * sizeof(*kv));
+	for (size_t i = 0; i < f->n; i++) {
+		struct cfact c;
+		fact_pack(&c, &f->v[i]);
+		memcpy(jr->buf + jr->len + sizeof(h) + i * sizeof(c), &c, sizeof(c));
+	}
+	memcpy(jr->buf + jr->len + sizeof(h) + f->n * sizeof(struct cfact), kv, 2 * nk * sizeof(*kv));
 	jr->len += need;
 	jr->nrows++;
 }
@@ -274,7 +309,7 @@ struct scan {
 
 struct srow {
 	struct jhdr h;
-	const struct fact *facts;
+	const struct cfact *facts;
 	const uint64_t *keys;
 };
 
@@ -288,13 +323,13 @@ scan_next(struct scan *sc, struct srow *r)
 		if (sc->pos + sizeof(struct jhdr) <= len) {
 			struct jhdr h;
 			memcpy(&h, p + sc->pos, sizeof(h));
-			size_t need = sizeof(h) + h.nfacts * sizeof(struct fact) + 2 * (size_t)h.nkeys * 8;
+			size_t need = sizeof(h) + h.nfacts * sizeof(struct cfact) + 2 * (size_t)h.nkeys * 8;
 			if (sc->pos + need <= len) {
 				r->h = h;
 				/* every part a multiple of 8 bytes from an aligned buffer: aligned */
-				r->facts = (const struct fact *)(const void *)(p + sc->pos + sizeof(h));
+				r->facts = (const struct cfact *)(const void *)(p + sc->pos + sizeof(h));
 				r->keys = (const uint64_t *)(const void *)(p + sc->pos + sizeof(h) +
-									 h.nfacts * sizeof(struct fact));
+									 h.nfacts * sizeof(struct cfact));
 				sc->pos += need;
 				return 1;
 			}
@@ -442,9 +477,9 @@ joined_keys(struct facts *jf, const struct fact *r, size_t nr, const struct fact
 	return 0;
 }
 
-/* Is a table one that some reference names? (sorted, distinct) */
-static int
-is_target(const uint64_t *t, size_t n, uint64_t table)
+/* Where a table is among those some reference names (sorted, distinct); -1: not there. */
+static long
+target_index(const uint64_t *t, size_t n, uint64_t table)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
@@ -454,9 +489,22 @@ is_target(const uint64_t *t, size_t n, uint64_t table)
 		else if (t[mid] > table)
 			hi = mid;
 		else
-			return 1;
+			return (long)mid;
 	}
-	return 0;
+	return -1;
+}
+
+/* A referenced table's rows and bytes in memory; taken when they fit. */
+struct tsize {
+	uint64_t bytes, rows;
+	int taken;
+};
+
+static int
+tsize_cmp(const void *a, const void *b)
+{
+	const struct tsize *x = *(const struct tsize *const *)a, *y = *(const struct tsize *const *)b;
+	return x->bytes < y->bytes ? -1 : x->bytes > y->bytes;
 }
 
 static int
@@ -466,11 +514,18 @@ u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* What a row read back takes: itself, its facts and keys, its two index slots (12 bytes each, half full). */
+static uint64_t
+row_bytes(const struct srow *r)
+{
+	return sizeof(struct mrow) + r->h.nfacts * sizeof(struct cfact) + 2 * (uint64_t)r->h.nkeys * 8 + 48;
+}
+
 /* The read-back rows of referenced tables. */
 struct mem {
 	struct mrow *rows;
 	size_t nrows, rows_alloc;
-	struct fact *facts;
+	struct cfact *facts;
 	size_t nfacts, facts_alloc;
 	uint64_t *keys;
 	size_t nkeys, keys_alloc;
@@ -492,7 +547,7 @@ mem_add(struct mem *M, uint64_t ord, const struct srow *r)
 	M->nfacts += r->h.nfacts;
 	memcpy(M->keys + M->nkeys, r->keys, 2 * r->h.nkeys * sizeof(*r->keys));
 	M->nkeys += 2 * r->h.nkeys;
-	M->bytes += sizeof(struct mrow) + r->h.nfacts * sizeof(struct fact) + 2 * r->h.nkeys * 8 + 24;
+	M->bytes += row_bytes(r);
 }
 
 int
@@ -543,9 +598,10 @@ joins_finish(struct joins_rows *jr, unsigned n, struct joins_schema *const *m, s
 	ntargets = nt;
 
 	unsigned char *buf = xmalloc(JOIN_BUF);
+	struct tsize *tsize = NULL;
 	struct mem M = { 0 };
 	struct index ix = { 0 };
-	struct fact *far = xmalloc(FACTS_MAX * JOIN_HOPS * sizeof(*far));
+	struct fact *far = xmalloc(FACTS_MAX * JOIN_HOPS * sizeof(*far)), *rf = xmalloc(FACTS_MAX * sizeof(*rf));
 	struct facts *jf = xcalloc(1, sizeof(*jf)); /* facts_keys() alone: no normalizer */
 	if (!ntargets)
 		goto out; /* keys, but no reference among them: the rows were not needed */
@@ -556,20 +612,51 @@ joins_finish(struct joins_rows *jr, unsigned n, struct joins_schema *const *m, s
 			goto out;
 		}
 
-	/* the rows of the referenced tables, back into memory as far as the budget goes */
+	/*
+	 * What each referenced table takes in memory; the tables that fit in
+	 * the budget, the smallest first (a city table that every address
+	 * names before the customers that one order names), whole.
+	 */
+	tsize = xcalloc(ntargets, sizeof(*tsize));
+	for (unsigned w = 0; w < n; w++) {
+		struct scan sc;
+		struct srow r;
+		int got = 0;
+		scan_start(&sc, &jr[w], buf);
+		while ((got = scan_next(&sc, &r)) > 0) {
+			long t = target_index(targets, ntargets, r.h.table);
+			if (t >= 0)
+				tsize[t].bytes += row_bytes(&r), tsize[t].rows++;
+		}
+		if (got < 0) {
+			rc = -1;
+			goto out;
+		}
+	}
+	struct tsize **order = xmalloc(ntargets * sizeof(*order));
+	for (size_t t = 0; t < ntargets; t++)
+		order[t] = &tsize[t];
+	qsort(order, ntargets, sizeof(*order), tsize_cmp);
+	uint64_t sum = 0, nsum = 0;
+	for (size_t t = 0; t < ntargets; t++) {
+		if (sum + order[t]->bytes <= memory && nsum + order[t]->rows < UINT32_MAX - 1) {
+			order[t]->taken = 1;
+			sum += order[t]->bytes;
+			nsum += order[t]->rows;
+		} else
+			st->unindexed += order[t]->rows;
+	}
+	free(order);
+	/* their rows, back into memory */
 	for (unsigned w = 0; w < n; w++) {
 		struct scan sc;
 		struct srow r;
 		int got = 0;
 		scan_start(&sc, &jr[w], buf);
 		for (uint64_t i = 0; (got = scan_next(&sc, &r)) > 0; i++) {
-			if (!is_target(targets, ntargets, r.h.table))
-				continue;
-			if (M.bytes >= memory || M.nrows >= UINT32_MAX - 1) {
-				st->unindexed++;
-				continue;
-			}
-			mem_add(&M, (uint64_t)w << 48 | i, &r);
+			long t = target_index(targets, ntargets, r.h.table);
+			if (t >= 0 && tsize[t].taken)
+				mem_add(&M, (uint64_t)w << 48 | i, &r);
 		}
 		if (got < 0) {
 			rc = -1;
@@ -628,9 +715,9 @@ joins_finish(struct joins_rows *jr, unsigned n, struct joins_schema *const *m, s
 				for (size_t l = 0; l < nlevel; l++) {
 					const struct mrow *t = &M.rows[level[l]];
 					st->refs++;
-					const struct fact *tf = M.facts + t->fact_off;
+					const struct cfact *tf = M.facts + t->fact_off;
 					for (size_t q = 0; q < t->nfacts && nfar < FACTS_MAX * JOIN_HOPS; q++)
-						far[nfar++] = tf[q];
+						fact_unpack(&far[nfar++], &tf[q]);
 					if (hop + 1 == JOIN_HOPS)
 						continue;
 					const uint64_t *kv = M.keys + t->key_off;
@@ -646,8 +733,12 @@ joins_finish(struct joins_rows *jr, unsigned n, struct joins_schema *const *m, s
 				memcpy(level, next, nnext * sizeof(*next));
 				nlevel = nnext;
 			}
-			if (nfar)
-				rc = joined_keys(jf, r.facts, r.h.nfacts, far, nfar, emit, ctx);
+			if (nfar) {
+				size_t nr = r.h.nfacts < FACTS_MAX ? r.h.nfacts : FACTS_MAX;
+				for (size_t q = 0; q < nr; q++)
+					fact_unpack(&rf[q], &r.facts[q]);
+				rc = joined_keys(jf, rf, nr, far, nfar, emit, ctx);
+			}
 		}
 		if (got < 0 && !rc)
 			rc = -1;
@@ -656,12 +747,14 @@ out:
 	free(jf->keys);
 	free(jf);
 	free(far);
+	free(rf);
 	free(ix.key);
 	free(ix.row);
 	free(M.rows);
 	free(M.facts);
 	free(M.keys);
 	free(buf);
+	free(tsize);
 	free(targets);
 	free(cm.v);
 done:

@@ -684,6 +684,12 @@ valid_as(const struct type_guess *g, enum dt_type t)
 		return g->n[TG_BINARY];
 	case DT_POSTCODE:
 		return g->n[TG_POSTCODE];
+	case DT_CITY:
+		/* free text, but not a bare integer: "town" over 1, 2, 3 is a key (towns.town_no); an
+		 * address may be one (street_number) */
+		return g->nonempty - g->n[TG_STRONG] > g->n[TG_INTEGER]
+			   ? g->nonempty - g->n[TG_STRONG] - g->n[TG_INTEGER]
+			   : 0;
 	default:
 		/* free text: what is not of an identifier's shape */
 		return g->nonempty - g->n[TG_STRONG];
@@ -731,6 +737,11 @@ types_guess_result(const struct type_guess *g, double *validation_rate)
 		if (s != DT_NONE) {
 			*rate = SHARE(s);
 			return s;
+		}
+		/* a city's header over integers alone, however few: a key (towns.town_no) */
+		if (h == DT_CITY && g->n[TG_INTEGER] == g->nonempty) {
+			*rate = SHARE(DT_NUMBER);
+			return DT_NUMBER;
 		}
 		/* the hint stands, unless a fair sample shows it wrong (a "hash" column of
 		 * hash names, "iin" holding leak names): then the values decide */
@@ -850,7 +861,8 @@ types_table(const char *table, const struct type_guess *const *g, size_t n, stru
 	/* ids and keys: their integers are numbers */
 	for (size_t c = 0; c < n; c++) {
 		const struct type_guess *x = g[c];
-		if (!x->key_like || !x->nonempty || out[c].type == DT_NUMBER ||
+		if (!x->key_like || !x->nonempty ||
+		    (out[c].type == DT_NUMBER && (x->hint == DT_NONE || x->hint == DT_NUMBER)) ||
 		    (double)x->n[TG_INTEGER] < 0.9 * (double)x->nonempty)
 			continue;
 		/* "national_id" of IINs, "phone_id" of phones: a validator bears the hint out */

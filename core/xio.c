@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,16 @@ xio_tmpfile(const char *dir, const char *tag, char *path, size_t pathlen)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+#ifdef O_TMPFILE
+	if (!path) {
+		/* a file with no name at all: not even a kill between create and unlink leaves one */
+		fd = open(dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			return fd;
+		if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+			return -1; /* no such directory, no room: as mkstemp would say */
+	}
+#endif
 	fd = mkstemp(buf);
 	if (fd < 0)
 		return -1;

@@ -16,9 +16,10 @@ int xio_pread_all(int fd, void *p, size_t n, uint64_t off);
 
 /*
  * A temporary file dir/dumptrace-TAG-XXXXXX open for reading and writing.
- * With path NULL it is unlinked at once, so nothing is left behind however
- * the process ends; otherwise its name is copied to path (the caller
- * removes it). Returns the descriptor, or -1 with errno set.
+ * With path NULL it has no name (O_TMPFILE where the file system has it,
+ * else unlinked at once), so nothing is left behind however the process
+ * ends; otherwise its name is copied to path (the caller removes it).
+ * Returns the descriptor, or -1 with errno set.
  */
 int xio_tmpfile(const char *dir, const char *tag, char *path, size_t pathlen);
 

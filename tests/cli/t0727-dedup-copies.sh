@@ -11,12 +11,13 @@
 mkdir tmp
 left() { ls -A tmp | wc -l | tr -d ' '; }
 
-# waits (up to 10 s) until process $1 holds an unlinked dumptrace temporary
-# file; 0 when it does
+# waits (up to 10 s) until process $1 holds an unlinked temporary file in
+# ./tmp (one with no name at all where O_TMPFILE is, "#1234 (deleted)";
+# dumptrace-$2-XXXXXX where the file system has no O_TMPFILE); 0 when it does
 holds_unlinked() {
 	i=0
 	while [ $i -lt 100 ]; do
-		ls -l /proc/"$1"/fd 2>/dev/null | grep -q "dumptrace-$2.*(deleted)" && return 0
+		ls -l /proc/"$1"/fd 2>/dev/null | grep -q "$T_TMP/tmp/\(#\|dumptrace-$2\).*(deleted)" && return 0
 		sleep 0.1
 		i=$((i + 1))
 	done

@@ -127,12 +127,12 @@ pid=$!
 exec 3>in.fifo
 cat fam/claimed_2025.csv >&3
 n=0
-while ! ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "$TMPDIR/dumptrace-.*(deleted)"; do
+while ! ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "$TMPDIR/.*(deleted)"; do
 	n=$((n + 1))
 	[ "$n" -le 600 ] && kill -0 "$pid" 2>/dev/null || break
 	sleep 0.1
 done
-ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "$TMPDIR/dumptrace-.*(deleted)"
+ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "$TMPDIR/.*(deleted)"
 ok $? "the ingest has spill files open in \$TMPDIR"
 is "$(ls -A "$TMPDIR")" "" "... which are unlinked: \$TMPDIR is empty while it runs"
 exec 3>&-
