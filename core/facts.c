@@ -493,16 +493,18 @@ facts_keys(struct facts *f)
 	/*
 	 * Near keys of the facts that may vary (names, cities, birth dates,
 	 * addresses, the IIN): a library keeps them under every anchor of the record;
-	 * a lookup asks under the row's two strongest anchors (by type, not
-	 * by column; an IIN failing its checksum, maybe re-typed, is not
-	 * counted), which meet the leak's whenever the leak holds one of
-	 * them: a row that differs from its leak in both is found under its
-	 * name and birth date (below). The second anchor is for the row
-	 * whose name varies from a shop's under its e-mail or phone while
-	 * the IIN's leak spells the name otherwise (a typo of the leak's
-	 * own): under the IIN alone it read as updated. Since the near
-	 * round asks only the keys that need it, the second anchor costs
-	 * the bench's analysis 2 to 5% (it was 1.7 times before the round).
+	 * a lookup asks under the row's FACTS_NEAR_ANCHORS (4) strongest
+	 * anchors (by type, not by column; an IIN failing its checksum,
+	 * maybe re-typed, is not counted), which meet the leak's whenever the
+	 * leak holds one of them: a row that differs from its leak in all is
+	 * found under its name and birth date (below). More than one is for
+	 * the row whose name varies from a shop's under its e-mail or phone
+	 * while the leak of its IIN and passport spells the name otherwise (a
+	 * typo of that leak's own): under the IIN alone it read as updated.
+	 * The near round asks only the keys that need it (a fact not found as
+	 * it is, under an anchor some leak has), so four anchors cost the
+	 * bench's analysis about 4% against two, 6% against one (it was 1.7
+	 * times for a second before the round).
 	 */
 	uint8_t strong[FACTS_MAX] = { 0 };
 	size_t ntop = 0;

@@ -103,7 +103,7 @@ struct facts {
 	struct fact_key *keys;
 	size_t nkeys, keys_alloc;
 	uint64_t scratch[FACTS_MAX];
-	int near_all; /* near keys under every anchor (a library's), not the strongest two (a lookup's) */
+	int near_all; /* near keys under every anchor (a library's), not the FACTS_NEAR_ANCHORS strongest (a lookup's) */
 	unsigned char priv_sk[32]; /* facts_private(): the OPRF key */
 	uint64_t *priv_cache;      /* ... and its outputs of recent values (value fp, key) */
 };

@@ -797,8 +797,12 @@ ing_read(struct ing *g, struct hasher *h, struct profile *prof, uint64_t *with_f
 		js[i] = g->ss.v[i]->user;
 	struct join_out jo = { .bs = g->bs };
 	struct joins_stats jst;
-	/* the rows of referenced tables read back: in the eighth of the budget the sort leaves */
-	uint64_t jmem = o->memory / 8;
+	/*
+	 * The rows of referenced tables read back: half the budget. The sort
+	 * holds at most KEEP_MAX (64 MiB) of blocks and its producers' stages
+	 * now; its own share is taken at its finish, after these are freed.
+	 */
+	uint64_t jmem = o->memory / 2;
 	int jrc = joins_finish(jr, nthreads, js, g->ss.n, g->all_fks, g->nall_fks, &g->key, jmem,
 			       join_emit, &jo, &jst);
 	free(js);
