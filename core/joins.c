@@ -514,11 +514,16 @@ u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* What a row read back takes: itself, its facts and keys, its two index slots (12 bytes each, half full). */
+/*
+ * What a row read back takes: itself, its facts and keys, and its index
+ * slots (one per own key and one under the table; the index has twice
+ * the slots it needs, rounded up to a power of two: 48 bytes a slot at most).
+ */
 static uint64_t
 row_bytes(const struct srow *r)
 {
-	return sizeof(struct mrow) + r->h.nfacts * sizeof(struct cfact) + 2 * (uint64_t)r->h.nkeys * 8 + 48;
+	return sizeof(struct mrow) + r->h.nfacts * sizeof(struct cfact) + 2 * (uint64_t)r->h.nkeys * 8 +
+	       48 * (uint64_t)(r->h.nkeys + 1);
 }
 
 /* The read-back rows of referenced tables. */
