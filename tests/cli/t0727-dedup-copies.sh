@@ -13,7 +13,8 @@ left() { ls -A tmp | wc -l | tr -d ' '; }
 
 # waits (up to 10 s) until process $1 holds an unlinked temporary file in
 # ./tmp (one with no name at all where O_TMPFILE is, "#1234 (deleted)";
-# dumptrace-$2-XXXXXX where the file system has no O_TMPFILE); 0 when it does
+# "dumptrace-$2-" and six random letters where the file system has no
+# O_TMPFILE); 0 when it does
 holds_unlinked() {
 	i=0
 	while [ $i -lt 100 ]; do
