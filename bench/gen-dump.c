@@ -9,6 +9,9 @@
  *     mysql   person rows as mysqldump writes them, 1000 tuples per INSERT
  *     pgcopy  person rows in pg_dump's COPY ... FROM stdin block
  *     jsonl   person rows, one JSON object per line
+ *     short   email,phone,name rows of about 30 bytes (bench/bounded.sh:
+ *             350 million of them make 10 GB): DUP_PERCENT 100 is one row
+ *             repeated, 0 all distinct, 50 every other row the same one
  *
  * Every unique line or row is rendered from its own number k alone (hashes
  * of k, no state carried between rows), so a repeat is just an earlier
@@ -463,6 +466,34 @@ gen_persons(enum fmt f, uint64_t rows, unsigned dup_pct, uint64_t seed)
 	        rows, fmt_name[f], fresh, rows - fresh);
 }
 
+/* The shapes of the bounded-memory runs: row i is "same@x.kz,..." when
+ * it is a repeat (every row at 100%, the odd rows at 50%), else its own
+ * e-mail and phone, made of i alone. */
+static void
+gen_short(uint64_t rows, unsigned dup_pct)
+{
+	uint64_t fresh = 0;
+	put("email,phone,name\n");
+	for (uint64_t i = 0; i < rows; i++) {
+		out_room();
+		if (dup_pct >= 100 || (dup_pct >= 50 && (i & 1))) {
+			put("same@x.kz,87010000000,Same\n");
+			continue;
+		}
+		fresh++;
+		put("u");
+		putz(i, 9);
+		put("@x.kz,87");
+		putz(i % 1000000000, 9);
+		put(",N");
+		putu(i % 1000);
+		putc_('\n');
+	}
+	out_flush();
+	fprintf(stderr, "gen-dump: %" PRIu64 " short rows, %" PRIu64 " distinct of their own\n", rows,
+	        fresh);
+}
+
 static uint64_t
 num(const char *s)
 {
@@ -480,7 +511,7 @@ main(int argc, char **argv)
 {
 	if (argc < 3 || argc > 5) {
 		fprintf(stderr,
-		        "usage: gen-dump combo|csv|mysql|pgcopy|jsonl ROWS [DUP_PERCENT [SEED]]\n");
+		        "usage: gen-dump combo|csv|mysql|pgcopy|jsonl|short ROWS [DUP_PERCENT [SEED]]\n");
 		return 2;
 	}
 	uint64_t rows = num(argv[2]), seed = argc > 4 ? num(argv[4]) : 1;
@@ -491,6 +522,8 @@ main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "combo")) {
 		gen_combo(rows, dup, seed);
+	} else if (!strcmp(argv[1], "short")) {
+		gen_short(rows, dup);
 	} else {
 		unsigned f = 0;
 		while (f < N(fmt_name) && strcmp(argv[1], fmt_name[f]))

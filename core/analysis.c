@@ -104,6 +104,30 @@ analysis_classify(const struct arow *r, uint64_t *all, int *dominant, int prefer
 	return unknown ? RC_UPDATED : RC_MERGED;
 }
 
+/* The list at its cap: the closed runs smoothed (more coarsely while that is not enough), the open one kept. */
+static void
+segments_compact(struct segments *s)
+{
+	struct segment open = s->v[--s->n];
+	if (!s->min_rows)
+		s->min_rows = 1;
+	for (;;) {
+		segments_smooth(s, s->min_rows);
+		if (s->n <= s->cap / 2)
+			break;
+		s->min_rows *= 2;
+		s->raised = 1;
+	}
+	struct segment *last = s->n ? &s->v[s->n - 1] : NULL;
+	if (last && last->source == open.source) {
+		last->to = open.to;
+		last->rows += open.rows;
+		last->agreeing += open.agreeing;
+	} else {
+		s->v[s->n++] = open;
+	}
+}
+
 void
 segments_add(struct segments *s, uint64_t row, int source, int has_source)
 {
@@ -114,6 +138,8 @@ segments_add(struct segments *s, uint64_t row, int source, int has_source)
 		last->agreeing += has_source;
 		return;
 	}
+	if (s->cap && s->n >= s->cap)
+		segments_compact(s);
 	s->v = xgrow(s->v, &s->alloc, s->n + 1, sizeof(*s->v));
 	s->v[s->n++] = (struct segment){ row, row, has_source ? source : -1, 1, (uint64_t)has_source };
 }

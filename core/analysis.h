@@ -61,9 +61,18 @@ struct segment {
 	uint64_t rows, agreeing; /* rows in the run, and those whose own source is the run's */
 };
 
+/*
+ * The runs of a dump, in bounded memory: when the list reaches cap runs
+ * (rows whose sources alternate make a run a row), the closed runs are
+ * smoothed with min_rows at once, and while that leaves more than half of
+ * cap, with twice min_rows, and so on (raised); min_rows then says the
+ * length the final smoothing must use too. cap 0: no bound (the tests of smoothing).
+ */
 struct segments {
 	struct segment *v;
-	size_t n, alloc;
+	size_t n, alloc, cap;
+	uint64_t min_rows;
+	int raised; /* min_rows was doubled to stay within cap */
 };
 
 /* Adds a row's dominant source (rows without one, unattributed, continue the current run). */

@@ -513,6 +513,7 @@ struct acol {
 };
 
 #define STRIP_BINS 500  /* the row-order strip: the file in this many bands at most */
+#define SEGMENTS_CAP (1u << 18) /* runs held before the closed ones are smoothed (40 bytes each) */
 #define COMBOS_MAX 4096 /* distinct combinations of leaks counted; later ones go to "other" */
 
 /* Rows by the set of leaks their facts come from (for an UpSet-style chart). */
@@ -2016,6 +2017,10 @@ fill_evidence(struct findings *F, uint64_t known)
 	if (F->seg.n)
 		EVIDENCE("%zu segment%s by dominant source (blocks of rows taken from one earlier dump read as few, long segments)",
 			 F->seg.n, F->seg.n == 1 ? "" : "s");
+	if (F->seg.raised)
+		EVIDENCE("runs shorter than %" PRIu64 " rows merged into their neighbours, more than --segment-min "
+			 "asked: the dump's sources change too often to keep every run",
+			 F->seg.min_rows);
 	if (F->current_as_of) {
 		char d[16], k[16], n[16], b[16];
 		fmt_ymd(F->current_as_of, d);
@@ -2492,14 +2497,15 @@ run_rows(struct an_run *R, char *err, size_t errlen)
 	rep->bins = a->rows < STRIP_BINS ? (size_t)a->rows : STRIP_BINS;
 	rep->strip = xcalloc(rep->bins ? rep->bins * (R->nleaks + 2) : 1, sizeof(*rep->strip));
 	rep->combos = xcalloc(2 * COMBOS_MAX, sizeof(*rep->combos));
+	/* the runs smoothed as they grow past SEGMENTS_CAP (one a row when sources alternate) */
+	rep->seg.min_rows = a->o->segment_min ? a->o->segment_min : (a->rows / 10000 > 8 ? a->rows / 10000 : 8);
+	rep->seg.cap = SEGMENTS_CAP;
 	struct pass2 p2;
 	pass2_init(&p2, a, R->leaks, R->nleaks, rep, R->hs);
 	int rc = pass2_run(&p2, err, errlen);
 	pass2_release(&p2);
-	if (rc == 0) {
-		uint64_t min = a->o->segment_min ? a->o->segment_min : (a->rows / 10000 > 8 ? a->rows / 10000 : 8);
-		segments_smooth(&rep->seg, min);
-	}
+	if (rc == 0)
+		segments_smooth(&rep->seg, rep->seg.min_rows);
 	return rc;
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/analysis.h"
 #include "core/analyze.h"
 #include "core/dynbuf.h"
 #include "core/ingest.h"
@@ -298,6 +299,58 @@ contract(const char *top, const char *tmp, const char *lib, struct walk_opts *in
 	findings_release(&F);
 }
 
+/* rows from: alternating sources 0 and 1, then a block of source 2, then alternating again */
+static void
+segments_feed(struct segments *s, size_t *most)
+{
+	uint64_t row = 1;
+	for (int i = 0; i < 5000; i++, row++)
+		segments_add(s, row, i & 1, 1);
+	for (int i = 0; i < 3000; i++, row++) {
+		segments_add(s, row, 2, 1);
+		*most = s->n > *most ? s->n : *most;
+	}
+	for (int i = 0; i < 5000; i++, row++) {
+		segments_add(s, row, i & 1, i % 7 != 0); /* some unattributed */
+		*most = s->n > *most ? s->n : *most;
+	}
+}
+
+/* The runs' list stays within its cap whatever the dump, and the blocks come out as without one. */
+static void
+segments_bounded(void)
+{
+	struct segments all = { 0 }, capped = { 0 };
+	size_t most_all = 0, most = 0;
+	capped.cap = 64;
+	capped.min_rows = 8;
+	segments_feed(&all, &most_all);
+	segments_feed(&capped, &most);
+	ok(most_all > 5000, "segments: unbounded, a run a row when sources alternate (%zu)", most_all);
+	ok(most <= 64, "... with a cap of 64, at most 64 held (%zu)", most);
+	segments_smooth(&all, 8);
+	segments_smooth(&capped, capped.min_rows);
+	is_int(capped.n, all.n, "... the same runs after the last smoothing");
+	int same = capped.n == all.n && !capped.raised;
+	for (size_t i = 0; same && i < all.n; i++)
+		same = !memcmp(&capped.v[i], &all.v[i], sizeof(all.v[i]));
+	ok(same, "... run for run (the block of source 2 from row 5001 to 8000: %d)",
+	   all.n > 1 ? (int)all.v[1].from : -1);
+	segments_release(&all);
+	segments_release(&capped);
+
+	/* a length of one asked: it is raised, and said so */
+	struct segments one = { 0 };
+	one.cap = 64;
+	one.min_rows = 1;
+	most = 0;
+	segments_feed(&one, &most);
+	ok(most <= 64 && one.raised && one.min_rows > 1,
+	   "segments: --segment-min 1 on alternating rows raised to %llu within the cap",
+	   (unsigned long long)one.min_rows);
+	segments_release(&one);
+}
+
 int
 main(void)
 {
@@ -319,6 +372,7 @@ main(void)
 	pathf(keys, sizeof(keys), "%s/keys", tmp);
 	setenv("DUMPTRACE_KEY_DIR", keys, 1); /* the libraries' keys go with them, not to ~/.config */
 	dynbuf_init(&said, 1u << 24);
+	segments_bounded();
 	struct walk_opts in;
 	walk_opts_init(&in);
 	in.message = say;
