@@ -100,8 +100,12 @@ int
 oprf_evaluate(const unsigned char sk[OPRF_SCALAR], const unsigned char b[OPRF_ELEMENT],
 	      unsigned char z[OPRF_ELEMENT])
 {
-	if (!crypto_core_ristretto255_is_valid_point(b) || is_identity(b))
-		return -1;
+	/*
+	 * crypto_scalarmult_ristretto255 decodes B and refuses what is not a
+	 * canonical encoding, and refuses an identity result (B the identity,
+	 * since the key is not zero): checking B first decoded it twice (5 of
+	 * 65 µs an evaluation). test_oprf checks both refusals, and random bytes.
+	 */
 	return crypto_scalarmult_ristretto255(z, sk, b) == 0 ? 0 : -1;
 }
 

@@ -94,6 +94,17 @@ main(void)
 	ok(oprf_evaluate(k2, bad, z) < 0, "a non-canonical element is refused");
 	memset(bad, 0, sizeof(bad));
 	ok(oprf_evaluate(k2, bad, z) < 0, "the identity is refused");
+	int agree = 1, valid = 0;
+	for (int i = 0; i < 2000; i++) {
+		randombytes_buf(bad, sizeof(bad));
+		if (i % 4 == 0) /* a valid element now and then: the encoding of a random point */
+			crypto_core_ristretto255_random(bad);
+		int want = crypto_core_ristretto255_is_valid_point(bad) && !sodium_is_zero(bad, sizeof(bad));
+		valid += want;
+		agree &= (oprf_evaluate(k2, bad, z) == 0) == want;
+	}
+	ok(agree && valid > 0 && valid < 2000,
+	   "2,000 random elements: evaluated exactly when valid and not the identity (%d valid)", valid);
 	char big[OPRF_INPUT_MAX];
 	memset(big, 'x', sizeof(big));
 	is_int(oprf_input("phone", big, sizeof(big), in), 0, "an input too long is refused");
