@@ -8,15 +8,24 @@
 # without it: the leaks (converted to UTF-8 CSV by `dumptrace cat`, untimed)
 # and the dump imported into SQLite, identifiers normalized in SQL, indexed
 # and joined, and the rows found in each leak counted.
+# The same joins run in DuckDB too (issue 17), through its Node API from
+# the npm registry (bench/peers.sh installs it in $PEERS_DIR/duckdb), with
+# 2 threads and the same memory: the tool a data journalist would pick.
+# DuckDB reads the same converted CSVs (it reads neither SQL dumps nor
+# CP1251) and normalizes the identifiers with the same SQL expressions;
+# its counts are checked against SQLite's.
 # Targets: analyze in under 60 s, peak memory under 4 GB, at least 10x
-# faster than SQLite. Figures only: nothing fails on time or size. It does
-# fail when dumptrace, jq or sqlite3 fails.
+# faster than SQLite; at least 5x faster than DuckDB, and ingest + analyze
+# at least 2x faster than DuckDB's whole script (issue 17). Figures only:
+# nothing fails on time or size. It does fail when dumptrace, jq, sqlite3
+# or DuckDB fails. Without node or the DuckDB package its row is left out.
 #
 # usage: bench/analyze.sh
 #   BENCH_ANALYZE_PERSONS       --persons of samples/gen (default 22,200,000,
 #                               which gives about 16.0M claimed rows)
 #   BENCH_ANALYZE_SQLITE_RUNS   runs of the SQLite row (default BENCH_RUNS;
 #                               at full size one run takes minutes)
+#   BENCH_ANALYZE_DUCKDB_RUNS   runs of the DuckDB row (default BENCH_RUNS)
 #   BENCH_BASELINE              another dumptrace binary, run after each run
 #                               of $DUMPTRACE on the same dump and library
 #                               (A B A B ...); the two medians and
@@ -28,6 +37,7 @@
 . "$(dirname "$0")/lib.sh"
 PERSONS=${BENCH_ANALYZE_PERSONS:-22200000}
 SQLITE_RUNS=${BENCH_ANALYZE_SQLITE_RUNS:-$BENCH_RUNS}
+DUCKDB_RUNS=${BENCH_ANALYZE_DUCKDB_RUNS:-$BENCH_RUNS}
 MEMORY=1G   # analyze's default --memory; also SQLite's page cache
 BUDGET_MIB=1024
 TARGET_S=60
@@ -40,6 +50,9 @@ CONV=$BENCH_DIR/analyze-csv
 DB=$BENCH_DIR/analyze.sqlite
 SQL=$BENCH_DIR/analyze-sqlite.sql
 SQLOUT=$BENCH_DIR/analyze-sqlite.out
+DUCKSQL=$BENCH_DIR/analyze-duckdb.sql
+DUCKOUT=$BENCH_DIR/analyze-duckdb.out
+DUCKDB_DIR=$PEERS_DIR/duckdb
 JSON=$BENCH_DIR/analyze.json
 FAIL=$BENCH_DIR/analyze.failed
 # the five earlier leaks: name (as in the library and in SQLite) and file
@@ -55,7 +68,8 @@ if [ ! -x "$GEN" ]; then
 fi
 
 cleanup() {
-	rm -rf "$LIB" "$LIB.baseline" "$CONV" "$DB" "$DB-journal" "$SQLOUT" "$JSON" "$FAIL" "$JSON.baseline"
+	rm -rf "$LIB" "$LIB.baseline" "$CONV" "$DB" "$DB-journal" "$SQLOUT" "$JSON" "$FAIL" "$JSON.baseline" \
+		"$DUCKOUT" "$BENCH_DIR/duckdb.tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -233,6 +247,47 @@ FROM flags
 GROUP BY 1, 2, 3, 4, 5;
 EOF
 
+# DuckDB: the same normalization (the same expressions: DuckDB has every
+# function they use), the same per-row EXISTS flags, grouped the same way
+DUCK=""
+if need node nodejs && [ -d "$DUCKDB_DIR/node_modules/@duckdb/node-api" ]; then
+	DUCK=1
+else
+	[ -z "$(command -v node)" ] || echo "bench: DuckDB is not installed (bench/peers.sh); its row is left out" >&2
+fi
+csv() {
+	echo "read_csv('$1', header = true, all_varchar = true)"
+}
+cat >"$DUCKSQL" <<EOF
+-- bench/analyze.sh: the SQLite script's joins in DuckDB, run by
+-- bench/duckdb-run.cjs with 2 threads and a 1 GB memory limit.
+SET preserve_insertion_order = false;
+CREATE TABLE voters_2019_n AS SELECT $(iin '"ИИН"') AS iin FROM $(csv "$CONV/voters_2019.csv");
+CREATE TABLE shop_2020_n AS SELECT email, $(phone d) AS phone
+	FROM (SELECT $(email email) AS email, $(digits phone) AS d FROM $(csv "$CONV/shop_2020.csv"));
+CREATE TABLE clinic_2021_n AS SELECT iin, $(phone d) AS phone
+	FROM (SELECT $(iin '"patient.iin"') AS iin, $(digits phone) AS d FROM $(csv "$CONV/clinic_2021.csv"));
+CREATE TABLE telecom_2022_n AS SELECT iin, $(phone d) AS phone
+	FROM (SELECT $(iin iin) AS iin, $(digits msisdn) AS d FROM $(csv "$CONV/telecom_2022.csv"));
+CREATE TABLE combo_2022_n AS SELECT $(email login) AS email FROM $(csv "$CONV/combo_2022.csv");
+CREATE TABLE claimed_n AS SELECT iin, email, $(phone d) AS phone
+	FROM (SELECT $(iin iin) AS iin, $(email email) AS email, $(digits phone) AS d FROM $(csv "$CLAIMED"));
+COPY (
+	SELECT
+		CAST(EXISTS (SELECT 1 FROM voters_2019_n l WHERE l.iin = c.iin) AS INTEGER) AS voters_2019,
+		CAST(EXISTS (SELECT 1 FROM shop_2020_n l WHERE l.email = c.email)
+			OR EXISTS (SELECT 1 FROM shop_2020_n l WHERE l.phone = c.phone) AS INTEGER) AS shop_2020,
+		CAST(EXISTS (SELECT 1 FROM clinic_2021_n l WHERE l.iin = c.iin)
+			OR EXISTS (SELECT 1 FROM clinic_2021_n l WHERE l.phone = c.phone) AS INTEGER) AS clinic_2021,
+		CAST(EXISTS (SELECT 1 FROM telecom_2022_n l WHERE l.iin = c.iin)
+			OR EXISTS (SELECT 1 FROM telecom_2022_n l WHERE l.phone = c.phone) AS INTEGER) AS telecom_2022,
+		CAST(EXISTS (SELECT 1 FROM combo_2022_n l WHERE l.email = c.email) AS INTEGER) AS combo_2022,
+		count(*)
+	FROM claimed_n c
+	GROUP BY ALL
+) TO '$DUCKOUT' (FORMAT csv, DELIMITER '\t', HEADER false);
+EOF
+
 # warm the page cache: the dump, the converted leaks, the library
 cat "$CLAIMED" "$CONV"/*.csv >/dev/null
 START_LOAD=$(load_avg)
@@ -260,6 +315,18 @@ measure "$L_SQL" "$BYTES" sh -c 'rm -f "$1" &&
 BENCH_RUNS=$runs
 failed "sqlite3"
 
+# DuckDB: a fresh in-memory database each run, its spill in $BENCH_DIR
+L_DUCK="duckdb read_csv + normalize + join"
+if [ -n "$DUCK" ]; then
+	runs=$BENCH_RUNS; BENCH_RUNS=$DUCKDB_RUNS
+	mkdir -p "$BENCH_DIR/duckdb.tmp"
+	measure "$L_DUCK" "$BYTES" sh -c 'taskset -c 0,1 node "$1" "$2" 2 "$3" "$4" "$5" ||
+		{ rc=$?; echo $rc >"$6"; exit $((rc > 1 ? rc : 2)); }' \
+		sh "$TOP/bench/duckdb-run.cjs" "$DUCKDB_DIR" "${BUDGET_MIB}MB" "$BENCH_DIR/duckdb.tmp" "$DUCKSQL" "$FAIL"
+	BENCH_RUNS=$runs
+	failed "duckdb"
+fi
+
 echo
 echo "analyze: claimed_2025 $ROWS rows, $((BYTES / 1000000)) MB, against 5 leaks of $LEAK_ROWS rows;" \
 	"2 cores ($(nproc) on the machine); at the start $START_LOAD"
@@ -279,6 +346,7 @@ echo "conversion of the five leaks to UTF-8 CSV for SQLite (dumptrace cat, jq fo
 	"$CONV_S s, $((CONV_BYTES / 1000000)) MB"
 echo "sqlite3 database of the last run, with its 8 indexes: $(($(stat -c %s "$DB") / 1000000)) MB"
 echo "SQL: $SQL"
+[ -z "$DUCK" ] || echo "DuckDB $(node -p "require('$DUCKDB_DIR/node_modules/@duckdb/node-api/package.json').version" 2>/dev/null): $DUCKSQL"
 
 echo
 jq -r --arg rows "$ROWS" '"check: records \(.records.total), parsed \(.records.parsed), rejected \(.records.rejected): " +
@@ -313,12 +381,20 @@ END {
 	printf "sqlite3: %d rows, %d in no leak, %d in one, %d in several\n", total, none, one, several
 }' "$BENCH_DIR/analyze-leaks.tsv" "$SQLOUT"
 rm -f "$BENCH_DIR/analyze-leaks.tsv"
+if [ -n "$DUCK" ]; then
+	sort "$SQLOUT" >"$SQLOUT.sorted"
+	sort "$DUCKOUT" >"$DUCKOUT.sorted"
+	echo "check: DuckDB's counts by combination of leaks against SQLite's:" \
+		"$(cmp -s "$SQLOUT.sorted" "$DUCKOUT.sorted" && echo identical || echo DIFFERENT)"
+	rm -f "$SQLOUT.sorted" "$DUCKOUT.sorted"
+fi
 echo "(they differ: SQLite matches the IIN, e-mail and phone strings only; dumptrace also counts" \
 	"a row for a leak by its names, dates, addresses and associations, typed and normalized)"
 
 # ---------------------------------------------------------------- targets
 echo
-awk -v rows="$ROWS" -v bytes="$BYTES" -v t="$t_dt" -v rss="$rss_dt" -v ts="$t_sql" \
+t_duck=$(result "$L_DUCK" 2)
+awk -v rows="$ROWS" -v bytes="$BYTES" -v t="$t_dt" -v rss="$rss_dt" -v ts="$t_sql" -v td="$t_duck" \
 	-v ti="$INGEST_S" -v tc="$CONV_S" -v ttarget="$TARGET_S" -v mtarget="$TARGET_MIB" \
 	-v rtarget="$TARGET_RATIO" 'BEGIN {
 	printf "dumptrace median run: %.0f rows/s, %.1f MB/s\n", rows / t, bytes / 1e6 / t
@@ -327,4 +403,9 @@ awk -v rows="$ROWS" -v bytes="$BYTES" -v t="$t_dt" -v rss="$rss_dt" -v ts="$t_sq
 	printf "sqlite3 time / dumptrace time: %.2fx (target: at least %dx)\n", ts / t, rtarget
 	printf "with the library built in the same run: sqlite3 / (ingest + analyze) %.2fx;" \
 		" with the CSV conversion added to sqlite3: %.2fx\n", ts / (ti + t), (ts + tc) / (ti + t)
+	if (td != "") {
+		printf "duckdb time / dumptrace time: %.2fx (target: at least 5x)\n", td / t
+		printf "duckdb / (ingest + analyze): %.2fx (target: at least 2x); with the CSV conversion added" \
+			" to duckdb: %.2fx\n", td / (ti + t), (td + tc) / (ti + t)
+	}
 }'

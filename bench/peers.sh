@@ -1,9 +1,12 @@
 #!/bin/sh
 # Builds the peers that bench/dedup.sh compares against - rling and
 # duplicut - outside the project tree, from a git checkout or mirror
-# that is already on this machine. Nothing is downloaded and nothing is
-# vendored: a peer whose source is absent is skipped with a message, and
-# the benchmarks then run without its row (CI cannot reach GitHub).
+# that is already on this machine, and installs DuckDB's Node API
+# (@duckdb/node-api, which ships the native library) from the npm
+# registry into $PEERS_DIR/duckdb for bench/analyze.sh. Nothing is
+# vendored: a peer whose source is absent, or the registry out of reach,
+# is skipped with a message, and the benchmarks then run without its row
+# (CI cannot reach GitHub).
 #
 # usage: bench/peers.sh [NAME=GITDIR...]
 #   PEERS_DIR   where checkouts and binaries go (default /work/peers)
@@ -13,7 +16,8 @@
 # With no argument the /work/.mirror paths above are tried. A checkout
 # already in $PEERS_DIR/NAME is built as it is (not updated).
 # Afterwards bench/dedup.sh finds $PEERS_DIR/rling/rling and
-# $PEERS_DIR/duplicut/duplicut by itself.
+# $PEERS_DIR/duplicut/duplicut by itself, and bench/analyze.sh
+# $PEERS_DIR/duckdb (DUCKDB_VERSION picks another version).
 set -u
 PEERS_DIR=${PEERS_DIR:-/work/peers}
 MIRRORS=${MIRRORS:-/work/.mirror}
@@ -68,5 +72,17 @@ if checkout duplicut "$DUPLICUT_SRC"; then
 	else
 		echo "peers: duplicut did not build; see $PEERS_DIR/duplicut.build.log" >&2
 	fi
+fi
+# DuckDB through its Node API, the version pinned so that figures compare
+DUCKDB_VERSION=${DUCKDB_VERSION:-1.5.6-r.1}
+if [ -d "$PEERS_DIR/duckdb/node_modules/@duckdb/node-api" ]; then
+	built="$built duckdb@$(node -p "require('$PEERS_DIR/duckdb/node_modules/@duckdb/node-api/package.json').version" 2>/dev/null)"
+elif ! command -v npm >/dev/null 2>&1; then
+	echo "peers: npm is missing (apt-get install npm); DuckDB skipped" >&2
+elif mkdir -p "$PEERS_DIR/duckdb" && npm install --no-audit --no-fund --prefix "$PEERS_DIR/duckdb" \
+	"@duckdb/node-api@$DUCKDB_VERSION" >"$PEERS_DIR/duckdb.install.log" 2>&1; then
+	built="$built duckdb@$DUCKDB_VERSION"
+else
+	echo "peers: npm could not install @duckdb/node-api; see $PEERS_DIR/duckdb.install.log" >&2
 fi
 echo "peers: built in $PEERS_DIR:${built:- nothing}"
