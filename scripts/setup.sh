@@ -45,20 +45,25 @@ fi
 
 # --tests: what only some tests use (the HTML report and serve's page in a
 # real browser, an HTML checker, curl and the npm client of serve's API, wrk
-# for bench/serve.sh); best effort: without them those checks skip with a
-# message
+# for bench/serve.sh, GNU parallel and Slurm with munge for the cluster
+# test, which starts its own daemons); best effort: without them those
+# checks skip with a message
+# (the cluster's packages in an apt-get of their own: their services may
+# fail to start where there is no init, which must not cost the others)
 if [ "$tests" -eq 1 ]; then
-	missing=""
-	for p in chromium libxml2-utils curl nodejs npm wrk; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||
-			missing="$missing $p"
+	for set in "chromium libxml2-utils curl nodejs npm wrk" "parallel munge slurmctld slurmd slurm-client"; do
+		missing=""
+		for p in $set; do
+			dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||
+				missing="$missing $p"
+		done
+		if [ -n "$missing" ]; then
+			echo "setup: installing$missing (for the tests)" >&2
+			{ $SUDO apt-get update -qq &&
+				DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null; } ||
+				echo "setup: could not install$missing: the tests that need them will skip" >&2
+		fi
 	done
-	if [ -n "$missing" ]; then
-		echo "setup: installing$missing (for the tests)" >&2
-		{ $SUDO apt-get update -qq &&
-			DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null; } ||
-			echo "setup: could not install$missing: the tests that need them will skip" >&2
-	fi
 fi
 
 # autoreconf -i also installs build-aux/tap-driver.sh (configure.ac requires it)
