@@ -142,6 +142,8 @@ help(void)
 	       "                         $XDG_DATA_HOME/dumptrace/library)\n"
 	       "  --replace              replace a leak of the same name (default: refuse)\n"
 	       "  --no-wait              fail at once when another ingest holds the library\n"
+	       "  --concurrent           let other ingests into the library run beside this\n"
+	       "                         one: the library is held to begin and to commit only\n"
 	       "  --region CC            phone region for normalization (default KZ)\n"
 	       "  --key-file FILE        fingerprint with a secret key (the whole library must)\n"
 	       "  --private-lookup       also keep the private sets of IINs, phones and passport\n"
@@ -211,6 +213,7 @@ cmd_ingest(int argc, char **argv)
 		{ "library", required_argument, NULL, 'l' },
 		{ "replace", no_argument, NULL, 'r' },
 		{ "no-wait", no_argument, NULL, 'W' },
+		{ "concurrent", no_argument, NULL, 'C' },
 		{ "private-lookup", no_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
@@ -284,6 +287,9 @@ cmd_ingest(int argc, char **argv)
 			break;
 		case 'W':
 			o.nowait = 1;
+			break;
+		case 'C':
+			o.concurrent = 1;
 			break;
 		case 'J':
 			json = 1;

@@ -672,7 +672,7 @@ ing_open(struct ing *g, struct library **libp, struct ingest_result *res)
 {
 	const struct ingest_opts *o = g->o;
 	char err[1024];
-	struct lib_open_opts lo = { .mode = LIB_WRITE, .create = 1, .nowait = o->nowait,
+	struct lib_open_opts lo = { .mode = LIB_WRITE, .create = 1, .nowait = o->nowait, .concurrent = o->concurrent,
 				    .waiting = say_waiting, .ctx = (void *)o->in };
 	struct library *lib;
 	struct lib_leak old;

@@ -29,6 +29,7 @@ struct ingest_opts {
 	struct lib_leak meta; /* name (required) and HIBP fields; the caller's strings */
 	int replace;	      /* replace a leak of the same name (else refuse) */
 	int nowait;	      /* fail at once when another writer holds the library */
+	int concurrent;	      /* let other ingests work beside this one (the commit waits) */
 	const char *key_file; /* the key's file, or NULL for the library's (core/keys.h) */
 	int key_nostore;      /* a new library's new key is not kept in the key directory */
 	int private_lookup;   /* make the private sets (and the library's every ingest after) */

@@ -105,12 +105,16 @@ struct library {
 	int lock_fd;         /* writer.lock (LIB_WRITE) or readers.lock (LIB_READ) */
 	struct lib_txn *txn; /* the ingest under way, whose staging dir gc spares */
 	char id[33];         /* meta 'library_id' */
+	int concurrent;      /* writer.lock let go between library_begin() and the commit */
+	void (*waiting)(void *ctx, const char *path);
+	void *ctx;
 };
 
 struct lib_txn {
 	struct library *lib;
 	char name[64]; /* ingest-PID-HEX, under tmp/ */
 	char *dir;
+	int lock_fd; /* the staging directory, flocked while the ingest lives */
 };
 
 static const char *const kind_names[] = {"record", "value", "assoc", "near", "private"};
@@ -962,8 +966,23 @@ dir_in_catalog(struct library *lib, const char *dir)
 }
 
 /*
+ * Is tmp/name a live ingest's staging directory? Its ingest holds a flock
+ * on it (library_begin()); a leftover's went with its process.
+ */
+static int
+staging_alive(int tmpfd, const char *name)
+{
+	int fd = openat(tmpfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return 0;
+	int busy = xflock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	close(fd);
+	return busy;
+}
+
+/*
  * A writer removes what interrupted writers left: every staging directory
- * in tmp/ (we hold writer.lock, so none is alive, but for our own ingest)
+ * in tmp/ that no live ingest holds (concurrent ingests stage beside us)
  * and every leak directory in sets/ the catalog does not reference, the
  * latter only while no reader holds readers.lock (a reader may still use
  * a directory its catalog snapshot named). Best effort: what stays is
@@ -983,7 +1002,8 @@ lib_gc(struct library *lib)
 	if (d) {
 		while ((e = readdir(d)))
 			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
-			    !(lib->txn && !strcmp(e->d_name, lib->txn->name)))
+			    !(lib->txn && !strcmp(e->d_name, lib->txn->name)) &&
+			    !staging_alive(dirfd(d), e->d_name))
 				rm_tree(dirfd(d), e->d_name, 0);
 		closedir(d);
 	}
@@ -1075,6 +1095,9 @@ library_open(const char *path, const struct lib_open_opts *o, char *err, size_t 
 	lib->path = xstrdup(path);
 	lib->mode = o->mode;
 	lib->lock_fd = -1;
+	lib->concurrent = o->mode == LIB_WRITE && o->concurrent;
+	lib->waiting = o->waiting;
+	lib->ctx = o->ctx;
 	if (create && make_dirs(path, err, errlen) < 0)
 		goto fail;
 	p = fmt("%s/catalog.db", path);
@@ -1668,8 +1691,21 @@ library_begin(struct library *lib, char *err, size_t errlen)
 			return NULL;
 		}
 	}
+	/* locked before writer.lock is let go: another writer's gc never takes it for a leftover */
+	t->lock_fd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (t->lock_fd < 0 || xflock(t->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		snprintf(err, errlen, "cannot lock '%s': %s", t->dir, strerror(errno));
+		if (t->lock_fd >= 0)
+			close(t->lock_fd);
+		rm_path(t->dir);
+		free(t->dir);
+		free(t);
+		return NULL;
+	}
 	t->lib = lib;
 	lib->txn = t;
+	if (lib->concurrent)
+		xflock(lib->lock_fd, LOCK_UN); /* others ingest beside us until the commit */
 	return t;
 }
 
@@ -1684,6 +1720,8 @@ txn_free(struct lib_txn *t)
 {
 	if (t->lib && t->lib->txn == t)
 		t->lib->txn = NULL;
+	if (t->lock_fd >= 0)
+		close(t->lock_fd);
 	free(t->dir);
 	free(t);
 }
@@ -2006,8 +2044,31 @@ find_leak(struct library *lib, const char *name, int64_t *id, char **dir, char *
 	return r;
 }
 
+static int txn_commit(struct lib_txn *t, struct lib_profile *p, int replace, char *err, size_t errlen);
+
 int
 lib_txn_commit(struct lib_txn *t, struct lib_profile *p, int replace, char *err, size_t errlen)
+{
+	struct library *lib = t->lib;
+	if (!lib->concurrent)
+		return txn_commit(t, p, replace, err, errlen);
+	/* the writer lock again, for the commit: waited for (another commit is short) */
+	if (xflock(lib->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK && lib->waiting)
+			lib->waiting(lib->ctx, lib->path);
+		if (xflock(lib->lock_fd, LOCK_EX) < 0) {
+			snprintf(err, errlen, "cannot lock library '%s': %s", lib->path, strerror(errno));
+			lib_txn_abort(t);
+			return -1;
+		}
+	}
+	int r = txn_commit(t, p, replace, err, errlen);
+	xflock(lib->lock_fd, LOCK_UN);
+	return r;
+}
+
+static int
+txn_commit(struct lib_txn *t, struct lib_profile *p, int replace, char *err, size_t errlen)
 {
 	struct library *lib = t->lib;
 	char hex[17], *final = NULL, *old_dir = NULL, dir[18];
@@ -2478,7 +2539,8 @@ verify_leftovers(struct library *lib, lib_report_fn report, void *ctx, char *err
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
 		    !(lib->txn && !strcmp(e->d_name, lib->txn->name)))
 			vreport(report, ctx, 1, NULL, "staging directory 'tmp/%s' is %s", e->d_name,
-			        why);
+			        live || staging_alive(dirfd(d), e->d_name) ? "in use by an ingest under way"
+			                                                 : why);
 	if (d)
 		closedir(d);
 	return 0;

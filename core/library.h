@@ -9,8 +9,10 @@
  *                 fingerprint sets (the schema is in the README)
  *   sets/L<hex>/  one directory per leak: its fingerprint sets
  *                 (core/fpset.h), one file per kind and type
- *   tmp/          staging directories of ingests under way
- *   writer.lock   flock: one writer at a time
+ *   tmp/          staging directories of ingests under way, each
+ *                 flocked by its ingest while it lives
+ *   writer.lock   flock: one writer at a time (a concurrent ingest holds
+ *                 it to open, to begin and to commit only)
  *   readers.lock  flock: readers hold it shared while they run
  *
  * Atomicity: an ingest writes its sets into a staging directory under
@@ -55,6 +57,14 @@ struct lib_open_opts {
 	/* LIB_WRITE: called once when the lock is busy and we wait for it */
 	void (*waiting)(void *ctx, const char *path);
 	void *ctx;
+	/*
+	 * LIB_WRITE: let other writers work beside this one: writer.lock is
+	 * held while the library opens (and cleans) and library_begin() makes
+	 * the staging directory, then let go, and taken again (waiting, never
+	 * failing at once) for lib_txn_commit() only. The staging directory
+	 * holds a lock of its own that tells a live ingest's from a leftover.
+	 */
+	int concurrent;
 };
 
 struct library;

@@ -114,6 +114,58 @@ is "$(ls -A "$L/tmp")" "" "... tmp/ empty"
 lib verify >v.out 2>&1 && ! grep -q -e error -e note v.out
 ok $? "... verify clean"
 
+# --concurrent: ingests beside each other, holding the library to begin and
+# to commit only; a live one's staging directory is never another writer's
+# leftover, a killed one's is
+C="$T_TMP/clib"
+clib() { dt "$@" --library "$C"; }
+cnames() { clib list --json | jq -r '[.[].name] | join(" ")'; }
+mkfifo in3.fifo
+"$DUMPTRACE" ingest --concurrent --library "$C" --name streamed - <in3.fifo >c1.out 2>c1.err 3>&- &
+cpid=$!
+exec 3>in3.fifo
+head -2001 "$CSV" >&3
+wait_for has_files "$C/tmp"
+ok $? "--concurrent: the streamed ingest is staging"
+stage=$(ls "$C/tmp")
+clib ingest --no-wait -q --concurrent --name shop_2020 "$F/shop_2020.sql" 2>c2.err
+is "$?" 0 "--concurrent: a second one, --no-wait, runs beside it and commits"
+sed 's/^/# /' c2.err
+clib ingest --no-wait -q --name combo_2022 "$F/combo_2022.txt" 2>c3.err
+is "$?" 0 "... and so does an ingest without --concurrent (its own writer's gc run)"
+is "$(ls "$C/tmp")" "$stage" "... the live staging directory left alone by both"
+clib verify >cv.out 2>&1
+grep -q "tmp/$stage' is in use by an ingest under way" cv.out
+ok $? "verify calls it in use, though no writer holds the library"
+is "$(cnames)" "combo_2022 shop_2020" "list: the two committed, not the one still staging"
+tail -n +2002 "$CSV" >&3
+exec 3>&-
+wait "$cpid"
+ok $? "the streamed ingest commits when its input ends"
+sed 's/^/# /' c1.err
+is "$(cnames)" "combo_2022 shop_2020 streamed" "... all three listed"
+is "$(clib list --json | jq '.[] | select(.name == "streamed") | .records')" "$(($(wc -l <"$CSV") - 1))" \
+	"... the streamed one with every row"
+clib verify >cv.out 2>&1 && ! grep -q -e error -e note cv.out
+ok $? "... verify clean, tmp/ empty"
+
+# a concurrent ingest killed while staging: its directory is a leftover now
+mkfifo in4.fifo
+"$DUMPTRACE" ingest --concurrent --library "$C" --name killed - <in4.fifo >/dev/null 2>&1 3>&- &
+kpid=$!
+exec 3>in4.fifo
+head -2001 "$CSV" >&3
+wait_for has_files "$C/tmp"
+kill -9 "$kpid"
+wait "$kpid" 2>/dev/null
+exec 3>&-
+clib verify >cv.out 2>&1
+grep -q "the leftover of an interrupted ingest" cv.out
+ok $? "a killed concurrent ingest's staging directory: a leftover for verify"
+clib ingest -q --concurrent --name voters_2019 "$F/voters_2019.csv"
+is "$?$(ls -A "$C/tmp")" 0 "... removed by the next writer"
+is "$(cnames)" "combo_2022 shop_2020 streamed voters_2019" "... and the killed one never listed"
+
 # --memory: a small budget spills, and the sets are the same
 set -- "$F/voters_2019.csv" "$F/shop_2020.sql" "$F/clinic_2021.jsonl" "$F/telecom_2022.sql" \
 	"$F/combo_2022.txt" "$CSV" "$F/control_2025.csv"

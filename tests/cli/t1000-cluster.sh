@@ -193,7 +193,7 @@ is "$(sinfo -h -N -o %c)" 2 "slurm: a cluster of one node with 2 CPUs, started h
 KILL_TAG=slurm timeout 300 $BATCH --runner slurm --dumptrace "$T_TMP/shim" --key-file key.bin --memory 256M \
 	--library lib-slurm --out out-slurm $ING "$F/claimed_2025.csv" "$F/control_2025.csv" 2>slurm.err
 rc=$?
-is "$rc" 0 "slurm: five leaks ingested (a job array one at a time), two dumps analyzed (an array after it, afterok)"
+is "$rc" 0 "slurm: five leaks ingested (a job array, side by side), two dumps analyzed (an array after it, afterok)"
 [ "$rc" -eq 0 ] || sed 's/^/# /' slurm.err
 grep -q "submitted ingest job [0-9]* analyze job [0-9]*" slurm.err
 ok $? "slurm: ... submitted together, the analyses depending on the ingests"
