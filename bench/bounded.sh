@@ -9,10 +9,14 @@
 # a 10 GB gzip asked for 16 GiB). tests/cli/t0725 runs the same shapes at
 # 3 million records under a 1 GiB address-space limit.
 #
-# usage: bench/bounded.sh [ROWS [MEMORY]]   (default 350000000 1G)
+# usage: bench/bounded.sh [ROWS [MEMORY [SHAPES]]]
+#   (default 350000000 1G "dist rep half"; dist is always made first: the
+#   analyses run against its library)
 # Disk: the largest input is about 11.5 GB, the all-distinct library about
-# 7 GB, and the spill of the sorts goes to $TMPDIR; inputs are deleted
-# after their runs unless BENCH_KEEP=1. One run each (minutes per run).
+# 6 GB, and the sorts spill to BENCH_TMPDIR (default $BENCH_DIR/bounded/tmp):
+# analyze of 350M records spills tens of GB (about 33 GB free was not
+# enough). Inputs are deleted after their runs unless BENCH_KEEP=1. One
+# run each (minutes per run).
 . "$(dirname "$0")/lib.sh"
 ROWS=${1:-350000000}
 MEMORY=${2:-1G}
@@ -27,6 +31,13 @@ budget_kib=$(echo "$MEMORY" | awk '{ n = $1 + 0; u = toupper(substr($1, length($
 echo "bounded: $ROWS records a shape, --memory $MEMORY, 2 cores; $(load_avg)"
 printf '%-44s %9s %10s %11s  %s\n' run seconds "peak MiB" "over MiB" check
 
+# timed LABEL COMMAND...: run_timed, its failure message naming LABEL
+timed() {
+	label=$1
+	shift
+	run_timed "$@"
+}
+
 # row LABEL CHECK: prints the last run_timed's figures
 row() {
 	printf '%-44s %9.1f %10.1f %11.1f  %s\n' "$1" "$T" "$(echo "$M" | awk '{ print $1 / 1024 }')" \
@@ -40,10 +51,13 @@ expect() {
 }
 
 W=$BENCH_DIR/bounded
-rm -rf "$W" && mkdir -p "$W"
+TMP=${BENCH_TMPDIR:-$W/tmp} # the sorts' spill
+rm -rf "$W" && mkdir -p "$W" "$TMP"
 LIBD=$W/lib-dist
 
-for shape in dist rep half; do
+SHAPES=${3:-dist rep half}
+case " $SHAPES " in *" dist "*) ;; *) SHAPES="dist $SHAPES" ;; esac
+for shape in $SHAPES; do
 	case $shape in
 	dist) dup=0 kept=$((ROWS + 1)) dups=0 ;;
 	rep) dup=100 kept=2 dups=$((ROWS - 1)) ;;
@@ -52,21 +66,24 @@ for shape in dist rep half; do
 	IN=$W/$shape.csv
 	echo "bench: generating $ROWS $shape records" >&2
 	"$GEN_DUMP" short "$ROWS" "$dup" >"$IN" 2>/dev/null || exit 2
-	label="dedup $shape ($(($(stat -c %s "$IN") / 1048576)) MiB)"
-	run_timed $CORES "$DUMPTRACE" dedup -q -j 2 --memory "$MEMORY" -o "$W/out" "$IN"
-	row "$label" "$(expect "records kept+header" "$(wc -l <"$W/out" | tr -d ' ')" "$kept")"
+	l="dedup $shape ($(($(stat -c %s "$IN") / 1048576)) MiB)"
+	timed "$l" $CORES "$DUMPTRACE" dedup -q -j 2 --memory "$MEMORY" --tmpdir "$TMP" -o "$W/out" "$IN"
+	row "$l" "$(expect "records kept+header" "$(wc -l <"$W/out" | tr -d ' ')" "$kept")"
 	rm -f "$W/out"
 	if [ $shape = rep ]; then
 		gzip -1 -c "$IN" >"$IN.gz"
-		run_timed $CORES "$DUMPTRACE" dedup -q -j 2 --memory "$MEMORY" -o "$W/out" "$IN.gz"
-		row "dedup rep from .gz ($(($(stat -c %s "$IN.gz") / 1048576)) MiB)" \
+		l="dedup rep from .gz ($(($(stat -c %s "$IN.gz") / 1048576)) MiB)"
+		timed "$l" $CORES "$DUMPTRACE" dedup -q -j 2 --memory "$MEMORY" --tmpdir "$TMP" -o "$W/out" "$IN.gz"
+		row "$l" \
 			"$(expect "records kept+header" "$(wc -l <"$W/out" | tr -d ' ')" "$kept")"
 		rm -f "$W/out" "$IN.gz"
 	fi
 	lib=$W/lib-$shape
-	run_timed $CORES "$DUMPTRACE" ingest -q -j 2 --memory "$MEMORY" --library "$lib" --name "$shape" "$IN"
+	timed "ingest $shape" $CORES "$DUMPTRACE" ingest -q -j 2 --memory "$MEMORY" --tmpdir "$TMP" \
+		--library "$lib" --name "$shape" "$IN"
 	row "ingest $shape" "$(expect leaks "$("$DUMPTRACE" list --library "$lib" 2>/dev/null | grep -c "$shape")" 1)"
-	run_timed $CORES "$DUMPTRACE" analyze -q -j 2 --memory "$MEMORY" --library "$LIBD" --json "$W/a.json" "$IN"
+	timed "analyze $shape" $CORES "$DUMPTRACE" analyze -q -j 2 --memory "$MEMORY" --tmpdir "$TMP" \
+		--library "$LIBD" --json "$W/a.json" "$IN"
 	row "analyze $shape against dist" "$(expect duplicates "$(jq .records.duplicates "$W/a.json" 2>/dev/null)" "$dups")"
 	[ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$IN"
 	[ $shape = dist ] || [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$lib"
