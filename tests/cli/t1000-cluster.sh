@@ -112,7 +112,7 @@ for c in munged slurmctld slurmd sbatch squeue scontrol sinfo; do
 done
 
 S=$T_TMP/slurm
-MS=$(mktemp -d /tmp/dt-munge.XXXXXX) # the socket's path must be short
+MS=$(mktemp -d --tmpdir=/tmp) # under /tmp whatever TMPDIR says: a socket path has at most 107 bytes
 mkdir -p "$S/state" "$S/spool" "$S/log"
 chmod 700 "$MS"
 MUNGED_PID="" SLURM_UP=""
