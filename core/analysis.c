@@ -113,7 +113,7 @@ segments_compact(struct segments *s)
 		s->min_rows = 1;
 	for (;;) {
 		segments_smooth(s, s->min_rows);
-		if (s->n <= s->cap / 2)
+		if (s->n <= s->cap / 2 || s->n <= 1) /* one run is as far as smoothing goes, whatever the cap */
 			break;
 		s->min_rows *= 2;
 		s->raised = 1;
