@@ -899,6 +899,29 @@ xflock(int fd, int op)
 	return r;
 }
 
+/* writer.lock on the open lib->lock_fd: at once, or waited for (lib->waiting told) unless nowait. */
+static int
+writer_take(struct library *lib, int nowait, char *err, size_t errlen)
+{
+	if (xflock(lib->lock_fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno != EWOULDBLOCK) {
+		snprintf(err, errlen, "cannot lock library '%s': %s", lib->path, strerror(errno));
+		return -1;
+	}
+	if (nowait) {
+		snprintf(err, errlen, "library '%s' is locked by another writer", lib->path);
+		return -1;
+	}
+	if (lib->waiting)
+		lib->waiting(lib->ctx, lib->path);
+	if (xflock(lib->lock_fd, LOCK_EX) < 0) {
+		snprintf(err, errlen, "cannot lock library '%s': %s", lib->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 lock_writer(struct library *lib, const struct lib_open_opts *o, char *err, size_t errlen)
 {
@@ -909,23 +932,7 @@ lock_writer(struct library *lib, const struct lib_open_opts *o, char *err, size_
 		snprintf(err, errlen, "cannot lock library '%s': %s", lib->path, strerror(errno));
 		return -1;
 	}
-	if (xflock(lib->lock_fd, LOCK_EX | LOCK_NB) == 0)
-		return 0;
-	if (errno != EWOULDBLOCK) {
-		snprintf(err, errlen, "cannot lock library '%s': %s", lib->path, strerror(errno));
-		return -1;
-	}
-	if (o->nowait) {
-		snprintf(err, errlen, "library '%s' is locked by another writer", lib->path);
-		return -1;
-	}
-	if (o->waiting)
-		o->waiting(o->ctx, lib->path);
-	if (xflock(lib->lock_fd, LOCK_EX) < 0) {
-		snprintf(err, errlen, "cannot lock library '%s': %s", lib->path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return writer_take(lib, o->nowait, err, errlen);
 }
 
 /*
@@ -2053,14 +2060,9 @@ lib_txn_commit(struct lib_txn *t, struct lib_profile *p, int replace, char *err,
 	if (!lib->concurrent)
 		return txn_commit(t, p, replace, err, errlen);
 	/* the writer lock again, for the commit: waited for (another commit is short) */
-	if (xflock(lib->lock_fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EWOULDBLOCK && lib->waiting)
-			lib->waiting(lib->ctx, lib->path);
-		if (xflock(lib->lock_fd, LOCK_EX) < 0) {
-			snprintf(err, errlen, "cannot lock library '%s': %s", lib->path, strerror(errno));
-			lib_txn_abort(t);
-			return -1;
-		}
+	if (writer_take(lib, 0, err, errlen) < 0) {
+		lib_txn_abort(t);
+		return -1;
 	}
 	int r = txn_commit(t, p, replace, err, errlen);
 	xflock(lib->lock_fd, LOCK_UN);
