@@ -29,12 +29,14 @@ struct bsort_opts {
 	unsigned producers; /* threads that add, each with its own index; 0 = 1 */
 	unsigned nsets;     /* set numbers are below nsets (at most 65,536) */
 	int with_values;    /* a 64-bit payload with each pair; every pair kept, repeats too */
+	uint64_t pack_after; /* bytes spilled as they are before blocks are packed; 0 = 4 GiB */
 };
 
 struct bsort_stats {
 	uint64_t pairs;          /* added */
 	uint64_t spilled_blocks; /* blocks written to the file */
-	uint64_t spilled_bytes;
+	uint64_t spilled_bytes;  /* in the file: packed blocks take less */
+	uint64_t packed_blocks;  /* of the spilled, those packed (bsort.c: pack()) */
 	uint64_t passes;   /* bucket reads at the end (one per bucket that fits) */
 	uint64_t external; /* of those, sorted by xsort: too many equal keys for memory */
 };

@@ -106,6 +106,9 @@ producer(void *arg)
 	return NULL;
 }
 
+/* bsort_opts.pack_after for check() and check_values(); 0 = the default */
+static uint64_t pack_after;
+
 /*
  * Sorts in[0..n) (set numbers below NSETS, some at NSETS and above to be
  * ignored) with np producers and nt finishing threads; compares with
@@ -115,7 +118,8 @@ static int
 check(struct pair *in, size_t n, unsigned np, unsigned nt, uint64_t memory, struct bsort_stats *st)
 {
 	char err[256];
-	struct bsort_opts o = { .memory = memory, .tmpdir = "/tmp", .producers = np, .nsets = NSETS };
+	struct bsort_opts o = { .memory = memory, .tmpdir = "/tmp", .producers = np, .nsets = NSETS,
+				.pack_after = pack_after };
 	struct bsort *b = bsort_new(&o, err, sizeof(err));
 	struct sink s;
 	pthread_t tid[8];
@@ -187,7 +191,7 @@ check_values(const struct triple *in, size_t n, uint64_t memory, struct bsort_st
 {
 	char err[256];
 	struct bsort_opts o = { .memory = memory, .tmpdir = "/tmp", .producers = 2, .nsets = NSETS,
-				.with_values = 1 };
+				.with_values = 1, .pack_after = pack_after };
 	struct bsort *b = bsort_new(&o, err, sizeof(err));
 	struct sink s;
 	int good = 1;
@@ -284,6 +288,34 @@ main(void)
 			t[i] = (struct triple){ i % 50 ? 42 : mix(i), i % 2, i };
 		ok(check_values(t, n, 1u << 20, &st), "payloads: nearly all one key, 1 MiB: right");
 		ok(st.external > 0, "... through the external sort (%lu units)", (unsigned long)st.external);
+
+		/* packed spill (bsort.c: pack()), from the first block on */
+		pack_after = 1;
+		for (size_t i = 0; i < n; i++)
+			t[i] = (struct triple){ mix(i % 200000), mix(i + 5) % (NSETS + 1), i };
+		ok(check_values(t, n, 2u << 20, &st), "packed: random keys, spilled, every pair right");
+		ok(st.packed_blocks > 0, "... %lu of %lu blocks packed", (unsigned long)st.packed_blocks,
+		   (unsigned long)st.spilled_blocks);
+		uint64_t raw = 0;
+		for (size_t i = 0; i < n; i++)
+			raw += t[i].s < NSETS;
+		raw *= 17; /* bytes a pair with its payload, as it is */
+		for (size_t i = 0; i < n; i++)
+			t[i] = (struct triple){ i % 50 ? 42 : mix(i), i % 2, i };
+		ok(check_values(t, n, 1u << 20, &st), "packed: nearly all one key, through xsort too, right");
+		ok(st.packed_blocks > 0 && st.spilled_bytes * 4 < raw,
+		   "... %lu blocks packed, %lu bytes where %lu as they are", (unsigned long)st.packed_blocks,
+		   (unsigned long)st.spilled_bytes, (unsigned long)raw);
+		for (size_t i = 0; i < n; i++)
+			in[i] = (struct pair){ i % 1000 ? 42 : mix(i), i % 3 };
+		ok(check(in, n, 2, 2, 256u << 10, &st), "packed, no payload: nearly all one key, right");
+		ok(st.packed_blocks > 0, "... packed (%lu blocks)", (unsigned long)st.packed_blocks);
+		for (size_t i = 0; i < n; i++)
+			in[i] = (struct pair){ mix(i % 500000), mix(i * 7 + 1) % (NSETS + 2) };
+		ok(check(in, n, 3, 2, 2u << 20, &st), "packed, no payload: random keys, right");
+		pack_after = 0;
+		check(in, n, 3, 2, 2u << 20, &st);
+		is_int(st.packed_blocks, 0, "by default a small spill is not packed");
 		free(t);
 	}
 
