@@ -40,6 +40,7 @@ struct entry {
 	uint64_t min, off;
 	uint32_t size, n;
 	uint64_t sum;
+	uint32_t part; /* a union's: the part the block is in (fpset_open_union()) */
 };
 
 struct fpset_dec { /* buffers to decode one block, reused */
@@ -61,6 +62,9 @@ struct fpset {
 	uint64_t *cache;      /* the last block fpset_contains() decoded */
 	uint64_t cache_block; /* its number; nblocks when none */
 	size_t cache_n;
+	struct fpset **parts; /* a union's parts, and the first block of each */
+	uint64_t *first;
+	size_t nparts;
 	char err[512];
 };
 
@@ -210,7 +214,7 @@ flush_block(struct fpset_writer *w)
 	uint32_t size = (uint32_t)(sizeof(head) + zlen + lowlen);
 	w->idx = xgrow(w->idx, &w->idx_alloc, w->nidx + 1, sizeof(*w->idx));
 	w->idx[w->nidx++] =
-	    (struct entry){k[0], w->off, size, (uint32_t)n, XXH3_64bits_digest(&st)};
+	    (struct entry){k[0], w->off, size, (uint32_t)n, XXH3_64bits_digest(&st), 0};
 	w->off += size;
 	w->n = 0;
 	return 0;
@@ -352,6 +356,12 @@ decode_block(const struct fpset *set, struct fpset_dec *d, uint64_t b, uint64_t 
 	const struct entry *e = &set->idx[b];
 	const char *why;
 	size_t n = e->n;
+	const struct fpset *from = set; /* the file the block is in, and its number there */
+	uint64_t fb = b;
+	if (set->nparts) {
+		from = set->parts[e->part];
+		fb = b - set->first[e->part];
+	}
 
 	/* sizes were checked by fpset_open(): within the file, n within the block size */
 	if (e->size + (size_t)8 > d->bufcap) {
@@ -359,9 +369,9 @@ decode_block(const struct fpset *set, struct fpset_dec *d, uint64_t b, uint64_t 
 		d->bufcap = e->size + (size_t)8;
 		d->buf = xmalloc(d->bufcap);
 	}
-	if (read_at(set, d->buf, e->size, e->off) < 0) {
-		snprintf(err, errlen, "cannot read '%s': block %llu: %s", set->name,
-		         (unsigned long long)b, errno ? strerror(errno) : "short read");
+	if (read_at(from, d->buf, e->size, e->off) < 0) {
+		snprintf(err, errlen, "cannot read '%s': block %llu: %s", from->name,
+		         (unsigned long long)fb, errno ? strerror(errno) : "short read");
 		return -1;
 	}
 	memset(d->buf + e->size, 0, 8); /* the bit reader loads 8 bytes at a time */
@@ -440,8 +450,9 @@ decode_block(const struct fpset *set, struct fpset_dec *d, uint64_t b, uint64_t 
 	}
 	return (int64_t)n;
 bad:
-	snprintf(err, errlen, "corrupt fingerprint set '%s': block %llu: %s", set->name,
-	         (unsigned long long)b, why);
+	/* at a part's last block, "overlap the next block" means the next part's first */
+	snprintf(err, errlen, "corrupt fingerprint set '%s': block %llu: %s", from->name,
+	         (unsigned long long)fb, why);
 	return -1;
 }
 
@@ -517,7 +528,7 @@ open_common(struct fpset *set, char *err, size_t errlen)
 		const uint8_t *p = raw + b * ENTRY_SIZE;
 		struct entry *e = &set->idx[b];
 		*e = (struct entry){get64(p), get64(p + 8), get32(p + 16), get32(p + 20),
-		                    get64(p + 24)};
+		                    get64(p + 24), 0};
 		/* n distinct keys from min need room below the next block's min */
 		if (e->n == 0 || e->n > set->bsize || e->size < BLOCK_HEAD ||
 		    e->off < HEADER_SIZE || e->size > set->index_off ||
@@ -581,11 +592,74 @@ fpset_open_mem(const void *buf, size_t len, char *err, size_t errlen)
 	return open_common(set, err, errlen);
 }
 
+struct fpset *
+fpset_open_union(struct fpset **parts, size_t n, char *err, size_t errlen)
+{
+	struct fpset *set = xcalloc(1, sizeof(*set));
+	set->fd = -1;
+	set->parts = parts;
+	set->nparts = n;
+	set->first = xcalloc(n ? n : 1, sizeof(*set->first));
+	set->name = xstrdup(n ? parts[0]->name : "(no parts)");
+	for (size_t i = 0; i < n; i++) {
+		set->first[i] = set->nblocks;
+		set->nblocks += parts[i]->nblocks;
+		set->keys += parts[i]->keys;
+		if (parts[i]->bsize > set->bsize)
+			set->bsize = parts[i]->bsize;
+	}
+	set->bsize = set->bsize ? set->bsize : 1;
+	set->idx = xmalloc((set->nblocks ? set->nblocks : 1) * sizeof(*set->idx));
+	for (size_t i = 0, b = 0; i < n; i++)
+		for (uint64_t k = 0; k < parts[i]->nblocks; k++, b++) {
+			struct entry *e = &set->idx[b];
+			*e = parts[i]->idx[k];
+			e->part = (uint32_t)i;
+			/* each part's blocks were checked by its open; here, across parts */
+			if (b && k == 0 && (e->min <= set->idx[b - 1].min ||
+					    e->min - set->idx[b - 1].min < set->idx[b - 1].n)) {
+				snprintf(err, errlen,
+					 "corrupt fingerprint set '%s': its first keys are not above those of '%s'",
+					 parts[i]->name, parts[i - 1]->name);
+				fpset_close(set);
+				return NULL;
+			}
+		}
+	set->cache = xmalloc(set->bsize * sizeof(*set->cache));
+	set->cache_block = set->nblocks;
+	return set;
+}
+
+int
+fpset_last_key(const struct fpset *set, uint64_t *key, char *err, size_t errlen)
+{
+	if (!set->nblocks)
+		return 0;
+	struct fpset_dec d = {0};
+	uint64_t *keys = xmalloc(set->bsize * sizeof(*keys));
+	int64_t n = decode_block(set, &d, set->nblocks - 1, keys, err, errlen);
+	if (n > 0)
+		*key = keys[n - 1];
+	dec_release(&d);
+	free(keys);
+	return n < 0 ? -1 : 1;
+}
+
+uint64_t
+fpset_first_key(const struct fpset *set)
+{
+	return set->nblocks ? set->idx[0].min : 0;
+}
+
 void
 fpset_close(struct fpset *set)
 {
 	if (!set)
 		return;
+	for (size_t i = 0; i < set->nparts; i++)
+		fpset_close(set->parts[i]);
+	free(set->parts);
+	free(set->first);
 	if (set->fd >= 0)
 		close(set->fd);
 	dec_release(&set->dec);

@@ -75,7 +75,21 @@ struct fpset *fpset_open(const char *path, char *err, size_t errlen);
 /* The same over a set held in memory (buf stays the caller's, alive). */
 struct fpset *fpset_open_mem(const void *buf, size_t len, char *err, size_t errlen);
 
+/*
+ * One set over parts[0..n) (taking them, and the array, xmalloc'ed: they
+ * are closed with it): the sets of one leak split by key range over a
+ * library's shards, each part's keys below the next part's. Every
+ * function below works on it as on one file; a block is named in
+ * messages by its part's file and its number there. NULL with the reason
+ * in err when the parts are out of order (the parts are closed).
+ */
+struct fpset *fpset_open_union(struct fpset **parts, size_t n, char *err, size_t errlen);
+
 void fpset_close(struct fpset *set);
+
+/* The lowest key (0 when empty); the highest: 1 and *key, 0 when empty, -1 (err: a corrupt last block). */
+uint64_t fpset_first_key(const struct fpset *set);
+int fpset_last_key(const struct fpset *set, uint64_t *key, char *err, size_t errlen);
 
 uint64_t fpset_count(const struct fpset *set);
 uint64_t fpset_blocks(const struct fpset *set);

@@ -358,12 +358,117 @@ test_kmv(void)
 	kmv_release(&c);
 }
 
+/* Writes k[lo..hi) to file, bsize keys a block; the set opened, or NULL. */
+static struct fpset *
+part_set(const char *file, const uint64_t *k, size_t lo, size_t hi, unsigned bsize)
+{
+	char err[512];
+	struct fpset_writer *w = fpset_writer_open(file, bsize, err, sizeof(err));
+	if (!w)
+		return NULL;
+	for (size_t i = lo; i < hi; i++)
+		fpset_writer_add(w, k[i]);
+	if (fpset_writer_close(w, err, sizeof(err)) < 0)
+		return NULL;
+	return fpset_open(file, err, sizeof(err));
+}
+
+/* A set in parts by key range (a sharded library's), one part empty: the same as one file. */
+static void
+test_union(void)
+{
+	enum { N = 100000, NP = 5 };
+	uint64_t *k = make_keys(N, 91);
+	/* the parts: top byte [0,64) [64,128) [128,128) [128,192) [192,256) */
+	const unsigned cut[NP + 1] = { 0, 64, 128, 128, 192, 256 };
+	size_t at[NP + 1];
+	char files[NP][300];
+	struct fpset **parts = malloc(NP * sizeof(*parts));
+	for (size_t p = 0, i = 0; p <= NP; p++) {
+		while (i < N && (k[i] >> 56) < cut[p])
+			i++;
+		at[p] = p == NP ? N : i;
+	}
+	int made = 1;
+	for (size_t p = 0; p < NP; p++) {
+		snprintf(files[p], sizeof(files[p]), "%s.part%zu", path, p);
+		made &= (parts[p] = part_set(files[p], k, at[p], at[p + 1], 256)) != NULL;
+	}
+	ok(made, "five parts written, one of them empty (%zu keys)", at[3] - at[2]);
+	char err[512];
+	uint64_t bad, key;
+	struct fpset *u = fpset_open_union(parts, NP, err, sizeof(err));
+	ok(u != NULL, "their union opens");
+	if (!u)
+		return;
+	is_int(fpset_count(u), N, "... every key counted");
+	ok(fpset_verify(u, &bad, err, sizeof(err)) == 0, "... verifies");
+	struct fpset_iter it;
+	size_t i = 0;
+	int same = 1;
+	fpset_iter_init(&it, u);
+	while (fpset_iter_next(&it, &key) > 0)
+		same &= i < N && k[i++] == key;
+	fpset_iter_release(&it);
+	ok(same && i == N, "... iterates every key in order, across the parts");
+	int found = 1;
+	for (size_t j = 0; j < N; j += 7)
+		found &= fpset_contains(u, k[j]) == 1 && (k[j] + 1 == k[j + 1] || fpset_contains(u, k[j] + 1) == 0);
+	ok(found, "... contains each key, and not its neighbours");
+	uint64_t *q = malloc(N * sizeof(*q));
+	uint8_t *hit = calloc(N, 1);
+	for (size_t j = 0; j < N; j++)
+		q[j] = j % 2 ? k[j] : k[j] ^ 1;
+	qsort(q, N, sizeof(*q), cmp_u64);
+	int64_t nh = fpset_join(u, q, N, hit, err, sizeof(err));
+	size_t want = 0, agree = 1;
+	for (size_t j = 0; j < N; j++) {
+		uint64_t *f = bsearch(&q[j], k, N, sizeof(*k), cmp_u64);
+		want += f != NULL;
+		agree &= (f != NULL) == (hit[j] == 1);
+	}
+	ok(nh == (int64_t)want && agree, "... joins as one file would (%lld hits)", (long long)nh);
+	ok(fpset_first_key(u) == k[0] && fpset_last_key(u, &key, err, sizeof(err)) == 1 && key == k[N - 1],
+	   "... its first and last keys");
+	fpset_close(u);
+
+	/* parts out of order: refused, named */
+	parts = malloc(2 * sizeof(*parts));
+	parts[0] = fpset_open(files[3], err, sizeof(err));
+	parts[1] = fpset_open(files[0], err, sizeof(err));
+	u = fpset_open_union(parts, 2, err, sizeof(err));
+	ok(!u && strstr(err, files[0]) && strstr(err, "not above"), "parts out of order refused: %s", err);
+
+	/* a corrupt block in one part: named by that part's file and its own block number */
+	int fd = open(files[3], O_RDWR);
+	uint8_t byte;
+	off_t off = 72 + 300; /* inside the part's first blocks */
+	int flipped = fd >= 0 && pread(fd, &byte, 1, off) == 1 && (byte ^= 0x40, pwrite(fd, &byte, 1, off) == 1);
+	if (fd >= 0)
+		close(fd);
+	parts = malloc(NP * sizeof(*parts));
+	int reopened = 1;
+	for (size_t p = 0; p < NP; p++)
+		reopened &= (parts[p] = fpset_open(files[p], err, sizeof(err))) != NULL;
+	u = reopened ? fpset_open_union(parts, NP, err, sizeof(err)) : NULL;
+	ok(flipped && u && fpset_verify(u, &bad, err, sizeof(err)) < 0 && strstr(err, files[3]) &&
+	       (strstr(err, "block 0:") || strstr(err, "block 1:")),
+	   "a flipped byte in the fourth part: %s", err);
+	fpset_close(u);
+	for (size_t p = 0; p < NP; p++)
+		unlink(files[p]);
+	free(q);
+	free(hit);
+	free(k);
+}
+
 int
 main(void)
 {
 	snprintf(path, sizeof(path), "/tmp/test_fpset.%d", (int)getpid());
 	test_sets();
 	test_kmv();
+	test_union();
 	unlink(path);
 	return done_testing();
 }
