@@ -175,6 +175,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_remove(int argc, char **argv);
+int cmd_shard(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_key(int argc, char **argv);

@@ -66,7 +66,9 @@
  *
  * Test hook: DUMPTRACE_LIB_CRASH_AT=N makes lib_txn_commit() _exit(99) at
  * step N (1 staging dir synced, 2 renamed into sets/, 3 rows inserted,
- * 4 committed), for the crash tests in tests/unit/test_library.c.
+ * 4 committed), and library_split() at step 5 (every leak's parts moved
+ * into the shards, the catalog not yet switched), for the crash tests in
+ * tests/unit/test_library.c and tests/cli.
  */
 #include "config.h"
 
@@ -108,6 +110,9 @@ struct library {
 	int concurrent;      /* writer.lock let go between library_begin() and the commit */
 	void (*waiting)(void *ctx, const char *path);
 	void *ctx;
+	struct lib_shard *shard; /* a sharded library's (format 3): where each range's sets are */
+	size_t nshards;          /* 0: unsharded, the sets under path/sets */
+	uint8_t part_of[256];    /* a key's highest byte -> its shard */
 };
 
 struct lib_txn {
@@ -218,6 +223,19 @@ static int
 valid_dir(const char *s)
 {
 	return s && s[0] == 'L' && is_hex16(s + 1);
+}
+
+/* Where leak directories are: the library's own sets/ (one root), or each shard's. */
+static size_t
+nroots(const struct library *lib)
+{
+	return lib->nshards ? lib->nshards : 1;
+}
+
+static const char *
+root(const struct library *lib, size_t i)
+{
+	return lib->nshards ? lib->shard[i].path : lib->path;
 }
 
 static int
@@ -404,7 +422,24 @@ meta_set(struct library *lib, const char *key, const char *value, char *err, siz
  * against someone who recomputes it on purpose.
  */
 static const char *const digest_tables[] = { "meta", "leaks", "sources", "columns", "sets",
-					     "dates", "date_months", "birth_years", "email_domains" };
+					     "dates", "date_months", "birth_years", "email_domains",
+					     "shards" };
+#define DIGEST_OPTIONAL "shards" /* only a sharded catalog has it: left out where absent */
+
+static int
+table_exists(struct library *lib, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(lib->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+			       -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
 
 static int
 catalog_digest(struct library *lib, char out[33], char *err, size_t errlen)
@@ -413,6 +448,13 @@ catalog_digest(struct library *lib, char out[33], char *err, size_t errlen)
 	crypto_generichash_init(&all, NULL, 0, 16);
 	for (size_t t = 0; t < sizeof(digest_tables) / sizeof(digest_tables[0]); t++) {
 		char q[128];
+		if (!strcmp(digest_tables[t], DIGEST_OPTIONAL)) {
+			int have = table_exists(lib, DIGEST_OPTIONAL);
+			if (have < 0)
+				return db_fail(lib, "read", err, errlen);
+			if (!have)
+				continue;
+		}
 		snprintf(q, sizeof(q), "SELECT * FROM %s%s", digest_tables[t],
 			 t == 0 ? " WHERE key <> 'catalog_digest'" : "");
 		sqlite3_stmt *st = prep(lib, q, err, errlen);
@@ -711,6 +753,50 @@ set_msg(char *out, size_t outlen, const char *file, const char *path, const char
 	free(needle);
 }
 
+/*
+ * A sharded library's set: its part in each shard, as one (fpset_open_union()).
+ * Each part's first key must be in its shard's range (verify checks the last).
+ */
+static struct fpset *
+open_parts(struct library *lib, const struct lib_leak *leak, const struct lib_set *set, char *err,
+	   size_t errlen)
+{
+	struct fpset **parts = xcalloc(lib->nshards, sizeof(*parts));
+	char e[512];
+	for (size_t i = 0; i < lib->nshards; i++) {
+		char *path = fmt("%s/sets/%s/%s", lib->shard[i].path, leak->dir, set->file);
+		parts[i] = fpset_open(path, e, sizeof(e));
+		if (!parts[i])
+			set_msg(err, errlen, set->file, path, e);
+		else if (fpset_count(parts[i]) && (fpset_first_key(parts[i]) >> 56 < lib->shard[i].lo ||
+						   fpset_first_key(parts[i]) >> 56 >= lib->shard[i].hi)) {
+			snprintf(err, errlen, "set '%s': its part '%s' holds keys of another shard", set->file,
+				 path);
+			fpset_close(parts[i]);
+			parts[i] = NULL;
+		}
+		free(path);
+		if (!parts[i]) {
+			for (size_t j = 0; j < i; j++)
+				fpset_close(parts[j]);
+			free(parts);
+			return NULL;
+		}
+	}
+	struct fpset *u = fpset_open_union(parts, lib->nshards, e, sizeof(e));
+	if (!u)
+		snprintf(err, errlen, "set '%s': %s", set->file, e);
+	else if (fpset_count(u) != set->keys || fpset_blocks(u) != set->blocks) {
+		snprintf(err, errlen,
+		         "set '%s': %" PRIu64 " keys in %" PRIu64
+		         " blocks over its shards, the catalog says %" PRIu64 " in %" PRIu64,
+		         set->file, fpset_count(u), fpset_blocks(u), set->keys, set->blocks);
+		fpset_close(u);
+		u = NULL;
+	}
+	return u;
+}
+
 /* Opens a set; err names the set but not the leak (the caller adds it). */
 static struct fpset *
 open_set(struct library *lib, const struct lib_leak *leak, const struct lib_set *set, char *err,
@@ -724,6 +810,8 @@ open_set(struct library *lib, const struct lib_leak *leak, const struct lib_set 
 		snprintf(err, errlen, "set '%.64s': bad name", set->file);
 		return NULL;
 	}
+	if (lib->nshards)
+		return open_parts(lib, leak, set, err, errlen);
 	char *path = fmt("%s/sets/%s/%s", lib->path, leak->dir, set->file);
 	struct fpset *s = fpset_open(path, e, sizeof(e));
 	if (!s)
@@ -871,8 +959,8 @@ make_dirs(const char *path, char *err, size_t errlen)
 static int
 only_library_files(const char *path)
 {
-	static const char *const ours[] = {"catalog.db", "catalog.db-journal", "sets",
-	                                   "tmp",        "writer.lock",        "readers.lock"};
+	static const char *const ours[] = {"catalog.db",  "catalog.db-journal", "sets",  "tmp",
+	                                   "writer.lock", "readers.lock",       "shards"};
 	DIR *d = opendir(path);
 	struct dirent *e;
 	int ok = 1;
@@ -995,42 +1083,159 @@ staging_alive(int tmpfd, const char *name)
  * a directory its catalog snapshot named). Best effort: what stays is
  * removed by the next writer.
  */
+static void gc_roots(struct library *lib, const char *const *roots, size_t nr);
+
+/*
+ * The shard directories an interrupted split was writing (its staging
+ * directory's "roots" file: library_split()), other than roots[0..nr):
+ * appended to *extra. Read before gc_roots() removes that staging
+ * directory. Only absolute paths without control characters are taken.
+ */
+static void
+split_roots(struct library *lib, const char *const *roots, size_t nr, char ***extra, size_t *n)
+{
+	char *p = fmt("%s/tmp", lib->path);
+	int tmpfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = tmpfd >= 0 ? fdopendir(tmpfd) : NULL;
+	struct dirent *e;
+	size_t cap = 0;
+	char **real = xcalloc(nr ? nr : 1, sizeof(*real)); /* the roots as the file has them */
+
+	free(p);
+	for (size_t i = 0; i < nr; i++)
+		real[i] = realpath(roots[i], NULL);
+	while (d && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    (lib->txn && !strcmp(e->d_name, lib->txn->name)) || staging_alive(dirfd(d), e->d_name))
+			continue;
+		p = fmt("%s/tmp/%s/roots", lib->path, e->d_name);
+		FILE *f = fopen(p, "re");
+		free(p);
+		char line[4200];
+		while (f && fgets(line, sizeof(line), f)) {
+			size_t l = strcspn(line, "\n");
+			int bad = line[l] != '\n' || line[0] != '/';
+			line[l] = '\0';
+			for (size_t i = 0; i < l && !bad; i++)
+				bad = (unsigned char)line[i] < 0x20 || line[i] == 0x7f;
+			for (size_t i = 0; i < nr && !bad; i++)
+				bad = !strcmp(roots[i], line) || (real[i] && !strcmp(real[i], line));
+			for (size_t i = 0; i < *n && !bad; i++)
+				bad = !strcmp((*extra)[i], line);
+			if (bad)
+				continue;
+			*extra = xgrow(*extra, &cap, *n + 1, sizeof(**extra));
+			(*extra)[(*n)++] = xstrdup(line);
+		}
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	else if (tmpfd >= 0)
+		close(tmpfd);
+	for (size_t i = 0; i < nr; i++)
+		free(real[i]);
+	free(real);
+}
+
+/* Empties what is ours out of a directory that is no longer a shard: rmdir, the library's own too. */
+static int
+unroot(struct library *lib, const char *path)
+{
+	char *self = realpath(lib->path, NULL);
+	char *ps = fmt("%s/sets", path), *pt = fmt("%s/tmp", path), *own = fmt("%s/shards/", self ? self : lib->path);
+	free(self);
+	char *rp = realpath(path, NULL);
+	int gone = (rmdir(ps) == 0 || errno == ENOENT) & (rmdir(pt) == 0 || errno == ENOENT);
+	if (gone && rp && !strncmp(rp, own, strlen(own)))
+		rmdir(path);
+	free(rp);
+	free(ps);
+	free(pt);
+	free(own);
+	return gone;
+}
+
 static void
 lib_gc(struct library *lib)
 {
+	const char **roots = xcalloc(lib->nshards + 1, sizeof(*roots));
+	char **extra = NULL;
+	size_t nextra = 0;
+	roots[0] = lib->path;
+	for (size_t i = 0; i < lib->nshards; i++)
+		roots[i + 1] = lib->shard[i].path;
+	split_roots(lib, roots, lib->nshards + 1, &extra, &nextra);
+	roots = xrealloc(roots, (lib->nshards + 1 + nextra) * sizeof(*roots));
+	for (size_t i = 0; i < nextra; i++)
+		roots[lib->nshards + 1 + i] = extra[i];
+	gc_roots(lib, roots, lib->nshards + 1 + nextra);
+	for (size_t i = 0; i < nextra; i++) {
+		unroot(lib, extra[i]);
+		free(extra[i]);
+	}
+	free(extra);
+	free(roots);
+	char *sh = fmt("%s/shards", lib->path);
+	rmdir(sh); /* when empty: no shard of ours is left under it */
+	free(sh);
+}
+
+/* lib_gc() over the library's own directory and shard directories roots[0..nr). */
+static void
+gc_roots(struct library *lib, const char *const *roots, size_t nr)
+{
 	char *p = fmt("%s/tmp", lib->path);
-	DIR *d = opendir(p);
+	int tmpfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
 	struct dirent *e;
 	char **orphans = NULL;
 	size_t n = 0, cap = 0;
 	int unreadable = 0;
 
 	free(p);
-	if (d) {
+	/*
+	 * Staging directories: the library's own tmp/, and each shard's,
+	 * whose entries are named after the staging directory they belong to
+	 * (alive while it is).
+	 */
+	for (size_t r = 0; r < nr; r++) {
+		p = fmt("%s/tmp", roots[r]);
+		d = opendir(p);
+		free(p);
+		if (!d)
+			continue;
 		while ((e = readdir(d)))
 			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
 			    !(lib->txn && !strcmp(e->d_name, lib->txn->name)) &&
-			    !staging_alive(dirfd(d), e->d_name))
+			    !(tmpfd >= 0 && staging_alive(tmpfd, e->d_name)))
 				rm_tree(dirfd(d), e->d_name, 0);
 		closedir(d);
 	}
-	p = fmt("%s/sets", lib->path);
-	d = opendir(p);
-	free(p);
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (!valid_dir(e->d_name))
+	if (tmpfd >= 0)
+		close(tmpfd);
+	/* leak directories no catalog row names, under every root (the library's own too) */
+	for (size_t r = 0; r < nr && !unreadable; r++) {
+		p = fmt("%s/sets", roots[r]);
+		d = opendir(p);
+		free(p);
+		if (!d)
 			continue;
-		int in = dir_in_catalog(lib, e->d_name);
-		if (in < 0) { /* the catalog unreadable: delete nothing */
-			unreadable = 1;
-			break;
+		while ((e = readdir(d))) {
+			if (!valid_dir(e->d_name))
+				continue;
+			int in = dir_in_catalog(lib, e->d_name);
+			if (in < 0) { /* the catalog unreadable: delete nothing */
+				unreadable = 1;
+				break;
+			}
+			if (!in) {
+				orphans = xgrow(orphans, &cap, n + 1, sizeof(*orphans));
+				orphans[n++] = fmt("%s/sets/%s", roots[r], e->d_name);
+			}
 		}
-		if (!in) {
-			orphans = xgrow(orphans, &cap, n + 1, sizeof(*orphans));
-			orphans[n++] = xstrdup(e->d_name);
-		}
+		closedir(d);
 	}
 	if (n && !unreadable) {
 		p = fmt("%s/readers.lock", lib->path);
@@ -1038,14 +1243,107 @@ lib_gc(struct library *lib)
 		free(p);
 		if (fd >= 0 && xflock(fd, LOCK_EX | LOCK_NB) == 0)
 			for (size_t i = 0; i < n; i++)
-				rm_tree(dirfd(d), orphans[i], 0);
+				rm_path(orphans[i]);
 		if (fd >= 0)
 			close(fd); /* releases the lock */
 	}
-	closedir(d);
 	for (size_t i = 0; i < n; i++)
 		free(orphans[i]);
 	free(orphans);
+}
+
+static void
+shards_free(struct lib_shard *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].path);
+		free(v[i].given);
+	}
+	free(v);
+}
+
+/* A shard's path as the catalog keeps it: under the library, relative to it. */
+static char *
+shard_abs(const struct library *lib, const char *given)
+{
+	return given[0] == '/' ? xstrdup(given) : fmt("%s/%s", lib->path, given);
+}
+
+/*
+ * A sharded catalog's shards (format 3), checked as hostile input: their
+ * ranges of a key's highest byte cover 0-255 in order, each path is
+ * plain text that names no parent. 0, or -1 (err).
+ */
+static int
+load_shards(struct library *lib, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = prep(lib, "SELECT idx, lo, hi, path FROM shards ORDER BY idx", err, errlen);
+	struct lib_shard *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(st, 3);
+		int64_t idx = sqlite3_column_int64(st, 0), lo = sqlite3_column_int64(st, 1),
+			hi = sqlite3_column_int64(st, 2);
+		int bad = idx != (int64_t)n || lo != (n ? (int64_t)v[n - 1].hi : 0) || hi <= lo || hi > 256 ||
+			  !path || !*path || strlen(path) > 4000 || strstr(path, "..") ||
+			  !strcmp(path, ".") || !strncmp(path, "./", 2) || strstr(path, "/./");
+		for (const char *c = path; c && *c && !bad; c++)
+			bad = (unsigned char)*c < 0x20 || *c == 0x7f;
+		if (bad) {
+			sqlite3_finalize(st);
+			shards_free(v, n);
+			snprintf(err, errlen, "library '%s': its catalog's shard %lld is not valid", lib->path,
+				 (long long)idx);
+			return -1;
+		}
+		v = xgrow(v, &cap, n + 1, sizeof(*v));
+		v[n].lo = (unsigned)lo;
+		v[n].hi = (unsigned)hi;
+		v[n].given = xstrdup(path);
+		v[n].path = shard_abs(lib, path);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || !n || v[n - 1].hi != 256) {
+		shards_free(v, n);
+		if (rc != SQLITE_DONE)
+			return db_fail(lib, "read", err, errlen);
+		snprintf(err, errlen, "library '%s': its catalog's shards do not cover every key", lib->path);
+		return -1;
+	}
+	shards_free(lib->shard, lib->nshards);
+	lib->shard = v;
+	lib->nshards = n;
+	for (size_t i = 0; i < n; i++)
+		for (unsigned b = v[i].lo; b < v[i].hi; b++)
+			lib->part_of[b] = (uint8_t)i;
+	return 0;
+}
+
+/* The shards again from the catalog (none when it is of format 2). 0, or -1 (err). */
+static int
+reload_shards(struct library *lib, char *err, size_t errlen)
+{
+	int v = format_version(lib, err, errlen);
+	if (v < 0)
+		return -1;
+	if (v == LIB_FORMAT_SHARDED)
+		return load_shards(lib, err, errlen);
+	shards_free(lib->shard, lib->nshards);
+	lib->shard = NULL;
+	lib->nshards = 0;
+	return 0;
+}
+
+size_t
+library_shards(const struct library *lib, const struct lib_shard **out)
+{
+	*out = lib->shard;
+	return lib->nshards;
 }
 
 /* Opens the catalog connection with the pragmas of the mode. */
@@ -1169,10 +1467,10 @@ library_open(const char *path, const struct lib_open_opts *o, char *err, size_t 
 		snprintf(err, errlen, "'%s' is not a dumptrace library (no format version)", path);
 		goto fail;
 	}
-	if (v > LIB_FORMAT_VERSION) {
+	if (v > LIB_FORMAT_SHARDED) {
 		snprintf(err, errlen,
 		         "library '%s' is of format %d, newer than this dumptrace reads (%d)", path,
-		         v, LIB_FORMAT_VERSION);
+		         v, LIB_FORMAT_SHARDED);
 		goto fail;
 	}
 	if (v < LIB_FORMAT_VERSION) {
@@ -1193,6 +1491,8 @@ library_open(const char *path, const struct lib_open_opts *o, char *err, size_t 
 	}
 	memcpy(lib->id, id, 33);
 	free(id);
+	if (v == LIB_FORMAT_SHARDED && load_shards(lib, err, errlen) < 0)
+		goto fail;
 	if (o->mode == LIB_WRITE)
 		lib_gc(lib);
 	return lib;
@@ -1212,6 +1512,7 @@ library_close(struct library *lib)
 		sqlite3_close(lib->db);
 	if (lib->lock_fd >= 0)
 		close(lib->lock_fd);
+	shards_free(lib->shard, lib->nshards);
 	free(lib->path);
 	free(lib);
 }
@@ -1669,6 +1970,171 @@ library_same_file(struct library *lib, const char *sha256, char ***names, size_t
 	return names_of(lib, st, names, n, err, errlen);
 }
 
+/* --- shards: a set split by key range, the split of a whole library --- */
+
+/*
+ * Writes the keys of src into one part per shard of v[0..n) (part_of: a
+ * key's highest byte -> its shard), each at ROOT/tmp/STAGE/DIR/FILE,
+ * fsynced; *blocks and *bytes are the parts' sums. 0, or -1 (err).
+ */
+static int
+split_set(const struct lib_shard *v, size_t n, const uint8_t *part_of, const char *stage,
+	  const char *dir, const char *file, const struct fpset *src, uint64_t *blocks, uint64_t *bytes,
+	  char *err, size_t errlen)
+{
+	struct fpset_writer **w = xcalloc(n, sizeof(*w));
+	char **paths = xcalloc(n, sizeof(*paths));
+	struct fpset_iter it;
+	uint64_t k;
+	int rc = 0, r;
+
+	*blocks = *bytes = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		paths[i] = fmt("%s/tmp/%s/%s/%s", v[i].path, stage, dir, file);
+		if (!(w[i] = fpset_writer_open(paths[i], 0, err, errlen)))
+			rc = -1;
+	}
+	fpset_iter_init(&it, src);
+	while (!rc && (r = fpset_iter_next(&it, &k)) != 0) {
+		if (r < 0) {
+			snprintf(err, errlen, "set '%s': %s", file, it.err);
+			rc = -1;
+		} else if (fpset_writer_add(w[part_of[k >> 56]], k) < 0) {
+			snprintf(err, errlen, "cannot write '%s'", paths[part_of[k >> 56]]);
+			rc = -1;
+		}
+	}
+	fpset_iter_release(&it);
+	for (size_t i = 0; i < n; i++) {
+		if (!w[i])
+			continue;
+		if (rc) {
+			fpset_writer_abort(w[i]);
+			continue;
+		}
+		int64_t b = fpset_writer_close(w[i], err, errlen);
+		struct fpset *f = b < 0 ? NULL : fpset_open(paths[i], err, errlen);
+		if (!f) {
+			rc = -1;
+			continue;
+		}
+		*blocks += fpset_blocks(f);
+		*bytes += (uint64_t)b;
+		fpset_close(f);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	free(w);
+	return rc;
+}
+
+/* mkdir ROOT/tmp/STAGE/DIR for every shard. 0, or -1 (err). */
+static int
+stage_dirs(const struct lib_shard *v, size_t n, const char *stage, const char *dir, char *err,
+	   size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *p = fmt("%s/tmp/%s/%s", v[i].path, stage, dir);
+		int r = make_dirs(p, err, errlen);
+		free(p);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ROOT/tmp/STAGE/DIR to ROOT/sets/DIR for every shard, synced. 0, or -1 (err). */
+static int
+stage_publish(const struct lib_shard *v, size_t n, const char *stage, const char *dir, char *err,
+	      size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *from = fmt("%s/tmp/%s/%s", v[i].path, stage, dir);
+		char *to = fmt("%s/sets/%s", v[i].path, dir);
+		char *sets = fmt("%s/sets", v[i].path);
+		int r = fsync_path(from, O_RDONLY | O_DIRECTORY) < 0 || rename(from, to) < 0 ||
+			fsync_path(sets, O_RDONLY | O_DIRECTORY) < 0;
+		if (r)
+			snprintf(err, errlen, "cannot move '%s' to '%s': %s", from, to, strerror(errno));
+		free(from);
+		free(to);
+		free(sets);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+/* Removes ROOT/tmp/STAGE of every shard, and ROOT/sets/DIR when dir is given. */
+static void
+stage_remove(const struct lib_shard *v, size_t n, const char *stage, const char *dir)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *p = fmt("%s/tmp/%s", v[i].path, stage);
+		rm_path(p);
+		free(p);
+		if (dir) {
+			p = fmt("%s/sets/%s", v[i].path, dir);
+			rm_path(p);
+			free(p);
+		}
+	}
+}
+
+/* A leak directory's fresh name, in no root's sets/ (old or new). */
+static void
+fresh_dir(struct library *lib, const struct lib_shard *v, size_t n, char dir[18])
+{
+	for (int tries = 0;; tries++) {
+		char hex[17];
+		struct stat st;
+		int taken = 0;
+		rand_hex(hex);
+		snprintf(dir, 18, "L%s", hex);
+		for (size_t i = 0; i < nroots(lib) + n && !taken; i++) {
+			char *p = fmt("%s/sets/%s", i < nroots(lib) ? root(lib, i) : v[i - nroots(lib)].path, dir);
+			taken = lstat(p, &st) == 0 || errno != ENOENT;
+			free(p);
+		}
+		if (!taken || tries > 8)
+			return; /* a clash after 8 draws of 64 bits: the rename says so */
+	}
+}
+
+/* Equal ranges of the highest byte for n shards (1 to 256), and the table of a byte's shard. */
+static void
+shard_ranges(struct lib_shard *v, size_t n, uint8_t part_of[256])
+{
+	for (size_t i = 0; i < n; i++) {
+		v[i].lo = (unsigned)(256 * i / n);
+		v[i].hi = (unsigned)(256 * (i + 1) / n);
+		for (unsigned b = v[i].lo; b < v[i].hi; b++)
+			part_of[b] = (uint8_t)i;
+	}
+}
+
+/* Makes a shard's directory with its sets/ and tmp/; its real path in *real. 0, or -1 (err). */
+static int
+shard_dir(const char *path, char **real, char *err, size_t errlen)
+{
+	char *p;
+	if (make_dirs(path, err, errlen) < 0)
+		return -1;
+	p = fmt("%s/sets", path);
+	mkdir(p, 0777);
+	free(p);
+	p = fmt("%s/tmp", path);
+	mkdir(p, 0777);
+	free(p);
+	if (!(*real = realpath(path, NULL))) {
+		snprintf(err, errlen, "cannot resolve '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+
 /* --- ingest: staging, commit, abort, remove ---------------------------- */
 
 struct lib_txn *
@@ -2086,6 +2552,9 @@ txn_commit(struct lib_txn *t, struct lib_profile *p, int replace, char *err, siz
 			snprintf(err, errlen, "bad leak name '%s'", p->leak.name);
 			goto fail;
 		}
+	/* the layout as the catalog has it now: a split may have run since this library opened */
+	if (reload_shards(lib, err, errlen) < 0)
+		goto fail;
 	/* 1: the set files and the staging directory are on disk */
 	if (stage_check(t, p, err, errlen) < 0)
 		goto fail;
@@ -2110,6 +2579,28 @@ txn_commit(struct lib_txn *t, struct lib_profile *p, int replace, char *err, siz
 		         p->leak.name);
 		r = 1;
 		goto fail;
+	}
+	/* 3 (sharded): the sets split into the shards under a fresh name, moved into their sets/ */
+	if (lib->nshards) {
+		fresh_dir(lib, NULL, 0, dir);
+		if (stage_dirs(lib->shard, lib->nshards, t->name, dir, err, errlen) < 0)
+			goto fail;
+		renamed = 1; /* from here, the shards' directories go on failure */
+		for (size_t i = 0; i < p->nsets; i++) {
+			char e[768], *path = fmt("%s/%s", t->dir, p->sets[i].file);
+			struct fpset *src = fpset_open(path, e, sizeof(e));
+			free(path);
+			if (!src || split_set(lib->shard, lib->nshards, lib->part_of, t->name, dir, p->sets[i].file,
+					      src, &p->sets[i].blocks, &p->sets[i].bytes, e, sizeof(e)) < 0) {
+				snprintf(err, errlen, "%s", e);
+				fpset_close(src);
+				goto fail;
+			}
+			fpset_close(src);
+		}
+		if (stage_publish(lib->shard, lib->nshards, t->name, dir, err, errlen) < 0)
+			goto fail;
+		goto rows;
 	}
 	/* 3: into sets/ under a fresh name; synced, so the catalog never names a lost dir */
 	for (int tries = 0;; tries++) {
@@ -2140,6 +2631,7 @@ txn_commit(struct lib_txn *t, struct lib_profile *p, int replace, char *err, siz
 		snprintf(err, errlen, "cannot sync '%s/sets': %s", lib->path, strerror(errno));
 		goto fail;
 	}
+rows:
 	crash_point(2);
 	/* 4: the rows; the replaced leak's go by cascade */
 	if (found) {
@@ -2174,6 +2666,10 @@ txn_commit(struct lib_txn *t, struct lib_profile *p, int replace, char *err, siz
 	free(p->leak.dir);
 	p->leak.dir = xstrdup(dir);
 	crash_point(4);
+	if (lib->nshards) { /* the whole sets were staged here; their parts are in the shards */
+		stage_remove(lib->shard, lib->nshards, t->name, NULL);
+		rm_path(t->dir);
+	}
 	/* 6: the replaced leak's directory, unless a reader still uses it */
 	txn_free(t);
 	if (found)
@@ -2183,13 +2679,264 @@ txn_commit(struct lib_txn *t, struct lib_profile *p, int replace, char *err, siz
 	return 0;
 fail:
 	rollback(lib);
-	if (renamed)
+	if (renamed && lib->nshards)
+		stage_remove(lib->shard, lib->nshards, t->name, dir);
+	else if (renamed)
 		rm_path(final);
 fail_kept:
+	if (lib->nshards)
+		stage_remove(lib->shard, lib->nshards, t->name, NULL);
 	lib_txn_abort(t);
 	free(final);
 	free(old_dir);
 	return r;
+}
+
+
+/* The catalog's side of a split, inside the caller's transaction. */
+static int
+split_catalog(struct library *lib, const struct lib_shard *v, size_t n, const struct lib_leak *ll,
+	      size_t nl, char (*dirs)[18], struct lib_set **sets, size_t *nsets, char *err, size_t errlen)
+{
+	if (db_exec(lib,
+		    "DROP TABLE IF EXISTS shards; CREATE TABLE shards (idx INTEGER PRIMARY KEY,"
+		    " lo INTEGER NOT NULL, hi INTEGER NOT NULL, path TEXT NOT NULL)",
+		    err, errlen) < 0)
+		return -1;
+	if (!v) {
+		if (db_exec(lib, "DROP TABLE shards", err, errlen) < 0)
+			return -1;
+	} else {
+		sqlite3_stmt *st = prep(lib, "INSERT INTO shards (idx, lo, hi, path) VALUES (?1, ?2, ?3, ?4)",
+					err, errlen);
+		if (!st)
+			return -1;
+		for (size_t i = 0; i < n; i++) {
+			sqlite3_bind_int64(st, 1, (int64_t)i);
+			sqlite3_bind_int64(st, 2, v[i].lo);
+			sqlite3_bind_int64(st, 3, v[i].hi);
+			bind_str(st, 4, v[i].given);
+			if (step_reset(st) < 0) {
+				sqlite3_finalize(st);
+				return db_fail(lib, "update", err, errlen);
+			}
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_stmt *ul = prep(lib, "UPDATE leaks SET dir = ?1, bytes = ?2 WHERE id = ?3", err, errlen);
+	sqlite3_stmt *us = ul ? prep(lib, "UPDATE sets SET blocks = ?1, bytes = ?2 WHERE leak_id = ?3 AND file = ?4",
+				     err, errlen) : NULL;
+	int rc = ul && us ? 0 : -1;
+	for (size_t l = 0; l < nl && !rc; l++) {
+		uint64_t bytes = 0;
+		for (size_t i = 0; i < nsets[l] && !rc; i++) {
+			bytes += sets[l][i].bytes;
+			bind_count(us, 1, sets[l][i].blocks);
+			bind_count(us, 2, sets[l][i].bytes);
+			sqlite3_bind_int64(us, 3, ll[l].id);
+			bind_str(us, 4, sets[l][i].file);
+			rc = step_reset(us);
+		}
+		bind_str(ul, 1, dirs[l]);
+		bind_count(ul, 2, bytes);
+		sqlite3_bind_int64(ul, 3, ll[l].id);
+		if (!rc)
+			rc = step_reset(ul);
+		if (rc)
+			db_fail(lib, "update", err, errlen);
+	}
+	sqlite3_finalize(ul);
+	sqlite3_finalize(us);
+	if (!rc)
+		rc = meta_set(lib, "format_version", v ? "3" : "2", err, errlen);
+	return rc;
+}
+
+int
+library_split(struct library *lib, size_t n, const char *const *paths,
+	      void (*progress)(void *ctx, const char *leak), void *ctx, char ***left, size_t *nleft,
+	      char *err, size_t errlen)
+{
+	struct lib_shard *v = NULL, *old = NULL;
+	size_t nold = 0, nl = 0, left_cap = 0;
+	struct lib_leak *ll = NULL;
+	struct lib_set **sets = NULL;
+	size_t *nsets = NULL;
+	char (*dirs)[18] = NULL;
+	uint8_t part_of[256];
+	int rc = -1, unshard = n == 1 && !paths, began = 0, published = 0;
+
+	*left = NULL;
+	*nleft = 0;
+	if (lib->mode != LIB_WRITE || lib->txn) {
+		snprintf(err, errlen, "library '%s': %s", lib->path,
+			 lib->mode != LIB_WRITE ? "open for reading only" : "an ingest is under way");
+		return -1;
+	}
+	if (n < 1 || n > 256) {
+		snprintf(err, errlen, "%zu shards: 1 to 256", n);
+		return -1;
+	}
+	/* the staging name, flocked as an ingest's (its tmp/ counterparts in the shards go with it) */
+	struct lib_txn *t = library_begin(lib, err, errlen);
+	if (!t)
+		return -1;
+	v = xcalloc(n, sizeof(*v));
+	if (unshard) {
+		v[0].lo = 0;
+		v[0].hi = 256;
+		v[0].path = xstrdup(lib->path);
+		memset(part_of, 0, sizeof(part_of));
+	} else {
+		char *self = realpath(lib->path, NULL);
+		shard_ranges(v, n, part_of);
+		for (size_t i = 0; i < n; i++) {
+			char *want = paths ? xstrdup(paths[i]) : fmt("%s/shards/%03zu", lib->path, i);
+			int r = shard_dir(want, &v[i].path, err, errlen);
+			free(want);
+			if (r < 0)
+				goto out;
+			for (size_t j = 0; j < i; j++)
+				if (!strcmp(v[j].path, v[i].path)) {
+					snprintf(err, errlen, "shard directory '%s' given twice", v[i].path);
+					goto out;
+				}
+			if (self && !strcmp(self, v[i].path)) {
+				snprintf(err, errlen, "a shard cannot be the library's own directory");
+				goto out;
+			}
+			/* under the library: kept relative, so that the library copies whole */
+			size_t sl = self ? strlen(self) : 0;
+			v[i].given = self && !strncmp(v[i].path, self, sl) && v[i].path[sl] == '/'
+					 ? xstrdup(v[i].path + sl + 1)
+					 : xstrdup(v[i].path);
+			free(v[i].path); /* as it will be read back */
+			v[i].path = shard_abs(lib, v[i].given);
+		}
+		free(self);
+	}
+	/* where this split writes, for the gc of the next writer should it be killed */
+	{
+		char *rp = fmt("%s/roots", t->dir);
+		FILE *f = fopen(rp, "we");
+		for (size_t i = 0; f && i < n; i++) {
+			char *real = realpath(v[i].path, NULL);
+			fprintf(f, "%s\n", real ? real : v[i].path);
+			free(real);
+		}
+		int bad = !f || fflush(f) != 0 || fsync(fileno(f)) != 0;
+		if (f)
+			fclose(f);
+		free(rp);
+		if (bad) {
+			snprintf(err, errlen, "cannot write in '%s': %s", t->dir, strerror(errno));
+			goto out;
+		}
+	}
+	if (library_leaks(lib, &ll, &nl, err, errlen) < 0)
+		goto out;
+	sets = xcalloc(nl ? nl : 1, sizeof(*sets));
+	nsets = xcalloc(nl ? nl : 1, sizeof(*nsets));
+	dirs = xcalloc(nl ? nl : 1, sizeof(*dirs));
+	for (size_t l = 0; l < nl; l++) {
+		if (progress)
+			progress(ctx, ll[l].name);
+		fresh_dir(lib, v, n, dirs[l]);
+		if (get_sets(lib, ll[l].id, ll[l].name, &sets[l], &nsets[l], NULL, NULL, NULL, err, errlen) < 0 ||
+		    stage_dirs(v, n, t->name, dirs[l], err, errlen) < 0)
+			goto out;
+		for (size_t i = 0; i < nsets[l]; i++) {
+			char e[768];
+			struct fpset *src = open_set(lib, &ll[l], &sets[l][i], e, sizeof(e));
+			if (!src) {
+				snprintf(err, errlen, "leak '%s': %s", ll[l].name, e);
+				goto out;
+			}
+			int r = split_set(v, n, part_of, t->name, dirs[l], sets[l][i].file, src, &sets[l][i].blocks,
+					  &sets[l][i].bytes, e, sizeof(e));
+			fpset_close(src);
+			if (r < 0) {
+				snprintf(err, errlen, "leak '%s': %s", ll[l].name, e);
+				goto out;
+			}
+		}
+	}
+	for (size_t l = 0; l < nl; l++)
+		if (stage_publish(v, n, t->name, dirs[l], err, errlen) < 0)
+			goto out;
+	published = 1;
+	crash_point(5);
+	if (db_exec(lib, "BEGIN IMMEDIATE", err, errlen) < 0)
+		goto out;
+	began = 1;
+	if (digest_guard(lib, err, errlen) < 0 ||
+	    split_catalog(lib, unshard ? NULL : v, n, ll, nl, dirs, sets, nsets, err, errlen) < 0 ||
+	    digest_store(lib, err, errlen) < 0 || db_exec(lib, "COMMIT", err, errlen) < 0)
+		goto out;
+	began = 0;
+	rc = 0;
+	/* the new layout in memory; the old one's directories are now leftovers */
+	old = lib->shard;
+	nold = lib->nshards;
+	lib->shard = NULL;
+	lib->nshards = 0;
+	if (!unshard) {
+		lib->shard = v;
+		lib->nshards = n;
+		memcpy(lib->part_of, part_of, sizeof(part_of));
+		v = NULL;
+	}
+out:
+	if (began)
+		rollback(lib);
+	{
+		const struct lib_shard *sv = v ? v : lib->shard;
+		size_t sn = v ? n : lib->nshards;
+		stage_remove(sv, sn, t->name, NULL);
+		if (rc && published)
+			for (size_t l = 0; l < nl; l++)
+				for (size_t i = 0; i < sn; i++) {
+					char *p = fmt("%s/sets/%s", sv[i].path, dirs[l]);
+					rm_path(p);
+					free(p);
+				}
+	}
+	lib_txn_abort(t);
+	if (!rc) {
+		lib_gc(lib);
+		/*
+		 * Old shard directories that are no longer shards: what is ours in
+		 * them goes as leftovers do (once no reader holds the library), then
+		 * their sets/ and tmp/, and the directory itself when it is the
+		 * library's own (shards/NNN). What stays is named for the caller.
+		 */
+		for (size_t i = 0; i < nold; i++) {
+			int still = 0;
+			for (size_t j = 0; j < lib->nshards && !still; j++)
+				still = !strcmp(old[i].path, lib->shard[j].path);
+			if (still)
+				continue;
+			const char *one = old[i].path;
+			gc_roots(lib, &one, 1);
+			if (!unroot(lib, one)) {
+				*left = xgrow(*left, &left_cap, *nleft + 1, sizeof(**left));
+				(*left)[(*nleft)++] = xstrdup(one);
+			}
+		}
+		char *sh = fmt("%s/shards", lib->path);
+		rmdir(sh);
+		free(sh);
+	}
+	shards_free(old, nold);
+	if (v)
+		shards_free(v, n);
+	for (size_t l = 0; l < nl; l++)
+		free(sets[l]);
+	free(sets);
+	free(nsets);
+	free(dirs);
+	lib_leaks_free(ll, nl);
+	return rc;
 }
 
 int
@@ -2301,7 +3048,7 @@ lookup_one(void *c, struct lib_leak *l, const struct lib_set *set, struct fpset 
 	int in = fpset_contains(f, q->fp);
 	if (in < 0) {
 		char e[768];
-		char *path = fmt("%s/sets/%s/%s", q->lib->path, l->dir, set->file);
+		char *path = fmt("%s/sets/%s/%s", root(q->lib, 0), l->dir, set->file);
 		set_msg(e, sizeof(e), set->file, path, fpset_error(f));
 		free(path);
 		q->report(q->ctx, 2, l->name, e);
@@ -2378,6 +3125,31 @@ vreport(lib_report_fn report, void *ctx, int severity, const char *leak, const c
 }
 
 /* Checks one leak's directory, sets and sketches; returns its problems. */
+/* Each part of a sharded set within its shard's range (its first and last keys). Problems found. */
+static int
+verify_ranges(struct library *lib, const struct lib_leak *l, const struct lib_set *s, lib_report_fn report,
+	      void *ctx)
+{
+	int problems = 0;
+	for (size_t r = 0; r < lib->nshards; r++) {
+		char e[512], *path = fmt("%s/sets/%s/%s", lib->shard[r].path, l->dir, s->file);
+		struct fpset *f = fpset_open(path, e, sizeof(e));
+		uint64_t last = 0;
+		int have = f ? fpset_last_key(f, &last, e, sizeof(e)) : -1;
+		if (have < 0) {
+			vreport(report, ctx, 2, l->name, "set '%s': %s", s->file, e);
+			problems++;
+		} else if (have && (fpset_first_key(f) >> 56 < lib->shard[r].lo || last >> 56 >= lib->shard[r].hi)) {
+			vreport(report, ctx, 2, l->name, "set '%s': its part in shard %zu ('%s') holds keys of another shard",
+				s->file, r, lib->shard[r].path);
+			problems++;
+		}
+		fpset_close(f);
+		free(path);
+	}
+	return problems;
+}
+
 static int
 verify_leak(struct library *lib, const struct lib_leak *l, lib_report_fn report, void *ctx)
 {
@@ -2397,12 +3169,21 @@ verify_leak(struct library *lib, const struct lib_leak *l, lib_report_fn report,
 		problems++;
 	} else
 		lib_profile_release(&p);
-	char *dir = fmt("%s/sets/%s", lib->path, l->dir);
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		vreport(report, ctx, 2, l->name, "directory 'sets/%s' is missing", l->dir);
+	int missing = 0;
+	for (size_t r = 0; r < nroots(lib); r++) {
+		char *dir = fmt("%s/sets/%s", root(lib, r), l->dir);
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			if (lib->nshards)
+				vreport(report, ctx, 2, l->name, "directory 'sets/%s' is missing from shard %zu ('%s')",
+					l->dir, r, root(lib, r));
+			else
+				vreport(report, ctx, 2, l->name, "directory 'sets/%s' is missing", l->dir);
+			missing++;
+		}
 		free(dir);
-		return problems + 1;
 	}
+	if (missing)
+		return problems + missing;
 	if (get_sets(lib, l->id, l->name, &sets, &n, report, ctx, &problems, e, sizeof(e)) < 0) {
 		report(ctx, 2, l->name, e);
 		problems++;
@@ -2417,47 +3198,62 @@ verify_leak(struct library *lib, const struct lib_leak *l, lib_report_fn report,
 			continue;
 		}
 		if (fpset_verify(f, &bad, why, sizeof(why)) < 0) {
-			char *path = fmt("%s/%s", dir, s->file);
+			char *path = fmt("%s/sets/%s/%s", root(lib, 0), l->dir, s->file);
 			set_msg(e, sizeof(e), s->file, path, why);
 			free(path);
 			report(ctx, 2, l->name, e);
 			problems++;
+		} else if (lib->nshards) {
+			problems += verify_ranges(lib, l, s, report, ctx);
 		}
 		fpset_close(f);
-		char *path = fmt("%s/%s", dir, s->file);
-		if (stat(path, &st) == 0 && (uint64_t)st.st_size != s->bytes) {
+		uint64_t bytes = 0;
+		int all = 1;
+		for (size_t r = 0; r < nroots(lib); r++) {
+			char *path = fmt("%s/sets/%s/%s", root(lib, r), l->dir, s->file);
+			if (stat(path, &st) == 0)
+				bytes += (uint64_t)st.st_size;
+			else
+				all = 0;
+			free(path);
+		}
+		if (all && bytes != s->bytes) {
 			vreport(report, ctx, 2, l->name,
-			        "set '%s': %lld bytes, the catalog says %" PRIu64, s->file,
-			        (long long)st.st_size, s->bytes);
+			        "set '%s': %llu bytes%s, the catalog says %" PRIu64, s->file,
+			        (unsigned long long)bytes, lib->nshards ? " over its shards" : "", s->bytes);
 			problems++;
 		}
-		free(path);
 	}
 	/*
 	 * files the catalog does not know: a set file (every one an ingest
 	 * wrote is in the catalog) means the catalog lost its row, and analyze
 	 * would not see those fingerprints; anything else is harmless
 	 */
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		int known = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
-		for (size_t i = 0; i < n && !known; i++)
-			known = !strcmp(de->d_name, sets[i].file);
-		size_t fl = strlen(de->d_name);
-		int set = fl > 4 && !strcmp(de->d_name + fl - 4, ".fps");
-		if (!known) {
-			vreport(report, ctx, set ? 2 : 1, l->name,
-				set ? "set file 'sets/%s/%s' is not in the catalog: its row was lost"
-				    : "file 'sets/%s/%s' is not in the catalog",
-			        l->dir, de->d_name);
-			problems += set;
+	for (size_t r = 0; r < nroots(lib); r++) {
+		char *dir = fmt("%s/sets/%s", root(lib, r), l->dir);
+		char *shown = lib->nshards ? xstrdup(dir) : fmt("sets/%s", l->dir);
+		DIR *d = opendir(dir);
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			int known = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+			for (size_t i = 0; i < n && !known; i++)
+				known = !strcmp(de->d_name, sets[i].file);
+			size_t fl = strlen(de->d_name);
+			int set = fl > 4 && !strcmp(de->d_name + fl - 4, ".fps");
+			if (!known) {
+				vreport(report, ctx, set ? 2 : 1, l->name,
+					set ? "set file '%s/%s' is not in the catalog: its row was lost"
+					    : "file '%s/%s' is not in the catalog",
+					shown, de->d_name);
+				problems += set;
+			}
 		}
+		if (d)
+			closedir(d);
+		free(dir);
+		free(shown);
 	}
-	if (d)
-		closedir(d);
 	free(sets);
-	free(dir);
 	/* the column sketches */
 	sqlite3_stmt *q =
 	    prep(lib, "SELECT name, sketch FROM columns WHERE leak_id = ?1", e, sizeof(e));
@@ -2504,47 +3300,62 @@ writer_active(struct library *lib)
 	return busy;
 }
 
-/* Notes for what interrupted writers left in sets/ and tmp/. */
+/* Notes for what interrupted writers left in sets/ and tmp/ (each shard's too). */
 static int
 verify_leftovers(struct library *lib, lib_report_fn report, void *ctx, char *err, size_t errlen)
 {
 	int live = writer_active(lib);
 	const char *why = live ? "in use by an ingest under way"
 	                       : "the leftover of an interrupted ingest, removed by the next write";
-	char *p = fmt("%s/sets", lib->path);
-	DIR *d = opendir(p);
-	struct dirent *e;
+	char *p = fmt("%s/tmp", lib->path);
+	int tmpfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(p);
-	while (d && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (!valid_dir(e->d_name)) {
-			vreport(report, ctx, 1, NULL, "'sets/%s' is not part of the library",
-			        e->d_name);
-			continue;
+	for (size_t r = 0; r <= lib->nshards; r++) {
+		const char *rp = r ? lib->shard[r - 1].path : lib->path;
+		/* under the library, relative; a shard's, by its path */
+		char *shown = r ? fmt("%s/", rp) : xstrdup("");
+		p = fmt("%s/sets", rp);
+		DIR *d = opendir(p);
+		struct dirent *e;
+		free(p);
+		while (d && (e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			if (!valid_dir(e->d_name)) {
+				vreport(report, ctx, 1, NULL, "'%ssets/%s' is not part of the library", shown,
+					e->d_name);
+				continue;
+			}
+			int in = dir_in_catalog(lib, e->d_name);
+			if (in < 0) {
+				closedir(d);
+				free(shown);
+				if (tmpfd >= 0)
+					close(tmpfd);
+				return db_fail(lib, "read", err, errlen);
+			}
+			if (!in)
+				vreport(report, ctx, 1, NULL, "directory '%ssets/%s' is not in the catalog: %s", shown,
+					e->d_name, why);
 		}
-		int in = dir_in_catalog(lib, e->d_name);
-		if (in < 0) {
+		if (d)
 			closedir(d);
-			return db_fail(lib, "read", err, errlen);
-		}
-		if (!in)
-			vreport(report, ctx, 1, NULL,
-			        "directory 'sets/%s' is not in the catalog: %s", e->d_name, why);
+		p = fmt("%s/tmp", rp);
+		d = opendir(p);
+		free(p);
+		while (d && (e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+			    !(lib->txn && !strcmp(e->d_name, lib->txn->name)))
+				vreport(report, ctx, 1, NULL, "staging directory '%stmp/%s' is %s", shown, e->d_name,
+					live || (tmpfd >= 0 && staging_alive(tmpfd, e->d_name))
+					    ? "in use by an ingest under way"
+					    : why);
+		if (d)
+			closedir(d);
+		free(shown);
 	}
-	if (d)
-		closedir(d);
-	p = fmt("%s/tmp", lib->path);
-	d = opendir(p);
-	free(p);
-	while (d && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
-		    !(lib->txn && !strcmp(e->d_name, lib->txn->name)))
-			vreport(report, ctx, 1, NULL, "staging directory 'tmp/%s' is %s", e->d_name,
-			        live || staging_alive(dirfd(d), e->d_name) ? "in use by an ingest under way"
-			                                                 : why);
-	if (d)
-		closedir(d);
+	if (tmpfd >= 0)
+		close(tmpfd);
 	return 0;
 }
 
@@ -2569,7 +3380,8 @@ library_verify(struct library *lib, lib_report_fn report, void *ctx, char *err, 
 	int v = format_version(lib, err, errlen);
 	if (v < 0)
 		return -1;
-	if (v != LIB_FORMAT_VERSION) {
+	if ((v != LIB_FORMAT_VERSION && v != LIB_FORMAT_SHARDED) ||
+	    (v == LIB_FORMAT_SHARDED) != (lib->nshards > 0)) {
 		vreport(report, ctx, 2, NULL, "catalog: bad format version");
 		problems++;
 	}

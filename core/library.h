@@ -38,7 +38,8 @@
 #include "core/fpset.h"
 #include "core/types.h"
 
-#define LIB_FORMAT_VERSION 2
+#define LIB_FORMAT_VERSION 2 /* a new library's */
+#define LIB_FORMAT_SHARDED 3 /* one split into shards (library_split()): earlier dumptraces refuse it */
 
 /*
  * Where the library is: opt (--library) when not NULL, else
@@ -79,6 +80,40 @@ struct library;
  */
 struct library *library_open(const char *path, const struct lib_open_opts *o, char *err,
 			     size_t errlen);
+/*
+ * A sharded library (library_split()) keeps the catalog in its directory
+ * and each leak's set files split by key range: shard i holds the keys
+ * whose highest byte is in [lo, hi), in PATH/sets/L<hex>/ as an
+ * unsharded library does. The ranges are fixed (fingerprints are
+ * uniform: equal ranges hold equal shares). Readers see one set over the
+ * parts (fpset_open_union()); an ingest splits its sets at the commit.
+ */
+struct lib_shard {
+	unsigned lo, hi; /* of a key's highest byte; hi exclusive, at most 256 */
+	char *path;      /* the shard's directory */
+	char *given;     /* as the catalog has it: relative to the library, or absolute */
+};
+
+/* The library's shards (*out, the library's own), or 0 when it is not sharded. */
+size_t library_shards(const struct library *lib, const struct lib_shard **out);
+
+/*
+ * Splits the library (LIB_WRITE, no ingest under way) into n shards of
+ * equal ranges (1 to 256), shard i in paths[i], or in the library's own
+ * shards/NNN when paths is NULL; n == 1 with paths NULL makes it
+ * unsharded again. A sharded library is split anew the same way. Every
+ * set is rewritten into the new layout under the shards' tmp/, moved
+ * into place, and the catalog switched in one transaction; what the old
+ * layout held is removed once no reader holds the library (else by the
+ * next writer). An old shard directory that is no longer a shard and
+ * still holds something (a reader had it) is named in *left, for the
+ * caller to say. progress(ctx, leak) is called before each leak. 0, or
+ * -1 with the reason in err (the library as it was).
+ */
+int library_split(struct library *lib, size_t n, const char *const *paths,
+		  void (*progress)(void *ctx, const char *leak), void *ctx, char ***left, size_t *nleft,
+		  char *err, size_t errlen);
+
 /* Closes the library; an ingest under way must be committed or aborted first. */
 void library_close(struct library *lib);
 const char *library_path(const struct library *lib);
