@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "core/analyze.h"
@@ -179,6 +181,11 @@ help(void)
 	       "  --memory SIZE          memory budget for the sorts (default 1G)\n"
 	       "  --tmpdir DIR           where spill files go (default $TMPDIR or /tmp)\n"
 	       "  -j, --threads N        worker threads (default: all cores)\n"
+	       "  --work-dir DIR         the joins as reduce steps, one a shard of the library,\n"
+	       "                         their files in DIR (shared by the machines that run them)\n"
+	       "  --reducers CMD         runs a round's steps (sh -c, once a round), e.g. a Slurm\n"
+	       "                         job array; default: as child processes here\n"
+	       "  --retries N            runs again the steps that left no result (default 2)\n"
 	       "\n" COMMON_HELP);
 }
 
@@ -199,17 +206,22 @@ cmd_analyze(int argc, char **argv)
 		{ "partial-threshold", required_argument, NULL, 'P' },
 		{ "segment-min", required_argument, NULL, 'S' },
 		{ "link-threshold", required_argument, NULL, 'L' },
+		{ "work-dir", required_argument, NULL, 'W' },
+		{ "reducers", required_argument, NULL, 'C' },
+		{ "retries", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct aopts o;
 	struct common co;
+	struct reducers red = { 0 };
 	int opt;
 	int64_t v;
 
 	memset(&o, 0, sizeof(o));
 	common_init(&co);
 	analyze_opts_init(&o.an, &co.in);
+	o.an.retries = 2;
 	o.out.argc = argc;
 	o.out.argv = argv;
 	struct work_opts work = { &o.an.region, &o.an.key_file, &o.an.tmpdir, &o.an.memory,
@@ -261,6 +273,17 @@ cmd_analyze(int argc, char **argv)
 		case 'L':
 			o.an.link_threshold = parse_link_threshold("analyze", optarg);
 			break;
+		case 'W':
+			o.an.work_dir = optarg;
+			break;
+		case 'C':
+			red.command = optarg;
+			break;
+		case 'T':
+			if ((v = parse_size(optarg)) < 0 || v > 100)
+				die_usage("analyze", "bad --retries '%s' (0 to 100)", optarg);
+			o.an.retries = (unsigned)v;
+			break;
 		case 'h':
 			help();
 			return EXIT_CLEAN;
@@ -272,6 +295,17 @@ cmd_analyze(int argc, char **argv)
 		die_usage("analyze", "--partial-threshold is above --recompilation-threshold");
 	if (optind >= argc)
 		die_usage("analyze", "no input given (use - for standard input)");
+	if (red.command && !o.an.work_dir)
+		die_usage("analyze", "--reducers goes with --work-dir");
+	if (o.an.work_dir) {
+		if (mkdir(o.an.work_dir, 0777) < 0 && errno != EEXIST)
+			die("cannot create '%s': %s", o.an.work_dir, strerror(errno));
+		red.memory = o.an.memory;
+		red.tmpdir = o.an.tmpdir;
+		red.parallel = o.an.threads ? o.an.threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+		o.an.reduce = reducers_run;
+		o.an.reduce_ctx = &red;
+	}
 	if (o.an.show_values && (!o.out.records_path || o.an.records_csv))
 		die_usage("analyze", "--show-values puts the values in the JSON Lines of --records: give --records FILE");
 	if (o.an.show_values)

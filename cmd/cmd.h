@@ -176,6 +176,18 @@ int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_remove(int argc, char **argv);
 int cmd_shard(int argc, char **argv);
+int cmd_reduce(int argc, char **argv);
+
+/* How analyze --work-dir runs its reduce steps (cmd/reducers.c). */
+struct reducers {
+	const char *command; /* --reducers: run by sh once a round; NULL: children here */
+	unsigned parallel;   /* children at once */
+	uint64_t memory;     /* shared by them */
+	const char *tmpdir;
+};
+/* analyze_opts.reduce for struct reducers (ctx). */
+int reducers_run(void *ctx, const char *work_dir, unsigned round, const unsigned *shards, size_t n, char *err,
+		 size_t errlen);
 int cmd_verify(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_key(int argc, char **argv);

@@ -600,9 +600,31 @@ struct joiner {
 	uint64_t nexact;
 	uint64_t last_rec, last_raw; /* the previous record and raw keys: duplicates */
 	int have_rec, have_raw;
+	/* a reduce step's: the hits and candidates to these files instead of hs and cand */
+	FILE *hits_out, *cand_out;
+	struct shuffle *sh; /* the joins as reduce steps (o->work_dir): join_all() hands them out */
 	pthread_mutex_t mu;
 	char err[512];
 };
+
+/* A hit (or a candidate: cand) into its sorter, or a reduce step's file. Under j->mu. */
+static int
+hit_put(struct joiner *j, int cand, uint64_t k, uint64_t v)
+{
+	FILE *f = cand ? j->cand_out : j->hits_out;
+	if (f) {
+		uint64_t kv[2] = { k, v };
+		if (fwrite(kv, sizeof(kv), 1, f) == 1)
+			return 0;
+		snprintf(j->err, sizeof(j->err), "cannot write a reduce step's file: %s", strerror(errno));
+		return -1;
+	}
+	struct xsort *x = cand ? j->cand : j->hs;
+	if (xsort_add(x, k, v) == 0)
+		return 0;
+	snprintf(j->err, sizeof(j->err), "%s", xsort_error(x));
+	return -1;
+}
 
 #define OPEN_MAX 512 /* set files kept open at once; past it, opened for one use */
 enum { QI_JOIN_BLOCK = 1, QI_JOIN_PERSON = 2 }; /* near_join()'s quasi-identifier modes */
@@ -757,13 +779,10 @@ near_join(struct joiner *j, const struct fpset *set, size_t li, unsigned qi_type
 	fpset_iter_release(&it);
 	free(lk);
 	/* the hits (a block's: the candidates), under one lock */
-	struct xsort *to = qi == QI_JOIN_BLOCK ? j->cand : j->hs;
 	pthread_mutex_lock(&j->mu);
 	for (size_t h = 0; h < nh && rc != -2; h++)
-		if (xsort_add(to, hk[2 * h], hk[2 * h + 1]) < 0) {
-			snprintf(j->err, sizeof(j->err), "%s", xsort_error(to));
+		if (hit_put(j, qi == QI_JOIN_BLOCK, hk[2 * h], hk[2 * h + 1]) < 0)
 			rc = -2;
-		}
 	if (!qi)
 		j->leaks[li].nears += nh;
 	pthread_mutex_unlock(&j->mu);
@@ -866,10 +885,8 @@ joiner_flush(struct joiner *j, unsigned code)
 				unsigned kind = (unsigned)(v >> 22) & 3;
 				assocs += kind == FACT_ASSOC;
 				records += kind == FACT_RECORD;
-				if (xsort_add(j->hs, row << SLOT_BITS | (uint64_t)kind << 12 | slot, li) < 0) {
-					snprintf(j->err, sizeof(j->err), "%s", xsort_error(j->hs));
+				if (hit_put(j, 0, row << SLOT_BITS | (uint64_t)kind << 12 | slot, li) < 0)
 					rc = -1;
-				}
 			}
 			L->assocs += assocs;
 			L->records += records;
@@ -924,10 +941,14 @@ join_emit(void *ctx, unsigned set, const uint64_t *kv, size_t n)
 	return 0;
 }
 
-/* The keys of bs, sorted, joined set by set with each known leak. */
+static int shuffle_join(struct bsort *bs, struct joiner *j, unsigned threads, char *err, size_t errlen);
+
+/* The keys of bs, sorted, joined set by set with each known leak (by reduce steps: shuffle_join()). */
 static int
 join_all(struct bsort *bs, struct joiner *j, unsigned threads, char *err, size_t errlen)
 {
+	if (j->sh)
+		return shuffle_join(bs, j, threads, err, errlen);
 	int rc = bsort_finish(bs, threads, join_emit, j, err, errlen);
 	if (rc < 0 && !err[0])
 		snprintf(err, errlen, "%s", j->err);
@@ -936,6 +957,291 @@ join_all(struct bsort *bs, struct joiner *j, unsigned threads, char *err, size_t
 			snprintf(err, errlen, "%s", j->err);
 			rc = -1;
 		}
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Shuffle and reduce (analyze.h): the joins over the library's shards. */
+
+struct shuffle {
+	const struct analyze_opts *o;
+	size_t nshards;
+	uint8_t part_of[256]; /* a key's highest byte -> its shard */
+	unsigned round;
+	FILE **in;            /* the round's keys, per shard */
+	pthread_mutex_t mu;
+	int failed;
+	char err[256];
+};
+
+#define JOB_MAGIC "dumptrace-job 1"
+
+static char *
+work_path(const char *dir, const char *what, unsigned round, unsigned shard)
+{
+	return round ? xasprintf("%s/r%u.%s.%u", dir, round, what, shard) : xasprintf("%s/%s", dir, what);
+}
+
+/* bsort's sink on the map side: each set's keys, in blocks, to the file of their shard. */
+static int
+shuffle_emit(void *ctx, unsigned set, const uint64_t *kv, size_t n)
+{
+	struct joiner *j = ctx;
+	struct shuffle *sh = j->sh;
+	if (*j->stop) {
+		snprintf(j->err, sizeof(j->err), "interrupted");
+		return -1;
+	}
+	/* a call's keys are of one unit of the sort, within one value of the highest byte */
+	FILE *f = sh->in[sh->part_of[kv[0] >> 56]];
+	uint32_t head[2] = { set, (uint32_t)n };
+	pthread_mutex_lock(&sh->mu);
+	int bad = fwrite(head, sizeof(head), 1, f) != 1 || fwrite(kv, 2 * sizeof(*kv), n, f) != n;
+	pthread_mutex_unlock(&sh->mu);
+	if (bad) {
+		snprintf(j->err, sizeof(j->err), "cannot write in '%s': %s", sh->o->work_dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The job: what every reduce step needs to know, written once. 0, or -1 (err). */
+static int
+job_write(struct joiner *j, const char *libpath, uint64_t rows, char *err, size_t errlen)
+{
+	const struct analyze_opts *o = j->sh->o;
+	char *p = work_path(o->work_dir, "job.part", 0, 0), *to = work_path(o->work_dir, "job", 0, 0);
+	FILE *f = fopen(p, "we");
+	int rc = f ? 0 : -1;
+	char *real = realpath(libpath, NULL); /* the reduce steps may run elsewhere, in another directory */
+	if (real)
+		libpath = real;
+	if (f) {
+		fprintf(f, "%s\nlibrary ", JOB_MAGIC);
+		for (const char *c = libpath; *c; c++)
+			fprintf(f, "%02x", (unsigned char)*c);
+		fprintf(f, "\nkey_file ");
+		for (const char *c = o->key_file ? o->key_file : ""; *c; c++)
+			fprintf(f, "%02x", (unsigned char)*c);
+		fprintf(f, "\nrows %" PRIu64 "\nexact %" PRIu64 "\nshards %zu\nleaks %zu\n", rows, j->nexact,
+			j->sh->nshards, j->nleaks);
+		for (size_t i = 0; i < j->nleaks; i++)
+			fprintf(f, "leak %" PRId64 " %zu %016" PRIx64 "\n", j->leaks[i].l.id, j->leaks[i].nsets,
+				j->leaks[i].l.digest);
+		rc = fflush(f) || ferror(f) ? -1 : 0;
+		rc |= fclose(f);
+	}
+	if (!rc && rename(p, to) < 0)
+		rc = -1;
+	if (rc)
+		snprintf(err, errlen, "cannot write '%s': %s", to, strerror(errno));
+	free(real);
+	free(p);
+	free(to);
+	return rc;
+}
+
+/* A whole file into memory: its bytes (xmalloc'ed, *len), or NULL. At most max bytes. */
+static uint8_t *
+slurp(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, n = 0;
+	uint8_t *b = xmalloc(cap);
+	size_t r;
+	while ((r = fread(b + n, 1, cap - n, f)) > 0) {
+		n += r;
+		if (n == cap) {
+			if (cap >= max) {
+				fclose(f);
+				free(b);
+				return NULL;
+			}
+			cap *= 2;
+			b = xrealloc(b, cap);
+		}
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(b);
+		return NULL;
+	}
+	*len = n;
+	return b;
+}
+
+/* Reads a file of (key, value) pairs into x. 0, or -1 (err). */
+static int
+pairs_into(const char *path, struct xsort *x, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		if (errno == ENOENT)
+			return 0; /* none */
+		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	uint64_t kv[2 * 4096];
+	size_t n;
+	int rc = 0;
+	while (!rc && (n = fread(kv, 2 * sizeof(*kv), 4096, f)) > 0)
+		for (size_t i = 0; i < n && !rc; i++)
+			if (xsort_add(x, kv[2 * i], kv[2 * i + 1]) < 0) {
+				snprintf(err, errlen, "%s", xsort_error(x));
+				rc = -1;
+			}
+	if (!rc && ferror(f)) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		rc = -1;
+	}
+	fclose(f);
+	return rc;
+}
+
+/* One shard's results of this round into the joiner, as its own joins would have left them. */
+static int
+shuffle_collect(struct joiner *j, unsigned shard, char *err, size_t errlen)
+{
+	struct shuffle *sh = j->sh;
+	const char *dir = sh->o->work_dir;
+	char *p = work_path(dir, "hits", sh->round, shard);
+	int rc = pairs_into(p, j->hs, err, errlen);
+	free(p);
+	if (!rc && j->cand) {
+		p = work_path(dir, "cand", sh->round, shard);
+		rc = pairs_into(p, j->cand, err, errlen);
+		free(p);
+	}
+	if (!rc && j->exact) {
+		p = work_path(dir, "exact", sh->round, shard);
+		FILE *f = fopen(p, "re");
+		if (f) {
+			uint8_t b[65536];
+			uint64_t at = 0;
+			size_t n;
+			while ((n = fread(b, 1, sizeof(b), f)) > 0 && at < j->nexact) {
+				for (size_t i = 0; i < n && at + i < j->nexact; i++)
+					j->exact[at + i] |= b[i];
+				at += n;
+			}
+			fclose(f);
+		}
+		free(p);
+	}
+	if (rc)
+		return rc;
+	p = work_path(dir, "count", sh->round, shard);
+	size_t len = 0;
+	uint8_t *b = slurp(p, 64u << 20, &len);
+	free(p);
+	if (!b) {
+		snprintf(err, errlen, "shard %u: its counts of round %u cannot be read", shard, sh->round);
+		return -1;
+	}
+	b = xrealloc(b, len + 1);
+	b[len] = '\0';
+	char *save = NULL;
+	for (char *line = strtok_r((char *)b, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long v1, v2, v3, v4, v5;
+		if (sscanf(line, "problems %llu", &v1) == 1)
+			j->rep->problems += (int)v1;
+		else if (sscanf(line, "dups %llu %llu", &v1, &v2) == 2) {
+			j->rep->dup_exact += v1;
+			j->rep->dup_norm += v2;
+		} else if (sscanf(line, "leak %llu %llu %llu %llu %llu", &v1, &v2, &v3, &v4, &v5) == 5 &&
+			   v1 < j->nleaks) {
+			j->leaks[v1].assocs += v2;
+			j->leaks[v1].records += v3;
+			j->leaks[v1].nears += v4;
+			j->leaks[v1].unreadable |= v5 != 0;
+		}
+	}
+	free(b);
+	return 0;
+}
+
+/* Removes round r's files, those of an earlier run in the same directory too. */
+static void
+round_clean(const struct shuffle *sh, unsigned round)
+{
+	static const char *const what[] = { "in", "hits", "cand", "exact", "count", "done", "hits.part",
+					    "cand.part", "exact.part", "count.part" };
+	for (unsigned i = 0; i < sh->nshards; i++)
+		for (size_t w = 0; w < sizeof(what) / sizeof(*what); w++) {
+			char *p = work_path(sh->o->work_dir, what[w], round, i);
+			unlink(p);
+			free(p);
+		}
+}
+
+/*
+ * join_all() over reduce steps: the keys of bs, sorted, to the files of
+ * their shards; the steps run (o->reduce, again for those that left no
+ * result, up to o->retries times); their results read back.
+ */
+static int
+shuffle_join(struct bsort *bs, struct joiner *j, unsigned threads, char *err, size_t errlen)
+{
+	struct shuffle *sh = j->sh;
+	const struct analyze_opts *o = sh->o;
+	int rc = 0;
+
+	sh->round++;
+	round_clean(sh, sh->round);
+	sh->in = xcalloc(sh->nshards, sizeof(*sh->in));
+	for (unsigned i = 0; i < sh->nshards && !rc; i++) {
+		char *p = work_path(o->work_dir, "in", sh->round, i);
+		if (!(sh->in[i] = fopen(p, "we"))) {
+			snprintf(err, errlen, "cannot create '%s': %s", p, strerror(errno));
+			rc = -1;
+		}
+		free(p);
+	}
+	if (!rc) {
+		rc = bsort_finish(bs, threads, shuffle_emit, j, err, errlen);
+		if (rc < 0 && !err[0])
+			snprintf(err, errlen, "%s", j->err);
+	}
+	for (unsigned i = 0; i < sh->nshards; i++)
+		if (sh->in[i] && fclose(sh->in[i]) != 0 && !rc) {
+			snprintf(err, errlen, "cannot write in '%s': %s", o->work_dir, strerror(errno));
+			rc = -1;
+		}
+	free(sh->in);
+	sh->in = NULL;
+	unsigned *todo = xcalloc(sh->nshards, sizeof(*todo));
+	for (unsigned tries = 0; !rc; tries++) {
+		size_t n = 0;
+		for (unsigned i = 0; i < sh->nshards; i++) {
+			char *p = work_path(o->work_dir, "done", sh->round, i);
+			if (access(p, F_OK) != 0)
+				todo[n++] = i;
+			free(p);
+		}
+		if (!n)
+			break;
+		if (tries > o->retries) {
+			snprintf(err, errlen, "the reduce step of shard %u (round %u) failed %u time%s", todo[0],
+				 sh->round, tries, tries == 1 ? "" : "s");
+			rc = -1;
+			break;
+		}
+		if (*j->stop) {
+			snprintf(err, errlen, "interrupted");
+			rc = -1;
+			break;
+		}
+		char e[512] = "";
+		if (o->reduce(o->reduce_ctx, o->work_dir, sh->round, todo, n, e, sizeof(e)) < 0 && e[0])
+			walk_say(o->in, "warning: round %u of the reduce steps: %s", sh->round, e);
+	}
+	free(todo);
+	for (unsigned i = 0; i < sh->nshards && !rc; i++)
+		rc = shuffle_collect(j, i, err, errlen);
+	round_clean(sh, sh->round);
 	return rc;
 }
 
@@ -2304,6 +2610,21 @@ run_join(struct an_run *R, unsigned nthreads, char *err, size_t errlen)
 	    (j.exact = calloc(a->rows + 1, sizeof(*j.exact))))
 		j.nexact = a->rows + 1;
 	int rc = (j.cand = xsort_new(&co, err, errlen)) ? 0 : -1;
+	/* the joins as reduce steps over the shards (analyze.h), when asked and there is a library */
+	struct shuffle sh;
+	memset(&sh, 0, sizeof(sh));
+	if (!rc && o->work_dir && R->lib) {
+		const struct lib_shard *sv;
+		size_t ns = library_shards(R->lib, &sv);
+		sh.o = o;
+		sh.nshards = ns ? ns : 1;
+		for (size_t i = 0; i < ns; i++)
+			for (unsigned b = sv[i].lo; b < sv[i].hi; b++)
+				sh.part_of[b] = (uint8_t)i;
+		pthread_mutex_init(&sh.mu, NULL);
+		j.sh = &sh;
+		rc = job_write(&j, R->libpath, a->rows, err, errlen);
+	}
 	if (!rc)
 		rc = join_all(a->bs, &j, nthreads, err, errlen);
 	bsort_free(a->bs);
@@ -2315,6 +2636,12 @@ run_join(struct an_run *R, unsigned nthreads, char *err, size_t errlen)
 	if (!rc)
 		rc = qi_round(R, &j, nthreads, err, errlen);
 	xsort_free(j.cand);
+	if (j.sh) {
+		char *jp = work_path(o->work_dir, "job", 0, 0);
+		unlink(jp);
+		free(jp);
+		pthread_mutex_destroy(&sh.mu);
+	}
 	pthread_mutex_destroy(&j.mu);
 	for (size_t i = 0; i < j.base[R->nleaks]; i++)
 		if (j.open[i])
@@ -2591,5 +2918,332 @@ analyze_run(const struct analyze_opts *o, char **paths, int npaths, struct findi
 		snprintf(F->library, sizeof(F->library), "%s", R.libpath);
 	}
 	run_release(&R);
+	return rc ? DT_FATAL : DT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* A reduce step (analyze.h: "Shuffle and reduce"). */
+
+/* The hex of a job line's value into out (xmalloc'ed); NULL when it is not hex. */
+static char *
+unhex(const char *s)
+{
+	size_t n = strlen(s);
+	if (n % 2)
+		return NULL;
+	char *out = xmalloc(n / 2 + 1);
+	for (size_t i = 0; i < n / 2; i++) {
+		unsigned v;
+		if (sscanf(s + 2 * i, "%2x", &v) != 1 || !v) {
+			free(out);
+			return NULL;
+		}
+		out[i] = (char)v;
+	}
+	out[n / 2] = '\0';
+	return out;
+}
+
+struct job {
+	char *library, *key_file;
+	uint64_t rows, nexact;
+	size_t nshards, nleaks;
+	int64_t *ids;
+	size_t *nsets;
+	uint64_t *digests;
+};
+
+static void
+job_release(struct job *jb)
+{
+	free(jb->library);
+	free(jb->key_file);
+	free(jb->ids);
+	free(jb->nsets);
+	free(jb->digests);
+}
+
+static int
+job_read(const char *dir, struct job *jb, char *err, size_t errlen)
+{
+	char *p = work_path(dir, "job", 0, 0);
+	size_t len = 0, got = 0;
+	uint8_t *b = slurp(p, 64u << 20, &len);
+	memset(jb, 0, sizeof(*jb));
+	if (!b) {
+		snprintf(err, errlen, "cannot read the job '%s': %s", p, strerror(errno));
+		free(p);
+		return -1;
+	}
+	free(p);
+	b = xrealloc(b, len + 1);
+	b[len] = '\0';
+	int bad = strncmp((char *)b, JOB_MAGIC "\n", strlen(JOB_MAGIC) + 1) != 0;
+	char *save = NULL;
+	for (char *line = strtok_r((char *)b, "\n", &save); line && !bad; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long a, c;
+		long long id;
+		size_t ns;
+		if (!strncmp(line, "library ", 8))
+			bad = !(jb->library = unhex(line + 8)) || !*jb->library;
+		else if (!strncmp(line, "key_file ", 9))
+			bad = !(jb->key_file = unhex(line + 9));
+		else if (sscanf(line, "rows %llu", &a) == 1)
+			jb->rows = a;
+		else if (sscanf(line, "exact %llu", &a) == 1)
+			jb->nexact = a;
+		else if (sscanf(line, "shards %zu", &ns) == 1)
+			jb->nshards = ns;
+		else if (sscanf(line, "leaks %zu", &ns) == 1) {
+			bad = ns > (1u << 20) || jb->ids;
+			if (!bad) {
+				jb->nleaks = ns;
+				jb->ids = xcalloc(ns ? ns : 1, sizeof(*jb->ids));
+				jb->nsets = xcalloc(ns ? ns : 1, sizeof(*jb->nsets));
+				jb->digests = xcalloc(ns ? ns : 1, sizeof(*jb->digests));
+			}
+		} else if (sscanf(line, "leak %lld %zu %llx", &id, &ns, &c) == 3) {
+			bad = !jb->ids || got >= jb->nleaks;
+			if (!bad) {
+				jb->ids[got] = id;
+				jb->nsets[got] = ns;
+				jb->digests[got++] = c;
+			}
+		}
+	}
+	free(b);
+	if (bad || !jb->library || got != jb->nleaks || !jb->nshards || jb->nexact > jb->rows + 1) {
+		snprintf(err, errlen, "the job in '%s' is not valid", dir);
+		job_release(jb);
+		return -1;
+	}
+	if (jb->key_file && !*jb->key_file) {
+		free(jb->key_file);
+		jb->key_file = NULL;
+	}
+	return 0;
+}
+
+/* The round's keys of one shard into bs. 0, or -1 (err). */
+static int
+reduce_read(const char *path, struct bsort *bs, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	size_t cap = 0;
+	uint64_t *kv = NULL, *t = NULL;
+	uint32_t head[2];
+	int rc = 0;
+	while (!rc && fread(head, sizeof(head), 1, f) == 1) {
+		size_t n = head[1];
+		if (head[0] >= FACT_SETS || !n || n > (1u << 24)) {
+			snprintf(err, errlen, "'%s' is damaged", path);
+			rc = -1;
+			break;
+		}
+		if (n > cap) {
+			cap = n;
+			free(kv);
+			free(t);
+			kv = xmalloc(cap * 2 * sizeof(*kv));
+			t = xmalloc(cap * 3 * sizeof(*t));
+		}
+		if (fread(kv, 2 * sizeof(*kv), n, f) != n) {
+			snprintf(err, errlen, "'%s' is cut short", path);
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			t[3 * i] = kv[2 * i];
+			t[3 * i + 1] = head[0];
+			t[3 * i + 2] = kv[2 * i + 1];
+		}
+		if (bsort_add(bs, 0, t, n) < 0) {
+			snprintf(err, errlen, "cannot write a spill file");
+			rc = -1;
+		}
+	}
+	if (!rc && ferror(f)) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		rc = -1;
+	}
+	fclose(f);
+	free(kv);
+	free(t);
+	return rc;
+}
+
+/* Writes the step's counts and exact bits, then renames its files into place, the marker last. */
+static int
+reduce_finish(const struct reduce_opts *o, struct joiner *j, char *err, size_t errlen)
+{
+	static const char *const outs[] = { "hits", "cand", "exact", "count" };
+	int rc = 0;
+	if (j->exact) {
+		char *p = work_path(o->work_dir, "exact.part", o->round, o->shard);
+		FILE *f = fopen(p, "we");
+		rc = !f || fwrite(j->exact, 1, j->nexact, f) != j->nexact;
+		rc |= f && fclose(f) != 0;
+		free(p);
+	}
+	char *p = work_path(o->work_dir, "count.part", o->round, o->shard);
+	FILE *f = fopen(p, "we");
+	free(p);
+	if (f) {
+		fprintf(f, "problems %d\ndups %" PRIu64 " %" PRIu64 "\n", j->rep->problems, j->rep->dup_exact,
+			j->rep->dup_norm);
+		for (size_t i = 0; i < j->nleaks; i++)
+			fprintf(f, "leak %zu %" PRIu64 " %" PRIu64 " %" PRIu64 " %d\n", i, j->leaks[i].assocs,
+				j->leaks[i].records, j->leaks[i].nears, j->leaks[i].unreadable);
+		rc |= fclose(f) != 0;
+	} else
+		rc = 1;
+	for (size_t i = 0; i < sizeof(outs) / sizeof(*outs) && !rc; i++) {
+		char *pw = xasprintf("%s.part", outs[i]);
+		char *part = work_path(o->work_dir, pw, o->round, o->shard);
+		free(pw);
+		char *to = work_path(o->work_dir, outs[i], o->round, o->shard);
+		if (rename(part, to) < 0 && errno != ENOENT)
+			rc = 1;
+		free(part);
+		free(to);
+	}
+	p = work_path(o->work_dir, "done", o->round, o->shard);
+	if (!rc) {
+		f = fopen(p, "we");
+		rc = !f || fclose(f) != 0;
+	}
+	if (rc)
+		snprintf(err, errlen, "cannot write in '%s': %s", o->work_dir, strerror(errno));
+	free(p);
+	return rc ? -1 : 0;
+}
+
+int
+analyze_reduce(const struct reduce_opts *o, char *err, size_t errlen)
+{
+	static volatile sig_atomic_t never_r;
+	struct job jb;
+	struct joiner j;
+	struct report rep;
+	struct fp_key key;
+	struct library *lib = NULL;
+	struct lib_leak *ll = NULL;
+	struct aleak *leaks = NULL;
+	size_t nl = 0;
+	struct bsort *bs = NULL;
+	char e[1024];
+	int rc = -1;
+
+	memset(&j, 0, sizeof(j));
+	memset(&rep, 0, sizeof(rep));
+	memset(&key, 0, sizeof(key));
+	err[0] = '\0';
+	if (job_read(o->work_dir, &jb, err, errlen) < 0)
+		return DT_FATAL;
+	if (o->shard >= jb.nshards || !o->round || o->round > 3) {
+		snprintf(err, errlen, "round %u, shard %u: the job has %zu shards and 3 rounds", o->round, o->shard,
+			 jb.nshards);
+		job_release(&jb);
+		return DT_FATAL;
+	}
+	struct lib_open_opts lo = { .mode = LIB_READ, .only_shard = o->shard + 1 };
+	if (!(lib = library_open(jb.library, &lo, err, errlen)))
+		goto out;
+	const struct lib_shard *sv;
+	size_t ns = library_shards(lib, &sv);
+	if ((ns ? ns : 1) != jb.nshards) {
+		snprintf(err, errlen, "library '%s' has %zu shards, the analysis %zu: it was split again since",
+			 jb.library, ns ? ns : 1, jb.nshards);
+		goto out;
+	}
+	if (library_key(lib, jb.key_file, 0, &key, err, errlen) < 0 || library_leaks(lib, &ll, &nl, err, errlen) < 0)
+		goto out;
+	if (nl != jb.nleaks) {
+		snprintf(err, errlen, "library '%s' changed since the analysis began (%zu leaks, %zu then)", jb.library,
+			 nl, jb.nleaks);
+		goto out;
+	}
+	leaks = xcalloc(nl ? nl : 1, sizeof(*leaks));
+	for (size_t i = 0; i < nl; i++) {
+		leaks[i].l = ll[i];
+		if (library_sets(lib, ll[i].id, &leaks[i].sets, &leaks[i].nsets, e, sizeof(e)) < 0) {
+			walk_say(o->in, "error: leak '%s': %s", ll[i].name, e);
+			leaks[i].unreadable = 1;
+			rep.problems++;
+		}
+		if (ll[i].id != jb.ids[i] || ll[i].digest != jb.digests[i] ||
+		    (!leaks[i].unreadable && leaks[i].nsets != jb.nsets[i])) {
+			snprintf(err, errlen, "library '%s' changed since the analysis began (leak '%s')", jb.library,
+				 ll[i].name);
+			goto out;
+		}
+	}
+	j.in = o->in;
+	j.stop = o->stop ? o->stop : &never_r;
+	j.lib = lib;
+	j.leaks = leaks;
+	j.nleaks = nl;
+	j.rep = &rep;
+	j.key = &key;
+	j.base = xcalloc(nl + 1, sizeof(*j.base));
+	for (size_t i = 0; i < nl; i++)
+		j.base[i + 1] = j.base[i] + leaks[i].nsets;
+	j.open = xcalloc(j.base[nl] ? j.base[nl] : 1, sizeof(*j.open));
+	pthread_mutex_init(&j.mu, NULL);
+	if (o->round == 1 && jb.nexact) {
+		j.exact = xcalloc(jb.nexact, 1);
+		j.nexact = jb.nexact;
+	}
+	char *hp = work_path(o->work_dir, "hits.part", o->round, o->shard);
+	char *cp = work_path(o->work_dir, "cand.part", o->round, o->shard);
+	j.hits_out = fopen(hp, "we");
+	j.cand_out = fopen(cp, "we");
+	free(hp);
+	free(cp);
+	struct bsort_opts bo = { .memory = o->memory / 2, .tmpdir = o->tmpdir, .producers = 1,
+				 .nsets = FACT_SETS, .with_values = 1 };
+	char *ip = work_path(o->work_dir, "in", o->round, o->shard);
+	if (!j.hits_out || !j.cand_out)
+		snprintf(err, errlen, "cannot write in '%s': %s", o->work_dir, strerror(errno));
+	else if ((bs = bsort_new(&bo, err, errlen)) && reduce_read(ip, bs, err, errlen) == 0 &&
+		 join_all(bs, &j, o->threads ? o->threads : 1, err, errlen) == 0) {
+		int c1 = fclose(j.hits_out), c2 = fclose(j.cand_out);
+		j.hits_out = j.cand_out = NULL;
+		if (c1 || c2)
+			snprintf(err, errlen, "cannot write in '%s': %s", o->work_dir, strerror(errno));
+		else if (reduce_finish(o, &j, err, errlen) == 0)
+			rc = 0;
+	}
+	free(ip);
+	if (j.hits_out)
+		fclose(j.hits_out);
+	if (j.cand_out)
+		fclose(j.cand_out);
+	bsort_free(bs);
+	for (size_t i = 0; i < j.base[nl]; i++)
+		if (j.open[i])
+			fpset_close(j.open[i]);
+	for (unsigned c = 0; c < FACT_SETS; c++) {
+		free(j.ck[c]);
+		free(j.cv[c]);
+		free(j.hit[c]);
+	}
+	free(j.open);
+	free(j.base);
+	free(j.exact);
+	pthread_mutex_destroy(&j.mu);
+out:
+	if (leaks)
+		for (size_t i = 0; i < nl; i++)
+			free(leaks[i].sets);
+	free(leaks);
+	lib_leaks_free(ll, nl);
+	fp_key_release(&key);
+	library_close(lib);
+	job_release(&jb);
 	return rc ? DT_FATAL : DT_OK;
 }

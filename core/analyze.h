@@ -61,6 +61,18 @@ struct analyze_opts {
 	const struct walk_opts *in; /* how the dump is read; its hook gets the messages */
 	/* Set to stop (a signal handler): checked at every record, set and row. NULL: never. */
 	volatile sig_atomic_t *stop;
+	/*
+	 * The joins as reduce steps, one a shard of the library (see
+	 * "Shuffle and reduce" below): their files in work_dir, each round's
+	 * steps run by reduce(), which returns when they have ended (0), or
+	 * -1 with the reason in err; the steps that left no result are run
+	 * again up to retries times. NULL work_dir: every join in this process.
+	 */
+	const char *work_dir;
+	int (*reduce)(void *ctx, const char *work_dir, unsigned round, const unsigned *shards, size_t n,
+		      char *err, size_t errlen);
+	void *reduce_ctx;
+	unsigned retries;
 };
 
 /* Defaults: 1 GiB, $TMPDIR or /tmp, every core, thresholds 0.8 and 0.2, links LINK_THRESHOLD. */
@@ -75,5 +87,33 @@ void analyze_opts_init(struct analyze_opts *o, const struct walk_opts *in);
  */
 int analyze_run(const struct analyze_opts *o, char **paths, int npaths, struct findings *F,
 		char *err, size_t errlen);
+
+/*
+ * Shuffle and reduce. With o->work_dir, each of the three rounds of joins
+ * (the exact keys, the near keys, the quasi-identifiers' persons) goes
+ * over the library's shards: this process writes the round's keys, split
+ * by the shard their highest byte falls in, to WORK/rR.in.S (the map
+ * side: what the workers made), and the job (the library, its key file,
+ * the leaks as this process saw them, the rows) to WORK/job; one reduce
+ * step a shard, anywhere the work directory and that shard are seen
+ * (analyze_reduce()), sorts its keys, joins them with its shard's part of
+ * each set and writes the hits, the quasi-identifier candidates, the
+ * rows' exact facts and its counts to WORK/rR.*.S, then WORK/rR.done.S;
+ * this process reads them back as its own joins' and goes on. A join of a
+ * key needs only the shard the key is in, so the results are those of
+ * one process, byte for byte. An unsharded library is one shard.
+ */
+struct reduce_opts {
+	const char *work_dir;
+	unsigned round, shard;
+	const char *tmpdir;
+	uint64_t memory;
+	unsigned threads;
+	const struct walk_opts *in; /* its hook gets the messages */
+	volatile sig_atomic_t *stop;
+};
+
+/* One reduce step. DT_OK, or DT_FATAL with the reason in err (no done marker then). */
+int analyze_reduce(const struct reduce_opts *o, char *err, size_t errlen);
 
 #endif

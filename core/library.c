@@ -113,6 +113,7 @@ struct library {
 	struct lib_shard *shard; /* a sharded library's (format 3): where each range's sets are */
 	size_t nshards;          /* 0: unsharded, the sets under path/sets */
 	uint8_t part_of[256];    /* a key's highest byte -> its shard */
+	unsigned only_shard;     /* lib_open_opts' */
 };
 
 struct lib_txn {
@@ -174,19 +175,7 @@ static const char schema[] =
 #define SET_COLS "s.kind, s.type, s.attr_type, s.file, s.keys, s.bytes, s.blocks"
 
 /* An xmalloc'ed printf. */
-static char *
-fmt(const char *f, ...)
-{
-	va_list ap;
-	va_start(ap, f);
-	int n = vsnprintf(NULL, 0, f, ap);
-	va_end(ap);
-	char *s = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-	va_start(ap, f);
-	vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, f, ap);
-	va_end(ap);
-	return s;
-}
+#define fmt xasprintf /* core/xalloc.h */
 
 /* 16 random hex digits: getrandom(), else /dev/urandom, else the clock. */
 static void
@@ -763,7 +752,9 @@ open_parts(struct library *lib, const struct lib_leak *leak, const struct lib_se
 {
 	struct fpset **parts = xcalloc(lib->nshards, sizeof(*parts));
 	char e[512];
-	for (size_t i = 0; i < lib->nshards; i++) {
+	size_t from = lib->only_shard ? lib->only_shard - 1 : 0;
+	size_t to = lib->only_shard ? lib->only_shard : lib->nshards;
+	for (size_t i = from; i < to; i++) {
 		char *path = fmt("%s/sets/%s/%s", lib->shard[i].path, leak->dir, set->file);
 		parts[i] = fpset_open(path, e, sizeof(e));
 		if (!parts[i])
@@ -777,11 +768,16 @@ open_parts(struct library *lib, const struct lib_leak *leak, const struct lib_se
 		}
 		free(path);
 		if (!parts[i]) {
-			for (size_t j = 0; j < i; j++)
+			for (size_t j = from; j < i; j++)
 				fpset_close(parts[j]);
 			free(parts);
 			return NULL;
 		}
+	}
+	if (lib->only_shard) { /* one part: the catalog's counts are of them all */
+		struct fpset *one = parts[from];
+		free(parts);
+		return one;
 	}
 	struct fpset *u = fpset_open_union(parts, lib->nshards, e, sizeof(e));
 	if (!u)
@@ -1401,6 +1397,7 @@ library_open(const char *path, const struct lib_open_opts *o, char *err, size_t 
 	lib->mode = o->mode;
 	lib->lock_fd = -1;
 	lib->concurrent = o->mode == LIB_WRITE && o->concurrent;
+	lib->only_shard = o->mode == LIB_READ ? o->only_shard : 0;
 	lib->waiting = o->waiting;
 	lib->ctx = o->ctx;
 	if (create && make_dirs(path, err, errlen) < 0)
@@ -1493,6 +1490,10 @@ library_open(const char *path, const struct lib_open_opts *o, char *err, size_t 
 	free(id);
 	if (v == LIB_FORMAT_SHARDED && load_shards(lib, err, errlen) < 0)
 		goto fail;
+	if (lib->only_shard > (lib->nshards ? lib->nshards : 1)) {
+		snprintf(err, errlen, "library '%s' has no shard %u", path, lib->only_shard - 1);
+		goto fail;
+	}
 	if (o->mode == LIB_WRITE)
 		lib_gc(lib);
 	return lib;

@@ -66,6 +66,12 @@ struct lib_open_opts {
 	 * holds a lock of its own that tells a live ingest's from a leftover.
 	 */
 	int concurrent;
+	/*
+	 * LIB_READ of a sharded library: 1 + the one shard whose parts
+	 * library_open_set() opens (a reduce step of the analysis, on a
+	 * machine that holds that shard only); 0: every shard, as one set.
+	 */
+	unsigned only_shard;
 };
 
 struct library;

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,4 +78,18 @@ xstrndup(const char *s, size_t n)
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
+}
+
+char *
+xasprintf(const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	int n = vsnprintf(NULL, 0, f, ap);
+	va_end(ap);
+	char *s = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+	va_start(ap, f);
+	vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, f, ap);
+	va_end(ap);
+	return s;
 }

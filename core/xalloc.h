@@ -15,5 +15,7 @@ void *xrealloc(void *p, size_t n);
 void *xgrow(void *p, size_t *nmemb, size_t want, size_t sz);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* A formatted string, allocated. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif
