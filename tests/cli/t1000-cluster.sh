@@ -43,6 +43,12 @@ check() {
 cat >shim <<EOF
 #!/bin/sh
 case " \$* " in
+*" reduce "*" --round 1 --shard 1 "*)
+	if mkdir "$T_TMP/killed.reduce" 2>/dev/null; then
+		"$DUMPTRACE" "\$@" &
+		sleep 0.05
+		kill -9 \$! \$\$
+	fi ;;
 *" analyze "*claimed_2025*)
 	if mkdir "$T_TMP/killed.\$KILL_TAG" 2>/dev/null; then
 		"$DUMPTRACE" "\$@" &
@@ -201,6 +207,26 @@ ok "$([ -d killed.slurm ] && grep -q "again (try 2 of 3): analyze 0" slurm.err; 
 	"slurm: the analysis killed mid-run submitted again"
 check out-slurm slurm
 is "$(dt list --library lib-slurm --json 2>/dev/null | jq length)" 5 "slurm: the five leaks in the library"
+is "$(squeue -h | wc -l | tr -d ' ')" 0 "slurm: nothing left in the queue"
+
+# the joins of one analysis as reduce steps over the library's 4 shards, a job array a round
+dt shard -q --library lib-slurm --shards 4
+ok $? "slurm: the library split into 4 shards"
+cat >reduce.sbatch <<EOF
+#!/bin/sh
+exec "$T_TMP/shim" reduce -q --memory 256M --work "\$DUMPTRACE_WORK" --round "\$DUMPTRACE_ROUND" --shard "\$SLURM_ARRAY_TASK_ID"
+EOF
+timeout 300 "$DUMPTRACE" analyze -q --memory 256M --key-file key.bin --library lib-slurm --json dist.json \
+	--work-dir "$T_TMP/work" \
+	--reducers "sbatch -Q --wait -o '$T_TMP/reduce-%A-%a.out' --array=\$(echo \$DUMPTRACE_SHARDS | tr ' ' ,) '$T_TMP/reduce.sbatch'" \
+	"$F/claimed_2025.csv" >dist.txt 2>dist.err
+rc=$?
+is "$rc" 0 "slurm: analyze --work-dir, each round's reduce steps a job array of 4 tasks"
+[ "$rc" -eq 0 ] || sed 's/^/# /' dist.err
+ok "$([ -d killed.reduce ] && grep -q "round 1 of the reduce steps" dist.err; echo $?)" \
+	"slurm: ... shard 1's first step killed mid-run, its array failed, the step submitted again"
+same_file dist.json ref-claimed_2025.json "slurm: ... analyze --json byte for byte the single-machine one"
+same_file dist.txt ref-claimed_2025.txt "slurm: ... and its report"
 is "$(squeue -h | wc -l | tr -d ' ')" 0 "slurm: nothing left in the queue"
 
 # the daemons stopped, by the same code as at exit
