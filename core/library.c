@@ -2765,6 +2765,7 @@ library_split(struct library *lib, size_t n, const char *const *paths,
 	size_t *nsets = NULL;
 	char (*dirs)[18] = NULL;
 	uint8_t part_of[256];
+	char *self = NULL; /* the library's real path */
 	int rc = -1, unshard = n == 1 && !paths, began = 0, published = 0;
 
 	*left = NULL;
@@ -2789,7 +2790,7 @@ library_split(struct library *lib, size_t n, const char *const *paths,
 		v[0].path = xstrdup(lib->path);
 		memset(part_of, 0, sizeof(part_of));
 	} else {
-		char *self = realpath(lib->path, NULL);
+		self = realpath(lib->path, NULL);
 		shard_ranges(v, n, part_of);
 		for (size_t i = 0; i < n; i++) {
 			char *want = paths ? xstrdup(paths[i]) : fmt("%s/shards/%03zu", lib->path, i);
@@ -2814,7 +2815,6 @@ library_split(struct library *lib, size_t n, const char *const *paths,
 			free(v[i].path); /* as it will be read back */
 			v[i].path = shard_abs(lib, v[i].given);
 		}
-		free(self);
 	}
 	/* where this split writes, for the gc of the next writer should it be killed */
 	{
@@ -2929,6 +2929,7 @@ out:
 		free(sh);
 	}
 	shards_free(old, nold);
+	free(self);
 	if (v)
 		shards_free(v, n);
 	for (size_t l = 0; l < nl; l++)
