@@ -419,6 +419,11 @@ struct sets_out {
 	const char *dir;
 	volatile sig_atomic_t *stop;
 	struct fpset_writer *w[FACT_SETS_ALL];
+	/* a sharded library's: each set as its parts (lib_txn_parts()), pw[code][shard] */
+	const char *const *pdirs;
+	const uint8_t *part_of;
+	size_t nparts;
+	struct fpset_writer **pw[FACT_SETS_ALL];
 	uint64_t keys[FACT_SETS_ALL];
 	XXH3_state_t *digest; /* over the record set's keys */
 	pthread_mutex_t mu;   /* err */
@@ -445,6 +450,49 @@ sets_fail(struct sets_out *so, const char *msg)
 	return -1;
 }
 
+/* A set's part for shard i: its writer, opened at its first use. NULL (so->err). */
+static struct fpset_writer *
+part_writer(struct sets_out *so, unsigned code, size_t i)
+{
+	char err[512];
+	if (!so->pw[code])
+		so->pw[code] = xcalloc(so->nparts, sizeof(*so->pw[code]));
+	if (!so->pw[code][i]) {
+		struct lib_set ls;
+		char path[4096];
+		set_of(code, &ls);
+		snprintf(path, sizeof(path), "%s/%s", so->pdirs[i], ls.file);
+		if (!(so->pw[code][i] = fpset_writer_open(path, 0, err, sizeof(err))))
+			sets_fail(so, err);
+	}
+	return so->pw[code][i];
+}
+
+/* sets_emit() for a sharded library: each key into its shard's part. */
+static int
+parts_emit(struct sets_out *so, unsigned code, const uint64_t *keys, size_t n)
+{
+	char err[512];
+	so->keys[code] += n;
+	if (code == FACT_SET(FACT_RECORD, 0, 0))
+		XXH3_64bits_update(so->digest, keys, n * sizeof(*keys));
+	for (size_t i = 0; i < n;) {
+		size_t part = so->part_of[keys[i] >> 56], e = i;
+		while (e < n && so->part_of[keys[e] >> 56] == part)
+			e++;
+		struct fpset_writer *w = part_writer(so, code, part);
+		if (!w)
+			return -1;
+		for (; i < e; i++)
+			if (fpset_writer_add(w, keys[i]) < 0) {
+				fpset_writer_close(w, err, sizeof(err)); /* it has the reason */
+				so->pw[code][part] = NULL;
+				return sets_fail(so, err);
+			}
+	}
+	return 0;
+}
+
 /*
  * The sort's sink: keys of one set, ascending, above the set's earlier
  * ones, into its file (opened at the set's first keys). Two sets may come
@@ -458,6 +506,8 @@ sets_emit(void *ctx, unsigned code, const uint64_t *keys, size_t n)
 
 	if (*so->stop)
 		return sets_fail(so, "interrupted");
+	if (so->nparts)
+		return parts_emit(so, code, keys, n);
 	if (!so->w[code]) {
 		struct lib_set ls;
 		char path[4096];
@@ -833,6 +883,30 @@ ing_close_sets(struct sets_out *sets, struct lib_profile *p, char *err, size_t e
 	size_t sets_alloc = 64;
 	int rc = 0;
 	p->sets = xcalloc(sets_alloc, sizeof(*p->sets));
+	for (unsigned code = 0; code < FACT_SETS_ALL && sets->nparts; code++) {
+		if (!sets->pw[code])
+			continue;
+		/* every part of a set, those with no key too; the commit counts them */
+		uint64_t bytes = 0;
+		for (size_t i = 0; i < sets->nparts; i++) {
+			char e2[512];
+			struct fpset_writer *w = sets->pw[code][i] ? sets->pw[code][i] : (err ? part_writer(sets, code, i) : NULL);
+			int64_t b = w ? fpset_writer_close(w, e2, sizeof(e2)) : -1;
+			sets->pw[code][i] = NULL;
+			if (b < 0 && !rc && err) {
+				snprintf(err, errlen, "%s", w ? e2 : sets->err);
+				rc = -1;
+			}
+			bytes += b > 0 ? (uint64_t)b : 0;
+		}
+		free(sets->pw[code]);
+		sets->pw[code] = NULL;
+		p->sets = xgrow(p->sets, &sets_alloc, p->nsets + 1, sizeof(*p->sets));
+		struct lib_set *ls = &p->sets[p->nsets++];
+		set_of(code, ls);
+		ls->keys = sets->keys[code];
+		ls->bytes = bytes;
+	}
 	for (unsigned code = 0; code < FACT_SETS_ALL; code++) {
 		if (!sets->w[code])
 			continue;
@@ -969,6 +1043,11 @@ ingest_run(const struct ingest_opts *o, char **paths, int npaths, struct ingest_
 		failed = 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	size_t np = failed ? 0 : lib_txn_parts(txn, &sets.pdirs, &sets.part_of, err, sizeof(err));
+	if (np == (size_t)-1)
+		failed = 1;
+	else
+		sets.nparts = np;
 	if (!failed && write_sets(&g, lib_txn_dir(txn), &sets, err, sizeof(err)) < 0)
 		failed = 1;
 	clock_gettime(CLOCK_MONOTONIC, &t2);

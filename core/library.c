@@ -121,6 +121,8 @@ struct lib_txn {
 	char name[64]; /* ingest-PID-HEX, under tmp/ */
 	char *dir;
 	int lock_fd; /* the staging directory, flocked while the ingest lives */
+	char **parts; /* lib_txn_parts(): each shard's staging of the sets' parts, as the layout was */
+	size_t nparts;
 };
 
 static const char *const kind_names[] = {"record", "value", "assoc", "near", "private"};
@@ -2189,9 +2191,97 @@ lib_txn_dir(const struct lib_txn *t)
 	return t->dir;
 }
 
+size_t
+lib_txn_parts(struct lib_txn *t, const char *const **dirs, const uint8_t **part_of, char *err, size_t errlen)
+{
+	struct library *lib = t->lib;
+	*dirs = NULL;
+	if (!lib->nshards)
+		return 0;
+	if (!t->nparts) {
+		t->parts = xcalloc(lib->nshards, sizeof(*t->parts));
+		for (size_t i = 0; i < lib->nshards; i++) {
+			t->parts[i] = fmt("%s/tmp/%s/parts", lib->shard[i].path, t->name);
+			if (make_dirs(t->parts[i], err, errlen) < 0) {
+				for (size_t j = 0; j <= i; j++)
+					free(t->parts[j]);
+				free(t->parts);
+				t->parts = NULL;
+				return (size_t)-1;
+			}
+		}
+		t->nparts = lib->nshards;
+	}
+	*dirs = (const char *const *)t->parts;
+	*part_of = lib->part_of;
+	return t->nparts;
+}
+
+/*
+ * The sets' parts, as lib_txn_parts() staged them: each checked (its
+ * name, its shard's range), synced, its keys, blocks and bytes summed
+ * into the profile's set. 0, or -1 (err).
+ */
+static int
+stage_check_parts(struct lib_txn *t, struct lib_profile *p, char *err, size_t errlen)
+{
+	struct library *lib = t->lib;
+	for (size_t i = 0; i < p->nsets; i++) {
+		struct lib_set *s = &p->sets[i], want = *s;
+		if (s->kind == LIB_RECORD)
+			want.type = want.attr = DT_NONE;
+		else if (!lib_kind_has_attr(s->kind))
+			want.attr = DT_NONE;
+		lib_set_file(&want);
+		if ((unsigned)s->kind > LIB_PRIVATE || strcmp(want.file, s->file)) {
+			snprintf(err, errlen, "set '%.64s': bad kind or name", s->file);
+			return -1;
+		}
+		s->keys = s->blocks = s->bytes = 0;
+		for (size_t r = 0; r < t->nparts; r++) {
+			char e[512], *path = fmt("%s/%s", t->parts[r], s->file);
+			struct stat st;
+			struct fpset *f = NULL;
+			int bad = 1;
+			if (stat(path, &st) < 0)
+				snprintf(err, errlen, "set '%s': its part for shard %zu was not written: %s", s->file, r,
+					 strerror(errno));
+			else if (!(f = fpset_open(path, e, sizeof(e))))
+				snprintf(err, errlen, "set '%s': its part for shard %zu: %s", s->file, r, e);
+			else
+				bad = 0;
+			if (bad)
+				;
+			else if (fpset_count(f) && (fpset_first_key(f) >> 56 < lib->shard[r].lo ||
+						    fpset_first_key(f) >> 56 >= lib->shard[r].hi)) {
+				snprintf(err, errlen, "set '%s': its part for shard %zu holds keys of another", s->file, r);
+				bad = 1;
+			} else if (fsync_path(path, O_RDONLY) < 0) {
+				snprintf(err, errlen, "cannot sync '%s': %s", path, strerror(errno));
+				bad = 1;
+			} else {
+				s->keys += fpset_count(f);
+				s->blocks += fpset_blocks(f);
+				s->bytes += (uint64_t)st.st_size;
+			}
+			fpset_close(f);
+			free(path);
+			if (bad)
+				return -1;
+		}
+		s->kind = want.kind;
+		s->type = want.type;
+		s->attr = want.attr;
+	}
+	return 0;
+}
+
 static void
 txn_free(struct lib_txn *t)
 {
+	for (size_t i = 0; i < t->nparts; i++)
+		free(t->parts[i]);
+	free(t->parts);
 	if (t->lib && t->lib->txn == t)
 		t->lib->txn = NULL;
 	if (t->lock_fd >= 0)
@@ -2205,6 +2295,13 @@ lib_txn_abort(struct lib_txn *t)
 {
 	if (!t)
 		return;
+	for (size_t i = 0; i < t->nparts; i++) { /* each shard's staging, parent of its parts */
+		char *up = xstrdup(t->parts[i]), *slash = strrchr(up, '/');
+		if (slash)
+			*slash = '\0';
+		rm_path(up);
+		free(up);
+	}
 	rm_path(t->dir);
 	txn_free(t);
 }
@@ -2556,8 +2653,20 @@ txn_commit(struct lib_txn *t, struct lib_profile *p, int replace, char *err, siz
 	/* the layout as the catalog has it now: a split may have run since this library opened */
 	if (reload_shards(lib, err, errlen) < 0)
 		goto fail;
+	if (t->nparts) { /* parts staged for the layout of the begin: still the layout? */
+		int same = t->nparts == lib->nshards;
+		for (size_t i = 0; i < t->nparts && same; i++) {
+			char *want = fmt("%s/tmp/%s/parts", lib->shard[i].path, t->name);
+			same = !strcmp(want, t->parts[i]);
+			free(want);
+		}
+		if (!same) {
+			snprintf(err, errlen, "the library was split again while this ingest ran: ingest again");
+			goto fail;
+		}
+	}
 	/* 1: the set files and the staging directory are on disk */
-	if (stage_check(t, p, err, errlen) < 0)
+	if (t->nparts ? stage_check_parts(t, p, err, errlen) < 0 : stage_check(t, p, err, errlen) < 0)
 		goto fail;
 	if (!p->leak.added_date) {
 		char today[16];
@@ -2582,7 +2691,24 @@ txn_commit(struct lib_txn *t, struct lib_profile *p, int replace, char *err, siz
 		goto fail;
 	}
 	/* 3 (sharded): the sets split into the shards under a fresh name, moved into their sets/ */
-	if (lib->nshards) {
+	if (lib->nshards && t->nparts) { /* the ingest wrote the parts: each shard's into its sets/ */
+		fresh_dir(lib, NULL, 0, dir);
+		renamed = 1; /* from here, the shards' directories go on failure */
+		for (size_t i = 0; i < lib->nshards; i++) {
+			char *to = fmt("%s/sets/%s", lib->shard[i].path, dir);
+			char *sets = fmt("%s/sets", lib->shard[i].path);
+			int bad = fsync_path(t->parts[i], O_RDONLY | O_DIRECTORY) < 0 || rename(t->parts[i], to) < 0 ||
+				  fsync_path(sets, O_RDONLY | O_DIRECTORY) < 0;
+			if (bad)
+				snprintf(err, errlen, "cannot move '%s' to '%s': %s", t->parts[i], to, strerror(errno));
+			free(to);
+			free(sets);
+			if (bad)
+				goto fail;
+		}
+		goto rows;
+	}
+	if (lib->nshards) { /* staged whole (begun before a split): split now */
 		fresh_dir(lib, NULL, 0, dir);
 		if (stage_dirs(lib->shard, lib->nshards, t->name, dir, err, errlen) < 0)
 			goto fail;

@@ -305,6 +305,16 @@ struct lib_txn;
 
 struct lib_txn *library_begin(struct library *lib, char *err, size_t errlen);
 const char *lib_txn_dir(const struct lib_txn *t);
+/*
+ * A sharded library's ingest writes each set as its parts, one a shard,
+ * part i into dirs[i] (its keys whose highest byte b has part_of[b] == i),
+ * named as the whole set would be; every part of a set is written, an
+ * empty one too. The number of shards (0: unsharded, the sets whole into
+ * lib_txn_dir()), or (size_t)-1 (err). The commit checks that the
+ * library was not split again meanwhile.
+ */
+size_t lib_txn_parts(struct lib_txn *t, const char *const **dirs, const uint8_t **part_of, char *err,
+		     size_t errlen);
 
 /*
  * Makes the leak p part of the library: fsyncs the staging directory,

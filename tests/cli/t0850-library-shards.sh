@@ -6,7 +6,7 @@
 # one. verify finds a flipped byte in one shard, a part moved to another
 # shard, a missing shard directory. A split killed before its commit
 # leaves the library as it was, and the next writer removes what it
-# left. A catalog naming a shard outside the library's tree by '..' is
+# left. A concurrent ingest begun before a split commits after it. A catalog naming a shard outside the library's tree by '..' is
 # refused; usage errors exit 2.
 . "$TOP_SRCDIR/tests/lib.sh"
 
@@ -136,6 +136,27 @@ ok $? "... the sets back under the library, the shard directories emptied"
 analysis "$L" one
 same_file one.json u5.json "... the same analysis"
 
+# an ingest begun before a split (concurrent, its sets staged whole): split at its commit
+mkfifo in.fifo
+"$DUMPTRACE" ingest -q --concurrent --library "$L" --name late - <in.fifo 2>late.err &
+pid=$!
+exec 3>in.fifo
+head -1001 "$F/control_2025.csv" >&3
+n=0
+until [ -n "$(ls -A "$L/tmp" 2>/dev/null)" ] || [ $n -ge 300 ]; do n=$((n + 1)); sleep 0.1; done
+lib shard -q --shards 2
+ok $? "a split while a concurrent ingest stages"
+tail -n +1002 "$F/control_2025.csv" >&3
+exec 3>&-
+wait $pid
+ok $? "... that ingest commits after it, its sets split at the commit"
+dt ingest -q --library "$U" --name late "$F/control_2025.csv"
+analysis "$L" late
+analysis "$U" ulate
+same_file late.json ulate.json "... and the analysis is the unsharded copy's"
+lib verify >/dev/null 2>&1
+ok $? "... verify passes"
+
 # a hostile catalog, usage errors
 if command -v sqlite3 >/dev/null; then
 	cp -R "$L" "$T_TMP/evil"
@@ -160,6 +181,6 @@ ok $? "... says it is once per shard"
 lib shard --shards 2 --into "$T_TMP/y" --into "$T_TMP/y" 2>e.err
 is $? 2 "the same directory for two shards is refused"
 analysis "$L" after
-same_file after.json u5.json "... and the library is untouched"
+same_file after.json ulate.json "... and the library is untouched"
 
 done_testing
