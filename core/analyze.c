@@ -629,6 +629,23 @@ hit_put(struct joiner *j, int cand, uint64_t k, uint64_t v)
 #define OPEN_MAX 512 /* set files kept open at once; past it, opened for one use */
 enum { QI_JOIN_BLOCK = 1, QI_JOIN_PERSON = 2 }; /* near_join()'s quasi-identifier modes */
 
+/* The sets a joiner opened, its buffers, its lock (the joiner itself is the caller's). */
+static void
+joiner_release(struct joiner *j, size_t nleaks)
+{
+	pthread_mutex_destroy(&j->mu);
+	for (size_t i = 0; i < j->base[nleaks]; i++)
+		if (j->open[i])
+			fpset_close(j->open[i]);
+	for (unsigned c = 0; c < FACT_SETS; c++) {
+		free(j->ck[c]);
+		free(j->cv[c]);
+		free(j->hit[c]);
+	}
+	free(j->open);
+	free(j->base);
+}
+
 /* Leak li's set si, or NULL (then the leak is unreadable); *temp: close it after use. */
 static struct fpset *
 joiner_set(struct joiner *j, size_t li, size_t si, int *temp)
@@ -2642,17 +2659,7 @@ run_join(struct an_run *R, unsigned nthreads, char *err, size_t errlen)
 		free(jp);
 		pthread_mutex_destroy(&sh.mu);
 	}
-	pthread_mutex_destroy(&j.mu);
-	for (size_t i = 0; i < j.base[R->nleaks]; i++)
-		if (j.open[i])
-			fpset_close(j.open[i]);
-	for (unsigned c = 0; c < FACT_SETS; c++) {
-		free(j.ck[c]);
-		free(j.cv[c]);
-		free(j.hit[c]);
-	}
-	free(j.open);
-	free(j.base);
+	joiner_release(&j, R->nleaks);
 	if (rc == 0 && xsort_finish(R->hs, 0, err, errlen) < 0)
 		rc = -1;
 	return rc;
@@ -3224,18 +3231,8 @@ analyze_reduce(const struct reduce_opts *o, char *err, size_t errlen)
 	if (j.cand_out)
 		fclose(j.cand_out);
 	bsort_free(bs);
-	for (size_t i = 0; i < j.base[nl]; i++)
-		if (j.open[i])
-			fpset_close(j.open[i]);
-	for (unsigned c = 0; c < FACT_SETS; c++) {
-		free(j.ck[c]);
-		free(j.cv[c]);
-		free(j.hit[c]);
-	}
-	free(j.open);
-	free(j.base);
 	free(j.exact);
-	pthread_mutex_destroy(&j.mu);
+	joiner_release(&j, nl);
 out:
 	if (leaks)
 		for (size_t i = 0; i < nl; i++)

@@ -417,19 +417,25 @@ static const char *const digest_tables[] = { "meta", "leaks", "sources", "column
 					     "shards" };
 #define DIGEST_OPTIONAL "shards" /* only a sharded catalog has it: left out where absent */
 
+/* Does sql (one ?1, bound to arg) give a row? 1, 0, -1 on error. */
 static int
-table_exists(struct library *lib, const char *name)
+db_has_row(struct library *lib, const char *sql, const char *arg)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(lib->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(lib->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		sqlite3_finalize(st);
 		return -1;
 	}
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+table_exists(struct library *lib, const char *name)
+{
+	return db_has_row(lib, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", name);
 }
 
 static int
@@ -1046,16 +1052,7 @@ lock_reader(struct library *lib, char *err, size_t errlen)
 static int
 dir_in_catalog(struct library *lib, const char *dir)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(lib->db, "SELECT 1 FROM leaks WHERE dir = ?1", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		sqlite3_finalize(st);
-		return -1;
-	}
-	sqlite3_bind_text(st, 1, dir, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return db_has_row(lib, "SELECT 1 FROM leaks WHERE dir = ?1", dir);
 }
 
 /*
