@@ -1038,8 +1038,10 @@ job_write(struct joiner *j, const char *libpath, uint64_t rows, char *err, size_
 		for (const char *c = libpath; *c; c++)
 			fprintf(f, "%02x", (unsigned char)*c);
 		fprintf(f, "\nkey_file ");
-		for (const char *c = o->key_file ? o->key_file : ""; *c; c++)
+		char *kf = o->key_file ? realpath(o->key_file, NULL) : NULL; /* the steps run elsewhere */
+		for (const char *c = kf ? kf : o->key_file ? o->key_file : ""; *c; c++)
 			fprintf(f, "%02x", (unsigned char)*c);
+		free(kf);
 		fprintf(f, "\nrows %" PRIu64 "\nexact %" PRIu64 "\nshards %zu\nleaks %zu\n", rows, j->nexact,
 			j->sh->nshards, j->nleaks);
 		for (size_t i = 0; i < j->nleaks; i++)
