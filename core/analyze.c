@@ -999,9 +999,14 @@ work_path(const char *dir, const char *what, unsigned round, unsigned shard)
 	return round ? xasprintf("%s/r%u.%s.%u", dir, round, what, shard) : xasprintf("%s/%s", dir, what);
 }
 
-/* bsort's sink on the map side: each set's keys, in blocks, to the file of their shard. */
+/*
+ * The map side's sink (bsort_drain()): a run of (key, set, payload)
+ * triples, unsorted, of one bucket (one value of the keys' highest byte,
+ * so of one shard), to the file of their shard as [n u32, 0 u32] and the
+ * triples. The reduce step sorts them.
+ */
 static int
-shuffle_emit(void *ctx, unsigned set, const uint64_t *kv, size_t n)
+shuffle_emit(void *ctx, const uint64_t *kv, size_t n)
 {
 	struct joiner *j = ctx;
 	struct shuffle *sh = j->sh;
@@ -1009,11 +1014,10 @@ shuffle_emit(void *ctx, unsigned set, const uint64_t *kv, size_t n)
 		snprintf(j->err, sizeof(j->err), "interrupted");
 		return -1;
 	}
-	/* a call's keys are of one unit of the sort, within one value of the highest byte */
 	FILE *f = sh->in[sh->part_of[kv[0] >> 56]];
-	uint32_t head[2] = { set, (uint32_t)n };
+	uint32_t head[2] = { (uint32_t)n, 0 };
 	pthread_mutex_lock(&sh->mu);
-	int bad = fwrite(head, sizeof(head), 1, f) != 1 || fwrite(kv, 2 * sizeof(*kv), n, f) != n;
+	int bad = fwrite(head, sizeof(head), 1, f) != 1 || fwrite(kv, 3 * sizeof(*kv), n, f) != n;
 	pthread_mutex_unlock(&sh->mu);
 	if (bad) {
 		snprintf(j->err, sizeof(j->err), "cannot write in '%s': %s", sh->o->work_dir, strerror(errno));
@@ -1219,8 +1223,9 @@ shuffle_join(struct bsort *bs, struct joiner *j, unsigned threads, char *err, si
 		}
 		free(p);
 	}
+	(void)threads; /* the steps sort, with theirs */
 	if (!rc) {
-		rc = bsort_finish(bs, threads, shuffle_emit, j, err, errlen);
+		rc = bsort_drain(bs, shuffle_emit, j, err, errlen);
 		if (rc < 0 && !err[0])
 			snprintf(err, errlen, "%s", j->err);
 	}
@@ -3043,33 +3048,27 @@ reduce_read(const char *path, struct bsort *bs, char *err, size_t errlen)
 		return -1;
 	}
 	size_t cap = 0;
-	uint64_t *kv = NULL, *t = NULL;
+	uint64_t *t = NULL;
 	uint32_t head[2];
 	int rc = 0;
 	while (!rc && fread(head, sizeof(head), 1, f) == 1) {
-		size_t n = head[1];
-		if (head[0] >= FACT_SETS || !n || n > (1u << 24)) {
+		size_t n = head[0];
+		if (!n || n > (1u << 24) || head[1]) {
 			snprintf(err, errlen, "'%s' is damaged", path);
 			rc = -1;
 			break;
 		}
 		if (n > cap) {
 			cap = n;
-			free(kv);
 			free(t);
-			kv = xmalloc(cap * 2 * sizeof(*kv));
 			t = xmalloc(cap * 3 * sizeof(*t));
 		}
-		if (fread(kv, 2 * sizeof(*kv), n, f) != n) {
+		if (fread(t, 3 * sizeof(*t), n, f) != n) {
 			snprintf(err, errlen, "'%s' is cut short", path);
 			rc = -1;
 			break;
 		}
-		for (size_t i = 0; i < n; i++) {
-			t[3 * i] = kv[2 * i];
-			t[3 * i + 1] = head[0];
-			t[3 * i + 2] = kv[2 * i + 1];
-		}
+		/* a set out of range is dropped by bsort_add() */
 		if (bsort_add(bs, 0, t, n) < 0) {
 			snprintf(err, errlen, "cannot write a spill file");
 			rc = -1;
@@ -3080,7 +3079,6 @@ reduce_read(const char *path, struct bsort *bs, char *err, size_t errlen)
 		rc = -1;
 	}
 	fclose(f);
-	free(kv);
 	free(t);
 	return rc;
 }

@@ -772,6 +772,56 @@ bsort_finish(struct bsort *b, unsigned threads, bsort_emit_fn emit, void *ctx, c
 	return rc;
 }
 
+int
+bsort_drain(struct bsort *b, bsort_drain_fn fn, void *ctx, char *err, size_t errlen)
+{
+	struct fin f = { .b = b };
+	struct work w = { 0 };
+	const size_t stride = b->o.with_values ? 3 : 2;
+	uint64_t *kv = xmalloc((size_t)b->block * stride * sizeof(*kv));
+	int rc = 0;
+
+	err[0] = '\0';
+	for (unsigned i = 0; i < b->o.producers; i++)
+		for (unsigned k = 0; k < NBUCKET; k++)
+			if (!atomic_load(&b->failed) && flush(b, &b->p[i], k, 1) < 0)
+				break;
+	if (atomic_load(&b->failed)) {
+		snprintf(err, errlen, "%s", b->err);
+		free(kv);
+		return -1;
+	}
+	pthread_mutex_init(&f.mu, NULL);
+	pthread_cond_init(&f.cv, NULL);
+	for (unsigned k = 0; k < NBUCKET && !rc; k++)
+		for (size_t i = 0; i < b->bk[k].n && !rc; i++) {
+			const struct block *blk = &b->bk[k].v[i];
+			const uint8_t *src = block_data(&f, &w, blk);
+			if (!src) {
+				snprintf(err, errlen, "%s", f.err);
+				rc = -1;
+				break;
+			}
+			for (uint32_t j = 0; j < blk->n; j++) {
+				const uint8_t *d = src + (size_t)j * b->esz;
+				kv[j * stride] = get_key(d, k);
+				kv[j * stride + 1] = get_set(d);
+				if (stride == 3)
+					memcpy(&kv[j * 3 + 2], d + ENTRY, 8);
+			}
+			if (fn(ctx, kv, blk->n) < 0)
+				rc = -1; /* err empty: the caller has its reason */
+		}
+	pthread_mutex_destroy(&f.mu);
+	pthread_cond_destroy(&f.cv);
+	free(w.bounce);
+	free(w.zin);
+	free(w.plane);
+	ZSTD_freeDCtx(w.dz);
+	free(kv);
+	return rc;
+}
+
 void
 bsort_stats(const struct bsort *b, struct bsort_stats *st)
 {

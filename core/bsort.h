@@ -75,6 +75,17 @@ typedef int (*bsort_emit_fn)(void *ctx, unsigned set, const uint64_t *kv, size_t
 int bsort_finish(struct bsort *b, unsigned threads, bsort_emit_fn emit, void *ctx, char *err,
 		 size_t errlen);
 
+/*
+ * Instead of bsort_finish(): every pair as it was added, in no order but
+ * by bucket (the key's highest byte, ascending), handed to fn in runs of
+ * n, kv as bsort_add() takes it ((key, set) or (key, set, payload)), on
+ * this thread: for a caller that sorts them elsewhere (analyze's reduce
+ * steps, core/analyze.h). 0, or -1 with the reason in err ("" when fn
+ * stopped it).
+ */
+typedef int (*bsort_drain_fn)(void *ctx, const uint64_t *kv, size_t n);
+int bsort_drain(struct bsort *b, bsort_drain_fn fn, void *ctx, char *err, size_t errlen);
+
 void bsort_stats(const struct bsort *b, struct bsort_stats *st);
 
 /* Frees everything; the spill file is already gone from the disk. */

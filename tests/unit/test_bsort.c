@@ -171,6 +171,26 @@ struct triple {
 	uint64_t k, s, v;
 };
 
+/* bsort_drain()'s sink: the triples gathered; by_bucket stays 1 while buckets ascend */
+struct drained {
+	struct triple *v;
+	size_t n, cap;
+	int by_bucket;
+};
+
+static int
+drain_sink(void *ctx, const uint64_t *kv, size_t n)
+{
+	struct drained *d = ctx;
+	for (size_t i = 0; i < n && d->n < d->cap; i++) {
+		if (d->n && kv[3 * i] >> 56 < d->v[d->n - 1].k >> 56)
+			d->by_bucket = 0;
+		d->v[d->n++] = (struct triple){ kv[3 * i], kv[3 * i + 1], kv[3 * i + 2] };
+	}
+	return 0;
+}
+
+
 static int
 cmp_triple(const void *a, const void *b)
 {
@@ -316,6 +336,34 @@ main(void)
 		pack_after = 0;
 		check(in, n, 3, 2, 2u << 20, &st);
 		is_int(st.packed_blocks, 0, "by default a small spill is not packed");
+
+		/* bsort_drain(): every triple as added, by bucket, spilled and packed ones too */
+		for (size_t i = 0; i < n; i++)
+			t[i] = (struct triple){ i % 3 ? mix(i % 100000) : 42, mix(i + 9) % NSETS, i };
+		char err[256];
+		struct bsort_opts o = { .memory = 2u << 20, .tmpdir = "/tmp", .producers = 2, .nsets = NSETS,
+					.with_values = 1, .pack_after = 1 };
+		struct bsort *b = bsort_new(&o, err, sizeof(err));
+		for (size_t i = 0; i < n; i += 100) {
+			uint64_t kv[300];
+			size_t m = n - i < 100 ? n - i : 100;
+			for (size_t j = 0; j < m; j++) {
+				kv[3 * j] = t[i + j].k;
+				kv[3 * j + 1] = t[i + j].s;
+				kv[3 * j + 2] = t[i + j].v;
+			}
+			bsort_add(b, (unsigned)(i / 100) % 2, kv, m);
+		}
+		struct drained dr = { malloc(n * sizeof(struct triple)), 0, n, 1 };
+		int drc = bsort_drain(b, drain_sink, &dr, err, sizeof(err));
+		bsort_stats(b, &st);
+		bsort_free(b);
+		qsort(t, n, sizeof(*t), cmp_triple);
+		qsort(dr.v, dr.n, sizeof(*dr.v), cmp_triple);
+		ok(drc == 0 && dr.n == n && !memcmp(t, dr.v, n * sizeof(*t)) && dr.by_bucket,
+		   "drain: every triple once, bucket by bucket (%lu blocks spilled, %lu packed)",
+		   (unsigned long)st.spilled_blocks, (unsigned long)st.packed_blocks);
+		free(dr.v);
 		free(t);
 	}
 
