@@ -70,6 +70,8 @@ struct bsort {
 	pthread_mutex_t mu; /* the buckets' lists, kept, the file */
 	struct bucket bk[NBUCKET];
 	struct producer *p;
+	struct bucket *sub; /* split_bucket()'s parts, nsub of them, of nsplit buckets */
+	size_t nsub, nsplit;
 	uint64_t kept;
 	int fd;
 	uint64_t end; /* of the file */
@@ -347,6 +349,7 @@ bsort_failed(const struct bsort *b)
 /* A bucket, or one range of its keys when it does not fit a thread. */
 struct unit {
 	unsigned bucket, part, parts;
+	const struct bucket *src; /* its blocks: the bucket's, or its part's alone (split_bucket()) */
 };
 
 struct fin {
@@ -508,7 +511,7 @@ static int
 gather(struct fin *f, struct work *w, const struct unit *u)
 {
 	struct bsort *b = f->b;
-	const struct bucket *bk = &b->bk[u->bucket];
+	const struct bucket *bk = u->src;
 	const size_t esz = b->esz;
 
 	w->n = 0;
@@ -569,7 +572,7 @@ unit_external(struct fin *f, struct work *w, size_t ui)
 {
 	struct bsort *b = f->b;
 	const struct unit *u = &f->u[ui];
-	const struct bucket *bk = &b->bk[u->bucket];
+	const struct bucket *bk = u->src;
 	const size_t wd = b->words, chunk = 65536;
 	uint64_t *keys = xmalloc(chunk * sizeof(*keys)), *vals = xmalloc(chunk * sizeof(*vals));
 	uint64_t *kv = xmalloc(chunk * wd * sizeof(*kv));
@@ -686,6 +689,87 @@ out:
 	return NULL;
 }
 
+/*
+ * A bucket read in more than SPLIT_PARTS passes would be read whole once
+ * a pass: a dump of one record repeated puts hundreds of millions of
+ * pairs in a few buckets, and the passes grow with the dump, so the reads
+ * grow with its square (350M records: 35 passes over 6 GB each). Such a
+ * bucket is read once instead and its pairs written to one list of blocks
+ * a part (sub[0..parts), always to the file, packed as any spill), each
+ * part's unit then reading its own: one more write of that bucket, and
+ * the reads stay linear. 0, or -1 (b->err, or stop()'s).
+ */
+#define SPLIT_PARTS 2
+
+/* A part's block of split_bucket() to the file (packed past pack_after) and its list. 0, or -1. */
+static int
+sub_flush(struct bsort *b, struct producer *wp, const uint8_t *stage, uint32_t n, struct bucket *sub)
+{
+	struct block nb = { .n = n };
+	const uint8_t *out = stage;
+	size_t bytes = (size_t)n * b->esz;
+	if (atomic_load(&b->end_seen) >= b->o.pack_after)
+		nb.clen = pack(b, wp, stage, n, &out, &bytes);
+	nb.off = b->end;
+	b->end += bytes;
+	atomic_store(&b->end_seen, b->end);
+	b->spilled_blocks++;
+	if (xio_pwrite_all(b->fd, out, bytes, nb.off) < 0) {
+		fail(b, "cannot write the temporary file", errno);
+		return -1;
+	}
+	sub->v = xgrow(sub->v, &sub->alloc, sub->n + 1, sizeof(*sub->v));
+	sub->v[sub->n++] = nb;
+	sub->pairs += n;
+	return 0;
+}
+
+static int
+split_bucket(struct bsort *b, struct fin *f, struct work *w, unsigned k, unsigned parts, struct bucket *sub)
+{
+	const struct bucket *bk = &b->bk[k];
+	const size_t esz = b->esz;
+	struct producer wp = { 0 }; /* pack()'s context and buffers */
+	uint8_t **stage = xcalloc(parts, sizeof(*stage));
+	uint32_t *fill = xcalloc(parts, sizeof(*fill));
+	int rc = 0;
+
+	if (b->fd < 0 && (b->fd = xio_tmpfile(b->o.tmpdir, "bsort", NULL, 0)) < 0) {
+		fail(b, "cannot create a temporary file", errno);
+		rc = -1;
+	}
+	for (size_t i = 0; i < bk->n && !rc; i++) {
+		const struct block *blk = &bk->v[i];
+		const uint8_t *src = block_data(f, w, blk);
+		if (!src) {
+			rc = -1;
+			break;
+		}
+		for (uint32_t j = 0; j < blk->n && !rc; j++) {
+			const uint8_t *d = src + (size_t)j * esz;
+			unsigned pt = (unsigned)((get_key(d, k) << 8 >> 40) * parts >> 24);
+			if (!stage[pt])
+				stage[pt] = xmalloc((size_t)b->block * esz);
+			memcpy(stage[pt] + (size_t)fill[pt]++ * esz, d, esz);
+			if (fill[pt] == b->block) {
+				rc = sub_flush(b, &wp, stage[pt], fill[pt], &sub[pt]);
+				fill[pt] = 0;
+			}
+		}
+	}
+	for (unsigned pt = 0; pt < parts && !rc; pt++)
+		if (fill[pt])
+			rc = sub_flush(b, &wp, stage[pt], fill[pt], &sub[pt]);
+	for (unsigned pt = 0; pt < parts; pt++)
+		free(stage[pt]);
+	free(stage);
+	free(fill);
+	ZSTD_freeCCtx(wp.cz);
+	free(wp.plane);
+	free(wp.z);
+	return rc;
+}
+
 int
 bsort_finish(struct bsort *b, unsigned threads, bsort_emit_fn emit, void *ctx, char *err,
 	     size_t errlen)
@@ -729,11 +813,27 @@ bsort_finish(struct bsort *b, unsigned threads, bsort_emit_fn emit, void *ctx, c
 		if (b->bk[k].pairs)
 			nu += (size_t)((b->bk[k].pairs + per - 1) / per);
 	f.u = xcalloc(nu ? nu : 1, sizeof(*f.u));
-	for (unsigned k = 0; k < NBUCKET; k++) {
+	pthread_mutex_init(&f.mu, NULL);
+	pthread_cond_init(&f.cv, NULL);
+	b->sub = xcalloc(nu ? nu : 1, sizeof(*b->sub));
+	struct work sw = { 0 };
+	for (unsigned k = 0; k < NBUCKET && !f.stop; k++) {
 		unsigned parts = (unsigned)((b->bk[k].pairs + per - 1) / per);
+		struct bucket *sub = NULL;
+		if (parts > SPLIT_PARTS) {
+			sub = b->sub + b->nsub;
+			b->nsub += parts;
+			b->nsplit++;
+			if (split_bucket(b, &f, &sw, k, parts, sub) < 0 && !f.stop)
+				stop(&f, b->err);
+		}
 		for (unsigned j = 0; j < parts; j++)
-			f.u[f.nu++] = (struct unit){ k, j, parts };
+			f.u[f.nu++] = (struct unit){ k, j, parts, sub ? &sub[j] : &b->bk[k] };
 	}
+	free(sw.bounce);
+	free(sw.zin);
+	free(sw.plane);
+	ZSTD_freeDCtx(sw.dz);
 	b->passes = f.nu;
 	for (unsigned k = 0; k < NBUCKET; k++)
 		if (b->bk[k].pairs > f.cap)
@@ -742,20 +842,19 @@ bsort_finish(struct bsort *b, unsigned threads, bsort_emit_fn emit, void *ctx, c
 		f.cap = (size_t)per;
 	f.cap++;
 	f.next = xcalloc(f.nsets ? f.nsets : 1, sizeof(*f.next));
-	pthread_mutex_init(&f.mu, NULL);
-	pthread_cond_init(&f.cv, NULL);
 	atomic_init(&f.take, 0);
 
 	if (threads > f.nu)
 		threads = f.nu ? (unsigned)f.nu : 1;
 	pthread_t *tid = xcalloc(threads, sizeof(*tid));
 	unsigned started = 0;
-	for (unsigned i = 1; i < threads; i++) {
+	for (unsigned i = 1; i < threads && !f.stop; i++) { /* none when a split failed */
 		if (pthread_create(&tid[i], NULL, finisher, &f) != 0)
 			break;
 		started++;
 	}
-	finisher(&f);
+	if (!f.stop)
+		finisher(&f);
 	for (unsigned i = 1; i <= started; i++)
 		pthread_join(tid[i], NULL);
 	if (f.stop) {
@@ -833,6 +932,7 @@ bsort_stats(const struct bsort *b, struct bsort_stats *st)
 	st->spilled_bytes = b->end;
 	st->passes = b->passes;
 	st->external = atomic_load(&b->external);
+	st->split = b->nsplit;
 }
 
 void
@@ -845,6 +945,9 @@ bsort_free(struct bsort *b)
 			free(b->bk[k].v[i].mem);
 		free(b->bk[k].v);
 	}
+	for (size_t i = 0; i < b->nsub; i++)
+		free(b->sub[i].v);
+	free(b->sub);
 	for (unsigned i = 0; i < b->o.producers; i++) {
 		for (unsigned k = 0; k < NBUCKET; k++)
 			free(b->p[i].stage[k]);

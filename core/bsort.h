@@ -39,6 +39,7 @@ struct bsort_stats {
 	uint64_t packed_blocks;  /* of the spilled, those packed (bsort.c: pack()) */
 	uint64_t passes;   /* bucket reads at the end (one per bucket that fits) */
 	uint64_t external; /* of those, sorted by xsort: too many equal keys for memory */
+	uint64_t split;    /* buckets read once into their parts (bsort.c: split_bucket()) */
 };
 
 struct bsort;

@@ -288,6 +288,8 @@ main(void)
 	ok(check(in, n, 2, 2, 1u << 20, &st), "all keys in one bucket, 1 MiB: read in parts (%lu passes)",
 	   (unsigned long)st.passes);
 	ok(st.passes > 1, "... more passes than buckets");
+	ok(st.split == 1, "... the bucket read once into its parts, not once a pass (%lu split)",
+	   (unsigned long)st.split);
 
 	/* keys alike but for their low 32 bits: no part can split them, xsort does */
 	for (size_t i = 0; i < n; i++)
