@@ -987,8 +987,6 @@ struct shuffle {
 	unsigned round;
 	FILE **in;            /* the round's keys, per shard */
 	pthread_mutex_t mu;
-	int failed;
-	char err[256];
 };
 
 #define JOB_MAGIC "dumptrace-job 1"
@@ -1049,8 +1047,8 @@ job_write(struct joiner *j, const char *libpath, uint64_t rows, char *err, size_
 		fprintf(f, "\nrows %" PRIu64 "\nexact %" PRIu64 "\nshards %zu\nleaks %zu\n", rows, j->nexact,
 			j->sh->nshards, j->nleaks);
 		for (size_t i = 0; i < j->nleaks; i++)
-			fprintf(f, "leak %" PRId64 " %zu %016" PRIx64 "\n", j->leaks[i].l.id, j->leaks[i].nsets,
-				j->leaks[i].l.digest);
+			fprintf(f, "leak %" PRId64 " %zu %016" PRIx64 " %d\n", j->leaks[i].l.id, j->leaks[i].nsets,
+				j->leaks[i].l.digest, j->leaks[i].unreadable);
 		rc = fflush(f) || ferror(f) ? -1 : 0;
 		rc |= fclose(f);
 	}
@@ -2965,6 +2963,7 @@ struct job {
 	int64_t *ids;
 	size_t *nsets;
 	uint64_t *digests;
+	int *unreadable; /* left out by the analyzing process: left out here too */
 };
 
 static void
@@ -2975,6 +2974,7 @@ job_release(struct job *jb)
 	free(jb->ids);
 	free(jb->nsets);
 	free(jb->digests);
+	free(jb->unreadable);
 }
 
 static int
@@ -2998,6 +2998,7 @@ job_read(const char *dir, struct job *jb, char *err, size_t errlen)
 		unsigned long long a, c;
 		long long id;
 		size_t ns;
+		int ur;
 		if (!strncmp(line, "library ", 8))
 			bad = !(jb->library = unhex(line + 8)) || !*jb->library;
 		else if (!strncmp(line, "key_file ", 9))
@@ -3015,12 +3016,14 @@ job_read(const char *dir, struct job *jb, char *err, size_t errlen)
 				jb->ids = xcalloc(ns ? ns : 1, sizeof(*jb->ids));
 				jb->nsets = xcalloc(ns ? ns : 1, sizeof(*jb->nsets));
 				jb->digests = xcalloc(ns ? ns : 1, sizeof(*jb->digests));
+				jb->unreadable = xcalloc(ns ? ns : 1, sizeof(*jb->unreadable));
 			}
-		} else if (sscanf(line, "leak %lld %zu %llx", &id, &ns, &c) == 3) {
+		} else if (sscanf(line, "leak %lld %zu %llx %d", &id, &ns, &c, &ur) == 4) {
 			bad = !jb->ids || got >= jb->nleaks;
 			if (!bad) {
 				jb->ids[got] = id;
 				jb->nsets[got] = ns;
+				jb->unreadable[got] = ur != 0;
 				jb->digests[got++] = c;
 			}
 		}
@@ -3180,14 +3183,15 @@ analyze_reduce(const struct reduce_opts *o, char *err, size_t errlen)
 		if (library_sets(lib, ll[i].id, &leaks[i].sets, &leaks[i].nsets, e, sizeof(e)) < 0) {
 			walk_say(o->in, "error: leak '%s': %s", ll[i].name, e);
 			leaks[i].unreadable = 1;
-			rep.problems++;
+			rep.problems += !jb.unreadable[i]; /* the analyzing process counted its own */
 		}
 		if (ll[i].id != jb.ids[i] || ll[i].digest != jb.digests[i] ||
-		    (!leaks[i].unreadable && leaks[i].nsets != jb.nsets[i])) {
+		    (!jb.unreadable[i] && !leaks[i].unreadable && leaks[i].nsets != jb.nsets[i])) {
 			snprintf(err, errlen, "library '%s' changed since the analysis began (leak '%s')", jb.library,
 				 ll[i].name);
 			goto out;
 		}
+		leaks[i].unreadable |= jb.unreadable[i]; /* left out there, left out here */
 	}
 	j.in = o->in;
 	j.stop = o->stop ? o->stop : &never_r;
