@@ -2,7 +2,7 @@
 # A library in shards (dumptrace shard): split into 4 under the library,
 # analyze's JSON and records are byte for byte those of the unsharded
 # library; ingests into the sharded library match ingests into an
-# unsharded copy; split anew into 3 directories elsewhere, and back into
+# unsharded copy, and so do lookup and serve's answers; split anew into 3 directories elsewhere, and back into
 # one. verify finds a flipped byte in one shard, a part moved to another
 # shard, a missing shard directory. A split killed before its commit
 # leaves the library as it was, and the next writer removes what it
@@ -65,8 +65,19 @@ analysis "$L" s5
 analysis "$U" u5
 same_file s5.json u5.json "the five-leak analysis: sharded and unsharded agree, byte for byte"
 same_file s5.jsonl u5.jsonl "... records too"
-addr='aliya.ibraeva2@mail.ru'
-is "$(lib lookup "$addr" 2>&1)" "$(dt lookup --library "$U" "$addr" 2>&1)" "lookup answers the same"
+addr='erlan.shakenov5112@gmail.com' # in the shop and the combo list
+is "$(lib lookup --json --email "$addr" | jq -c .found)" \
+	"$(dt lookup --json --library "$U" --email "$addr" | jq -c .found)" "lookup answers the same"
+lib lookup --email "$addr" | grep -q shop_2020
+ok $? "... and finds the address in the shop"
+if command -v curl >/dev/null && serve_start "$L"; then
+	got=$(curl -s -A t0850 "http://127.0.0.1:$SERVE_PORT/api/v3/breachedaccount/$addr?truncateResponse=true")
+	kill "$SERVE_PID"
+	wait "$SERVE_PID" 2>/dev/null
+	is "$got" '[{"Name":"combo_2022"},{"Name":"shop_2020"}]' "serve answers from the shards"
+else
+	skip "no curl, or serve did not start"
+fi
 is "$(lib list --json | jq -c '[.[] | [.name, .records]]')" \
 	"$(dt list --library "$U" --json | jq -c '[.[] | [.name, .records]]')" "list says the same"
 
