@@ -300,7 +300,7 @@ cmd_analyze(int argc, char **argv)
 	if (o.an.work_dir) {
 		if (mkdir(o.an.work_dir, 0777) < 0 && errno != EEXIST)
 			die("cannot create '%s': %s", o.an.work_dir, strerror(errno));
-		red.memory = o.an.memory;
+		red.memory = o.an.memory / 4; /* the analysis holds its hits and rows meanwhile */
 		red.tmpdir = o.an.tmpdir;
 		red.parallel = o.an.threads ? o.an.threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 		o.an.reduce = reducers_run;
