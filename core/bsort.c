@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -697,9 +698,13 @@ out:
  * bucket is read once instead and its pairs written to one list of blocks
  * a part (sub[0..parts), always to the file, packed as any spill), each
  * part's unit then reading its own: one more write of that bucket, and
- * the reads stay linear. 0, or -1 (b->err, or stop()'s).
+ * the reads stay linear. Each block read is punched out of the file as it
+ * is read (fallocate(2); where the file system cannot, it stays), so the
+ * disk holds the bucket about once. A bucket of a few passes is read that
+ * many times instead: cheaper than writing it again. 0, or -1 (b->err, or
+ * stop()'s).
  */
-#define SPLIT_PARTS 2
+#define SPLIT_PARTS 8
 
 /* A part's block of split_bucket() to the file (packed past pack_after) and its list. 0, or -1. */
 static int
@@ -745,6 +750,11 @@ split_bucket(struct bsort *b, struct fin *f, struct work *w, unsigned k, unsigne
 			rc = -1;
 			break;
 		}
+#ifdef FALLOC_FL_PUNCH_HOLE
+		if (!blk->mem) /* its bytes are in w's buffer now: the disk they took goes back */
+			(void)fallocate(b->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)blk->off,
+					(off_t)(blk->clen ? blk->clen : (size_t)blk->n * esz));
+#endif
 		for (uint32_t j = 0; j < blk->n && !rc; j++) {
 			const uint8_t *d = src + (size_t)j * esz;
 			unsigned pt = (unsigned)((get_key(d, k) << 8 >> 40) * parts >> 24);
