@@ -55,7 +55,7 @@ make_keys(size_t n, uint64_t seed)
 static struct library *
 open_lib(enum lib_mode mode, int create, int nowait)
 {
-	struct lib_open_opts o = {mode, create, nowait, NULL, NULL, 0};
+	struct lib_open_opts o = { .mode = mode, .create = create, .nowait = nowait };
 	struct library *lib = library_open(libdir, &o, err, sizeof(err));
 	if (!lib)
 		printf("# %s\n", err);
@@ -466,7 +466,7 @@ static void
 test_locks(void)
 {
 	pid_t pid = hold_writer(1);
-	struct lib_open_opts o = {LIB_WRITE, 0, 1, on_wait, NULL, 0};
+	struct lib_open_opts o = { .mode = LIB_WRITE, .nowait = 1, .waiting = on_wait };
 	struct library *lib = library_open(libdir, &o, err, sizeof(err));
 	ok(!lib && strstr(err, "is locked by another writer"), "nowait: %s", err);
 	o.nowait = 0;
@@ -636,7 +636,7 @@ main(void)
 		snprintf(junk, sizeof(junk), "%s/junk/f", root);
 		close(open(junk, O_CREAT | O_WRONLY, 0666));
 		snprintf(junk, sizeof(junk), "%s/junk", root);
-		struct lib_open_opts o = {LIB_WRITE, 1, 0, NULL, NULL, 0};
+		struct lib_open_opts o = { .mode = LIB_WRITE, .create = 1 };
 		struct library *j = library_open(junk, &o, err, sizeof(err));
 		ok(!j && strstr(err, "not a dumptrace library"),
 		   "no library made in a full dir: %s", err);
