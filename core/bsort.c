@@ -690,6 +690,22 @@ out:
 	return NULL;
 }
 
+/* No more adds: the blocks in the making are the last of their buckets. 0, or -1 (err). */
+static int
+flush_all(struct bsort *b, char *err, size_t errlen)
+{
+	err[0] = '\0';
+	for (unsigned i = 0; i < b->o.producers; i++)
+		for (unsigned k = 0; k < NBUCKET; k++)
+			if (!atomic_load(&b->failed) && flush(b, &b->p[i], k, 1) < 0)
+				break;
+	if (atomic_load(&b->failed)) {
+		snprintf(err, errlen, "%s", b->err);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * A bucket read in more than SPLIT_PARTS passes would be read whole once
  * a pass: a dump of one record repeated puts hundreds of millions of
@@ -787,16 +803,8 @@ bsort_finish(struct bsort *b, unsigned threads, bsort_emit_fn emit, void *ctx, c
 	struct fin f = { .b = b, .emit = emit, .ctx = ctx };
 	int rc = 0;
 
-	err[0] = '\0';
-	/* the blocks in the making are the last of their buckets */
-	for (unsigned i = 0; i < b->o.producers; i++)
-		for (unsigned k = 0; k < NBUCKET; k++)
-			if (!atomic_load(&b->failed) && flush(b, &b->p[i], k, 1) < 0)
-				break;
-	if (atomic_load(&b->failed)) {
-		snprintf(err, errlen, "%s", b->err);
+	if (flush_all(b, err, errlen) < 0)
 		return -1;
-	}
 
 	/* the sets seen, and a dense index for each */
 	f.dense = xcalloc(b->o.nsets, sizeof(*f.dense));
@@ -890,13 +898,7 @@ bsort_drain(struct bsort *b, bsort_drain_fn fn, void *ctx, char *err, size_t err
 	uint64_t *kv = xmalloc((size_t)b->block * stride * sizeof(*kv));
 	int rc = 0;
 
-	err[0] = '\0';
-	for (unsigned i = 0; i < b->o.producers; i++)
-		for (unsigned k = 0; k < NBUCKET; k++)
-			if (!atomic_load(&b->failed) && flush(b, &b->p[i], k, 1) < 0)
-				break;
-	if (atomic_load(&b->failed)) {
-		snprintf(err, errlen, "%s", b->err);
+	if (flush_all(b, err, errlen) < 0) {
 		free(kv);
 		return -1;
 	}

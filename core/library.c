@@ -750,6 +750,21 @@ set_msg(char *out, size_t outlen, const char *file, const char *path, const char
 	free(needle);
 }
 
+/* s when its keys and blocks are the catalog's (NULL, or closed with err saying so). */
+static struct fpset *
+set_counted(struct fpset *s, const struct lib_set *set, const char *where, char *err, size_t errlen)
+{
+	if (s && (fpset_count(s) != set->keys || fpset_blocks(s) != set->blocks)) {
+		snprintf(err, errlen,
+		         "set '%s': %" PRIu64 " keys in %" PRIu64
+		         " blocks%s, the catalog says %" PRIu64 " in %" PRIu64,
+		         set->file, fpset_count(s), fpset_blocks(s), where, set->keys, set->blocks);
+		fpset_close(s);
+		s = NULL;
+	}
+	return s;
+}
+
 /*
  * A sharded library's set: its part in each shard, as one (fpset_open_union()).
  * Each part's first key must be in its shard's range (verify checks the last).
@@ -790,15 +805,7 @@ open_parts(struct library *lib, const struct lib_leak *leak, const struct lib_se
 	struct fpset *u = fpset_open_union(parts, lib->nshards, e, sizeof(e));
 	if (!u)
 		snprintf(err, errlen, "set '%s': %s", set->file, e);
-	else if (fpset_count(u) != set->keys || fpset_blocks(u) != set->blocks) {
-		snprintf(err, errlen,
-		         "set '%s': %" PRIu64 " keys in %" PRIu64
-		         " blocks over its shards, the catalog says %" PRIu64 " in %" PRIu64,
-		         set->file, fpset_count(u), fpset_blocks(u), set->keys, set->blocks);
-		fpset_close(u);
-		u = NULL;
-	}
-	return u;
+	return set_counted(u, set, " over its shards", err, errlen);
 }
 
 /* Opens a set; err names the set but not the leak (the caller adds it). */
@@ -820,14 +827,7 @@ open_set(struct library *lib, const struct lib_leak *leak, const struct lib_set 
 	struct fpset *s = fpset_open(path, e, sizeof(e));
 	if (!s)
 		set_msg(err, errlen, set->file, path, e);
-	else if (fpset_count(s) != set->keys || fpset_blocks(s) != set->blocks) {
-		snprintf(err, errlen,
-		         "set '%s': %" PRIu64 " keys in %" PRIu64
-		         " blocks, the catalog says %" PRIu64 " in %" PRIu64,
-		         set->file, fpset_count(s), fpset_blocks(s), set->keys, set->blocks);
-		fpset_close(s);
-		s = NULL;
-	}
+	s = set_counted(s, set, "", err, errlen);
 	free(path);
 	return s;
 }
