@@ -2,7 +2,8 @@
  * The known-leak library (DESIGN.md, "The library"): what dumptrace
  * remembers of each leak it has ingested, without its personal data.
  *
- * A library is one directory; copy it and you have shared it:
+ * A library is one directory (and its shards, when library_split() put
+ * them elsewhere); copy it and you have shared it:
  *   catalog.db    SQLite: the leaks' metadata (Have I Been Pwned's names),
  *                 sources, column schema and sketches, counts, date
  *                 profiles, e-mail domains, and the list of each leak's
