@@ -302,7 +302,8 @@ cmd_analyze(int argc, char **argv)
 			die("cannot create '%s': %s", o.an.work_dir, strerror(errno));
 		red.memory = o.an.memory / 4; /* the analysis holds its hits and rows meanwhile */
 		red.tmpdir = o.an.tmpdir;
-		red.parallel = o.an.threads ? o.an.threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		red.parallel = o.an.threads ? o.an.threads : cores > 0 && cores < 1024 ? (unsigned)cores : 1;
 		o.an.reduce = reducers_run;
 		o.an.reduce_ctx = &red;
 	}
