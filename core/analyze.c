@@ -1234,19 +1234,19 @@ shuffle_join(struct bsort *bs, struct joiner *j, unsigned threads, char *err, si
 		}
 	free(sh->in);
 	sh->in = NULL;
-	unsigned *todo = xcalloc(sh->nshards, sizeof(*todo));
+	unsigned *missing = xcalloc(sh->nshards, sizeof(*missing));
 	for (unsigned tries = 0; !rc; tries++) {
 		size_t n = 0;
 		for (unsigned i = 0; i < sh->nshards; i++) {
 			char *p = work_path(o->work_dir, "done", sh->round, i);
 			if (access(p, F_OK) != 0)
-				todo[n++] = i;
+				missing[n++] = i;
 			free(p);
 		}
 		if (!n)
 			break;
 		if (tries > o->retries) {
-			snprintf(err, errlen, "the reduce step of shard %u (round %u) failed %u time%s", todo[0],
+			snprintf(err, errlen, "the reduce step of shard %u (round %u) failed %u time%s", missing[0],
 				 sh->round, tries, tries == 1 ? "" : "s");
 			rc = -1;
 			break;
@@ -1257,10 +1257,10 @@ shuffle_join(struct bsort *bs, struct joiner *j, unsigned threads, char *err, si
 			break;
 		}
 		char e[512] = "";
-		if (o->reduce(o->reduce_ctx, o->work_dir, sh->round, todo, n, e, sizeof(e)) < 0 && e[0])
+		if (o->reduce(o->reduce_ctx, o->work_dir, sh->round, missing, n, e, sizeof(e)) < 0 && e[0])
 			walk_say(o->in, "warning: round %u of the reduce steps: %s", sh->round, e);
 	}
-	free(todo);
+	free(missing);
 	for (unsigned i = 0; i < sh->nshards && !rc; i++)
 		rc = shuffle_collect(j, i, err, errlen);
 	round_clean(sh, sh->round);

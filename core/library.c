@@ -216,6 +216,18 @@ valid_dir(const char *s)
 	return s && s[0] == 'L' && is_hex16(s + 1);
 }
 
+/* A root's sets/ and tmp/, made when absent (best effort: what fails is said by their first use). */
+static void
+root_subdirs(const char *root_path)
+{
+	char *p = fmt("%s/sets", root_path);
+	mkdir(p, 0777);
+	free(p);
+	p = fmt("%s/tmp", root_path);
+	mkdir(p, 0777);
+	free(p);
+}
+
 /* Where leak directories are: the library's own sets/ (one root), or each shard's. */
 static size_t
 nroots(const struct library *lib)
@@ -1418,12 +1430,7 @@ library_open(const char *path, const struct lib_open_opts *o, char *err, size_t 
 		return NULL;
 	}
 	if (o->mode == LIB_WRITE) {
-		p = fmt("%s/sets", path);
-		mkdir(p, 0777);
-		free(p);
-		p = fmt("%s/tmp", path);
-		mkdir(p, 0777);
-		free(p);
+		root_subdirs(path);
 		if (lock_writer(lib, o, err, errlen) < 0 ||
 		    open_db(lib, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), err,
 		            errlen) < 0)
@@ -2118,15 +2125,9 @@ shard_ranges(struct lib_shard *v, size_t n, uint8_t part_of[256])
 static int
 shard_dir(const char *path, char **real, char *err, size_t errlen)
 {
-	char *p;
 	if (make_dirs(path, err, errlen) < 0)
 		return -1;
-	p = fmt("%s/sets", path);
-	mkdir(p, 0777);
-	free(p);
-	p = fmt("%s/tmp", path);
-	mkdir(p, 0777);
-	free(p);
+	root_subdirs(path);
 	if (!(*real = realpath(path, NULL))) {
 		snprintf(err, errlen, "cannot resolve '%s': %s", path, strerror(errno));
 		return -1;

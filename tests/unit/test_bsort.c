@@ -171,6 +171,22 @@ struct triple {
 	uint64_t k, s, v;
 };
 
+/* in[0..n) into b, 100 at a time, from two producers by turns. */
+static void
+add_triples(struct bsort *b, const struct triple *in, size_t n)
+{
+	for (size_t i = 0; i < n; i += 100) {
+		uint64_t kv[300];
+		size_t m = n - i < 100 ? n - i : 100;
+		for (size_t j = 0; j < m; j++) {
+			kv[3 * j] = in[i + j].k;
+			kv[3 * j + 1] = in[i + j].s;
+			kv[3 * j + 2] = in[i + j].v;
+		}
+		bsort_add(b, (unsigned)(i / 100) % 2, kv, m);
+	}
+}
+
 /* bsort_drain()'s sink: the triples gathered; by_bucket stays 1 while buckets ascend */
 struct drained {
 	struct triple *v;
@@ -221,16 +237,7 @@ check_values(const struct triple *in, size_t n, uint64_t memory, struct bsort_st
 	memset(&s, 0, sizeof(s));
 	s.wv = 2;
 	pthread_mutex_init(&s.mu, NULL);
-	for (size_t i = 0; i < n; i += 100) {
-		uint64_t kv[300];
-		size_t m = n - i < 100 ? n - i : 100;
-		for (size_t j = 0; j < m; j++) {
-			kv[3 * j] = in[i + j].k;
-			kv[3 * j + 1] = in[i + j].s;
-			kv[3 * j + 2] = in[i + j].v;
-		}
-		bsort_add(b, (unsigned)(i / 100) % 2, kv, m);
-	}
+	add_triples(b, in, n);
 	if (bsort_finish(b, 2, emit, &s, err, sizeof(err)) < 0)
 		good = 0;
 	bsort_stats(b, st);
@@ -346,16 +353,7 @@ main(void)
 		struct bsort_opts o = { .memory = 2u << 20, .tmpdir = "/tmp", .producers = 2, .nsets = NSETS,
 					.with_values = 1, .pack_after = 1 };
 		struct bsort *b = bsort_new(&o, err, sizeof(err));
-		for (size_t i = 0; i < n; i += 100) {
-			uint64_t kv[300];
-			size_t m = n - i < 100 ? n - i : 100;
-			for (size_t j = 0; j < m; j++) {
-				kv[3 * j] = t[i + j].k;
-				kv[3 * j + 1] = t[i + j].s;
-				kv[3 * j + 2] = t[i + j].v;
-			}
-			bsort_add(b, (unsigned)(i / 100) % 2, kv, m);
-		}
+		add_triples(b, t, n);
 		struct drained dr = { malloc(n * sizeof(struct triple)), 0, n, 1 };
 		int drc = bsort_drain(b, drain_sink, &dr, err, sizeof(err));
 		bsort_stats(b, &st);
