@@ -344,15 +344,17 @@ jq -r '.leaks[] | "  \(.name) \(.rows) rows (\(.format), \(.encoding))"' "$FAM/f
 echo "library (ingest of the five leaks, once, -j 2, untimed above): $INGEST_S s, $((LIB_BYTES / 1000000)) MB on disk"
 echo "conversion of the five leaks to UTF-8 CSV for SQLite (dumptrace cat, jq for the JSON; untimed above):" \
 	"$CONV_S s, $((CONV_BYTES / 1000000)) MB"
-echo "sqlite3 database of the last run, with its 8 indexes: $(($(stat -c %s "$DB") / 1000000)) MB"
+[ -f "$DB" ] && echo "sqlite3 database of the last run, with its 8 indexes: $(($(stat -c %s "$DB") / 1000000)) MB"
 echo "SQL: $SQL"
 [ -z "$DUCK" ] || echo "DuckDB $(node -p "require('$DUCKDB_DIR/node_modules/@duckdb/node-api/package.json').version" 2>/dev/null): $DUCKSQL"
 
 echo
 jq -r --arg rows "$ROWS" '"check: records \(.records.total), parsed \(.records.parsed), rejected \(.records.rejected): " +
 	(if .records.total == ($rows | tonumber) and .records.rejected == 0 then "OK" else "DIFFERENT" end)' "$JSON"
-n=$(sqlite3 "$DB" 'SELECT count(*) FROM claimed')
-echo "check: sqlite3 claimed rows $n: $([ "$n" = "$ROWS" ] && echo OK || echo DIFFERENT)"
+if [ -f "$DB" ]; then
+	n=$(sqlite3 "$DB" 'SELECT count(*) FROM claimed')
+	echo "check: sqlite3 claimed rows $n: $([ "$n" = "$ROWS" ] && echo OK || echo DIFFERENT)"
+fi
 if [ -n "$BENCH_BASELINE" ]; then
 	echo "check: the baseline's analyze --json: $(cmp -s "$JSON" "$JSON.baseline" && echo byte-identical || echo DIFFERENT)"
 fi
@@ -360,7 +362,8 @@ jq -r '"verdict: \(.verdict.label), known fraction \(.verdict.known_fraction)",
 	"status counts: " + (.status_counts | to_entries | map("\(.key) \(.value)") | join(", "))' "$JSON"
 
 # rows found per leak: SQLite's flags summed from its GROUP BY, beside
-# dumptrace's records_matched
+# dumptrace's records_matched (not with BENCH_ANALYZE_SQLITE_RUNS=0)
+if [ -f "$SQLOUT" ]; then
 echo
 jq -r '.leaks[] | "\(.name)\t\(.records_matched)"' "$JSON" >"$BENCH_DIR/analyze-leaks.tsv"
 awk -F'\t' '
@@ -381,7 +384,8 @@ END {
 	printf "sqlite3: %d rows, %d in no leak, %d in one, %d in several\n", total, none, one, several
 }' "$BENCH_DIR/analyze-leaks.tsv" "$SQLOUT"
 rm -f "$BENCH_DIR/analyze-leaks.tsv"
-if [ -n "$DUCK" ]; then
+fi
+if [ -n "$DUCK" ] && [ -f "$SQLOUT" ]; then
 	sort "$SQLOUT" >"$SQLOUT.sorted"
 	sort "$DUCKOUT" >"$DUCKOUT.sorted"
 	echo "check: DuckDB's counts by combination of leaks against SQLite's:" \
@@ -400,9 +404,11 @@ awk -v rows="$ROWS" -v bytes="$BYTES" -v t="$t_dt" -v rss="$rss_dt" -v ts="$t_sq
 	printf "dumptrace median run: %.0f rows/s, %.1f MB/s\n", rows / t, bytes / 1e6 / t
 	printf "time %.2f s (target: under %d s)\n", t, ttarget
 	printf "peak RSS %.1f MiB (target: under %d MiB): %.2f of it\n", rss / 1024, mtarget, rss / 1024 / mtarget
-	printf "sqlite3 time / dumptrace time: %.2fx (target: at least %dx)\n", ts / t, rtarget
-	printf "with the library built in the same run: sqlite3 / (ingest + analyze) %.2fx;" \
-		" with the CSV conversion added to sqlite3: %.2fx\n", ts / (ti + t), (ts + tc) / (ti + t)
+	if (ts != "") {
+		printf "sqlite3 time / dumptrace time: %.2fx (target: at least %dx)\n", ts / t, rtarget
+		printf "with the library built in the same run: sqlite3 / (ingest + analyze) %.2fx;" \
+			" with the CSV conversion added to sqlite3: %.2fx\n", ts / (ti + t), (ts + tc) / (ti + t)
+	}
 	if (td != "") {
 		printf "duckdb time / dumptrace time: %.2fx (target: at least 5x)\n", td / t
 		printf "duckdb / (ingest + analyze): %.2fx (target: at least 2x); with the CSV conversion added" \

@@ -185,12 +185,16 @@ help(void)
 	       "                         their files in DIR (shared by the machines that run them)\n"
 	       "  --reducers CMD         runs a round's steps (sh -c, once a round), e.g. a Slurm\n"
 	       "                         job array; default: as child processes here\n"
+	       "  --splits N             the dump read by N map steps, its FILEs cut into N runs\n"
+	       "                         of about equal size (with --work-dir and a library)\n"
+	       "  --mappers CMD          runs the map steps (sh -c), e.g. a Slurm job array;\n"
+	       "                         default: as child processes here\n"
 	       "  --retries N            runs again the steps that left no result (default 2)\n"
 	       "\n" COMMON_HELP);
 }
 
-int
-cmd_analyze(int argc, char **argv)
+static int
+analyze_main(int argc, char **argv, const struct map_step *ms)
 {
 	static const struct option opts[] = {
 		COMMON_LONG_OPTIONS,
@@ -209,12 +213,14 @@ cmd_analyze(int argc, char **argv)
 		{ "work-dir", required_argument, NULL, 'W' },
 		{ "reducers", required_argument, NULL, 'C' },
 		{ "retries", required_argument, NULL, 'T' },
+		{ "splits", required_argument, NULL, 'N' },
+		{ "mappers", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct aopts o;
 	struct common co;
-	struct reducers red = { 0 };
+	struct reducers red = { 0 }, mappers = { 0 };
 	int opt;
 	int64_t v;
 
@@ -284,6 +290,14 @@ cmd_analyze(int argc, char **argv)
 				die_usage("analyze", "bad --retries '%s' (0 to 100)", optarg);
 			o.an.retries = (unsigned)v;
 			break;
+		case 'N':
+			if ((v = parse_size(optarg)) < 1 || v > 65536)
+				die_usage("analyze", "bad --splits '%s' (1 to 65,536)", optarg);
+			o.an.splits = (unsigned)v;
+			break;
+		case 'M':
+			mappers.command = optarg;
+			break;
 		case 'h':
 			help();
 			return EXIT_CLEAN;
@@ -297,6 +311,32 @@ cmd_analyze(int argc, char **argv)
 		die_usage("analyze", "no input given (use - for standard input)");
 	if (red.command && !o.an.work_dir)
 		die_usage("analyze", "--reducers goes with --work-dir");
+	if ((o.an.splits > 1 || mappers.command) && !o.an.work_dir)
+		die_usage("analyze", "--splits and --mappers go with --work-dir");
+	if (mappers.command && o.an.splits < 2)
+		die_usage("analyze", "--mappers goes with --splits N (2 or more)");
+	for (int i = optind; o.an.splits > 1 && i < argc; i++)
+		if (!strcmp(argv[i], "-"))
+			die_usage("analyze", "standard input cannot be split: give files with --splits");
+	if (ms) {
+		/* a map step: the analysis's options, with the step's own budget, and its split alone */
+		char err[1024];
+		if (ms->memory)
+			o.an.memory = ms->memory;
+		if (ms->have_threads)
+			o.an.threads = ms->threads;
+		if (ms->tmpdir)
+			o.an.tmpdir = ms->tmpdir;
+		co.in.quiet |= ms->quiet;
+		if (!o.an.work_dir)
+			die("the saved analysis has no --work-dir");
+		common_start(&co);
+		int st = analyze_map(&o.an, argv + optind, argc - optind, ms->split, err, sizeof(err));
+		common_finish(&co);
+		if (st != DT_OK)
+			die("split %u: %s", ms->split, err);
+		return EXIT_CLEAN;
+	}
 	if (o.an.work_dir) {
 		if (mkdir(o.an.work_dir, 0777) < 0 && errno != EEXIST)
 			die("cannot create '%s': %s", o.an.work_dir, strerror(errno));
@@ -306,6 +346,15 @@ cmd_analyze(int argc, char **argv)
 		red.parallel = o.an.threads ? o.an.threads : cores > 0 && cores < 1024 ? (unsigned)cores : 1;
 		o.an.reduce = reducers_run;
 		o.an.reduce_ctx = &red;
+		/* the map steps run while this process waits: they share the whole budget */
+		mappers.memory = o.an.memory;
+		mappers.tmpdir = o.an.tmpdir;
+		mappers.parallel = red.parallel;
+		mappers.share_threads = 1;
+		o.an.map = mappers_run;
+		o.an.map_ctx = &mappers;
+		if (o.an.splits > 1 && map_args_write(o.an.work_dir, argc, argv) < 0)
+			die("cannot write in '%s': %s", o.an.work_dir, strerror(errno));
 	}
 	if (o.an.show_values && (!o.out.records_path || o.an.records_csv))
 		die_usage("analyze", "--show-values puts the values in the JSON Lines of --records: give --records FILE");
@@ -316,4 +365,16 @@ cmd_analyze(int argc, char **argv)
 	int rc = analyze_report(&o.an, &o.out, &co, argv + optind, argc - optind);
 	common_finish(&co);
 	return rc;
+}
+
+int
+cmd_analyze(int argc, char **argv)
+{
+	return analyze_main(argc, argv, NULL);
+}
+
+int
+analyze_map_step(int argc, char **argv, const struct map_step *ms)
+{
+	return analyze_main(argc, argv, ms);
 }

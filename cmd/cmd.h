@@ -178,16 +178,31 @@ int cmd_remove(int argc, char **argv);
 int cmd_shard(int argc, char **argv);
 int cmd_reduce(int argc, char **argv);
 
-/* How analyze --work-dir runs its reduce steps (cmd/reducers.c). */
+/* How analyze --work-dir runs its map and reduce steps (cmd/reducers.c). */
 struct reducers {
-	const char *command; /* --reducers: run by sh once a round; NULL: children here */
+	const char *command; /* --reducers, --mappers: run by sh once a round; NULL: children here */
 	unsigned parallel;   /* children at once */
 	uint64_t memory;     /* shared by them */
 	const char *tmpdir;
+	int share_threads;   /* fewer steps than parallel: each gets its share of the threads; else one */
 };
 /* analyze_opts.reduce for struct reducers (ctx). */
 int reducers_run(void *ctx, const char *work_dir, unsigned round, const unsigned *shards, size_t n, char *err,
 		 size_t errlen);
+/* analyze_opts.map for struct reducers (ctx). */
+int mappers_run(void *ctx, const char *work_dir, const unsigned *splits, size_t n, char *err, size_t errlen);
+int cmd_map(int argc, char **argv);
+/* The map step of split (cmd/analyze.c): argv is analyze's, as the analysis saved it (cmd/map.c). */
+struct map_step {
+	unsigned split;
+	uint64_t memory; /* 0: analyze's --memory */
+	unsigned threads, have_threads;
+	const char *tmpdir; /* NULL: analyze's */
+	int quiet;
+};
+int analyze_map_step(int argc, char **argv, const struct map_step *ms);
+/* The analysis's own options and cwd, for its map steps to run it again (WORK/map.args). 0, or -1. */
+int map_args_write(const char *work_dir, int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_key(int argc, char **argv);

@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{ "remove", cmd_remove, "remove a leak from the library" },
 	{ "verify", cmd_verify, "check the library: every block's checksum, the catalog" },
 	{ "shard", cmd_shard, "split the library into shards by fingerprint range, or show them" },
+	{ "map", cmd_map, "one map step of a distributed analysis (analyze --splits)" },
 	{ "reduce", cmd_reduce, "one reduce step of a distributed analysis (analyze --work-dir)" },
 	{ "lookup", cmd_lookup, "which known leaks hold this e-mail, phone or IIN" },
 	{ "key", cmd_key, "a library's key: new, export, import, where it is kept" },

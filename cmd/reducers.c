@@ -1,7 +1,8 @@
 /*
- * Running the reduce steps of a distributed analysis (core/analyze.h,
- * "Shuffle and reduce"): a command of the user's (a Slurm job array, GNU
- * parallel, ssh) or, without one, this machine's own child processes.
+ * Running the map and reduce steps of a distributed analysis
+ * (core/analyze.h, "Map steps", "Shuffle and reduce"): a command of the
+ * user's (a Slurm job array, GNU parallel, ssh) or, without one, this
+ * machine's own child processes.
  */
 #include "config.h"
 
@@ -40,56 +41,74 @@ wait_for(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-int
-reducers_run(void *ctx, const char *work_dir, unsigned round, const unsigned *shards, size_t n, char *err,
-	     size_t errlen)
+/*
+ * The user's command, once: the steps to run listed in the environment
+ * (list_var), with the round in DUMPTRACE_ROUND when there is one.
+ */
+static int
+user_command(const char *command, const char *work_dir, const char *round, const char *list_var,
+	     const unsigned *ids, size_t n, const char *what, char *err, size_t errlen)
 {
-	const struct reducers *r = ctx;
-	char num[32];
-	if (r->command) {
-		/* the user's command, once for the round: the shards to run in DUMPTRACE_SHARDS */
-		size_t len = 1;
-		for (size_t i = 0; i < n; i++)
-			len += 12;
-		char *list = xcalloc(len, 1);
-		for (size_t i = 0; i < n; i++)
-			snprintf(list + strlen(list), len - strlen(list), "%s%u", i ? " " : "", shards[i]);
-		snprintf(num, sizeof(num), "%u", round);
-		pid_t pid = fork();
-		if (pid == 0) {
-			setenv("DUMPTRACE", self_path(), 1);
-			setenv("DUMPTRACE_WORK", work_dir, 1);
-			setenv("DUMPTRACE_ROUND", num, 1);
-			setenv("DUMPTRACE_SHARDS", list, 1);
-			execl("/bin/sh", "sh", "-c", r->command, (char *)NULL);
-			_exit(127);
-		}
-		free(list);
-		int st = pid < 0 ? 127 : wait_for(pid);
-		if (st) {
-			snprintf(err, errlen, "the reducers' command exited %d", st);
-			return -1;
-		}
-		return 0;
+	char *list = xcalloc(n * 12 + 1, 1);
+	for (size_t i = 0; i < n; i++)
+		snprintf(list + strlen(list), n * 12 + 1 - strlen(list), "%s%u", i ? " " : "", ids[i]);
+	pid_t pid = fork();
+	if (pid == 0) {
+		setenv("DUMPTRACE", self_path(), 1);
+		setenv("DUMPTRACE_WORK", work_dir, 1);
+		if (round)
+			setenv("DUMPTRACE_ROUND", round, 1);
+		setenv(list_var, list, 1);
+		execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+		_exit(127);
 	}
-	/* here: up to r->parallel steps at once, each with its share of the memory */
+	free(list);
+	int st = pid < 0 ? 127 : wait_for(pid);
+	if (st) {
+		snprintf(err, errlen, "the %s' command exited %d", what, st);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Here: up to r->parallel steps at once, each `argv0 ... --OPT ID` with
+ * its share of the memory and of the threads (one each when there are
+ * more steps than r->parallel).
+ */
+static int
+children(const struct reducers *r, const char *const *argv0, size_t n0, const char *opt, const unsigned *ids,
+	 size_t n, const char *what, char *err, size_t errlen)
+{
 	unsigned par = r->parallel ? r->parallel : 1;
-	char mem[32];
-	snprintf(mem, sizeof(mem), "%llu", (unsigned long long)(r->memory / par > (64u << 20) ? r->memory / par
-											   : 64u << 20));
-	snprintf(num, sizeof(num), "%u", round);
+	unsigned at_once = n < par ? (unsigned)n : par;
+	char mem[32], threads[16];
+	uint64_t each = r->memory / (at_once ? at_once : 1);
+	snprintf(mem, sizeof(mem), "%llu", (unsigned long long)(each > (64u << 20) ? each : 64u << 20));
+	snprintf(threads, sizeof(threads), "%u", r->share_threads && at_once ? par / at_once : 1);
 	pid_t *pids = xcalloc(par, sizeof(*pids));
+	const char **argv = xcalloc(n0 + 12, sizeof(*argv));
+	memcpy(argv, argv0, n0 * sizeof(*argv));
 	int failed = 0;
 	size_t next = 0, running = 0;
 	while (next < n || running) {
 		while (next < n && running < par) {
-			char shard[16];
-			snprintf(shard, sizeof(shard), "%u", shards[next++]);
+			char id[16];
+			snprintf(id, sizeof(id), "%u", ids[next++]);
+			size_t k = n0;
+			argv[k++] = opt;
+			argv[k++] = id;
+			argv[k++] = "--memory";
+			argv[k++] = mem;
+			argv[k++] = "--threads";
+			argv[k++] = threads;
+			if (r->tmpdir) {
+				argv[k++] = "--tmpdir";
+				argv[k++] = r->tmpdir;
+			}
+			argv[k] = NULL;
 			pid_t pid = fork();
 			if (pid == 0) {
-				const char *argv[] = { self_path(), "reduce", "-q", "--work", work_dir, "--round", num,
-						       "--shard", shard, "--memory", mem, "--threads", "1",
-						       r->tmpdir ? "--tmpdir" : NULL, r->tmpdir, NULL };
 				execv(argv[0], (char *const *)argv);
 				_exit(127);
 			}
@@ -121,9 +140,33 @@ reducers_run(void *ctx, const char *work_dir, unsigned round, const unsigned *sh
 			}
 	}
 	free(pids);
+	free(argv);
 	if (failed) {
-		snprintf(err, errlen, "a reduce step failed");
+		snprintf(err, errlen, "a %s step failed", what);
 		return -1;
 	}
 	return 0;
+}
+
+int
+reducers_run(void *ctx, const char *work_dir, unsigned round, const unsigned *shards, size_t n, char *err,
+	     size_t errlen)
+{
+	const struct reducers *r = ctx;
+	char num[32];
+	snprintf(num, sizeof(num), "%u", round);
+	if (r->command)
+		return user_command(r->command, work_dir, num, "DUMPTRACE_SHARDS", shards, n, "reducers", err, errlen);
+	const char *argv0[] = { self_path(), "reduce", "-q", "--work", work_dir, "--round", num };
+	return children(r, argv0, sizeof(argv0) / sizeof(*argv0), "--shard", shards, n, "reduce", err, errlen);
+}
+
+int
+mappers_run(void *ctx, const char *work_dir, const unsigned *splits, size_t n, char *err, size_t errlen)
+{
+	const struct reducers *r = ctx;
+	if (r->command)
+		return user_command(r->command, work_dir, NULL, "DUMPTRACE_SPLITS", splits, n, "mappers", err, errlen);
+	const char *argv0[] = { self_path(), "map", "-q", "--work", work_dir };
+	return children(r, argv0, sizeof(argv0) / sizeof(*argv0), "--split", splits, n, "map", err, errlen);
 }

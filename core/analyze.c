@@ -6,11 +6,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +37,7 @@
 #include "core/bsort.h"
 #include "core/schema.h"
 #include "core/status.h"
+#include "core/wire.h"
 #include "core/xalloc.h"
 #include "core/xio.h"
 #include "core/xsort.h"
@@ -96,6 +100,12 @@ struct an {
 	int near_errno;
 	pthread_mutex_t near_mu;
 	char err[512];
+	/* a map step (analyze_map()): its rows and near files named, a schema its first stream may share */
+	const char *rows_path, *near_path;
+	struct schema *seed;
+	int first_done;	     /* its first record was seen */
+	int have_first;	     /* it opened the first stream, with no table: its columns in first */
+	struct dynbuf first; /* their count, then each name (core/wire.h) */
 };
 
 /*
@@ -476,6 +486,15 @@ an_record(void *ctx, struct reader *r, const struct record *rec)
 	(void)r;
 	if (a->failed || bsort_failed(a->bs) || *a->stop)
 		return -1;
+	if (a->rows_path && !a->first_done) {
+		/* what the split before needs to know whether this stream shares its schema (run_maps()) */
+		a->first_done = 1;
+		if (a->ss.stream == 0 && !rec->table) {
+			a->have_first = wire_u64(&a->first, rec->nfields) == 0;
+			for (size_t i = 0; i < rec->nfields && a->have_first; i++)
+				a->have_first = wire_bytes(&a->first, rec->fields[i].name, rec->fields[i].name_len) == 0;
+		}
+	}
 	schemas_record(&a->ss, rec, 0);
 	return 0;
 }
@@ -997,6 +1016,35 @@ work_path(const char *dir, const char *what, unsigned round, unsigned shard)
 	return round ? xasprintf("%s/r%u.%s.%u", dir, round, what, shard) : xasprintf("%s/%s", dir, what);
 }
 
+static char *
+map_path(const char *dir, unsigned split, const char *what)
+{
+	return xasprintf("%s/m%u.%s", dir, split, what);
+}
+
+static char *
+map_in_path(const char *dir, unsigned split, unsigned shard)
+{
+	return xasprintf("%s/m%u.in.%u", dir, split, shard);
+}
+
+/* Removes split k's files (an earlier run's too); its keys with with_in, its seed with with_seed. */
+static void
+map_clean(const char *dir, unsigned k, size_t nshards, int with_in, int with_seed)
+{
+	static const char *const what[] = { "meta", "meta.part", "done", "rows", "near", "seed" };
+	for (size_t w = 0; w < sizeof(what) / sizeof(*what) - !with_seed; w++) {
+		char *p = map_path(dir, k, what[w]);
+		unlink(p);
+		free(p);
+	}
+	for (unsigned s = 0; with_in && s < nshards; s++) {
+		char *p = map_in_path(dir, k, s);
+		unlink(p);
+		free(p);
+	}
+}
+
 /*
  * The map side's sink (bsort_drain()): a run of (key, set, payload)
  * triples, unsorted, of one bucket (one value of the keys' highest byte,
@@ -1026,7 +1074,8 @@ shuffle_emit(void *ctx, const uint64_t *kv, size_t n)
 
 /* The job: what every reduce step needs to know, written once. 0, or -1 (err). */
 static int
-job_write(struct joiner *j, const char *libpath, uint64_t rows, char *err, size_t errlen)
+job_write(struct joiner *j, const char *libpath, uint64_t rows, const uint64_t *map_off, unsigned nmaps, char *err,
+	  size_t errlen)
 {
 	const struct analyze_opts *o = j->sh->o;
 	char *p = work_path(o->work_dir, "job.part", 0, 0), *to = work_path(o->work_dir, "job", 0, 0);
@@ -1049,6 +1098,10 @@ job_write(struct joiner *j, const char *libpath, uint64_t rows, char *err, size_
 		for (size_t i = 0; i < j->nleaks; i++)
 			fprintf(f, "leak %" PRId64 " %zu %016" PRIx64 " %d\n", j->leaks[i].l.id, j->leaks[i].nsets,
 				j->leaks[i].l.digest, j->leaks[i].unreadable);
+		/* the map steps' keys of round 1, their rows numbered after the splits before (run_maps()) */
+		fprintf(f, "maps %u\n", nmaps);
+		for (unsigned k = 0; k < nmaps; k++)
+			fprintf(f, "map %u %" PRIu64 "\n", k, map_off[k]);
 		rc = fflush(f) || ferror(f) ? -1 : 0;
 		rc |= fclose(f);
 	}
@@ -2402,6 +2455,8 @@ struct an_run {
 	uint64_t hex; /* $HEX[] passwords, from the workers */
 	struct xsort *hs;
 	char libpath[4096];
+	uint64_t *map_off; /* the rows before each map step's split (run_maps()) */
+	unsigned nmaps;
 };
 
 /* Step 5: the findings, from the counts of pass two and the profile. */
@@ -2504,6 +2559,18 @@ run_library(struct an_run *R, char *err, size_t errlen)
 	return 0;
 }
 
+/* A spill file: path (a map step's), or a temporary one in o->tmpdir. The descriptor, or -1 (err). */
+static int
+spill_open(const struct analyze_opts *o, const char *path, const char *what, char *err, size_t errlen)
+{
+	int fd = path ? open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : xio_tmpfile(o->tmpdir, what, NULL, 0);
+	if (fd < 0 && path)
+		snprintf(err, errlen, "cannot create '%s': %s", path, strerror(errno));
+	else if (fd < 0)
+		snprintf(err, errlen, "cannot create a temporary file in '%s': %s", o->tmpdir, strerror(errno));
+	return fd;
+}
+
 /*
  * Step 1: the dump through the workers: row summaries into the rows
  * file, keys into the sort, the profile merged. 0, or -1 (err).
@@ -2514,15 +2581,10 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 	struct an *a = &R->a;
 	const struct analyze_opts *o = a->o;
 
-	if ((a->rows_fd = xio_tmpfile(o->tmpdir, "rows", NULL, 0)) < 0) {
-		snprintf(err, errlen, "cannot create a temporary file in '%s': %s", o->tmpdir, strerror(errno));
+	if ((a->rows_fd = spill_open(o, a->rows_path, "rows", err, errlen)) < 0 ||
+	    (a->near_fd = spill_open(o, a->near_path, "near", err, errlen)) < 0)
 		return -1;
-	}
 	a->rbuf = xmalloc(1u << 20);
-	if ((a->near_fd = xio_tmpfile(o->tmpdir, "near", NULL, 0)) < 0) {
-		snprintf(err, errlen, "cannot create a temporary file in '%s': %s", o->tmpdir, strerror(errno));
-		return -1;
-	}
 	if (link_freq_init(&a->lf) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -2557,6 +2619,10 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 	}
 	struct schemas_opts so = { .region = o->region, .emit = an_emit, .forced = an_forced, .share = 1, .ctx = a };
 	schemas_init(&a->ss, &so);
+	if (a->seed) { /* the schema of the stream before this map step's first (analyze_map()) */
+		schemas_adopt(&a->ss, a->seed);
+		a->seed = NULL;
+	}
 	a->pipe = pipe_new(nthreads, an_work, wctx, an_done, a);
 	struct walk_cb cb = { .ctx = a, .begin = an_begin, .record = an_record, .end = an_end };
 	walk_paths(o->in, paths, npaths, &cb, &R->rep.walk);
@@ -2645,12 +2711,14 @@ run_join(struct an_run *R, unsigned nthreads, char *err, size_t errlen)
 				sh.part_of[b] = (uint8_t)i;
 		pthread_mutex_init(&sh.mu, NULL);
 		j.sh = &sh;
-		rc = job_write(&j, R->libpath, a->rows, err, errlen);
+		rc = job_write(&j, R->libpath, a->rows, R->map_off, R->nmaps, err, errlen);
 	}
 	if (!rc)
 		rc = join_all(a->bs, &j, nthreads, err, errlen);
 	bsort_free(a->bs);
 	a->bs = NULL;
+	for (unsigned k = 0; k < R->nmaps; k++) /* round 1 has read the map steps' keys */
+		map_clean(o->work_dir, k, sh.nshards, 1, 1);
 	if (!rc)
 		rc = near_round(R, &j, nthreads, err, errlen);
 	free(j.exact);
@@ -2886,11 +2954,16 @@ run_release(struct an_run *R)
 	pthread_mutex_destroy(&a->near_mu);
 	profile_release(&R->prof);
 	schemas_release(&a->ss);
+	schema_drop(a->seed);
+	dynbuf_release(&a->first);
 	free(a->rbuf);
 	fp_key_release(&a->key);
 	if (R->lib)
 		library_close(R->lib);
+	free(R->map_off);
 }
+
+static int run_maps(struct an_run *R, char **paths, int npaths, char *err, size_t errlen);
 
 int
 analyze_run(const struct analyze_opts *o, char **paths, int npaths, struct findings *F, char *err,
@@ -2918,7 +2991,9 @@ analyze_run(const struct analyze_opts *o, char **paths, int npaths, struct findi
 		return DT_FATAL;
 	}
 	int rc = run_library(&R, err, errlen);
-	if (!rc)
+	if (!rc && o->work_dir && o->splits > 1 && R.lib && o->map)
+		rc = run_maps(&R, paths, npaths, err, errlen);
+	else if (!rc)
 		rc = run_read(&R, paths, npaths, nthreads, err, errlen);
 	if (!rc)
 		rc = run_join(&R, nthreads, err, errlen);
@@ -2931,6 +3006,729 @@ analyze_run(const struct analyze_opts *o, char **paths, int npaths, struct findi
 	}
 	run_release(&R);
 	return rc ? DT_FATAL : DT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Map steps (analyze.h): the reading over input splits. */
+
+#define SPLITS_MAGIC "dumptrace-splits 1"
+#define MAP_MAGIC "dumptrace-map 1"
+#define MAP_CHECK "dumptrace map step: the key" /* its keyed fingerprint tells the same key, and nothing of it */
+#define MAPS_MAX 65536
+
+/* A small file written under a temporary name, then renamed into place. 0, or -1 (err). */
+static int
+put_file(const char *path, const void *p, size_t n, char *err, size_t errlen)
+{
+	char *part = xasprintf("%s.part", path);
+	FILE *f = fopen(part, "we");
+	int rc = !f || (n && fwrite(p, 1, n, f) != n);
+	rc |= f && fclose(f) != 0;
+	if (!rc && rename(part, path) < 0)
+		rc = 1;
+	if (rc) {
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		unlink(part);
+	}
+	free(part);
+	return rc ? -1 : 0;
+}
+
+/*
+ * The splits: paths[] cut into at most want contiguous runs of about
+ * equal bytes (a path that is not a regular file counts one byte), to
+ * WORK/splits. Their number, or 0 (err).
+ */
+static unsigned
+splits_write(const char *dir, char **paths, int npaths, unsigned want, char *err, size_t errlen)
+{
+	uint64_t *size = xcalloc((size_t)npaths, sizeof(*size)), total = 0;
+	for (int i = 0; i < npaths; i++) {
+		struct stat st;
+		size[i] = stat(paths[i], &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 ? (uint64_t)st.st_size : 1;
+		total += size[i];
+	}
+	unsigned m = want < (unsigned)npaths ? want : (unsigned)npaths;
+	struct dynbuf b;
+	dynbuf_init(&b, 1u << 30);
+	dynbuf_printf(&b, "%s\npaths %d\nsplits %u\n", SPLITS_MAGIC, npaths, m);
+	int at = 0;
+	uint64_t cum = 0;
+	for (unsigned k = 0; k < m; k++) {
+		int to = at + 1;
+		cum += size[at];
+		/* on to the path whose middle passes the split's share, leaving one a split after */
+		long double share = (long double)total * (k + 1) / m;
+		while (to < npaths - (int)(m - 1 - k) && (k == m - 1 || cum + size[to] / 2 < share))
+			cum += size[to++];
+		dynbuf_printf(&b, "split %u %d %d\n", k, at, to);
+		at = to;
+	}
+	free(size);
+	char *p = xasprintf("%s/splits", dir);
+	int rc = put_file(p, b.buf, b.len, err, errlen);
+	free(p);
+	dynbuf_release(&b);
+	return rc ? 0 : m;
+}
+
+/* Split k's paths, [*lo, *hi) of npaths, from WORK/splits. 0, or -1 (err). */
+static int
+splits_read(const char *dir, int npaths, unsigned k, int *lo, int *hi, char *err, size_t errlen)
+{
+	char *p = xasprintf("%s/splits", dir);
+	size_t len = 0;
+	uint8_t *b = slurp(p, 64u << 20, &len);
+	int n = -1, found = 0;
+	if (!b) {
+		snprintf(err, errlen, "cannot read the splits '%s': %s", p, strerror(errno));
+		free(p);
+		return -1;
+	}
+	b = xrealloc(b, len + 1);
+	b[len] = '\0';
+	char *save = NULL;
+	int ok = !strncmp((char *)b, SPLITS_MAGIC "\n", strlen(SPLITS_MAGIC) + 1);
+	for (char *line = strtok_r((char *)b, "\n", &save); line && ok; line = strtok_r(NULL, "\n", &save)) {
+		unsigned sk;
+		int x, y;
+		if (sscanf(line, "paths %d", &x) == 1)
+			n = x;
+		else if (sscanf(line, "split %u %d %d", &sk, &x, &y) == 3 && sk == k) {
+			*lo = x;
+			*hi = y;
+			found = 1;
+		}
+	}
+	free(b);
+	int rc = -1;
+	if (!ok || n < 0)
+		snprintf(err, errlen, "'%s' is not a list of splits", p);
+	else if (!found)
+		snprintf(err, errlen, "'%s' has no split %u", p, k);
+	else if (n != npaths || *lo < 0 || *hi > npaths || *lo >= *hi)
+		snprintf(err, errlen, "the splits in '%s' are of %d inputs, this step was given %d", dir, n, npaths);
+	else
+		rc = 0;
+	free(p);
+	return rc;
+}
+
+static uint64_t
+key_check_of(const struct fp_key *k)
+{
+	return fp_value(k, 0, MAP_CHECK, strlen(MAP_CHECK));
+}
+
+/* The library's key and layout for a map step: its shards' part_of, their number. 0, or -1 (err). */
+static int
+map_library(struct an_run *R, struct shuffle *sh, char *err, size_t errlen)
+{
+	const struct analyze_opts *o = R->a.o;
+	struct lib_open_opts lo = { .mode = LIB_READ };
+	if (library_locate(o->library, R->libpath, sizeof(R->libpath), err, errlen) < 0 ||
+	    !(R->lib = library_open(R->libpath, &lo, err, errlen)) ||
+	    library_key(R->lib, o->key_file, 0, &R->a.key, err, errlen) < 0)
+		return -1;
+	const struct lib_shard *sv;
+	size_t ns = library_shards(R->lib, &sv);
+	sh->nshards = ns ? ns : 1;
+	for (size_t i = 0; i < ns; i++)
+		for (unsigned b = sv[i].lo; b < sv[i].hi; b++)
+			sh->part_of[b] = (uint8_t)i;
+	return 0;
+}
+
+/* The step's meta file (analyze.h), then its marker. 0, or -1 (err). */
+static int
+map_finish(struct an_run *R, unsigned split, size_t nshards, int seeded, char *err, size_t errlen)
+{
+	struct an *a = &R->a;
+	const char *dir = a->o->work_dir;
+	const struct walk_totals *t = &R->rep.walk;
+	struct dynbuf b;
+	dynbuf_init(&b, (size_t)1 << 34);
+	int rc = wire_bytes(&b, MAP_MAGIC, strlen(MAP_MAGIC));
+	uint64_t head[] = { nshards, key_check_of(&a->key), a->rows, a->near_pairs, (uint64_t)(a->ss.stream + 1),
+			    t->paths, t->streams, t->failed, t->empty, t->parsed, t->rejected, t->bad_sequences,
+			    t->bytes, (uint64_t)t->stopped, R->hex, (uint64_t)seeded, (uint64_t)a->have_first };
+	for (size_t i = 0; i < sizeof(head) / sizeof(*head); i++)
+		rc |= wire_u64(&b, head[i]);
+	if (a->have_first)
+		rc |= dynbuf_add(&b, a->first.buf, a->first.len);
+	rc |= schemas_save(&a->ss, &b) | profile_save(&R->prof, &b) | link_freq_save(&a->lf, &b);
+	rc |= wire_u64(&b, XXH3_64bits(b.buf, b.len));
+	char *p = map_path(dir, split, "meta");
+	if (rc)
+		snprintf(err, errlen, "split %u: its results take too much memory", split);
+	else
+		rc = put_file(p, b.buf, b.len, err, errlen);
+	free(p);
+	dynbuf_release(&b);
+	if (!rc) {
+		p = map_path(dir, split, "done");
+		rc = put_file(p, "", 0, err, errlen);
+		free(p);
+	}
+	return rc ? -1 : 0;
+}
+
+int
+analyze_map(const struct analyze_opts *o, char **paths, int npaths, unsigned split, char *err, size_t errlen)
+{
+	struct an_run R;
+	struct shuffle sh;
+	struct joiner j;
+	int lo = 0, hi = 0, seeded = 0;
+
+	memset(&R, 0, sizeof(R));
+	memset(&sh, 0, sizeof(sh));
+	memset(&j, 0, sizeof(j));
+	err[0] = '\0';
+	R.a.o = o;
+	R.a.stop = o->stop ? o->stop : &never;
+	R.a.rows_fd = R.a.near_fd = -1;
+	pthread_mutex_init(&R.a.near_mu, NULL);
+	pthread_mutex_init(&sh.mu, NULL);
+	profile_init(&R.prof, 0);
+	dynbuf_init(&R.a.first, 1u << 24);
+	unsigned nthreads = o->threads;
+	if (!nthreads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		nthreads = n > 0 ? (unsigned)n : 1;
+	}
+	char *rows = map_path(o->work_dir, split, "rows"), *near = map_path(o->work_dir, split, "near");
+	char *seed = map_path(o->work_dir, split, "seed");
+	R.a.rows_path = rows;
+	R.a.near_path = near;
+	sh.o = o;
+	int rc = 0;
+	if (o->region && !norm_region_known(o->region)) {
+		snprintf(err, errlen, "unknown region '%s'", o->region);
+		rc = -1;
+	}
+	if (!rc)
+		rc = splits_read(o->work_dir, npaths, split, &lo, &hi, err, errlen);
+	if (!rc)
+		rc = map_library(&R, &sh, err, errlen);
+	size_t slen = 0;
+	uint8_t *sb = rc ? NULL : slurp(seed, 64u << 20, &slen);
+	if (sb) { /* the schema this split's first stream shares (run_maps()) */
+		struct wire_r r = { sb, sb + slen, 0 };
+		if (!(R.a.seed = schema_load(&r)) || r.p != r.end) {
+			snprintf(err, errlen, "'%s' is damaged", seed);
+			rc = -1;
+		}
+		seeded = 1;
+		free(sb);
+	}
+	map_clean(o->work_dir, split, sh.nshards, 1, 0);
+	if (!rc)
+		rc = run_read(&R, paths + lo, hi - lo, nthreads, err, errlen);
+	if (!rc && getenv("DUMPTRACE_TEST_MAP_KILL")) /* the tests: a step lost midway, its rows written, no keys yet */
+		raise(SIGKILL);
+	/* the keys, unsorted, to their shards' files: the reduce steps of round 1 read them */
+	sh.in = xcalloc(sh.nshards ? sh.nshards : 1, sizeof(*sh.in));
+	for (unsigned i = 0; i < sh.nshards && !rc; i++) {
+		char *p = map_in_path(o->work_dir, split, i);
+		if (!(sh.in[i] = fopen(p, "we"))) {
+			snprintf(err, errlen, "cannot create '%s': %s", p, strerror(errno));
+			rc = -1;
+		}
+		free(p);
+	}
+	j.sh = &sh;
+	j.stop = R.a.stop;
+	if (!rc && (rc = bsort_drain(R.a.bs, shuffle_emit, &j, err, errlen)) < 0 && !err[0])
+		snprintf(err, errlen, "%s", j.err);
+	for (unsigned i = 0; i < sh.nshards; i++)
+		if (sh.in[i] && fclose(sh.in[i]) != 0 && !rc) {
+			snprintf(err, errlen, "cannot write in '%s': %s", o->work_dir, strerror(errno));
+			rc = -1;
+		}
+	free(sh.in);
+	if (!rc && fsync(R.a.rows_fd) == 0 && fsync(R.a.near_fd) == 0)
+		rc = map_finish(&R, split, sh.nshards, seeded, err, errlen);
+	else if (!rc) {
+		snprintf(err, errlen, "cannot write in '%s': %s", o->work_dir, strerror(errno));
+		rc = -1;
+	}
+	pthread_mutex_destroy(&sh.mu);
+	run_release(&R);
+	free(rows);
+	free(near);
+	free(seed);
+	return rc ? DT_FATAL : DT_OK;
+}
+
+/* What run_maps() reads of a map step's meta file. */
+struct mapmeta {
+	uint8_t *buf;
+	struct wire_r r; /* at its schemas once read */
+	uint64_t nshards, check, rows, near_pairs, streams, hex, seeded;
+	struct walk_totals t;
+	int have_first;
+	struct wire_r first; /* the first record's column count and names */
+	struct schema **ls;  /* its schemas */
+	size_t nls;
+};
+
+static void
+mapmeta_release(struct mapmeta *m)
+{
+	for (size_t i = 0; i < m->nls; i++)
+		schema_drop(m->ls[i]);
+	free(m->ls);
+	free(m->buf);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Split k's meta file, read up to its profile. 0, or -1 (err). */
+static int
+mapmeta_read(const char *dir, unsigned k, struct mapmeta *m, char *err, size_t errlen)
+{
+	char *p = map_path(dir, k, "meta");
+	size_t len = 0;
+	memset(m, 0, sizeof(*m));
+	m->buf = slurp(p, (size_t)1 << 34, &len);
+	struct wire_r *r = &m->r;
+	*r = (struct wire_r){ m->buf, m->buf + len, 0 };
+	uint64_t sum = 0;
+	if (m->buf && len >= 8)
+		for (int i = 0; i < 8; i++)
+			sum |= (uint64_t)m->buf[len - 8 + i] << (8 * i);
+	int ok = m->buf && len >= 8 && XXH3_64bits(m->buf, len - 8) == sum;
+	if (ok) {
+		size_t ml = 0;
+		r->end -= 8;
+		char *magic = wire_get_str(r, &ml);
+		ok = magic && !strcmp(magic, MAP_MAGIC);
+		free(magic);
+	}
+	uint64_t v[17];
+	for (size_t i = 0; i < 17 && ok; i++)
+		v[i] = wire_get_u64(r);
+	if (ok && !r->bad) {
+		m->nshards = v[0], m->check = v[1], m->rows = v[2], m->near_pairs = v[3], m->streams = v[4];
+		m->t = (struct walk_totals){ v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13] != 0 };
+		m->hex = v[14], m->seeded = v[15], m->have_first = v[16] != 0;
+		if (m->have_first) {
+			m->first = *r;
+			size_t n = wire_get_count(r, 8);
+			for (size_t i = 0; i < n && !r->bad; i++) {
+				size_t l = wire_get_count(r, 1);
+				wire_get_raw(r, l);
+			}
+		}
+		m->nls = wire_get_count(r, 40);
+		m->ls = xcalloc(m->nls ? m->nls : 1, sizeof(*m->ls));
+		for (size_t i = 0; i < m->nls && !r->bad; i++)
+			m->ls[i] = schema_load(r);
+		ok = !r->bad && m->streams <= INT32_MAX && m->nls <= (size_t)INT32_MAX;
+	}
+	if (!ok) {
+		snprintf(err, errlen, "split %u: '%s' %s", k, p, m->buf ? "is damaged" : "cannot be read");
+		mapmeta_release(m);
+	}
+	free(p);
+	return ok ? 0 : -1;
+}
+
+/* Are the first record's columns (m->first) schema s's, in order? */
+static int
+first_is(const struct mapmeta *m, const struct schema *s)
+{
+	struct wire_r r = m->first;
+	if (wire_get_count(&r, 8) != s->ncols)
+		return 0;
+	for (size_t c = 0; c < s->ncols; c++) {
+		size_t l = wire_get_count(&r, 1);
+		const uint8_t *n = wire_get_raw(&r, l);
+		if (!n || l != s->name_len[c] || memcmp(n, s->names[c], l))
+			return 0;
+	}
+	return !r.bad;
+}
+
+/* Do two schemas read the same records the same way: columns, types and ranks? */
+static int
+schema_same(const struct schema *a, const struct schema *b)
+{
+	if (a->ncols != b->ncols || !a->table != !b->table || (a->table && strcmp(a->table, b->table)))
+		return 0;
+	for (size_t c = 0; c < a->ncols; c++)
+		if (a->name_len[c] != b->name_len[c] || memcmp(a->names[c], b->names[c], a->name_len[c]) ||
+		    a->types[c] != b->types[c] || a->rank[c] != b->rank[c])
+			return 0;
+	return 1;
+}
+
+/* Runs the map steps of splits[0..n) that left no marker, again up to o->retries times. 0, or -1 (err). */
+static int
+maps_run(const struct analyze_opts *o, const unsigned *splits, size_t n, char *err, size_t errlen)
+{
+	unsigned *missing = xcalloc(n ? n : 1, sizeof(*missing));
+	int rc = 0;
+	for (unsigned tries = 0;; tries++) {
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++) {
+			char *p = map_path(o->work_dir, splits[i], "done");
+			if (access(p, F_OK) != 0)
+				missing[m++] = splits[i];
+			free(p);
+		}
+		if (!m)
+			break;
+		if (tries > o->retries) {
+			snprintf(err, errlen, "the map step of split %u failed %u time%s", missing[0], tries,
+				 tries == 1 ? "" : "s");
+			rc = -1;
+			break;
+		}
+		if (o->stop && *o->stop) {
+			snprintf(err, errlen, "interrupted");
+			rc = -1;
+			break;
+		}
+		char e[512] = "";
+		if (o->map(o->map_ctx, o->work_dir, missing, m, e, sizeof(e)) < 0 && e[0])
+			walk_say(o->in, "warning: the map steps: %s", e);
+	}
+	free(missing);
+	return rc;
+}
+
+/* Reads up to n bytes: fewer only at the end of the file. The count, or -1 (errno). */
+static ssize_t
+read_full(int fd, void *p, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, (char *)p + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* The length of the rows file's entry at p (schema id first), or 0 when [p, end) does not hold it all. */
+static size_t
+row_entry_len(const uint8_t *p, const uint8_t *end, int show_values)
+{
+	const uint8_t *q = p + 4;
+	if (end - p < 5)
+		return 0;
+	size_t nf = *q++;
+	if ((size_t)(end - q) < 4 * nf + 1)
+		return 0;
+	q += 4 * nf;
+	size_t need = (*q++ ? nf * QI_FACT_BYTES : 0) + 4 + 2;
+	if ((size_t)(end - q) < need)
+		return 0;
+	q += need;
+	uint16_t nc;
+	memcpy(&nc, q - 2, 2);
+	for (size_t k = 0; k < nc; k++) {
+		if (end - q < 2)
+			return 0;
+		q += 2;
+		if (show_values) {
+			uint32_t n32;
+			if (end - q < 4)
+				return 0;
+			memcpy(&n32, q, 4);
+			q += 4;
+			if ((size_t)(end - q) < n32)
+				return 0;
+			q += n32;
+		}
+	}
+	return (size_t)(q - p);
+}
+
+/* Split k's rows onto the analysis's rows file, their schema ids as the analysis numbers them. 0, or -1 (err). */
+static int
+rows_append(struct an *a, const char *path, const struct mapmeta *m, const int *sid_map, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	size_t cap = 1u << 20, have = 0;
+	uint8_t *b = xmalloc(cap);
+	uint64_t rows = 0;
+	int rc = 0, eof = 0;
+	while (!rc) {
+		if (!eof) {
+			if (have == cap) {
+				if (cap >= (1u << 30)) {
+					rc = -2;
+					break;
+				}
+				b = xrealloc(b, cap *= 2);
+			}
+			ssize_t got = read_full(fd, b + have, cap - have);
+			if (got < 0) {
+				snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+				rc = -1;
+				break;
+			}
+			eof = (size_t)got < cap - have;
+			have += (size_t)got;
+		}
+		size_t at = 0, l;
+		while ((l = row_entry_len(b + at, b + have, a->o->show_values)) > 0) {
+			uint32_t sid;
+			memcpy(&sid, b + at, 4);
+			if (sid >= m->nls || ++rows > m->rows) {
+				rc = -2;
+				break;
+			}
+			uint32_t to = (uint32_t)sid_map[sid];
+			if (put_bytes(a, &to, 4) < 0 || put_bytes(a, b + at + 4, l - 4) < 0) {
+				snprintf(err, errlen, "cannot write a spill file: %s", strerror(errno));
+				rc = -1;
+				break;
+			}
+			at += l;
+		}
+		memmove(b, b + at, have - at);
+		have -= at;
+		if (eof && !rc) {
+			rc = have || rows != m->rows ? -2 : 0;
+			break;
+		}
+	}
+	if (rc == -2)
+		snprintf(err, errlen, "'%s' is damaged", path);
+	free(b);
+	close(fd);
+	return rc ? -1 : 0;
+}
+
+/* Split k's near keys onto the analysis's near file, their rows numbered after the splits before. */
+static int
+near_append(struct an *a, const char *path, const struct mapmeta *m, uint64_t off, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	uint64_t *kv = xmalloc(NEAR_BUF * 2 * sizeof(*kv)), n = 0;
+	ssize_t got;
+	int rc = 0;
+	while (!rc && (got = read_full(fd, kv, NEAR_BUF * 2 * sizeof(*kv))) > 0) {
+		size_t np = (size_t)got / (2 * sizeof(*kv));
+		if ((size_t)got % (2 * sizeof(*kv)) || (n += np) > m->near_pairs) {
+			rc = -2;
+			break;
+		}
+		for (size_t i = 0; i < np; i++)
+			kv[2 * i + 1] += off << 24;
+		if (xio_write_all(a->near_fd, kv, np * 2 * sizeof(*kv)) < 0) {
+			snprintf(err, errlen, "cannot write a spill file: %s", strerror(errno));
+			rc = -1;
+		}
+	}
+	if (!rc && got < 0) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		rc = -1;
+	} else if (rc == -2 || (!rc && n != m->near_pairs)) {
+		snprintf(err, errlen, "'%s' is damaged", path);
+		rc = -1;
+	}
+	a->near_pairs += n;
+	free(kv);
+	close(fd);
+	return rc;
+}
+
+/* Split k's results into the analysis, as if it had read them itself. 0, or -1 (err). */
+static int
+map_merge(struct an_run *R, unsigned k, struct mapmeta *m, int share, uint64_t soff, char *err, size_t errlen)
+{
+	struct an *a = &R->a;
+	const char *dir = a->o->work_dir;
+	int *sid_map = xcalloc(m->nls ? m->nls : 1, sizeof(*sid_map));
+	for (size_t i = 0; i < m->nls; i++) {
+		struct schema *s = m->ls[i];
+		if (i == 0 && share) { /* the schema of the split before's last stream, shared */
+			struct schema *p = a->ss.v[a->ss.n - 1];
+			sid_map[0] = p->id;
+			p->stream = (int)(soff + (uint64_t)s->stream);
+			schema_drop(s);
+		} else {
+			int stream = s->stream;
+			schemas_adopt(&a->ss, s);
+			s->stream = (int)(soff + (uint64_t)stream);
+			sid_map[i] = s->id;
+		}
+		m->ls[i] = NULL;
+	}
+	int rc = profile_load_merge(&R->prof, &m->r, sid_map, m->nls) < 0 || link_freq_load_add(&a->lf, &m->r) < 0 ||
+			 m->r.p != m->r.end
+		     ? -1
+		     : 0;
+	if (rc)
+		snprintf(err, errlen, "split %u: its meta file is damaged", k);
+	char *p = map_path(dir, k, "rows");
+	if (!rc)
+		rc = rows_append(a, p, m, sid_map, err, errlen);
+	free(p);
+	p = map_path(dir, k, "near");
+	if (!rc)
+		rc = near_append(a, p, m, a->rows, err, errlen);
+	free(p);
+	free(sid_map);
+	struct walk_totals *t = &R->rep.walk;
+	t->paths += m->t.paths;
+	t->streams += m->t.streams;
+	t->failed += m->t.failed;
+	t->empty += m->t.empty;
+	t->parsed += m->t.parsed;
+	t->rejected += m->t.rejected;
+	t->bad_sequences += m->t.bad_sequences;
+	t->bytes += m->t.bytes;
+	t->stopped |= m->t.stopped;
+	R->hex += m->hex;
+	a->rows += m->rows;
+	a->emitted += m->rows;
+	return rc;
+}
+
+/* A seed: schema s alone, saved for split k's step to share (analyze_map()). */
+static int
+seed_write(const char *dir, unsigned k, struct schema *s, char *err, size_t errlen)
+{
+	struct schemas one;
+	memset(&one, 0, sizeof(one));
+	one.v = &s;
+	one.n = 1;
+	struct dynbuf b;
+	dynbuf_init(&b, 1u << 30);
+	int rc = schemas_save(&one, &b);
+	char *p = map_path(dir, k, "seed");
+	/* schemas_save() wrote the count first: a seed is the schema alone */
+	if (!rc)
+		rc = put_file(p, b.buf + 8, b.len - 8, err, errlen);
+	else
+		snprintf(err, errlen, "cannot save the schema for split %u", k);
+	free(p);
+	dynbuf_release(&b);
+	return rc;
+}
+
+/*
+ * Step 1 over map steps (analyze.h, "Map steps"): the splits written, the
+ * steps run, their results read back in order. 0, or -1 (err).
+ */
+static int
+run_maps(struct an_run *R, char **paths, int npaths, char *err, size_t errlen)
+{
+	struct an *a = &R->a;
+	const struct analyze_opts *o = a->o;
+	const char *dir = o->work_dir;
+	const struct lib_shard *sv;
+	size_t ns = library_shards(R->lib, &sv);
+	ns = ns ? ns : 1;
+
+	if ((a->rows_fd = spill_open(o, NULL, "rows", err, errlen)) < 0 ||
+	    (a->near_fd = spill_open(o, NULL, "near", err, errlen)) < 0)
+		return -1;
+	a->rbuf = xmalloc(1u << 20);
+	if (link_freq_init(&a->lf) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	struct schemas_opts so = { .region = o->region, .share = 1, .ctx = a };
+	schemas_init(&a->ss, &so);
+	/* the keys went to the shards' files: the analysis's own sort stays empty */
+	struct bsort_opts bo = { .memory = 4u << 20, .tmpdir = o->tmpdir, .producers = 1, .nsets = FACT_SETS,
+				 .with_values = 1 };
+	if (!(a->bs = bsort_new(&bo, err, errlen)))
+		return -1;
+	unsigned m = splits_write(dir, paths, npaths, o->splits < MAPS_MAX ? o->splits : MAPS_MAX, err, errlen);
+	if (!m)
+		return -1;
+	R->map_off = xcalloc(m, sizeof(*R->map_off));
+	R->nmaps = m;
+	unsigned *all = xcalloc(m, sizeof(*all));
+	for (unsigned k = 0; k < m; k++) {
+		all[k] = k;
+		map_clean(dir, k, ns, 1, 1);
+	}
+	int rc = maps_run(o, all, m, err, errlen);
+	free(all);
+	uint64_t check = key_check_of(&a->key), soff = 0;
+	for (unsigned k = 0; k < m && !rc; k++) {
+		struct mapmeta mm;
+		int share = 0;
+		for (unsigned again = 0; !rc; again++) {
+			if ((rc = mapmeta_read(dir, k, &mm, err, errlen)) < 0)
+				break;
+			if (mm.nshards != ns || mm.check != check) {
+				snprintf(err, errlen, "split %u was read %s", k,
+					 mm.check != check ? "under another key" : "for another layout of the library");
+				rc = -1;
+				break;
+			}
+			/* would its first stream have shared the schema of the split before's last? */
+			struct schema *p = a->ss.n ? a->ss.v[a->ss.n - 1] : NULL;
+			share = p && mm.have_first && p->typed && !p->table && (uint64_t)(p->stream + 1) == soff &&
+				first_is(&mm, p);
+			int fine = share ? mm.nls && schema_same(mm.ls[0], p) : !mm.seeded;
+			if (fine)
+				break;
+			mapmeta_release(&mm);
+			if (again) {
+				snprintf(err, errlen, "split %u: its step does not share the schema it was given", k);
+				rc = -1;
+				break;
+			}
+			/* typed apart, it came out different: read it again with the schema given */
+			map_clean(dir, k, ns, 1, 1);
+			if (share)
+				rc = seed_write(dir, k, p, err, errlen);
+			walk_say(o->in, "note: split %u is read again: its first stream shares the schema of the split before",
+				 k);
+			unsigned one = k;
+			if (!rc)
+				rc = maps_run(o, &one, 1, err, errlen);
+		}
+		if (rc)
+			break;
+		R->map_off[k] = a->rows;
+		rc = map_merge(R, k, &mm, share, soff, err, errlen);
+		soff += mm.streams;
+		mapmeta_release(&mm);
+		map_clean(dir, k, ns, 0, 1); /* its keys stay for round 1 */
+	}
+	if (!rc && a->rlen && xio_write_all(a->rows_fd, a->rbuf, a->rlen) < 0) {
+		snprintf(err, errlen, "cannot write a spill file: %s", strerror(errno));
+		rc = -1;
+	}
+	a->rlen = 0;
+	if (!rc && *a->stop) {
+		snprintf(err, errlen, "interrupted");
+		rc = -1;
+	}
+	char *p = xasprintf("%s/splits", dir);
+	unlink(p);
+	free(p);
+	p = xasprintf("%s/map.args", dir); /* the map steps' options (cmd/map.c) */
+	unlink(p);
+	free(p);
+	R->rep.total = R->rep.walk.parsed + R->rep.walk.rejected;
+	R->rep.parsed = R->rep.walk.parsed;
+	R->rep.rejected = R->rep.walk.rejected;
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -2964,6 +3762,8 @@ struct job {
 	size_t *nsets;
 	uint64_t *digests;
 	int *unreadable; /* left out by the analyzing process: left out here too */
+	unsigned nmaps;	 /* map steps whose keys round 1 reads too */
+	uint64_t *map_off;
 };
 
 static void
@@ -2975,6 +3775,7 @@ job_release(struct job *jb)
 	free(jb->nsets);
 	free(jb->digests);
 	free(jb->unreadable);
+	free(jb->map_off);
 }
 
 static int
@@ -3018,6 +3819,16 @@ job_read(const char *dir, struct job *jb, char *err, size_t errlen)
 				jb->digests = xcalloc(ns ? ns : 1, sizeof(*jb->digests));
 				jb->unreadable = xcalloc(ns ? ns : 1, sizeof(*jb->unreadable));
 			}
+		} else if (sscanf(line, "maps %llu", &a) == 1) {
+			bad = a > MAPS_MAX || jb->map_off;
+			if (!bad) {
+				jb->nmaps = (unsigned)a;
+				jb->map_off = xcalloc(a ? a : 1, sizeof(*jb->map_off));
+			}
+		} else if (sscanf(line, "map %llu %llu", &a, &c) == 2) {
+			bad = !jb->map_off || a >= jb->nmaps || c > jb->rows;
+			if (!bad)
+				jb->map_off[a] = c;
 		} else if (sscanf(line, "leak %lld %zu %llx %d", &id, &ns, &c, &ur) == 4) {
 			bad = !jb->ids || got >= jb->nleaks;
 			if (!bad) {
@@ -3041,9 +3852,9 @@ job_read(const char *dir, struct job *jb, char *err, size_t errlen)
 	return 0;
 }
 
-/* The round's keys of one shard into bs. 0, or -1 (err). */
+/* The round's keys of one shard into bs, off added to their rows. 0, or -1 (err). */
 static int
-reduce_read(const char *path, struct bsort *bs, char *err, size_t errlen)
+reduce_read(const char *path, struct bsort *bs, uint64_t off, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
 	if (!f) {
@@ -3071,6 +3882,8 @@ reduce_read(const char *path, struct bsort *bs, char *err, size_t errlen)
 			rc = -1;
 			break;
 		}
+		for (size_t i = 0; off && i < n; i++)
+			t[3 * i + 2] += off << 24;
 		/* a set out of range is dropped by bsort_add() */
 		if (bsort_add(bs, 0, t, n) < 0) {
 			snprintf(err, errlen, "cannot write a spill file");
@@ -3084,6 +3897,20 @@ reduce_read(const char *path, struct bsort *bs, char *err, size_t errlen)
 	fclose(f);
 	free(t);
 	return rc;
+}
+
+/* Round 1's keys from the map steps too, their rows numbered after the splits before. 0, or -1 (err). */
+static int
+reduce_maps(const struct reduce_opts *o, const struct job *jb, struct bsort *bs, char *err, size_t errlen)
+{
+	for (unsigned k = 0; o->round == 1 && k < jb->nmaps; k++) {
+		char *p = map_in_path(o->work_dir, k, o->shard);
+		int rc = reduce_read(p, bs, jb->map_off[k], err, errlen);
+		free(p);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Writes the step's counts and exact bits, then renames its files into place, the marker last. */
@@ -3220,8 +4047,8 @@ analyze_reduce(const struct reduce_opts *o, char *err, size_t errlen)
 	char *ip = work_path(o->work_dir, "in", o->round, o->shard);
 	if (!j.hits_out || !j.cand_out)
 		snprintf(err, errlen, "cannot write in '%s': %s", o->work_dir, strerror(errno));
-	else if ((bs = bsort_new(&bo, err, errlen)) && reduce_read(ip, bs, err, errlen) == 0 &&
-		 join_all(bs, &j, o->threads ? o->threads : 1, err, errlen) == 0) {
+	else if ((bs = bsort_new(&bo, err, errlen)) && reduce_read(ip, bs, 0, err, errlen) == 0 &&
+		 reduce_maps(o, &jb, bs, err, errlen) == 0 && join_all(bs, &j, o->threads ? o->threads : 1, err, errlen) == 0) {
 		int c1 = fclose(j.hits_out), c2 = fclose(j.cand_out);
 		j.hits_out = j.cand_out = NULL;
 		if (c1 || c2)

@@ -73,6 +73,16 @@ struct analyze_opts {
 		      char *err, size_t errlen);
 	void *reduce_ctx;
 	unsigned retries;
+	/*
+	 * The reading as map steps over input splits (see "Map steps"
+	 * below): with work_dir, a library and splits above 1, paths[] in up
+	 * to that many contiguous splits, each read by a step map() runs
+	 * (like reduce(): 0 when they have ended, or -1 with the reason in
+	 * err), again for those that left no result, up to retries times.
+	 */
+	unsigned splits;
+	int (*map)(void *ctx, const char *work_dir, const unsigned *splits, size_t n, char *err, size_t errlen);
+	void *map_ctx;
 };
 
 /* Defaults: 1 GiB, $TMPDIR or /tmp, every core, thresholds 0.8 and 0.2, links LINK_THRESHOLD. */
@@ -115,5 +125,31 @@ struct reduce_opts {
 
 /* One reduce step. DT_OK, or DT_FATAL with the reason in err (no done marker then). */
 int analyze_reduce(const struct reduce_opts *o, char *err, size_t errlen);
+
+/*
+ * Map steps. With o->splits above 1 (and o->work_dir and a library), the
+ * analyzing process does not read the dump itself: it cuts paths[] into
+ * contiguous splits of about equal bytes (a path is not cut: give a
+ * directory's files, not the directory, to spread it) and writes them to
+ * WORK/splits. Each map step (analyze_map(), anywhere the work directory,
+ * the inputs and the library's catalog and key are seen) reads its split
+ * as the analysis would, and writes its rows' summaries (WORK/mK.rows),
+ * its deferred near keys (mK.near), its keys split by shard (mK.in.S,
+ * round 1's input to the reduce steps beside rR.in.S), and what the
+ * analysis needs to go on (mK.meta: its schemas, profile, quasi-identifier
+ * frequencies and counts), then mK.done. The analyzing process reads the
+ * splits back in order, numbering their rows after the splits before, and
+ * goes on as if it had read them itself.
+ *
+ * A stream shares the schema of the stream before it when its first
+ * record has that schema's columns (core/schema.h); a split's first
+ * stream cannot see the split before it. When it should have shared and
+ * its own typing came out different (columns or types), its step is run
+ * again with that schema given (WORK/mK.seed); most compilations type
+ * each part the same way, so the steps run at once and a second run is
+ * rare. The results are those of one process, byte for byte.
+ */
+int analyze_map(const struct analyze_opts *o, char **paths, int npaths, unsigned split, char *err,
+		size_t errlen);
 
 #endif

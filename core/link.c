@@ -6,9 +6,11 @@
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/link.h"
 #include "core/types.h"
+#include "core/wire.h"
 #include "core/xalloc.h"
 
 #define LINK_ROWS 4
@@ -38,6 +40,34 @@ cell(unsigned t, uint32_t h, unsigned r)
 						 0x165667B19E3779F9ull, 0xD6E8FEB86659FD93ull };
 	uint64_t x = ((uint64_t)t << 32 | h) * mul[r];
 	return (size_t)r * LINK_WIDTH + (size_t)(x >> 48);
+}
+
+int
+link_freq_save(const struct link_freq *lf, struct dynbuf *b)
+{
+	int rc = 0;
+	for (size_t t = 0; t < 32; t++)
+		rc |= wire_u64(b, lf->n[t]);
+	return rc | wire_bytes(b, lf->c, lf->c ? (size_t)LINK_ROWS * LINK_WIDTH * sizeof(*lf->c) : 0) ? -1 : 0;
+}
+
+int
+link_freq_load_add(struct link_freq *lf, struct wire_r *r)
+{
+	for (size_t t = 0; t < 32; t++)
+		lf->n[t] += wire_get_u64(r);
+	size_t n = wire_get_count(r, 1);
+	const uint8_t *p = wire_get_raw(r, n);
+	if (!p || (n && n != (size_t)LINK_ROWS * LINK_WIDTH * sizeof(*lf->c))) {
+		r->bad = 1;
+		return -1;
+	}
+	for (size_t i = 0; n && lf->c && i < (size_t)LINK_ROWS * LINK_WIDTH; i++) {
+		uint32_t v;
+		memcpy(&v, p + 4 * i, 4);
+		lf->c[i] += v;
+	}
+	return 0;
 }
 
 void

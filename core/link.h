@@ -43,6 +43,15 @@ struct link_freq {
 
 int link_freq_init(struct link_freq *lf);
 void link_freq_release(struct link_freq *lf);
+/*
+ * A map step's frequencies (core/analyze.h): link_freq_save() appends lf
+ * to b (0, or -1 past b's cap); link_freq_load_add() adds those read from
+ * r to lf's (0, or -1 with r->bad).
+ */
+struct dynbuf;
+struct wire_r;
+int link_freq_save(const struct link_freq *lf, struct dynbuf *b);
+int link_freq_load_add(struct link_freq *lf, struct wire_r *r);
 /* Counts a value (a 32-bit hash of its fingerprint) of type t; thread-safe. */
 void link_freq_add(struct link_freq *lf, unsigned t, uint32_t h);
 /* The chance u that another person has this value of type t. */

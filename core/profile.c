@@ -11,6 +11,7 @@
 
 #include "core/iin.h"
 #include "core/profile.h"
+#include "core/wire.h"
 #include "core/xalloc.h"
 
 #define DOM_SLOTS (2 * PROFILE_DOMAINS_MAX)
@@ -202,35 +203,39 @@ profile_bad(void *ctx, const struct schema *s, size_t col)
 		col_get(ctx, s->shape, col)->invalid++;
 }
 
+/* Adds column a's counts and sketch to b's. */
+static void
+col_merge(struct profile_col *b, const struct profile_col *a)
+{
+	b->values += a->values;
+	b->invalid += a->invalid;
+	b->checksum += a->checksum;
+	b->future += a->future;
+	b->ancient += a->ancient;
+	for (size_t i = 0; i < a->sketch.n; i++)
+		kmv_add(&b->sketch, a->sketch.v[i]);
+	if (a->months)
+		for (int k = 0; k < PROFILE_YEARS * 12; k++)
+			if (a->months[k]) {
+				if (!b->months)
+					b->months = xcalloc(PROFILE_YEARS * 12, sizeof(*b->months));
+				b->months[k] += a->months[k];
+			}
+	b->dates += a->dates;
+	if (a->min && (!b->min || a->min < b->min))
+		b->min = a->min;
+	if (a->max > b->max)
+		b->max = a->max;
+}
+
 void
 profile_merge(struct profile *dst, const struct profile *src)
 {
 	for (size_t s = 0; s < src->nschemas; s++)
 		for (size_t c = 0; c < src->ncols[s]; c++) {
 			const struct profile_col *a = &src->cols[s][c];
-			if (!a->values && !a->invalid)
-				continue;
-			struct profile_col *b = col_get(dst, (int)s, c);
-			b->values += a->values;
-			b->invalid += a->invalid;
-			b->checksum += a->checksum;
-			b->future += a->future;
-			b->ancient += a->ancient;
-			for (size_t i = 0; i < a->sketch.n; i++)
-				kmv_add(&b->sketch, a->sketch.v[i]);
-			if (a->months)
-				for (int k = 0; k < PROFILE_YEARS * 12; k++)
-					if (a->months[k]) {
-						if (!b->months)
-							b->months = xcalloc(PROFILE_YEARS * 12,
-									    sizeof(*b->months));
-						b->months[k] += a->months[k];
-					}
-			b->dates += a->dates;
-			if (a->min && (!b->min || a->min < b->min))
-				b->min = a->min;
-			if (a->max > b->max)
-				b->max = a->max;
+			if (a->values || a->invalid)
+				col_merge(col_get(dst, (int)s, c), a);
 		}
 	for (int y = 0; y < PROFILE_YEARS; y++)
 		dst->years[y] += src->years[y];
@@ -241,6 +246,109 @@ profile_merge(struct profile *dst, const struct profile *src)
 				dom_add(dst, src->dom[i].name, strlen(src->dom[i].name), src->dom[i].n, src->dom[i].who,
 					src->dom[i].nwho);
 	dst->dom_dropped += src->dom_dropped;
+}
+
+/* ------------------------------------------------------------------ */
+/* Saved profiles: a map step's, merged by the analysis (core/wire.h). */
+
+int
+profile_save(struct profile *p, struct dynbuf *b)
+{
+	int rc = wire_u64(b, p->nschemas);
+	for (size_t s = 0; s < p->nschemas && !rc; s++) {
+		size_t used = 0;
+		for (size_t c = 0; c < p->ncols[s]; c++)
+			used += p->cols[s][c].values || p->cols[s][c].invalid;
+		rc |= wire_u64(b, used);
+		for (size_t c = 0; c < p->ncols[s] && !rc; c++) {
+			struct profile_col *a = &p->cols[s][c];
+			if (!a->values && !a->invalid)
+				continue;
+			rc |= wire_u64(b, c) | wire_u64(b, a->values) | wire_u64(b, a->invalid) |
+			      wire_u64(b, a->checksum) | wire_u64(b, a->future) | wire_u64(b, a->ancient) |
+			      wire_u64(b, a->dates) | wire_u64(b, (uint64_t)(uint32_t)a->min) |
+			      wire_u64(b, (uint64_t)(uint32_t)a->max);
+			size_t at = b->len;
+			rc |= wire_u64(b, 0) | kmv_serialize(&a->sketch, b);
+			if (!rc) /* the sketch's length, in front of it */
+				for (int i = 0; i < 8; i++)
+					b->buf[at + i] = (char)((b->len - at - 8) >> (8 * i));
+			rc |= wire_bytes(b, a->months, a->months ? PROFILE_YEARS * 12 * sizeof(*a->months) : 0);
+		}
+	}
+	for (int y = 0; y < PROFILE_YEARS && !rc; y++)
+		rc |= wire_u64(b, p->years[y]);
+	rc |= wire_u64(b, p->iins) | wire_u64(b, p->dom_dropped) | wire_u64(b, p->ndom);
+	for (size_t i = 0; p->dom && i < DOM_SLOTS && !rc; i++) {
+		const struct profile_dom *e = &p->dom[i];
+		if (!e->name)
+			continue;
+		rc |= wire_str(b, e->name) | wire_u64(b, e->n) | wire_u64(b, e->nwho);
+		for (unsigned k = 0; k < e->nwho; k++)
+			rc |= wire_u64(b, e->who[k]);
+	}
+	return rc ? -1 : 0;
+}
+
+int
+profile_load_merge(struct profile *dst, struct wire_r *r, const int *sid_map, size_t nmap)
+{
+	size_t ns = wire_get_count(r, 8);
+	if (ns > nmap)
+		r->bad = 1;
+	for (size_t s = 0; s < ns && !r->bad; s++) {
+		size_t used = wire_get_count(r, 80);
+		for (size_t k = 0; k < used && !r->bad; k++) {
+			struct profile_col a;
+			char e[128];
+			memset(&a, 0, sizeof(a));
+			uint64_t c = wire_get_u64(r);
+			a.values = wire_get_u64(r);
+			a.invalid = wire_get_u64(r);
+			a.checksum = wire_get_u64(r);
+			a.future = wire_get_u64(r);
+			a.ancient = wire_get_u64(r);
+			a.dates = wire_get_u64(r);
+			a.min = (int)(uint32_t)wire_get_u64(r);
+			a.max = (int)(uint32_t)wire_get_u64(r);
+			size_t klen = wire_get_count(r, 1);
+			const uint8_t *kb = wire_get_raw(r, klen);
+			if (!kb || c >= SCHEMA_MAX_COLS || sid_map[s] < 0 || kmv_load(&a.sketch, kb, klen, e, sizeof(e)) < 0) {
+				r->bad = 1;
+				break;
+			}
+			size_t mlen = wire_get_count(r, 1);
+			const uint8_t *mb = wire_get_raw(r, mlen);
+			if (mlen && mlen != PROFILE_YEARS * 12 * sizeof(*a.months))
+				r->bad = 1;
+			else if (mlen) {
+				a.months = xmalloc(mlen);
+				memcpy(a.months, mb, mlen);
+			}
+			if (!r->bad)
+				col_merge(col_get(dst, sid_map[s], (size_t)c), &a);
+			kmv_release(&a.sketch);
+			free(a.months);
+		}
+	}
+	for (int y = 0; y < PROFILE_YEARS; y++)
+		dst->years[y] += wire_get_u64(r);
+	dst->iins += wire_get_u64(r);
+	dst->dom_dropped += wire_get_u64(r);
+	size_t nd = wire_get_count(r, 24);
+	for (size_t i = 0; i < nd && !r->bad; i++) {
+		size_t len;
+		char *name = wire_get_str(r, &len);
+		uint64_t n = wire_get_u64(r), nwho = wire_get_u64(r), who[PROFILE_DOMAIN_PEOPLE];
+		if (!name || nwho > PROFILE_DOMAIN_PEOPLE)
+			r->bad = 1;
+		for (unsigned k = 0; k < nwho && !r->bad; k++)
+			who[k] = wire_get_u64(r);
+		if (!r->bad)
+			dom_add(dst, name, len, n, who, (unsigned)nwho);
+		free(name);
+	}
+	return r->bad ? -1 : 0;
 }
 
 static int

@@ -77,6 +77,17 @@ void profile_bad(void *ctx, const struct schema *s, size_t col);
 /* Adds src into dst (src is left as it was). */
 void profile_merge(struct profile *dst, const struct profile *src);
 
+/*
+ * Saved profiles (a map step's, core/analyze.h): profile_save() appends p
+ * to b (0, or -1 past b's cap); profile_load_merge() merges one read from
+ * r into dst as profile_merge() would, its schema s counted as dst's
+ * sid_map[s] (s below nmap). 0, or -1 with r->bad when r holds no profile.
+ */
+struct dynbuf;
+struct wire_r;
+int profile_save(struct profile *p, struct dynbuf *b);
+int profile_load_merge(struct profile *dst, struct wire_r *r, const int *sid_map, size_t nmap);
+
 /* The column's stats, or NULL when it made no fact. */
 struct profile_col *profile_col(const struct profile *p, int schema, size_t col);
 

@@ -15,6 +15,7 @@
 
 #include "core/pii.h"
 #include "core/schema.h"
+#include "core/wire.h"
 #include "core/xalloc.h"
 
 void
@@ -238,4 +239,94 @@ schemas_end_stream(struct schemas *ss)
 	for (size_t i = first; i < ss->n; i++)
 		if (!ss->v[i]->typed)
 			schema_type(ss, ss->v[i]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Saved schemas: a map step's, read back by the analysis (core/wire.h). */
+
+int
+schemas_save(const struct schemas *ss, struct dynbuf *b)
+{
+	int rc = wire_u64(b, ss->n);
+	for (size_t i = 0; i < ss->n && !rc; i++) {
+		const struct schema *s = ss->v[i];
+		rc |= wire_u64(b, (uint64_t)(s->stream + 1)) | wire_u64(b, (uint64_t)(s->shape + 1)) |
+		      wire_str(b, s->table) | wire_u64(b, (uint64_t)s->typed) | wire_u64(b, s->ncols);
+		for (size_t c = 0; c < s->ncols && !rc; c++) {
+			uint64_t rate;
+			memcpy(&rate, &s->rate[c], sizeof(rate));
+			rc |= wire_bytes(b, s->names[c], s->name_len[c]) | wire_u64(b, (uint64_t)s->types[c]) |
+			      wire_u64(b, rate) | wire_u64(b, s->rank[c]) | wire_str(b, s->why[c]) |
+			      wire_str(b, s->shown[c]);
+		}
+	}
+	return rc ? -1 : 0;
+}
+
+struct schema *
+schema_load(struct wire_r *r)
+{
+	uint64_t stream = wire_get_u64(r), shape = wire_get_u64(r);
+	size_t len;
+	char *table = wire_get_str(r, &len);
+	uint64_t typed = wire_get_u64(r);
+	size_t ncols = wire_get_count(r, 48); /* a column takes at least 48 bytes */
+	if (r->bad || ncols > SCHEMA_MAX_COLS || stream > (uint64_t)INT32_MAX || shape > (uint64_t)INT32_MAX ||
+	    typed > 1) {
+		r->bad = 1;
+		free(table);
+		return NULL;
+	}
+	struct schema *s = xcalloc(1, sizeof(*s));
+	s->stream = (int)stream - 1;
+	s->shape = (int)shape - 1;
+	s->table = table;
+	s->typed = (int)typed;
+	batch_reset(&s->sample);
+	size_t a = ncols ? ncols : 1;
+	s->cols_alloc = a;
+	s->names = xcalloc(a, sizeof(*s->names));
+	s->name_len = xcalloc(a, sizeof(*s->name_len));
+	s->types = xcalloc(a, sizeof(*s->types));
+	s->rate = xcalloc(a, sizeof(*s->rate));
+	s->rank = xcalloc(a, sizeof(*s->rank));
+	s->why = xcalloc(a, sizeof(*s->why));
+	s->shown = xcalloc(a, sizeof(*s->shown));
+	for (size_t c = 0; c < ncols && !r->bad; c++) {
+		s->names[c] = wire_get_str(r, &s->name_len[c]);
+		uint64_t type = wire_get_u64(r), rate = wire_get_u64(r), rank = wire_get_u64(r);
+		char *why = wire_get_str(r, &len);
+		if (why && !(s->why[c] = types_why_intern(why, len)))
+			r->bad = 1; /* not a why of this build's */
+		free(why);
+		s->shown[c] = wire_get_str(r, &len);
+		if (!s->names[c] || type >= DT_TYPE_COUNT || rank > SCHEMA_MAX_COLS)
+			r->bad = 1;
+		s->types[c] = (enum dt_type)type;
+		memcpy(&s->rate[c], &rate, sizeof(rate));
+		s->rank[c] = (unsigned)rank;
+		s->ncols = c + 1;
+	}
+	if (r->bad) {
+		schema_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+schemas_adopt(struct schemas *ss, struct schema *s)
+{
+	s->id = (int)ss->n;
+	s->shape = s->id;
+	s->stream = ss->stream;
+	ss->v = xgrow(ss->v, &ss->alloc, ss->n + 1, sizeof(*ss->v));
+	ss->v[ss->n++] = s;
+}
+
+void
+schema_drop(struct schema *s)
+{
+	if (s)
+		schema_free(s);
 }

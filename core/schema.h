@@ -108,6 +108,22 @@ void schemas_record(struct schemas *ss, const struct record *rec, uint64_t seq);
 /* The current stream ended: types what is still sampling and hands it on. */
 void schemas_end_stream(struct schemas *ss);
 
+/*
+ * Saved schemas (a map step's, core/analyze.h): schemas_save() appends
+ * ss's schemas to b (0, or -1 past b's cap); schema_load() reads one back
+ * (NULL with r->bad when it is not one: nothing in it is trusted), which
+ * schemas_adopt() makes ss's last schema (its id and shape the next, its
+ * stream ss's current one: before the first stream, the stream before it,
+ * whose schema the first stream shares when its columns are the same) or
+ * schema_drop() frees.
+ */
+struct dynbuf;
+struct wire_r;
+int schemas_save(const struct schemas *ss, struct dynbuf *b);
+struct schema *schema_load(struct wire_r *r);
+void schemas_adopt(struct schemas *ss, struct schema *s);
+void schema_drop(struct schema *s);
+
 /* The column of a schema a field belongs to (hint: where it was last time), or (size_t)-1. */
 size_t schema_col(const struct schema *s, const struct field *f, size_t hint);
 

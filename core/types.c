@@ -850,6 +850,26 @@ is_person_name(enum dt_type t)
 	return t == DT_FULL_NAME || t == DT_FIRST_NAME || t == DT_LAST_NAME || t == DT_PATRONYMIC;
 }
 
+/* Why a column's type is not its header's or its values' own (types_table()). */
+enum { WHY_KEY, WHY_FIRST, WHY_LAST, WHY_THINGS, WHY_NOT_HEADER, WHY_INVALID, WHY_COUNT };
+static const char *const why_text[WHY_COUNT] = {
+	"an id or a key: its integers are numbers",
+	"a bare name beside a surname: the first name",
+	"a bare name beside a first name: the surname",
+	"names of things: nothing else in the table is of a person",
+	"the values are not what the header says",
+	"typed by its header, but most of its values do not validate",
+};
+
+const char *
+types_why_intern(const char *s, size_t n)
+{
+	for (size_t i = 0; i < WHY_COUNT; i++)
+		if (strlen(why_text[i]) == n && !memcmp(why_text[i], s, n))
+			return why_text[i];
+	return NULL;
+}
+
 void
 types_table(const char *table, const struct type_guess *const *g, size_t n, struct type_col *out)
 {
@@ -875,7 +895,7 @@ types_table(const char *table, const struct type_guess *const *g, size_t n, stru
 			continue;
 		out[c].type = DT_NUMBER;
 		out[c].rate = (double)x->n[TG_INTEGER] / (double)x->nonempty;
-		out[c].why = "an id or a key: its integers are numbers";
+		out[c].why = why_text[WHY_KEY];
 	}
 	/* what the rest of the table says of its names */
 	int people = table_of_people(table), last = 0, first = 0;
@@ -893,10 +913,10 @@ types_table(const char *table, const struct type_guess *const *g, size_t n, stru
 			continue;
 		if (last) {
 			out[c].type = DT_FIRST_NAME;
-			out[c].why = "a bare name beside a surname: the first name";
+			out[c].why = why_text[WHY_FIRST];
 		} else if (first) {
 			out[c].type = DT_LAST_NAME;
-			out[c].why = "a bare name beside a first name: the surname";
+			out[c].why = why_text[WHY_LAST];
 		}
 	}
 	for (size_t c = 0; c < n && !people && n > 1 && !table_unnamed(table); c++) {
@@ -905,7 +925,7 @@ types_table(const char *table, const struct type_guess *const *g, size_t n, stru
 			continue;
 		out[c].type = DT_TEXT;
 		out[c].rate = (double)valid_as(x, DT_TEXT) / (double)(x->nonempty ? x->nonempty : 1);
-		out[c].why = "names of things: nothing else in the table is of a person";
+		out[c].why = why_text[WHY_THINGS];
 	}
 	/* a header whose type the values do not bear out: said, not hidden */
 	for (size_t c = 0; c < n; c++) {
@@ -913,11 +933,11 @@ types_table(const char *table, const struct type_guess *const *g, size_t n, stru
 		if (out[c].why || h == DT_NONE || !g[c]->nonempty)
 			continue;
 		if (out[c].type != h && !(h == DT_PASSWORD && out[c].type == DT_PASSWORD_HASH))
-			out[c].why = "the values are not what the header says";
+			out[c].why = why_text[WHY_NOT_HEADER];
 		else if (out[c].type == h && out[c].rate < 0.5 &&
 			 (h == DT_EMAIL || h == DT_PHONE || h == DT_NATIONAL_ID || h == DT_PASSPORT ||
 			  h == DT_CARD || h == DT_IP || h == DT_URL || h == DT_DATE || h == DT_BIRTH_DATE))
-			out[c].why = "typed by its header, but most of its values do not validate";
+			out[c].why = why_text[WHY_INVALID];
 	}
 }
 

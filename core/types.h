@@ -186,6 +186,9 @@ struct type_col {
 void types_table(const char *table, const struct type_guess *const *g, size_t ncols,
 		 struct type_col *out);
 
+/* The why of types_table() whose text is s[0..n), or NULL: a saved schema's read back. */
+const char *types_why_intern(const char *s, size_t n);
+
 enum coarse_type { CT_EMPTY = 0, CT_EMAIL, CT_PHONE, CT_DATE, CT_NUMBER, CT_TEXT, CT_COUNT };
 
 /* The class of one value (CT_EMPTY for nothing but spaces). */

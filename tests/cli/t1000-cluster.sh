@@ -6,7 +6,9 @@
 # node of 2 CPUs), each result byte for byte the single-machine run's; one
 # analysis killed mid-run (SIGKILL) and run again by the driver with the same
 # result; every daemon started here stopped at the end. The Slurm part skips
-# with the reason only where Slurm cannot start here.
+# with the reason only where Slurm cannot start here. Then one analysis as
+# map and reduce steps, each step a task of a job array, one map task
+# killed mid-run and submitted again, the result the single-machine one.
 . "$TOP_SRCDIR/tests/lib.sh"
 
 command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
@@ -48,6 +50,10 @@ case " \$* " in
 		"$DUMPTRACE" "\$@" &
 		sleep 0.05
 		kill -9 \$! \$\$
+	fi ;;
+*" map "*" --split 1 "*)
+	if mkdir "$T_TMP/killed.map" 2>/dev/null; then
+		DUMPTRACE_TEST_MAP_KILL=1 exec "$DUMPTRACE" "\$@"
 	fi ;;
 *" analyze "*claimed_2025*)
 	if mkdir "$T_TMP/killed.\$KILL_TAG" 2>/dev/null; then
@@ -227,6 +233,34 @@ ok "$([ -d killed.reduce ] && grep -q "round 1 of the reduce steps" dist.err; ec
 	"slurm: ... shard 1's first step killed mid-run, its array failed, the step submitted again"
 same_file dist.json ref-claimed_2025.json "slurm: ... analyze --json byte for byte the single-machine one"
 same_file dist.txt ref-claimed_2025.txt "slurm: ... and its report"
+is "$(squeue -h | wc -l | tr -d ' ')" 0 "slurm: nothing left in the queue"
+
+# the whole analysis as steps: the claimed dump in 3 parts read by map
+# steps (a job array), split 1's first step killed mid-run (SIGKILL), then
+# each round's reduce steps (a job array a round)
+head -n 1 "$F/claimed_2025.csv" >head.csv
+tail -n +2 "$F/claimed_2025.csv" | split -l 1500 -a 1 - cpart.
+for p in cpart.?; do cat head.csv "$p" >"$p.csv" && rm "$p"; done
+dt analyze -q --memory 256M --key-file key.bin --library ref --json ref-parts.json --records ref-parts.jsonl \
+	cpart.*.csv >ref-parts.txt
+cat >map.sbatch <<EOF
+#!/bin/sh
+exec "$T_TMP/shim" map -q --memory 256M --work "\$DUMPTRACE_WORK" --split "\$SLURM_ARRAY_TASK_ID"
+EOF
+timeout 300 "$DUMPTRACE" analyze -q --memory 256M --key-file key.bin --library lib-slurm --json mr.json \
+	--records mr.jsonl --work-dir "$T_TMP/work" --splits 3 \
+	--mappers "sbatch -Q --wait -o '$T_TMP/map-%A-%a.out' --array=\$(echo \$DUMPTRACE_SPLITS | tr ' ' ,) '$T_TMP/map.sbatch'" \
+	--reducers "sbatch -Q --wait -o '$T_TMP/reduce-%A-%a.out' --array=\$(echo \$DUMPTRACE_SHARDS | tr ' ' ,) '$T_TMP/reduce.sbatch'" \
+	cpart.*.csv >mr.txt 2>mr.err
+rc=$?
+is "$rc" 0 "slurm: analyze --splits 3, the map steps a job array of 3 tasks, then the reduce steps"
+[ "$rc" -eq 0 ] || sed 's/^/# /' mr.err
+ok "$([ -d killed.map ] && grep -q "warning: the map steps" mr.err; echo $?)" \
+	"slurm: ... split 1's first map step killed mid-run, its array failed, the step submitted again"
+same_file mr.json ref-parts.json "slurm: ... analyze --json byte for byte the single-machine one"
+same_file mr.jsonl ref-parts.jsonl "slurm: ... and --records"
+same_file mr.txt ref-parts.txt "slurm: ... and its report"
+is "$(ls -A "$T_TMP/work" | wc -l | tr -d ' ')" 0 "slurm: ... the work directory left empty"
 is "$(squeue -h | wc -l | tr -d ' ')" 0 "slurm: nothing left in the queue"
 
 # the daemons stopped, by the same code as at exit
