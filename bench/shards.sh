@@ -8,16 +8,21 @@
 #   - analyze of the claimed dump against the unsharded library, against
 #     the sharded one, and with --work-dir (the three rounds of joins as
 #     reduce steps, 1 at a time and 2 at a time, as child processes);
+#   - the claimed dump cut into PARTS files (one header each) and analyzed
+#     by one process, then with --splits 2 and --splits PARTS (map steps,
+#     2 at a time), and once with every step under time(1): the CPU of the
+#     map steps, of the reduce steps and of the analyzing process;
 #   - the ingest of one more leak into each (the sharded one splits its
 #     sets at the commit).
 # Every analysis's JSON is checked to be byte for byte the first one's.
 # Ratios are to the unsharded analysis (and ingest). Figures only.
 #
-# usage: bench/shards.sh [PERSONS [SHARDS]]   (default 2,220,000 and 4;
-#   22,200000 is analyze.sh's full size, about 16M claimed rows)
+# usage: bench/shards.sh [PERSONS [SHARDS [PARTS]]]   (default 2,220,000,
+#   4 and 8; 22,200,000 is analyze.sh's full size, about 16M claimed rows)
 . "$(dirname "$0")/lib.sh"
 PERSONS=${1:-2220000}
 SHARDS=${2:-4}
+PARTS=${3:-8}
 GEN=$TOP/build/samples/gen
 FAM=$BENCH_DIR/family-shards
 CORES="taskset -c 0,1"
@@ -77,6 +82,48 @@ for x in s w1 w2; do
 	fi
 done
 report "analyze, unsharded library"
+
+# the reading as map steps (analyze --splits): the claimed dump as a
+# compilation of PARTS files, each with the header, analyzed whole by one
+# process, then by map steps (child processes, the threads shared)
+results_reset
+P=$BENCH_DIR/shards-parts
+rm -rf "$P" && mkdir -p "$P"
+head -n 1 "$claimed" >"$P/head"
+tail -n +2 "$claimed" >"$P/body" && split -n "l/$PARTS" -a 2 -d "$P/body" "$P/part." && rm "$P/body"
+for f in "$P"/part.??; do cat "$P/head" "$f" >"$f.csv" && rm "$f"; done
+measure "analyze of the $PARTS parts, one process" "$bytes" \
+	$CORES "$DUMPTRACE" analyze -q -j 2 --library "$S" --json "$BENCH_DIR/shards-p.json" "$P"/part.*.csv
+for n in 2 $PARTS; do
+	measure "analyze --splits $n (map steps, 2 at a time)" "$bytes" \
+		$CORES "$DUMPTRACE" analyze -q -j 2 --library "$S" --work-dir "$W" --splits $n \
+		--json "$BENCH_DIR/shards-m$n.json" "$P"/part.*.csv
+	if cmp -s "$BENCH_DIR/shards-p.json" "$BENCH_DIR/shards-m$n.json"; then
+		echo "  check: shards-m$n.json byte for byte the one process's" >&2
+	else
+		echo "  WRONG: shards-m$n.json differs from the one process's" >&2
+	fi
+done
+report "analyze of the $PARTS parts, one process"
+# where the CPU goes with the steps: each step under time(1), the rest the analyzing process's
+C=$BENCH_DIR/shards-cpu
+: >"$C.map"
+: >"$C.reduce"
+/usr/bin/time -f '%e %U %S' -o "$C.all" $CORES "$DUMPTRACE" analyze -q -j 2 --library "$S" --work-dir "$W" \
+	--splits "$PARTS" --json "$BENCH_DIR/shards-mc.json" \
+	--mappers "for s in \$DUMPTRACE_SPLITS; do /usr/bin/time -a -o '$C.map' -f '%e %U %S' \"\$DUMPTRACE\" map -q -j 1 --work \"\$DUMPTRACE_WORK\" --split \$s & done; wait" \
+	--reducers "for s in \$DUMPTRACE_SHARDS; do /usr/bin/time -a -o '$C.reduce' -f '%e %U %S' \"\$DUMPTRACE\" reduce -q --work \"\$DUMPTRACE_WORK\" --round \$DUMPTRACE_ROUND --shard \$s; done" \
+	"$P"/part.*.csv >/dev/null 2>"$BENCH_DIR/err.out" || { echo "bench: the timed steps failed" >&2; tail -3 "$BENCH_DIR/err.out" >&2; }
+awk -v parts="$PARTS" '
+FILENAME ~ /map$/ { m += $2 + $3; nm++ }
+FILENAME ~ /reduce$/ { r += $2 + $3; nr++ }
+FILENAME ~ /all$/ && NF == 3 { wall = $1; all = $2 + $3 }
+END {
+	c = all - m - r
+	printf "  CPU with %d map steps: %.2f s in all; map steps %.2f (%.0f%%, %d), reduce steps %.2f (%.0f%%, %d), the analyzing process %.2f (%.0f%%); wall %.2f s\n",
+		parts, all, m, 100 * m / all, nm, r, 100 * r / all, nr, c, 100 * c / all, wall
+}' "$C.map" "$C.reduce" "$C.all" >&2
+rm -rf "$P" "$C".*
 
 results_reset
 leak=$FAM/combo_2022.txt

@@ -2993,8 +2993,11 @@ analyze_run(const struct analyze_opts *o, char **paths, int npaths, struct findi
 	int rc = run_library(&R, err, errlen);
 	if (!rc && o->work_dir && o->splits > 1 && R.lib && o->map)
 		rc = run_maps(&R, paths, npaths, err, errlen);
-	else if (!rc)
+	else if (!rc) {
+		if (o->splits > 1)
+			walk_say(o->in, "note: no library: the dump is read here, not by map steps");
 		rc = run_read(&R, paths, npaths, nthreads, err, errlen);
+	}
 	if (!rc)
 		rc = run_join(&R, nthreads, err, errlen);
 	if (!rc)
@@ -3191,7 +3194,7 @@ analyze_map(const struct analyze_opts *o, char **paths, int npaths, unsigned spl
 	pthread_mutex_init(&R.a.near_mu, NULL);
 	pthread_mutex_init(&sh.mu, NULL);
 	profile_init(&R.prof, 0);
-	dynbuf_init(&R.a.first, 1u << 24);
+	dynbuf_init(&R.a.first, (size_t)1 << 30); /* a record's names: never near that */
 	unsigned nthreads = o->threads;
 	if (!nthreads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
