@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "core/wire.h"
 #include "core/xalloc.h"
 
 #define ARGS_MAGIC "dumptrace-map-args 1"
@@ -24,8 +25,7 @@ static void
 hex_line(FILE *f, const char *tag, const char *s)
 {
 	fprintf(f, "%s ", tag);
-	for (; *s; s++)
-		fprintf(f, "%02x", (unsigned char)*s);
+	wire_hex(f, s);
 	fputc('\n', f);
 }
 
@@ -47,26 +47,6 @@ map_args_write(const char *work_dir, int argc, char **argv)
 	free(p);
 	free(to);
 	return rc;
-}
-
-/* A hex word back to its bytes (xmalloc'ed), or NULL when it is not hex or holds a NUL. */
-static char *
-unhex(const char *s)
-{
-	size_t n = strlen(s);
-	if (n % 2)
-		return NULL;
-	char *out = xmalloc(n / 2 + 1);
-	for (size_t i = 0; i < n / 2; i++) {
-		unsigned v;
-		if (sscanf(s + 2 * i, "%2x", &v) != 1 || !v) {
-			free(out);
-			return NULL;
-		}
-		out[i] = (char)v;
-	}
-	out[n / 2] = '\0';
-	return out;
 }
 
 static void
@@ -163,9 +143,9 @@ cmd_map(int argc, char **argv)
 			bad = strcmp(line, ARGS_MAGIC) != 0;
 			first = 0;
 		} else if (!strncmp(line, "cwd ", 4) && !cwd)
-			bad = !(cwd = unhex(line + 4));
+			bad = !(cwd = wire_unhex(line + 4));
 		else if (!strncmp(line, "arg ", 4) && n <= ARGS_MAX)
-			bad = !(av[n++] = unhex(line + 4));
+			bad = !(av[n++] = wire_unhex(line + 4));
 		else
 			bad = 1;
 	}

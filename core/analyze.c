@@ -1086,12 +1086,10 @@ job_write(struct joiner *j, const char *libpath, uint64_t rows, const uint64_t *
 		libpath = real;
 	if (f) {
 		fprintf(f, "%s\nlibrary ", JOB_MAGIC);
-		for (const char *c = libpath; *c; c++)
-			fprintf(f, "%02x", (unsigned char)*c);
+		wire_hex(f, libpath);
 		fprintf(f, "\nkey_file ");
 		char *kf = o->key_file ? realpath(o->key_file, NULL) : NULL; /* the steps run elsewhere */
-		for (const char *c = kf ? kf : o->key_file ? o->key_file : ""; *c; c++)
-			fprintf(f, "%02x", (unsigned char)*c);
+		wire_hex(f, kf ? kf : o->key_file ? o->key_file : "");
 		free(kf);
 		fprintf(f, "\nrows %" PRIu64 "\nexact %" PRIu64 "\nshards %zu\nleaks %zu\n", rows, j->nexact,
 			j->sh->nshards, j->nleaks);
@@ -2559,6 +2557,15 @@ run_library(struct an_run *R, char *err, size_t errlen)
 	return 0;
 }
 
+/* The report's record counts, from the walk's. */
+static void
+walk_counted(struct an_run *R)
+{
+	R->rep.total = R->rep.walk.parsed + R->rep.walk.rejected;
+	R->rep.parsed = R->rep.walk.parsed;
+	R->rep.rejected = R->rep.walk.rejected;
+}
+
 /* A spill file: path (a map step's), or a temporary one in o->tmpdir. The descriptor, or -1 (err). */
 static int
 spill_open(const struct analyze_opts *o, const char *path, const char *what, char *err, size_t errlen)
@@ -2657,9 +2664,7 @@ run_read(struct an_run *R, char **paths, int npaths, unsigned nthreads, char *er
 	}
 	free(w);
 	free(wctx);
-	R->rep.total = R->rep.walk.parsed + R->rep.walk.rejected;
-	R->rep.parsed = R->rep.walk.parsed;
-	R->rep.rejected = R->rep.walk.rejected;
+	walk_counted(R);
 	return rc;
 }
 
@@ -3728,34 +3733,12 @@ run_maps(struct an_run *R, char **paths, int npaths, char *err, size_t errlen)
 	p = xasprintf("%s/map.args", dir); /* the map steps' options (cmd/map.c) */
 	unlink(p);
 	free(p);
-	R->rep.total = R->rep.walk.parsed + R->rep.walk.rejected;
-	R->rep.parsed = R->rep.walk.parsed;
-	R->rep.rejected = R->rep.walk.rejected;
+	walk_counted(R);
 	return rc;
 }
 
 /* ------------------------------------------------------------------ */
 /* A reduce step (analyze.h: "Shuffle and reduce"). */
-
-/* The hex of a job line's value into out (xmalloc'ed); NULL when it is not hex. */
-static char *
-unhex(const char *s)
-{
-	size_t n = strlen(s);
-	if (n % 2)
-		return NULL;
-	char *out = xmalloc(n / 2 + 1);
-	for (size_t i = 0; i < n / 2; i++) {
-		unsigned v;
-		if (sscanf(s + 2 * i, "%2x", &v) != 1 || !v) {
-			free(out);
-			return NULL;
-		}
-		out[i] = (char)v;
-	}
-	out[n / 2] = '\0';
-	return out;
-}
 
 struct job {
 	char *library, *key_file;
@@ -3804,9 +3787,9 @@ job_read(const char *dir, struct job *jb, char *err, size_t errlen)
 		size_t ns;
 		int ur;
 		if (!strncmp(line, "library ", 8))
-			bad = !(jb->library = unhex(line + 8)) || !*jb->library;
+			bad = !(jb->library = wire_unhex(line + 8)) || !*jb->library;
 		else if (!strncmp(line, "key_file ", 9))
-			bad = !(jb->key_file = unhex(line + 9));
+			bad = !(jb->key_file = wire_unhex(line + 9));
 		else if (sscanf(line, "rows %llu", &a) == 1)
 			jb->rows = a;
 		else if (sscanf(line, "exact %llu", &a) == 1)

@@ -1,6 +1,8 @@
 /* The binary encoding of the steps' files (core/wire.h). */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "core/wire.h"
 #include "core/xalloc.h"
 
@@ -19,4 +21,30 @@ wire_get_str(struct wire_r *r, size_t *len)
 	s[n] = '\0';
 	*len = (size_t)n;
 	return s;
+}
+
+void
+wire_hex(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fprintf(f, "%02x", (unsigned char)*s);
+}
+
+char *
+wire_unhex(const char *s)
+{
+	size_t n = strlen(s);
+	if (n % 2)
+		return NULL;
+	char *out = xmalloc(n / 2 + 1);
+	for (size_t i = 0; i < n / 2; i++) {
+		unsigned v;
+		if (sscanf(s + 2 * i, "%2x", &v) != 1 || !v) {
+			free(out);
+			return NULL;
+		}
+		out[i] = (char)v;
+	}
+	out[n / 2] = '\0';
+	return out;
 }

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/dynbuf.h"
@@ -82,6 +83,12 @@ wire_get_raw(struct wire_r *r, size_t n)
 	r->p += n;
 	return p;
 }
+
+/* s as hex digits to f (the steps' text files: a path or an argument, any byte but NUL). */
+void wire_hex(FILE *f, const char *s);
+
+/* Hex digits back to their bytes (xmalloc'ed), or NULL when s is not hex or holds a NUL. */
+char *wire_unhex(const char *s);
 
 /*
  * A string as wire_str() wrote it, in memory of its own (the caller frees
