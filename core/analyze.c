@@ -3700,12 +3700,15 @@ run_maps(struct an_run *R, char **paths, int npaths, char *err, size_t errlen)
 				rc = -1;
 				break;
 			}
-			/* typed apart, it came out different: read it again with the schema given */
+			/* typed apart, it came out different: read it again with the schema given (or, given
+			 * one it should not share, an earlier run's, without) */
 			map_clean(dir, k, ns, 1, 1);
-			if (share)
+			if (share) {
 				rc = seed_write(dir, k, p, err, errlen);
-			walk_say(o->in, "note: split %u is read again: its first stream shares the schema of the split before",
-				 k);
+				walk_say(o->in,
+					 "note: split %u is read again: its first stream shares the schema of the split before",
+					 k);
+			}
 			unsigned one = k;
 			if (!rc)
 				rc = maps_run(o, &one, 1, err, errlen);
