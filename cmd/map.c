@@ -19,7 +19,6 @@
 #include "core/xalloc.h"
 
 #define ARGS_MAGIC "dumptrace-map-args 1"
-#define ARGS_MAX 65536
 
 static void
 hex_line(FILE *f, const char *tag, const char *s)
@@ -131,8 +130,8 @@ cmd_map(int argc, char **argv)
 	if (!f)
 		die("cannot read the analysis's options '%s': %s", p, strerror(errno));
 	char *line = NULL, *cwd = NULL;
-	size_t cap = 0, n = 1;
-	char **av = xcalloc(ARGS_MAX + 2, sizeof(*av));
+	size_t cap = 0, n = 1, av_alloc = 64;
+	char **av = xcalloc(av_alloc, sizeof(*av));
 	av[0] = "analyze";
 	int bad = 0, first = 1;
 	ssize_t len;
@@ -144,11 +143,15 @@ cmd_map(int argc, char **argv)
 			first = 0;
 		} else if (!strncmp(line, "cwd ", 4) && !cwd)
 			bad = !(cwd = wire_unhex(line + 4));
-		else if (!strncmp(line, "arg ", 4) && n <= ARGS_MAX)
+		else if (!strncmp(line, "arg ", 4)) {
+			/* as many as the analysis was given: a compilation of 100,000 files is 100,000 */
+			av = xgrow(av, &av_alloc, n + 2, sizeof(*av));
 			bad = !(av[n++] = wire_unhex(line + 4));
+		}
 		else
 			bad = 1;
 	}
+	av[n] = NULL; /* argv's end, as main()'s */
 	free(line);
 	fclose(f);
 	if (bad || first || !cwd)

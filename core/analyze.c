@@ -418,6 +418,44 @@ an_work(void *wctx, struct batch *b)
 	bsort_add(w->bs, w->index, w->kv, w->nkv / 3); /* a failure is seen by bsort_failed() */
 }
 
+/*
+ * The length of the row summary at p, as an_work() writes it (no schema
+ * id), or 0 when [p, end) does not hold it all.
+ */
+static size_t
+summary_len(const uint8_t *p, const uint8_t *end, int show_values)
+{
+	const uint8_t *q = p;
+	if (end - q < 1)
+		return 0;
+	size_t nf = *q++;
+	if ((size_t)(end - q) < 4 * nf + 1)
+		return 0;
+	q += 4 * nf;
+	size_t need = (*q++ ? nf * QI_FACT_BYTES : 0) + 4 + 2;
+	if ((size_t)(end - q) < need)
+		return 0;
+	q += need;
+	uint16_t nc;
+	memcpy(&nc, q - 2, 2);
+	for (size_t k = 0; k < nc; k++) {
+		if (end - q < 2)
+			return 0;
+		q += 2;
+		if (show_values) {
+			uint32_t n32;
+			if (end - q < 4)
+				return 0;
+			memcpy(&n32, q, 4);
+			q += 4;
+			if ((size_t)(end - q) < n32)
+				return 0;
+			q += n32;
+		}
+	}
+	return (size_t)(q - p);
+}
+
 /* Consumer, in input order: the rows' summaries into the rows file. */
 static void
 an_done(void *ctx, struct batch *b)
@@ -427,29 +465,16 @@ an_done(void *ctx, struct batch *b)
 	struct abuf *ab = b->user;
 	const uint8_t *p = ab ? ab->data : NULL, *end = ab ? ab->data + ab->len : NULL;
 
-	for (size_t r = 0; r < b->nrecs && p < end; r++) {
-		const uint8_t *start = p;
+	size_t l;
+	for (size_t r = 0; r < b->nrecs && p < end && (l = summary_len(p, end, a->o->show_values)) > 0; r++) {
 		uint32_t sid = (uint32_t)s->id;
 		a->rows++;
-		size_t nf = *p++;
-		p += 4 * nf;
-		p += 1 + (*p ? nf * QI_FACT_BYTES : 0) + 4;
-		uint16_t ncells;
-		memcpy(&ncells, p, 2);
-		p += 2;
-		for (size_t k = 0; k < ncells; k++) {
-			p += 2;
-			if (a->o->show_values) {
-				uint32_t n32;
-				memcpy(&n32, p, 4);
-				p += 4 + n32;
-			}
-		}
 		/* the summary: schema id, then the facts and cells as the worker wrote them */
-		if (!a->failed && (put_bytes(a, &sid, 4) < 0 || put_bytes(a, start, (size_t)(p - start)) < 0)) {
+		if (!a->failed && (put_bytes(a, &sid, 4) < 0 || put_bytes(a, p, l) < 0)) {
 			a->failed = 1;
 			snprintf(a->err, sizeof(a->err), "cannot write a spill file: %s", strerror(errno));
 		}
+		p += l;
 	}
 }
 
@@ -1009,6 +1034,16 @@ struct shuffle {
 };
 
 #define JOB_MAGIC "dumptrace-job 1"
+
+/* The library's layout: a key's shard by its highest byte, the shards' count (an unsharded library is one). */
+static void
+shuffle_layout(struct shuffle *sh, const struct library *lib)
+{
+	const struct lib_shard *sv;
+	size_t ns = library_shards(lib, &sv);
+	sh->nshards = ns ? ns : 1;
+	memcpy(sh->part_of, library_part_of(lib), sizeof(sh->part_of));
+}
 
 static char *
 work_path(const char *dir, const char *what, unsigned round, unsigned shard)
@@ -2707,13 +2742,8 @@ run_join(struct an_run *R, unsigned nthreads, char *err, size_t errlen)
 	struct shuffle sh;
 	memset(&sh, 0, sizeof(sh));
 	if (!rc && o->work_dir && R->lib) {
-		const struct lib_shard *sv;
-		size_t ns = library_shards(R->lib, &sv);
 		sh.o = o;
-		sh.nshards = ns ? ns : 1;
-		for (size_t i = 0; i < ns; i++)
-			for (unsigned b = sv[i].lo; b < sv[i].hi; b++)
-				sh.part_of[b] = (uint8_t)i;
+		shuffle_layout(&sh, R->lib);
 		pthread_mutex_init(&sh.mu, NULL);
 		j.sh = &sh;
 		rc = job_write(&j, R->libpath, a->rows, R->map_off, R->nmaps, err, errlen);
@@ -3023,6 +3053,7 @@ analyze_run(const struct analyze_opts *o, char **paths, int npaths, struct findi
 #define MAP_MAGIC "dumptrace-map 1"
 #define MAP_CHECK "dumptrace map step: the key" /* its keyed fingerprint tells the same key, and nothing of it */
 #define MAPS_MAX 65536
+#define MAP_HEAD 17 /* the meta file's counts after its magic (map_finish(), mapmeta_read()) */
 
 /* A small file written under a temporary name, then renamed into place. 0, or -1 (err). */
 static int
@@ -3138,12 +3169,7 @@ map_library(struct an_run *R, struct shuffle *sh, char *err, size_t errlen)
 	    !(R->lib = library_open(R->libpath, &lo, err, errlen)) ||
 	    library_key(R->lib, o->key_file, 0, &R->a.key, err, errlen) < 0)
 		return -1;
-	const struct lib_shard *sv;
-	size_t ns = library_shards(R->lib, &sv);
-	sh->nshards = ns ? ns : 1;
-	for (size_t i = 0; i < ns; i++)
-		for (unsigned b = sv[i].lo; b < sv[i].hi; b++)
-			sh->part_of[b] = (uint8_t)i;
+	shuffle_layout(sh, R->lib);
 	return 0;
 }
 
@@ -3157,7 +3183,7 @@ map_finish(struct an_run *R, unsigned split, size_t nshards, int seeded, char *e
 	struct dynbuf b;
 	dynbuf_init(&b, (size_t)1 << 34);
 	int rc = wire_bytes(&b, MAP_MAGIC, strlen(MAP_MAGIC));
-	uint64_t head[] = { nshards, key_check_of(&a->key), a->rows, a->near_pairs, (uint64_t)(a->ss.stream + 1),
+	uint64_t head[MAP_HEAD] = { nshards, key_check_of(&a->key), a->rows, a->near_pairs, (uint64_t)(a->ss.stream + 1),
 			    t->paths, t->streams, t->failed, t->empty, t->parsed, t->rejected, t->bad_sequences,
 			    t->bytes, (uint64_t)t->stopped, R->hex, (uint64_t)seeded, (uint64_t)a->have_first };
 	for (size_t i = 0; i < sizeof(head) / sizeof(*head); i++)
@@ -3313,8 +3339,8 @@ mapmeta_read(const char *dir, unsigned k, struct mapmeta *m, char *err, size_t e
 		ok = magic && !strcmp(magic, MAP_MAGIC);
 		free(magic);
 	}
-	uint64_t v[17];
-	for (size_t i = 0; i < 17 && ok; i++)
+	uint64_t v[MAP_HEAD];
+	for (size_t i = 0; i < MAP_HEAD && ok; i++)
 		v[i] = wire_get_u64(r);
 	if (ok && !r->bad) {
 		m->nshards = v[0], m->check = v[1], m->rows = v[2], m->near_pairs = v[3], m->streams = v[4];
@@ -3424,41 +3450,6 @@ read_full(int fd, void *p, size_t n)
 	return (ssize_t)got;
 }
 
-/* The length of the rows file's entry at p (schema id first), or 0 when [p, end) does not hold it all. */
-static size_t
-row_entry_len(const uint8_t *p, const uint8_t *end, int show_values)
-{
-	const uint8_t *q = p + 4;
-	if (end - p < 5)
-		return 0;
-	size_t nf = *q++;
-	if ((size_t)(end - q) < 4 * nf + 1)
-		return 0;
-	q += 4 * nf;
-	size_t need = (*q++ ? nf * QI_FACT_BYTES : 0) + 4 + 2;
-	if ((size_t)(end - q) < need)
-		return 0;
-	q += need;
-	uint16_t nc;
-	memcpy(&nc, q - 2, 2);
-	for (size_t k = 0; k < nc; k++) {
-		if (end - q < 2)
-			return 0;
-		q += 2;
-		if (show_values) {
-			uint32_t n32;
-			if (end - q < 4)
-				return 0;
-			memcpy(&n32, q, 4);
-			q += 4;
-			if ((size_t)(end - q) < n32)
-				return 0;
-			q += n32;
-		}
-	}
-	return (size_t)(q - p);
-}
-
 /* Split k's rows onto the analysis's rows file, their schema ids as the analysis numbers them. 0, or -1 (err). */
 static int
 rows_append(struct an *a, const char *path, const struct mapmeta *m, const int *sid_map, char *err, size_t errlen)
@@ -3491,7 +3482,8 @@ rows_append(struct an *a, const char *path, const struct mapmeta *m, const int *
 			have += (size_t)got;
 		}
 		size_t at = 0, l;
-		while ((l = row_entry_len(b + at, b + have, a->o->show_values)) > 0) {
+		while (have - at > 4 && (l = summary_len(b + at + 4, b + have, a->o->show_values)) > 0) {
+			l += 4; /* its schema id first */
 			uint32_t sid;
 			memcpy(&sid, b + at, 4);
 			if (sid >= m->nls || ++rows > m->rows) {

@@ -1353,6 +1353,13 @@ library_shards(const struct library *lib, const struct lib_shard **out)
 	return lib->nshards;
 }
 
+const uint8_t *
+library_part_of(const struct library *lib)
+{
+	static const uint8_t one[256];
+	return lib->nshards ? lib->part_of : one;
+}
+
 /* Opens the catalog connection with the pragmas of the mode. */
 static int
 open_db(struct library *lib, int flags, char *err, size_t errlen)

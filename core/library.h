@@ -103,6 +103,8 @@ struct lib_shard {
 
 /* The library's shards (*out, the library's own), or 0 when it is not sharded. */
 size_t library_shards(const struct library *lib, const struct lib_shard **out);
+/* A key's shard by its highest byte (256 entries, the library's own; all 0 when it is not sharded). */
+const uint8_t *library_part_of(const struct library *lib);
 
 /*
  * Splits the library (LIB_WRITE, no ingest under way) into n shards of
